@@ -3,6 +3,7 @@
 pub use satchain_regmap as regmap;
 
 pub mod ecdsa;
+pub mod selftest;
 pub mod sha256;
 
 /// One design that `verif` builds into a Verilator model.
@@ -17,7 +18,11 @@ pub struct SimModel {
 /// Every design that `verif` builds into a Verilator model. Each block owner adds its
 /// entries in its own module's `sim_models()`.
 pub fn sim_models() -> Vec<SimModel> {
-    let mut v = sha256::sim_models();
+    let mut v = vec![SimModel {
+        name: "harness_selftest",
+        verilog: selftest::verilog(),
+    }];
+    v.extend(sha256::sim_models());
     v.extend(ecdsa::sim_models());
     v
 }

@@ -1,1 +1,3 @@
-//! (being built)
+#![doc = include_str!("../README.md")]
+
+pub mod sim;

@@ -95,7 +95,7 @@ macro_rules! regs {
         pub mod field {
             use super::*;
             $(
-                #[allow(non_snake_case)]
+                #[allow(non_snake_case, unused_imports)]
                 pub mod $id {
                     use super::*;
                     $( #[doc = $fdoc] pub const $fid: Field = Field::new(stringify!($fid), $lsb, $w, $fdoc); )*

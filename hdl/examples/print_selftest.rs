@@ -1,0 +1,3 @@
+fn main() {
+    print!("{}", satchain_hdl::selftest::verilog());
+}
