@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Bump when the generated shim or flags change, to invalidate the cache.
-const SHIM_VERSION: u32 = 3;
+const SHIM_VERSION: u32 = 4;
 const VERILATOR_INCLUDE: &str = "/usr/share/verilator/include";
 
 #[derive(Debug, Clone)]
@@ -78,6 +78,12 @@ fn words(width: u32) -> u32 {
     width.div_ceil(32)
 }
 
+/// Verilator's C++ member name of a port: `$` (rust-hdl's separator for nested interfaces)
+/// is mangled to `__024`.
+fn cpp_name(verilog_name: &str) -> String {
+    verilog_name.replace('$', "__024")
+}
+
 fn gen_shim(name: &str, ports: &[Port]) -> String {
     let cls = format!("V{name}");
     let mut s = String::new();
@@ -99,7 +105,7 @@ fn gen_shim(name: &str, ports: &[Port]) -> String {
         if !p.input {
             continue;
         }
-        let n = &p.name;
+        let n = &cpp_name(&p.name);
         let top_mask = if p.width % 32 == 0 { "0xFFFFFFFFu".to_string() } else { format!("0x{:X}u", (1u64 << (p.width % 32)) - 1) };
         if p.width <= 32 {
             let _ = writeln!(s, "    case {i}: m->{n} = w[0] & {top_mask}; break;");
@@ -114,7 +120,7 @@ fn gen_shim(name: &str, ports: &[Port]) -> String {
     // get
     let _ = writeln!(s, "extern \"C\" void sim_{name}_get(void* p, uint32_t port, uint32_t* w) {{\n  {cls}* m = ((Sim_{name}*)p)->m;\n  switch (port) {{");
     for (i, p) in ports.iter().enumerate() {
-        let n = &p.name;
+        let n = &cpp_name(&p.name);
         if p.width <= 32 {
             let _ = writeln!(s, "    case {i}: w[0] = (uint32_t)m->{n}; break;");
         } else if p.width <= 64 {
