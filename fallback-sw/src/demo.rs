@@ -1,0 +1,1 @@
+//! Demo block builder (waiting for crypto-core API).
