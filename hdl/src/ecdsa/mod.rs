@@ -1,14 +1,35 @@
 //! ECDSA secp256k1 verification engine: microcode ISA, assembler, program, ISS (golden model)
 //! and the rust-hdl RTL. See `ISA.md` for the contract between them.
 
+pub mod arith_model;
 pub mod asm;
 pub mod consts;
 pub mod isa;
 pub mod model;
+pub mod modinv;
+pub mod modmul;
+pub mod mulleaf;
 pub mod program;
 pub mod timing;
 
 /// Verilator models of the ECDSA blocks.
 pub fn sim_models() -> Vec<crate::SimModel> {
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(arith_sim_models());
+    v
+}
+
+/// Verilator models of the arithmetic units (owner: the arithmetic RTL): `ecdsa_modmul`,
+/// `ecdsa_modinv`, each generated standalone with top module `top`.
+pub fn arith_sim_models() -> Vec<crate::SimModel> {
+    vec![
+        crate::SimModel {
+            name: "ecdsa_modmul",
+            verilog: modmul::verilog(),
+        },
+        crate::SimModel {
+            name: "ecdsa_modinv",
+            verilog: modinv::verilog(),
+        },
+    ]
 }

@@ -1,0 +1,406 @@
+//! Golden model of the arithmetic units at hardware granularity: the same 64-bit digits, the
+//! same folds, the same word widths (every intermediate is taken mod 2^`ACC_BITS` exactly as the
+//! RTL's wires), the same schedule and the same iteration semantics as `modmul.rs` / `modinv.rs`.
+//! Tests check it against plain num-bigint arithmetic; the Verilator tests check the RTL against
+//! it (result, latency, iteration count).
+//!
+//! The model also checks the value bounds the RTL's widths rely on and reports a violation as
+//! [`ArithModelError::Bound`] (it never silently wraps a value the hardware would need).
+
+use super::modinv::{inv_latency, INV_MAX_ITERATIONS};
+use super::modmul::{ACC_BITS, CN_HEX, CP_HEX, MULN_LATENCY, MULP_LATENCY, N_HEX, P_HEX};
+use num_bigint::BigUint;
+use num_traits::{One, Zero};
+
+/// Which modulus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modulus {
+    /// The field prime p = 2^256 - 2^32 - 977.
+    P,
+    /// The group order n.
+    N,
+}
+
+impl Modulus {
+    /// The modulus value.
+    pub fn value(self) -> BigUint {
+        match self {
+            Modulus::P => hex(P_HEX),
+            Modulus::N => hex(N_HEX),
+        }
+    }
+    /// 2^256 - m.
+    pub fn complement(self) -> BigUint {
+        match self {
+            Modulus::P => hex(CP_HEX),
+            Modulus::N => hex(CN_HEX),
+        }
+    }
+}
+
+/// A model failure: bad input, or a bound the RTL's widths rely on does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArithModelError {
+    /// An operand is not below 2^256.
+    OperandTooWide {
+        /// Which operand ("a" or "b").
+        operand: &'static str,
+        /// Its bit length.
+        bits: u64,
+    },
+    /// An intermediate exceeded the bound the hardware word is sized for.
+    Bound {
+        /// Where (e.g. "PSTEP digit 2").
+        what: String,
+        /// Bit length found.
+        bits: u64,
+        /// Bit length allowed.
+        limit: u64,
+    },
+}
+
+impl std::fmt::Display for ArithModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArithModelError::OperandTooWide { operand, bits } => {
+                write!(f, "operand {operand} has {bits} bits, must be < 2^256")
+            }
+            ArithModelError::Bound { what, bits, limit } => {
+                write!(
+                    f,
+                    "{what}: value has {bits} bits, hardware word allows {limit}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ArithModelError {}
+
+fn hex(h: &str) -> BigUint {
+    BigUint::parse_bytes(h.as_bytes(), 16).unwrap_or_default()
+}
+
+fn mask(bits: usize) -> BigUint {
+    (BigUint::one() << bits) - 1u8
+}
+
+/// `x mod 2^ACC_BITS`: what a wire of the adder tree holds.
+fn w(x: BigUint) -> BigUint {
+    x & mask(ACC_BITS)
+}
+
+fn bound(what: impl Into<String>, x: &BigUint, limit: u64) -> Result<(), ArithModelError> {
+    if x.bits() > limit {
+        return Err(ArithModelError::Bound {
+            what: what.into(),
+            bits: x.bits(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// fold(h) = h * (2^32 + 977), as the RTL computes it:
+/// `((h << 32) + h) + (((h << 10) - (h << 6)) + (h << 4))`, every wire mod 2^ACC_BITS.
+pub fn fold_p(h: &BigUint) -> BigUint {
+    let f1 = w((h << 32u32) + h);
+    // (h << 10) - (h << 6) >= 0 always; the RTL wire is the same value mod 2^ACC_BITS.
+    let f2 = w(w(h << 10u32) + (BigUint::one() << ACC_BITS) - w(h << 6u32));
+    let f3 = w(f2 + w(h << 4u32));
+    w(f1 + f3)
+}
+
+/// One multiplier pass of the DSP array: 256 x 68-bit product, summed as the RTL's tree does
+/// (44 tiles, 24x17 each; the sum is exact because the array's output fits ACC_BITS).
+fn dsp_array(a: &BigUint, b68: &BigUint) -> BigUint {
+    let mut sum = BigUint::zero();
+    for col in 0..11usize {
+        let aw = if col < 10 { 24 } else { 16 };
+        let a_slice = (a >> (24 * col)) & mask(aw);
+        for row in 0..4usize {
+            let b_slice = (b68 >> (17 * row)) & mask(17);
+            sum += (&a_slice * b_slice) << (24 * col + 17 * row);
+        }
+    }
+    w(sum)
+}
+
+/// The trace of one modelled multiplication.
+#[derive(Clone, Debug)]
+pub struct MulTrace {
+    /// The accumulator after every update, in order.
+    pub acc: Vec<BigUint>,
+    /// The fully reduced result.
+    pub result: BigUint,
+    /// Cycles from `start` to `done` (the published latency of the schedule that ran).
+    pub latency: u32,
+}
+
+/// The final stage: `y` (< 2m), `y2 = y + (2^256 - m)`; result `y2 mod 2^256` if `y2 >= 2^256`.
+fn final_stage(acc: &BigUint, m: Modulus) -> Result<BigUint, ArithModelError> {
+    let y = match m {
+        Modulus::P => w((acc & mask(256)) + fold_p(&(acc >> 256u32))),
+        Modulus::N => acc & mask(257),
+    };
+    if m == Modulus::N {
+        bound("final: acc before mod-n final", acc, 257)?;
+    }
+    // y < 2m is what makes one conditional subtraction enough.
+    if y >= m.value() * 2u8 {
+        return Err(ArithModelError::Bound {
+            what: "final: y >= 2m".into(),
+            bits: y.bits(),
+            limit: 257,
+        });
+    }
+    // The RTL's y and y2 are 257-bit words.
+    let y = y & mask(257);
+    let y2 = (&y + m.complement()) & mask(257);
+    if y2.bit(256) || y.bit(256) {
+        Ok(y2 & mask(256))
+    } else {
+        Ok(y & mask(256))
+    }
+}
+
+/// a * b mod m through the RTL's schedule.
+pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithModelError> {
+    if a.bits() > 256 {
+        return Err(ArithModelError::OperandTooWide {
+            operand: "a",
+            bits: a.bits(),
+        });
+    }
+    if b.bits() > 256 {
+        return Err(ArithModelError::OperandTooWide {
+            operand: "b",
+            bits: b.bits(),
+        });
+    }
+    let digit = |i: usize| (b >> (64 * i)) & mask(64);
+    let mut acc = BigUint::zero();
+    let mut trace = Vec::new();
+    match m {
+        Modulus::P => {
+            for i in (0..4).rev() {
+                // PSTEP: acc' = ((acc << 64) mod 2^256) + fold(acc >> 192) + a * b_i
+                let x = w(&acc << 64u32) & mask(256);
+                let f = fold_p(&(&acc >> 192u32));
+                let p = dsp_array(a, &digit(i));
+                acc = w(p + w(x + f));
+                bound(format!("PSTEP digit {i}"), &acc, 321)?;
+                trace.push(acc.clone());
+            }
+            let result = final_stage(&acc, m)?;
+            Ok(MulTrace {
+                acc: trace,
+                result,
+                latency: MULP_LATENCY,
+            })
+        }
+        Modulus::N => {
+            for i in (0..4).rev() {
+                // NSTEP: acc' = acc << 64 + a * b_i  (needs acc < 2^258)
+                bound(format!("NSTEP digit {i}: acc in"), &acc, 258)?;
+                let p = dsp_array(a, &digit(i));
+                acc = w(p + w(&acc << 64u32));
+                bound(format!("NSTEP digit {i}"), &acc, 322)?;
+                trace.push(acc.clone());
+                // NFOLD: acc' = acc mod 2^256 + c_n * (acc >> 256)  (top fits the 68-bit B port)
+                let top = (&acc >> 256u32) & mask(68);
+                let p = dsp_array(&m.complement(), &top);
+                acc = w(p + (&acc & mask(256)));
+                trace.push(acc.clone());
+            }
+            let result = final_stage(&acc, m)?;
+            Ok(MulTrace {
+                acc: trace,
+                result,
+                latency: MULN_LATENCY,
+            })
+        }
+    }
+}
+
+/// Outcome of one modelled inversion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvOutcome {
+    /// a^-1 mod m (x1 at the stop when `fault`, as the RTL reports it).
+    pub result: BigUint,
+    /// Loop iterations run.
+    pub iterations: u32,
+    /// The iteration cap was reached.
+    pub fault: bool,
+    /// Cycles from `start` to `done`.
+    pub latency: u32,
+}
+
+/// The binary extended Euclid of ISA.md, one iteration per step, capped as the RTL is.
+pub fn modinv(a: &BigUint, m: Modulus) -> Result<InvOutcome, ArithModelError> {
+    if a.bits() > 256 {
+        return Err(ArithModelError::OperandTooWide {
+            operand: "a",
+            bits: a.bits(),
+        });
+    }
+    let md = m.value();
+    let one = BigUint::one();
+    let (mut u, mut v) = (a.clone(), md.clone());
+    let (mut x1, mut x2) = (BigUint::one(), BigUint::zero());
+    let mut it = 0u32;
+    loop {
+        if u == one || v == one {
+            let result = if u == one { x1 } else { x2 };
+            return Ok(InvOutcome {
+                result,
+                iterations: it,
+                fault: false,
+                latency: inv_latency(it),
+            });
+        }
+        if it == INV_MAX_ITERATIONS {
+            return Ok(InvOutcome {
+                result: x1,
+                iterations: it,
+                fault: true,
+                latency: inv_latency(it),
+            });
+        }
+        it += 1;
+        let half = |x: &BigUint| {
+            if x.bit(0) {
+                (x + &md) >> 1u32
+            } else {
+                x >> 1u32
+            }
+        };
+        if !u.bit(0) {
+            u >>= 1u32;
+            x1 = half(&x1);
+        } else if !v.bit(0) {
+            v >>= 1u32;
+            x2 = half(&x2);
+        } else if u >= v {
+            u -= &v;
+            x1 = if x1 >= x2 { &x1 - &x2 } else { &x1 + &md - &x2 };
+        } else {
+            v -= &u;
+            x2 = if x2 >= x1 { &x2 - &x1 } else { &x2 + &md - &x1 };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn cases() -> u32 {
+        std::env::var("SATCHAIN_PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(2000)
+    }
+
+    fn edges(m: Modulus) -> Vec<BigUint> {
+        let md = m.value();
+        let top = mask(256);
+        vec![
+            BigUint::zero(),
+            BigUint::one(),
+            BigUint::from(2u8),
+            &md - 1u8,
+            &md - 2u8,
+            md.clone(),
+            &md + 1u8,
+            top.clone(),
+            &top - 1u8,
+            BigUint::one() << 255u32,
+            mask(192),
+            mask(128),
+            (BigUint::one() << 256u32) - m.complement() - 1u8,
+            hex("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2e"),
+            hex("ffffffffffffffff0000000000000000ffffffffffffffff0000000000000000"),
+        ]
+    }
+
+    #[test]
+    fn arith_model_modmul_matches_bignum() {
+        let seed: u64 = std::env::var("SATCHAIN_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| rand::thread_rng().gen());
+        eprintln!("arith_model_modmul_matches_bignum seed={seed}");
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for m in [Modulus::P, Modulus::N] {
+            let md = m.value();
+            let mut ops: Vec<(BigUint, BigUint)> = Vec::new();
+            for x in edges(m) {
+                for y in edges(m) {
+                    ops.push((x.clone(), y.clone()));
+                }
+            }
+            for _ in 0..cases() {
+                let mut x = [0u8; 32];
+                let mut y = [0u8; 32];
+                rng.fill(&mut x);
+                rng.fill(&mut y);
+                ops.push((BigUint::from_bytes_be(&x), BigUint::from_bytes_be(&y)));
+            }
+            for (x, y) in ops {
+                let t = modmul(&x, &y, m)
+                    .unwrap_or_else(|e| panic!("seed {seed} {m:?} {x:x} {y:x}: {e}"));
+                assert_eq!(
+                    t.result,
+                    (&x * &y) % &md,
+                    "seed {seed} {m:?} a={x:x} b={y:x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn arith_model_modinv_matches_bignum() {
+        let seed: u64 = rand::thread_rng().gen();
+        eprintln!("arith_model_modinv_matches_bignum seed={seed}");
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for m in [Modulus::P, Modulus::N] {
+            let md = m.value();
+            let mut ops = vec![
+                BigUint::one(),
+                BigUint::from(2u8),
+                &md - 1u8,
+                &md - 2u8,
+                mask(128),
+            ];
+            for _ in 0..(cases() / 10).max(20) {
+                let mut x = [0u8; 32];
+                rng.fill(&mut x);
+                let v = BigUint::from_bytes_be(&x) % &md;
+                if !v.is_zero() {
+                    ops.push(v);
+                }
+            }
+            let mut max_it = 0;
+            for x in ops {
+                let o = modinv(&x, m).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!o.fault, "seed {seed} {m:?} a={x:x} faulted");
+                assert_eq!(
+                    (&o.result * &x) % &md,
+                    BigUint::one(),
+                    "seed {seed} {m:?} a={x:x}"
+                );
+                assert!(o.result < md);
+                max_it = max_it.max(o.iterations);
+            }
+            eprintln!("{m:?}: max iterations {max_it}");
+            for bad in [BigUint::zero(), md.clone()] {
+                let o = modinv(&bad, m).unwrap_or_else(|e| panic!("{e}"));
+                assert!(o.fault, "{m:?} a={bad:x} must fault");
+                assert_eq!(o.iterations, INV_MAX_ITERATIONS);
+                assert_eq!(o.latency, inv_latency(INV_MAX_ITERATIONS));
+            }
+        }
+    }
+}
