@@ -1,1 +1,14 @@
-//! (being built)
+#![doc = include_str!("../README.md")]
+
+pub mod flow;
+pub mod report;
+pub mod resources;
+pub mod verilog;
+pub mod yosys;
+
+pub use flow::{read_report, report_is_current, run, FlowError, FlowOptions};
+pub use report::{BlockReport, SynthReport};
+pub use resources::{Device, Resources, BUDGET_RATIO, XC7Z030};
+
+/// Default synthesis output directory, relative to the workspace root.
+pub const DEFAULT_OUT_DIR: &str = "target/synth";

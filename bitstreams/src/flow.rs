@@ -1,0 +1,359 @@
+//! Running yosys over an RTL directory, with a cache keyed by the Verilog text.
+//!
+//! Every `*.v` file of the RTL directory is one design whose top module is `top` (rust-hdl's
+//! convention; submodules are `top$...`). `top.v` is the whole accelerator (the report's total);
+//! every other file is a block. Results are cached in `<out>/cache/` under the SHA-256 of
+//! (yosys version, script, Verilog text): an unchanged block is not synthesized again.
+
+use crate::report::{BlockReport, SynthReport, RESOURCES_JSON, RESOURCES_MD};
+use crate::resources::{Device, Resources};
+use crate::yosys;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Bumped when the script or the meaning of cached files changes.
+const CACHE_VERSION: &str = "satchain-synth-cache-v1";
+
+/// Options of one flow run.
+#[derive(Debug, Clone)]
+pub struct FlowOptions {
+    /// Directory with the generated `*.v` files.
+    pub rtl_dir: PathBuf,
+    /// Where `resources.json`, `resources.md`, `logs/` and `cache/` go.
+    pub out_dir: PathBuf,
+    /// The yosys executable.
+    pub yosys: String,
+    /// File stems that are not part of the accelerator (e.g. `harness_selftest`).
+    pub exclude: Vec<String>,
+    /// Upper bound on one yosys run.
+    pub timeout: Duration,
+    /// Files synthesized at the same time.
+    pub jobs: usize,
+    /// Print progress to stderr.
+    pub verbose: bool,
+}
+
+impl FlowOptions {
+    pub fn new(rtl_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        FlowOptions {
+            rtl_dir: rtl_dir.into(),
+            out_dir: out_dir.into(),
+            yosys: "yosys".into(),
+            exclude: vec!["harness_selftest".into()],
+            timeout: Duration::from_secs(3600),
+            jobs: 1,
+            verbose: true,
+        }
+    }
+}
+
+/// What went wrong in the flow.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot run `{yosys}` ({source}); install it with `apt-get install -y yosys` (or run bash scripts/setup.sh)")]
+    YosysMissing {
+        yosys: String,
+        source: std::io::Error,
+    },
+    #[error("yosys failed on {file} (exit {status}); log: {log}\n{tail}")]
+    YosysFailed {
+        file: String,
+        status: String,
+        log: PathBuf,
+        tail: String,
+    },
+    #[error("yosys on {file} did not finish within {secs} s; log: {log}")]
+    Timeout {
+        file: String,
+        secs: u64,
+        log: PathBuf,
+    },
+    #[error("{file}: {source}")]
+    Parse {
+        file: String,
+        source: yosys::ParseError,
+    },
+    #[error("no *.v files in {0}: generate the RTL first (bash bitstreams/synth.sh does)")]
+    NoRtl(PathBuf),
+    #[error("{file}: no module named `top` (rust-hdl names the top module `top`)")]
+    NoTop { file: String },
+    #[error("cannot write the report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FlowError + '_ {
+    move |source| FlowError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `yosys -V`, e.g. "Yosys 0.23 (git sha1 7ce5011c24b)".
+pub fn yosys_version(yosys: &str) -> Result<String, FlowError> {
+    let out = Command::new(yosys)
+        .arg("-V")
+        .output()
+        .map_err(|source| FlowError::YosysMissing {
+            yosys: yosys.into(),
+            source,
+        })?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The `*.v` files of `dir` that are not excluded, sorted by name.
+pub fn rtl_files(dir: &Path, exclude: &[String]) -> Result<Vec<PathBuf>, FlowError> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io(dir))? {
+        let p = e.map_err(io(dir))?.path();
+        let is_v = p.extension().is_some_and(|x| x == "v");
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if is_v && !exclude.contains(&stem) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(FlowError::NoRtl(dir.to_path_buf()));
+    }
+    Ok(files)
+}
+
+/// Cache key of one file: SHA-256 over the cache version, yosys version, script and Verilog.
+pub fn cache_key(yosys_version: &str, verilog: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(CACHE_VERSION.as_bytes());
+    h.update([0]);
+    h.update(yosys_version.as_bytes());
+    h.update([0]);
+    h.update(yosys::script("IN", "top", "STAT", "LTP").as_bytes());
+    h.update([0]);
+    h.update(verilog.as_bytes());
+    hex::encode(h.finalize())
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheMeta {
+    synth_seconds: f64,
+}
+
+/// Synthesizes one file (or reads its cached result) and returns its report.
+pub fn synth_file(
+    opts: &FlowOptions,
+    yosys_version: &str,
+    file: &Path,
+) -> Result<BlockReport, FlowError> {
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let rel = file
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let verilog = std::fs::read_to_string(file).map_err(io(file))?;
+    if !verilog.contains("module top(") && !verilog.contains("module top (") {
+        return Err(FlowError::NoTop { file: rel });
+    }
+    let key = cache_key(yosys_version, &verilog);
+    let cache = opts.out_dir.join("cache");
+    let logs = opts.out_dir.join("logs");
+    std::fs::create_dir_all(&cache).map_err(io(&cache))?;
+    std::fs::create_dir_all(&logs).map_err(io(&logs))?;
+    let stat_p = cache.join(format!("{name}-{}.stat", &key[..16]));
+    let ltp_p = cache.join(format!("{name}-{}.ltp", &key[..16]));
+    let meta_p = cache.join(format!("{name}-{}.json", &key[..16]));
+    let log_p = logs.join(format!("{name}.log"));
+
+    let cached = stat_p.exists() && ltp_p.exists() && meta_p.exists();
+    let seconds = if cached {
+        if opts.verbose {
+            eprintln!("synth: {rel}: cached ({})", &key[..16]);
+        }
+        let m: CacheMeta =
+            serde_json::from_str(&std::fs::read_to_string(&meta_p).map_err(io(&meta_p))?)?;
+        m.synth_seconds
+    } else {
+        if opts.verbose {
+            eprintln!(
+                "synth: {rel}: running yosys synth_xilinx (log: {})",
+                log_p.display()
+            );
+        }
+        // Write to temporary names first so an interrupted run never leaves a half cache entry.
+        let tmp_stat = stat_p.with_extension("stat.tmp");
+        let tmp_ltp = ltp_p.with_extension("ltp.tmp");
+        let script = yosys::script(
+            &file.to_string_lossy(),
+            "top",
+            &tmp_stat.to_string_lossy(),
+            &tmp_ltp.to_string_lossy(),
+        );
+        let log = std::fs::File::create(&log_p).map_err(io(&log_p))?;
+        let log2 = log.try_clone().map_err(io(&log_p))?;
+        let t0 = Instant::now();
+        let mut child = Command::new(&opts.yosys)
+            .arg("-p")
+            .arg(&script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log2))
+            .spawn()
+            .map_err(|source| FlowError::YosysMissing {
+                yosys: opts.yosys.clone(),
+                source,
+            })?;
+        let status = loop {
+            if let Some(st) = child.try_wait().map_err(io(&log_p))? {
+                break st;
+            }
+            if t0.elapsed() > opts.timeout {
+                // The child is ours; kill only it.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(FlowError::Timeout {
+                    file: rel,
+                    secs: opts.timeout.as_secs(),
+                    log: log_p,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let secs = t0.elapsed().as_secs_f64();
+        if !status.success() {
+            let text = std::fs::read_to_string(&log_p).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(15).collect();
+            let tail = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
+            return Err(FlowError::YosysFailed {
+                file: rel,
+                status: status.to_string(),
+                log: log_p,
+                tail,
+            });
+        }
+        std::fs::rename(&tmp_stat, &stat_p).map_err(io(&tmp_stat))?;
+        std::fs::rename(&tmp_ltp, &ltp_p).map_err(io(&tmp_ltp))?;
+        std::fs::write(
+            &meta_p,
+            serde_json::to_string(&CacheMeta {
+                synth_seconds: secs,
+            })?,
+        )
+        .map_err(io(&meta_p))?;
+        if opts.verbose {
+            eprintln!("synth: {rel}: done in {secs:.1} s");
+        }
+        secs
+    };
+    let stat = std::fs::read_to_string(&stat_p).map_err(io(&stat_p))?;
+    let ltp = std::fs::read_to_string(&ltp_p).map_err(io(&ltp_p))?;
+    let perr = |source| FlowError::Parse {
+        file: rel.clone(),
+        source,
+    };
+    let cells = yosys::parse_stat(&stat, "top").map_err(perr)?;
+    let depth = yosys::parse_ltp(&ltp).map_err(perr)?;
+    Ok(BlockReport {
+        name,
+        file: rel.clone(),
+        verilog_sha256: sha256_hex(&verilog),
+        resources: Resources::from_cells(&cells),
+        logic_depth: depth,
+        path_mix: yosys::parse_ltp_mix(&ltp),
+        synth_seconds: seconds,
+    })
+}
+
+/// Runs the flow over `opts.rtl_dir` and writes `resources.json` and `resources.md` into
+/// `opts.out_dir`. The caller decides what to do with an over-budget report.
+pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
+    let version = yosys_version(&opts.yosys)?;
+    let files = rtl_files(&opts.rtl_dir, &opts.exclude)?;
+    std::fs::create_dir_all(&opts.out_dir).map_err(io(&opts.out_dir))?;
+    let jobs = opts.jobs.max(1);
+    let mut results: Vec<Option<Result<BlockReport, FlowError>>> =
+        (0..files.len()).map(|_| None).collect();
+    // Synthesize the biggest files first so parallel runs finish together.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0))
+    });
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(&i) = order.get(k) else { break };
+                let r = synth_file(opts, &version, &files[i]);
+                if let Ok(mut g) = slots.lock() {
+                    g[i] = Some(r);
+                }
+            });
+        }
+    });
+    let mut blocks = Vec::new();
+    let mut total = None;
+    for r in results.into_iter().flatten() {
+        let b = r?;
+        if b.name == "top" {
+            total = Some(b);
+        } else {
+            blocks.push(b);
+        }
+    }
+    let report = SynthReport::new(dev, version, blocks, total, Vec::new());
+    let json_p = opts.out_dir.join(RESOURCES_JSON);
+    std::fs::write(&json_p, serde_json::to_string_pretty(&report)? + "\n").map_err(io(&json_p))?;
+    let md_p = opts.out_dir.join(RESOURCES_MD);
+    std::fs::write(&md_p, report.to_markdown()).map_err(io(&md_p))?;
+    Ok(report)
+}
+
+/// Reads a report written by [`run`].
+pub fn read_report(out_dir: &Path) -> Result<SynthReport, FlowError> {
+    let p = out_dir.join(RESOURCES_JSON);
+    let text = std::fs::read_to_string(&p).map_err(io(&p))?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// True when `report` was produced from exactly the Verilog now in `rtl_dir` (same files, same
+/// text), so `satchain hw-report` can tell a stale report from a current one.
+pub fn report_is_current(
+    report: &SynthReport,
+    rtl_dir: &Path,
+    exclude: &[String],
+) -> Result<bool, FlowError> {
+    let files = rtl_files(rtl_dir, exclude)?;
+    let mut have: Vec<(String, String)> = report
+        .blocks
+        .iter()
+        .chain(report.total.iter())
+        .map(|b| (b.file.clone(), b.verilog_sha256.clone()))
+        .collect();
+    have.sort();
+    let mut now = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(io(&f))?;
+        let rel = f
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        now.push((rel, sha256_hex(&text)));
+    }
+    now.sort();
+    Ok(have == now)
+}
