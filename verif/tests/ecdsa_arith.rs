@@ -1,0 +1,475 @@
+//! ECDSA arithmetic units (hdl/src/ecdsa/modmul.rs, modinv.rs) in Verilator against the
+//! hardware-granularity model (hdl/src/ecdsa/arith_model.rs) and plain num-bigint:
+//! result, exact latency (the published `MULP_LATENCY` / `MULN_LATENCY` / `inv_latency`),
+//! `done` as a one-cycle pulse, iteration counts and the fault of the inverter.
+//!
+//! Case count: `SATCHAIN_PROPTEST_CASES` (default 256). Seed: `SATCHAIN_SEED` (hex, 64 digits)
+//! or random; always printed. A failing case is shrunk, then re-run with a VCD written to
+//! `target/vcd/<test>-<seed>.vcd`, and the panic message names seed, inputs and VCD.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use num_bigint::BigUint;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use satchain_hdl::ecdsa::arith_model::{self, Modulus};
+use satchain_hdl::ecdsa::modinv::{inv_latency, INV_MAX_ITERATIONS};
+use satchain_hdl::ecdsa::modmul::{MULN_LATENCY, MULP_LATENCY};
+use verif::sim::{vcd_path, Model, PortId};
+
+fn cases() -> u32 {
+    std::env::var("SATCHAIN_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
+}
+
+/// Seed from `SATCHAIN_SEED` (64 hex digits) or fresh; printed either way.
+fn seed(test: &str) -> [u8; 32] {
+    let mut s = [0u8; 32];
+    if let Ok(h) = std::env::var("SATCHAIN_SEED") {
+        let v = BigUint::parse_bytes(h.as_bytes(), 16).expect("SATCHAIN_SEED must be hex");
+        let b = v.to_bytes_le();
+        s[..b.len().min(32)].copy_from_slice(&b[..b.len().min(32)]);
+    } else {
+        use std::hash::{BuildHasher, Hasher};
+        for chunk in s.chunks_mut(8) {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos(),
+            );
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+    }
+    eprintln!("{test}: SATCHAIN_SEED={}", hex_seed(&s));
+    s
+}
+
+fn hex_seed(s: &[u8; 32]) -> String {
+    format!("{:064x}", BigUint::from_bytes_le(s))
+}
+
+fn runner(s: &[u8; 32]) -> TestRunner {
+    let config = Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, s))
+}
+
+fn hex(h: &str) -> BigUint {
+    BigUint::parse_bytes(h.as_bytes(), 16).unwrap()
+}
+
+fn two256() -> BigUint {
+    BigUint::from(1u8) << 256u32
+}
+
+/// Edge operands: 0, 1, m-1, m, values near 2^256, values whose folds carry.
+fn edges() -> Vec<BigUint> {
+    let p = Modulus::P.value();
+    let n = Modulus::N.value();
+    let t = two256();
+    vec![
+        BigUint::from(0u8),
+        BigUint::from(1u8),
+        BigUint::from(2u8),
+        &p - 1u8,
+        &p - 2u8,
+        p.clone(),
+        &p + 1u8,
+        &n - 1u8,
+        &n - 2u8,
+        n.clone(),
+        &n + 1u8,
+        &t - 1u8,
+        &t - 2u8,
+        BigUint::from(1u8) << 255u32,
+        (BigUint::from(1u8) << 192u32) - 1u8,
+        (BigUint::from(1u8) << 64u32) - 1u8,
+        hex("ffffffffffffffff0000000000000000ffffffffffffffff0000000000000000"),
+        hex("00000000fffffffffffffffffffffffffffffffffffffffffffffffffffffc2f"),
+        hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd036413f"),
+        hex("8000000000000000000000000000000000000000000000000000000000000001"),
+    ]
+}
+
+fn operand() -> impl Strategy<Value = BigUint> {
+    let e = edges();
+    prop_oneof![
+        3 => prop::array::uniform8(any::<u32>()).prop_map(|w| BigUint::from_slice(&w)),
+        1 => (0..e.len()).prop_map(move |i| e[i].clone()),
+        // few set bits / few clear bits: long carry chains in the folds
+        1 => prop::collection::vec(0u32..256, 1..4).prop_map(|bits| {
+            let mut v = BigUint::from(0u8);
+            for b in bits { v.set_bit(b.into(), true); }
+            v
+        }),
+        1 => prop::collection::vec(0u32..256, 1..4).prop_map(|bits| {
+            let mut v = two256() - 1u8;
+            for b in bits { v.set_bit(b.into(), false); }
+            v
+        }),
+    ]
+}
+
+struct MulDut {
+    m: Model,
+    reset: PortId,
+    start: PortId,
+    a: PortId,
+    b: PortId,
+    modn: PortId,
+    done: PortId,
+    result: PortId,
+}
+
+impl MulDut {
+    fn open(vcd: Option<&Path>) -> MulDut {
+        let m = match vcd {
+            Some(p) => Model::with_vcd("ecdsa_modmul", p),
+            None => Model::new("ecdsa_modmul"),
+        }
+        .expect("ecdsa_modmul model (satchain_hdl::ecdsa::arith_sim_models)");
+        let mut d = MulDut {
+            reset: m.port("reset").unwrap(),
+            start: m.port("start").unwrap(),
+            a: m.port("a").unwrap(),
+            b: m.port("b").unwrap(),
+            modn: m.port("modn").unwrap(),
+            done: m.port("done").unwrap(),
+            result: m.port("result").unwrap(),
+            m,
+        };
+        d.m.set(d.reset, 1);
+        d.m.ticks(2);
+        d.m.set(d.reset, 0);
+        d.m.eval();
+        d
+    }
+
+    /// Runs one operation; returns (result, cycles from the start cycle to the done cycle).
+    fn run(&mut self, a: &BigUint, b: &BigUint, modn: bool) -> Result<(BigUint, u32), String> {
+        self.m.set_biguint(self.a, a);
+        self.m.set_biguint(self.b, b);
+        self.m.set(self.modn, modn as u64);
+        self.m.set(self.start, 1);
+        self.m.tick();
+        self.m.set(self.start, 0);
+        // Scramble the operand ports: the unit must have sampled them at start.
+        self.m.set_biguint(self.a, &(two256() - 1u8));
+        self.m.set_biguint(self.b, &(two256() - 1u8));
+        self.m.set(self.modn, (!modn) as u64);
+        let mut cycles = 1u32;
+        loop {
+            self.m.eval();
+            if self.m.get(self.done) == 1 {
+                let r = self.m.get_biguint(self.result);
+                self.m.tick();
+                if self.m.get(self.done) != 0 {
+                    return Err("done is not a one-cycle pulse".into());
+                }
+                if self.m.get_biguint(self.result) != r {
+                    return Err("result changed after done".into());
+                }
+                return Ok((r, cycles));
+            }
+            if cycles > 64 {
+                return Err("no done within 64 cycles".into());
+            }
+            self.m.tick();
+            cycles += 1;
+        }
+    }
+}
+
+fn check_mul(dut: &mut MulDut, a: &BigUint, b: &BigUint, modn: bool) -> Result<(), String> {
+    let md = if modn { Modulus::N } else { Modulus::P };
+    let model = arith_model::modmul(a, b, md).map_err(|e| format!("model: {e}"))?;
+    let expect = (a * b) % md.value();
+    if model.result != expect {
+        return Err(format!("model {:x} != bignum {expect:x}", model.result));
+    }
+    let (r, cycles) = dut.run(a, b, modn)?;
+    if r != expect {
+        return Err(format!("RTL {r:x} != expected {expect:x}"));
+    }
+    let lat = if modn { MULN_LATENCY } else { MULP_LATENCY };
+    if cycles != lat || cycles != model.latency {
+        return Err(format!(
+            "latency {cycles} cycles, published {lat}, model {}",
+            model.latency
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn ecdsa_modmul_matches_model() {
+    let s = seed("ecdsa_modmul_matches_model");
+    let dut = RefCell::new(MulDut::open(None));
+
+    // Every pair of edge operands, both moduli, back to back on one instance.
+    for x in edges() {
+        for y in edges() {
+            for modn in [false, true] {
+                if let Err(e) = check_mul(&mut dut.borrow_mut(), &x, &y, modn) {
+                    let vcd = vcd_path("ecdsa_modmul-edges");
+                    let _ = check_mul(&mut MulDut::open(Some(&vcd)), &x, &y, modn);
+                    panic!(
+                        "edge case a={x:x} b={y:x} modn={modn}: {e}; VCD {}",
+                        vcd.display()
+                    );
+                }
+            }
+        }
+    }
+
+    let mut r = runner(&s);
+    let out = r.run(&(operand(), operand(), any::<bool>()), |(a, b, modn)| {
+        check_mul(&mut dut.borrow_mut(), &a, &b, modn).map_err(TestCaseError::fail)
+    });
+    if let Err(e) = out {
+        let vcd = vcd_path(&format!("ecdsa_modmul-{}", hex_seed(&s)));
+        if let proptest::test_runner::TestError::Fail(_, (a, b, modn)) = &e {
+            let again = check_mul(&mut MulDut::open(Some(&vcd)), a, b, *modn);
+            panic!(
+                "SATCHAIN_SEED={} a={a:x} b={b:x} modn={modn}: {e}; fresh re-run: {again:?}; VCD {}",
+                hex_seed(&s),
+                vcd.display()
+            );
+        }
+        panic!("SATCHAIN_SEED={}: {e}", hex_seed(&s));
+    }
+}
+
+/// `reset` in the middle of an operation aborts it (no `done`), and the next one is correct.
+#[test]
+fn ecdsa_modmul_reset_aborts() {
+    let mut d = MulDut::open(None);
+    let a = Modulus::P.value() - 5u8;
+    d.m.set_biguint(d.a, &a);
+    d.m.set_biguint(d.b, &a);
+    d.m.set(d.modn, 1);
+    d.m.set(d.start, 1);
+    d.m.tick();
+    d.m.set(d.start, 0);
+    d.m.ticks(3);
+    d.m.set(d.reset, 1);
+    d.m.tick();
+    d.m.set(d.reset, 0);
+    for _ in 0..20 {
+        d.m.eval();
+        assert_eq!(d.m.get(d.done), 0, "no done after reset");
+        d.m.tick();
+    }
+    check_mul(&mut d, &a, &BigUint::from(3u8), false).unwrap();
+}
+
+struct InvDut {
+    m: Model,
+    reset: PortId,
+    start: PortId,
+    a: PortId,
+    modn: PortId,
+    done: PortId,
+    result: PortId,
+    fault: PortId,
+    iterations: PortId,
+}
+
+#[derive(Debug)]
+struct InvRun {
+    result: BigUint,
+    fault: bool,
+    iterations: u32,
+    cycles: u32,
+}
+
+impl InvDut {
+    fn open(vcd: Option<&Path>) -> InvDut {
+        let m = match vcd {
+            Some(p) => Model::with_vcd("ecdsa_modinv", p),
+            None => Model::new("ecdsa_modinv"),
+        }
+        .expect("ecdsa_modinv model (satchain_hdl::ecdsa::arith_sim_models)");
+        let mut d = InvDut {
+            reset: m.port("reset").unwrap(),
+            start: m.port("start").unwrap(),
+            a: m.port("a").unwrap(),
+            modn: m.port("modn").unwrap(),
+            done: m.port("done").unwrap(),
+            result: m.port("result").unwrap(),
+            fault: m.port("fault").unwrap(),
+            iterations: m.port("iterations").unwrap(),
+            m,
+        };
+        d.m.set(d.reset, 1);
+        d.m.ticks(2);
+        d.m.set(d.reset, 0);
+        d.m.eval();
+        d
+    }
+
+    fn run(&mut self, a: &BigUint, modn: bool) -> Result<InvRun, String> {
+        self.m.set_biguint(self.a, a);
+        self.m.set(self.modn, modn as u64);
+        self.m.set(self.start, 1);
+        self.m.tick();
+        self.m.set(self.start, 0);
+        self.m.set_biguint(self.a, &BigUint::from(0u8));
+        self.m.set(self.modn, (!modn) as u64);
+        let mut cycles = 1u32;
+        loop {
+            self.m.eval();
+            if self.m.get(self.done) == 1 {
+                let run = InvRun {
+                    result: self.m.get_biguint(self.result),
+                    fault: self.m.get(self.fault) == 1,
+                    iterations: self.m.get(self.iterations) as u32,
+                    cycles,
+                };
+                self.m.tick();
+                if self.m.get(self.done) != 0 {
+                    return Err("done is not a one-cycle pulse".into());
+                }
+                return Ok(run);
+            }
+            if cycles > inv_latency(INV_MAX_ITERATIONS) + 4 {
+                return Err("no done: the iteration cap did not stop the unit".into());
+            }
+            self.m.tick();
+            cycles += 1;
+        }
+    }
+}
+
+fn check_inv(dut: &mut InvDut, a: &BigUint, modn: bool) -> Result<InvRun, String> {
+    let md = if modn { Modulus::N } else { Modulus::P };
+    let model = arith_model::modinv(a, md).map_err(|e| format!("model: {e}"))?;
+    let run = dut.run(a, modn)?;
+    if run.fault != model.fault || run.iterations != model.iterations {
+        return Err(format!("RTL {run:?} vs model {model:?}"));
+    }
+    if !run.fault && run.result != model.result {
+        return Err(format!("RTL {:x} != model {:x}", run.result, model.result));
+    }
+    if run.cycles != model.latency || run.cycles != inv_latency(run.iterations) {
+        return Err(format!(
+            "latency {} cycles, inv_latency({}) = {}",
+            run.cycles,
+            run.iterations,
+            inv_latency(run.iterations)
+        ));
+    }
+    let m = md.value();
+    let zero = BigUint::from(0u8);
+    if *a > zero && *a < m {
+        if run.fault {
+            return Err("fault on an invertible input".into());
+        }
+        if (&run.result * a) % &m != BigUint::from(1u8) || run.result >= m {
+            return Err(format!("{:x} is not the inverse", run.result));
+        }
+    }
+    Ok(run)
+}
+
+#[test]
+fn ecdsa_modinv_matches_model() {
+    let s = seed("ecdsa_modinv_matches_model");
+    let dut = RefCell::new(InvDut::open(None));
+    let mut max_iter = [0u32; 2];
+    for modn in [false, true] {
+        let m = if modn {
+            Modulus::N.value()
+        } else {
+            Modulus::P.value()
+        };
+        let mut ops = vec![
+            BigUint::from(1u8),
+            BigUint::from(2u8),
+            BigUint::from(3u8),
+            &m - 1u8,
+            &m - 2u8,
+        ];
+        ops.push(BigUint::from(1u8) << 255u32);
+        ops.push(two256() - 1u8); // >= m: still compared with the model
+        for a in ops {
+            let r = check_inv(&mut dut.borrow_mut(), &a, modn);
+            match r {
+                Ok(run) => max_iter[modn as usize] = max_iter[modn as usize].max(run.iterations),
+                Err(e) => {
+                    let vcd = vcd_path("ecdsa_modinv-edges");
+                    let _ = check_inv(&mut InvDut::open(Some(&vcd)), &a, modn);
+                    panic!("a={a:x} modn={modn}: {e}; VCD {}", vcd.display());
+                }
+            }
+        }
+        // No inverse: 0 and m itself run into the cap and fault.
+        for a in [BigUint::from(0u8), m.clone()] {
+            let run = check_inv(&mut dut.borrow_mut(), &a, modn).unwrap();
+            assert!(run.fault, "a={a:x} modn={modn} must fault");
+            assert_eq!(run.iterations, INV_MAX_ITERATIONS);
+            assert_eq!(run.cycles, inv_latency(INV_MAX_ITERATIONS));
+        }
+    }
+
+    let stats = RefCell::new((0u64, 0u64, 0u32)); // (runs, iterations, max) over valid inputs
+    let mut r = runner(&s);
+    let out = r.run(&(operand(), any::<bool>()), |(a, modn)| {
+        let a = inv_input(&a, modn);
+        let run = check_inv(&mut dut.borrow_mut(), &a, modn).map_err(TestCaseError::fail)?;
+        if !run.fault {
+            let mut st = stats.borrow_mut();
+            st.0 += 1;
+            st.1 += u64::from(run.iterations);
+            st.2 = st.2.max(run.iterations);
+        }
+        Ok(())
+    });
+    if let Err(e) = out {
+        let vcd = vcd_path(&format!("ecdsa_modinv-{}", hex_seed(&s)));
+        if let proptest::test_runner::TestError::Fail(_, (a, modn)) = &e {
+            let again = check_inv(&mut InvDut::open(Some(&vcd)), &inv_input(a, *modn), *modn);
+            panic!(
+                "SATCHAIN_SEED={} a={a:x} modn={modn}: {e}; fresh re-run: {again:?}; VCD {}",
+                hex_seed(&s),
+                vcd.display()
+            );
+        }
+        panic!("SATCHAIN_SEED={}: {e}", hex_seed(&s));
+    }
+    eprintln!(
+        "ecdsa_modinv: max iterations over the edge set: p {} n {}",
+        max_iter[0], max_iter[1]
+    );
+    let st = stats.borrow();
+    if st.0 > 0 {
+        eprintln!(
+            "ecdsa_modinv: {} random non-faulting runs, mean {:.1} iterations, max {}",
+            st.0,
+            st.1 as f64 / st.0 as f64,
+            st.2
+        );
+    }
+}
+
+/// Mostly valid inputs (a mod m, where the raw value's low bits say so); the raw value otherwise.
+fn inv_input(a: &BigUint, modn: bool) -> BigUint {
+    let m = if modn {
+        Modulus::N.value()
+    } else {
+        Modulus::P.value()
+    };
+    if a.bit(0) || a.bit(1) {
+        a % &m
+    } else {
+        a.clone()
+    }
+}
