@@ -1,6 +1,25 @@
-//! SHA-256 hardware (owner: the SHA-256 issue).
+//! SHA-256 hardware: compression core, hash unit with hardware padding and modes, and the
+//! hash cluster behind a dispatcher. See `README.md` in this directory.
+
+pub mod consts;
+pub mod core;
+pub mod model;
+pub mod widen;
+
+pub use self::core::Sha256Core;
+
+use rust_hdl::prelude::*;
+
+/// Verilog text of a block (top module `top`), after `connect_all()`.
+pub fn verilog_of<B: Block>(mut b: B) -> String {
+    b.connect_all();
+    generate_verilog(&b)
+}
 
 /// Verilator models of the SHA-256 blocks.
 pub fn sim_models() -> Vec<crate::SimModel> {
-    Vec::new()
+    vec![crate::SimModel {
+        name: "sha256_core",
+        verilog: verilog_of(Sha256Core::new()),
+    }]
 }
