@@ -83,13 +83,17 @@ impl EngineInputs {
             }
             n => return Err(InputError::PubkeyLength(n)),
         }
+        let prefix = match (pubkey.len(), pubkey[0]) {
+            (33, p @ (2 | 3)) | (65, p @ 4) => p,
+            _ => 0,
+        };
         Ok(EngineInputs {
             z: *prehash,
             r: *r,
             s: *s,
             qx,
             qy,
-            prefix: pubkey[0],
+            prefix,
         })
     }
 

@@ -1,19 +1,40 @@
-//! Cycle model of the RTL sequencer (owner: the RTL). The ISS sums these to predict the RTL's
-//! cycle count exactly; a Verilator test checks that prediction. Values below are the RTL's
-//! measured behaviour once it exists; until then they are placeholders marked as such.
+//! Cycle model of the RTL sequencer (owner: the RTL, `sequencer.rs`). The ISS sums these to
+//! predict the RTL's cycle count exactly; a Verilator test (`verif/tests/ecdsa_engine.rs`)
+//! checks that prediction for every job it runs.
+//!
+//! Derivation (see the pipeline description in `sequencer.rs`): an instruction's cost is the
+//! number of cycles from its RD (issue) cycle to the next instruction's RD cycle.
+//! - ALU ops (ADDP SUBP MOV ADD SUB CMP ODD) and NOP LDLC DJNZ JMP HALT: 1.
+//! - WIN: 2 (the cycle after it is a bubble so that the next RD sees the new I).
+//! - BR: 2 (decided in its EX cycle from registered flags), taken or not.
+//! - MULP / MULN: 1 + the unit's start->done latency (start in the first EX cycle; the result
+//!   is written, and forwarded to the next RD, in the `done` cycle).
+//! - INVN / INVP: 1 + `inv_latency(iterations)` of the unit, likewise.
+//!
+//! The job's `cycles` count every cycle from the first RD (PC 0) to the HALT's RD inclusive,
+//! i.e. exactly the sum of the executed instructions' costs.
+
+/// Start->done latency of ModMul for mod p (E1's `MULP_LATENCY`).
+pub const MULP_LATENCY: u32 = 8; // placeholder until modmul.rs lands
+/// Start->done latency of ModMul for mod n (E1's `MULN_LATENCY`).
+pub const MULN_LATENCY: u32 = 16; // placeholder until modmul.rs lands
+
+/// Cycles after which a running job stops with EngineFault (the engine's watchdog).
+pub const WATCHDOG_CYCLES: u32 = 1 << 20;
 
 /// Cycles the RTL spends on one instruction with opcode `op` (ISA.md numbering), from its
-/// fetch to the fetch of the next instruction. INV ops: see [`inv_cycles`].
+/// RD cycle to the RD cycle of the next instruction. INV ops: see [`inv_cycles`].
 pub const fn op_cycles(op: u8) -> u32 {
     match op {
-        1 => 10, // MULP (placeholder)
-        4 => 20, // MULN (placeholder)
-        5 | 6 => 0, // INVN / INVP: inv_cycles()
-        _ => 2,  // everything else (placeholder)
+        1 => 1 + MULP_LATENCY,
+        4 => 1 + MULN_LATENCY,
+        5 | 6 => 0,   // INVN / INVP: inv_cycles()
+        12 | 16 => 2, // WIN, BR
+        _ => 1,
     }
 }
 
 /// Cycles of an INVN/INVP that ran `iterations` loop iterations.
 pub const fn inv_cycles(iterations: u32) -> u32 {
-    4 + iterations // placeholder
+    1 + 2 + iterations // placeholder until modinv.rs lands: 1 + inv_latency(iterations)
 }
