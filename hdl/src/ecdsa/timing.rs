@@ -14,10 +14,8 @@
 //! The job's `cycles` count every cycle from the first RD (PC 0) to the HALT's RD inclusive,
 //! i.e. exactly the sum of the executed instructions' costs.
 
-/// Start->done latency of ModMul for mod p (E1's `MULP_LATENCY`).
-pub const MULP_LATENCY: u32 = 8; // placeholder until modmul.rs lands
-/// Start->done latency of ModMul for mod n (E1's `MULN_LATENCY`).
-pub const MULN_LATENCY: u32 = 16; // placeholder until modmul.rs lands
+use super::modinv::inv_latency;
+use super::modmul::{MULN_LATENCY, MULP_LATENCY};
 
 /// Cycles after which a running job stops with EngineFault (the engine's watchdog).
 pub const WATCHDOG_CYCLES: u32 = 1 << 20;
@@ -36,5 +34,5 @@ pub const fn op_cycles(op: u8) -> u32 {
 
 /// Cycles of an INVN/INVP that ran `iterations` loop iterations.
 pub const fn inv_cycles(iterations: u32) -> u32 {
-    1 + 2 + iterations // placeholder until modinv.rs lands: 1 + inv_latency(iterations)
+    1 + inv_latency(iterations)
 }
