@@ -32,19 +32,31 @@ pub struct HashJob {
 
 impl HashJob {
     pub fn sha256(data: impl Into<Vec<u8>>) -> Self {
-        HashJob { mode: HashMode::Sha256, data: data.into() }
+        HashJob {
+            mode: HashMode::Sha256,
+            data: data.into(),
+        }
     }
     pub fn sha256d(data: impl Into<Vec<u8>>) -> Self {
-        HashJob { mode: HashMode::Sha256d, data: data.into() }
+        HashJob {
+            mode: HashMode::Sha256d,
+            data: data.into(),
+        }
     }
     pub fn merkle_node(left: &Digest32, right: &Digest32) -> Self {
         let mut data = Vec::with_capacity(64);
         data.extend_from_slice(left);
         data.extend_from_slice(right);
-        HashJob { mode: HashMode::MerkleNode, data }
+        HashJob {
+            mode: HashMode::MerkleNode,
+            data,
+        }
     }
     pub fn header80(header: &[u8; 80]) -> Self {
-        HashJob { mode: HashMode::Header80, data: header.to_vec() }
+        HashJob {
+            mode: HashMode::Header80,
+            data: header.to_vec(),
+        }
     }
     /// Checks the length rule of the mode (MerkleNode = 64, Header80 = 80 bytes).
     pub fn check(&self) -> Result<(), BackendError> {
@@ -217,12 +229,17 @@ impl BackendError {
 impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BackendError::BadJob { index, reason } => write!(f, "job {index} is malformed: {reason}"),
+            BackendError::BadJob { index, reason } => {
+                write!(f, "job {index} is malformed: {reason}")
+            }
             BackendError::Unavailable(s) => write!(f, "backend unavailable: {s}"),
             BackendError::Timeout { what } => write!(f, "device timeout: {what}"),
             BackendError::Hardware { what } => write!(f, "device error: {what}"),
             BackendError::SpotCheckMismatch { index, what } => {
-                write!(f, "job {index}: device result disagrees with software spot check: {what}")
+                write!(
+                    f,
+                    "job {index}: device result disagrees with software spot check: {what}"
+                )
             }
             BackendError::Io(s) => write!(f, "device I/O error: {s}"),
         }

@@ -1,8 +1,62 @@
 #![doc = include_str!("../README.md")]
 
 pub mod backend;
+pub mod blkfile;
+pub mod block;
+pub mod der;
+pub mod encode;
+pub mod hashes;
+pub mod header;
+pub mod merkle;
+pub mod pow;
+pub mod script;
+pub mod sighash;
+pub mod tx;
+pub mod validate;
 
 pub use backend::{
-    Backend, BackendError, BackendErrorKind, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict,
-    VerifyFailure, VerifyJob,
+    Backend, BackendError, BackendErrorKind, BackendStats, Digest32, HashJob, HashMode,
+    PubkeyBytes, Verdict, VerifyFailure, VerifyJob,
 };
+pub use blkfile::{blk_file_blocks, BlkIter};
+pub use block::Block;
+pub use encode::{ParseError, ParseReason};
+pub use hashes::{hash160, ripemd160};
+pub use tx::{OutPoint, Transaction, TxIn, TxOut};
+pub use validate::{
+    validate_block, BlockReport, PrevoutProvider, ScriptFlags, SigCounts, ValidateOptions,
+    ValidationError,
+};
+
+use core::fmt;
+use core::str::FromStr;
+
+/// Which chain's block format and rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Chain {
+    Bitcoin,
+    Qtum,
+}
+
+impl FromStr for Chain {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "bitcoin" | "btc" => Ok(Chain::Bitcoin),
+            "qtum" => Ok(Chain::Qtum),
+            other => Err(format!(
+                "unknown chain {other:?} (expected \"bitcoin\" or \"qtum\")"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Chain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Chain::Bitcoin => "bitcoin",
+            Chain::Qtum => "qtum",
+        })
+    }
+}

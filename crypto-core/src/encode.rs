@@ -1,0 +1,335 @@
+//! Bounds-checked reading and writing of Bitcoin's wire encoding.
+//!
+//! Every read goes through [`Cursor`], which never indexes out of bounds and reports
+//! failures as a [`ParseError`] naming the field, the absolute byte offset and the reason.
+
+use core::fmt;
+
+/// Bitcoin Core's `MAX_SIZE`: the largest compact size a deserializer accepts.
+pub const MAX_SIZE: u64 = 0x0200_0000;
+
+/// Why a parse failed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum ParseReason {
+    /// The input ended: `need` more bytes were wanted, `have` were left.
+    Truncated { need: u64, have: usize },
+    /// A compact size was not in its shortest form.
+    NonCanonicalVarint,
+    /// A compact size above [`MAX_SIZE`] (or a field-specific limit).
+    SizeTooLarge { value: u64, limit: u64 },
+    /// An element count larger than the remaining input could possibly hold.
+    CountExceedsInput { count: u64, remaining: usize },
+    /// A segwit marker/flag announced witnesses, but every witness was empty.
+    SuperfluousWitness,
+    /// A segwit flag byte with unknown bits.
+    UnknownOptionalData { flags: u8 },
+    /// Bytes left over after the structure ended.
+    TrailingData { extra: usize },
+    /// A blk*.dat record did not start with a known network magic.
+    BadMagic { found: [u8; 4] },
+    /// A blk*.dat record size outside [80, limit].
+    BlockSizeOutOfRange { size: u32 },
+    /// Anything else, described.
+    Invalid(&'static str),
+}
+
+impl fmt::Display for ParseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseReason::Truncated { need, have } => {
+                write!(f, "truncated: need {need} bytes, {have} left")
+            }
+            ParseReason::NonCanonicalVarint => f.write_str("non-canonical compact size"),
+            ParseReason::SizeTooLarge { value, limit } => {
+                write!(f, "size {value} exceeds limit {limit}")
+            }
+            ParseReason::CountExceedsInput { count, remaining } => {
+                write!(f, "count {count} cannot fit in the {remaining} bytes left")
+            }
+            ParseReason::SuperfluousWitness => f.write_str("superfluous witness record"),
+            ParseReason::UnknownOptionalData { flags } => {
+                write!(f, "unknown transaction optional data (flags {flags:#04x})")
+            }
+            ParseReason::TrailingData { extra } => write!(f, "{extra} trailing bytes"),
+            ParseReason::BadMagic { found } => write!(
+                f,
+                "unknown network magic {:02x}{:02x}{:02x}{:02x}",
+                found[0], found[1], found[2], found[3]
+            ),
+            ParseReason::BlockSizeOutOfRange { size } => {
+                write!(f, "block record size {size} out of range")
+            }
+            ParseReason::Invalid(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A typed parse failure: which field, at which absolute offset, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParseError {
+    /// The field being read, e.g. `"tx.vin.script_sig"`.
+    pub what: &'static str,
+    /// Absolute byte offset (within the buffer handed to the top-level parser) where the field starts.
+    pub offset: usize,
+    pub reason: ParseReason,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "parse error in {} at offset {}: {}",
+            self.what, self.offset, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A bounds-checked reader over a byte slice.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Absolute offset of `data[0]` for error reports.
+    base: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Cursor {
+            data,
+            pos: 0,
+            base: 0,
+        }
+    }
+    /// A cursor whose error offsets are shifted by `base`.
+    pub fn with_base(data: &'a [u8], base: usize) -> Self {
+        Cursor { data, pos: 0, base }
+    }
+    /// Position relative to the slice start.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+    /// Absolute position (base + pos).
+    pub fn abs_pos(&self) -> usize {
+        self.base.saturating_add(self.pos)
+    }
+    pub fn remaining(&self) -> usize {
+        self.data.len().saturating_sub(self.pos)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+    /// The bytes consumed between `start` (a previous [`Cursor::pos`]) and now.
+    pub fn since(&self, start: usize) -> &'a [u8] {
+        self.data.get(start..self.pos).unwrap_or(&[])
+    }
+    pub fn rest(&self) -> &'a [u8] {
+        self.data.get(self.pos..).unwrap_or(&[])
+    }
+
+    pub fn err(&self, what: &'static str, reason: ParseReason) -> ParseError {
+        ParseError {
+            what,
+            offset: self.abs_pos(),
+            reason,
+        }
+    }
+
+    pub fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ParseError> {
+        let have = self.remaining();
+        if n > have {
+            return Err(self.err(
+                what,
+                ParseReason::Truncated {
+                    need: n as u64,
+                    have,
+                },
+            ));
+        }
+        let end = self.pos + n;
+        let s = self.data.get(self.pos..end).ok_or_else(|| ParseError {
+            what,
+            offset: self.base + self.pos,
+            reason: ParseReason::Invalid("slice out of range"),
+        })?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    pub fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ParseError> {
+        let s = self.take(N, what)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    pub fn u8(&mut self, what: &'static str) -> Result<u8, ParseError> {
+        Ok(self.array::<1>(what)?[0])
+    }
+    pub fn u16_le(&mut self, what: &'static str) -> Result<u16, ParseError> {
+        Ok(u16::from_le_bytes(self.array(what)?))
+    }
+    pub fn u32_le(&mut self, what: &'static str) -> Result<u32, ParseError> {
+        Ok(u32::from_le_bytes(self.array(what)?))
+    }
+    pub fn i32_le(&mut self, what: &'static str) -> Result<i32, ParseError> {
+        Ok(i32::from_le_bytes(self.array(what)?))
+    }
+    pub fn u64_le(&mut self, what: &'static str) -> Result<u64, ParseError> {
+        Ok(u64::from_le_bytes(self.array(what)?))
+    }
+    pub fn i64_le(&mut self, what: &'static str) -> Result<i64, ParseError> {
+        Ok(i64::from_le_bytes(self.array(what)?))
+    }
+
+    /// Bitcoin Core's `ReadCompactSize` with range check (canonical form, `<= MAX_SIZE`).
+    pub fn varint(&mut self, what: &'static str) -> Result<u64, ParseError> {
+        let start = self.abs_pos();
+        let first = self.u8(what)?;
+        let (v, min) = match first {
+            0xfd => (u64::from(self.u16_le(what)?), 0xfd),
+            0xfe => (u64::from(self.u32_le(what)?), 0x1_0000),
+            0xff => (self.u64_le(what)?, 0x1_0000_0000),
+            b => (u64::from(b), 0),
+        };
+        if v < min {
+            return Err(ParseError {
+                what,
+                offset: start,
+                reason: ParseReason::NonCanonicalVarint,
+            });
+        }
+        if v > MAX_SIZE {
+            return Err(ParseError {
+                what,
+                offset: start,
+                reason: ParseReason::SizeTooLarge {
+                    value: v,
+                    limit: MAX_SIZE,
+                },
+            });
+        }
+        Ok(v)
+    }
+
+    /// A count of elements each at least `min_elem_size` bytes long; fails early when the
+    /// remaining input cannot hold them, so callers may allocate `count` elements safely.
+    pub fn count(&mut self, what: &'static str, min_elem_size: usize) -> Result<usize, ParseError> {
+        let start = self.abs_pos();
+        let n = self.varint(what)?;
+        let remaining = self.remaining();
+        let cap = (remaining / min_elem_size.max(1)) as u64;
+        if n > cap {
+            return Err(ParseError {
+                what,
+                offset: start,
+                reason: ParseReason::CountExceedsInput {
+                    count: n,
+                    remaining,
+                },
+            });
+        }
+        usize::try_from(n).map_err(|_| ParseError {
+            what,
+            offset: start,
+            reason: ParseReason::SizeTooLarge {
+                value: n,
+                limit: usize::MAX as u64,
+            },
+        })
+    }
+
+    /// A compact-size-prefixed byte string.
+    pub fn var_bytes(&mut self, what: &'static str) -> Result<&'a [u8], ParseError> {
+        let n = self.count(what, 1)?;
+        self.take(n, what)
+    }
+}
+
+/// Appends Bitcoin's compact size encoding of `n`.
+pub fn write_varint(out: &mut Vec<u8>, n: u64) {
+    if n < 0xfd {
+        out.push(n as u8);
+    } else if n <= 0xffff {
+        out.push(0xfd);
+        out.extend_from_slice(&(n as u16).to_le_bytes());
+    } else if n <= 0xffff_ffff {
+        out.push(0xfe);
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    } else {
+        out.push(0xff);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+/// Appends a compact-size-prefixed byte string.
+pub fn write_var_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    write_varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+/// Size of the compact size encoding of `n`.
+pub fn varint_len(n: u64) -> usize {
+    if n < 0xfd {
+        1
+    } else if n <= 0xffff {
+        3
+    } else if n <= 0xffff_ffff {
+        5
+    } else {
+        9
+    }
+}
+
+/// Display hex of a hash (byte-reversed, as Bitcoin shows uint256).
+pub fn display_hex(h: &[u8; 32]) -> String {
+    let mut r = *h;
+    r.reverse();
+    hex::encode(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_roundtrip_and_canonical() {
+        for n in [0u64, 1, 0xfc, 0xfd, 0xffff, 0x10000, 0x1_0000_00, MAX_SIZE] {
+            let mut v = Vec::new();
+            write_varint(&mut v, n);
+            assert_eq!(v.len(), varint_len(n));
+            let mut c = Cursor::new(&v);
+            assert_eq!(c.varint("n").unwrap(), n);
+        }
+        let mut c = Cursor::new(&[0xfd, 0x10, 0x00]);
+        assert_eq!(
+            c.varint("n").unwrap_err().reason,
+            ParseReason::NonCanonicalVarint
+        );
+        let mut c = Cursor::new(&[0xfe, 0x00, 0x00, 0x00, 0x03]);
+        assert!(matches!(
+            c.varint("n").unwrap_err().reason,
+            ParseReason::SizeTooLarge { .. }
+        ));
+        let mut c = Cursor::new(&[0xfd, 0x10]);
+        assert!(matches!(
+            c.varint("n").unwrap_err().reason,
+            ParseReason::Truncated { .. }
+        ));
+    }
+
+    #[test]
+    fn count_bounded_by_input() {
+        let mut c = Cursor::with_base(&[0x05, 1, 2, 3], 100);
+        let e = c.count("vin", 1).unwrap_err();
+        assert_eq!(e.offset, 100);
+        assert!(matches!(
+            e.reason,
+            ParseReason::CountExceedsInput {
+                count: 5,
+                remaining: 3
+            }
+        ));
+    }
+}

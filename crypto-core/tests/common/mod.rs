@@ -1,0 +1,102 @@
+//! Test-only backend on sha2 + k256, and data-file helpers.
+#![allow(dead_code)]
+
+use crypto_core::{
+    Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
+};
+use k256::ecdsa::signature::hazmat::PrehashVerifier;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Default)]
+pub struct TestBackend {
+    pub hash_calls: AtomicU64,
+    pub verify_calls: AtomicU64,
+}
+
+fn sha256(d: &[u8]) -> [u8; 32] {
+    Sha256::digest(d).into()
+}
+
+impl Backend for TestBackend {
+    fn name(&self) -> &'static str {
+        "test-sw"
+    }
+    fn hash_batch(&self, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError> {
+        self.hash_calls.fetch_add(1, Ordering::Relaxed);
+        jobs.iter()
+            .enumerate()
+            .map(|(i, j)| {
+                j.check().map_err(|e| match e {
+                    BackendError::BadJob { reason, .. } => {
+                        BackendError::BadJob { index: i, reason }
+                    }
+                    other => other,
+                })?;
+                Ok(match j.mode {
+                    HashMode::Sha256 => sha256(&j.data),
+                    _ => sha256(&sha256(&j.data)),
+                })
+            })
+            .collect()
+    }
+    fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
+        self.verify_calls.fetch_add(1, Ordering::Relaxed);
+        Ok(jobs.iter().map(verify_one).collect())
+    }
+}
+
+pub fn verify_one(j: &VerifyJob) -> Verdict {
+    use k256::elliptic_curve::ops::Reduce;
+    let _ = <k256::Scalar as Reduce<k256::U256>>::reduce_bytes;
+    let Ok(vk) = k256::ecdsa::VerifyingKey::from_sec1_bytes(j.pubkey.as_bytes()) else {
+        return Verdict::Invalid(VerifyFailure::BadPubkey);
+    };
+    let n = crypto_core::der::ORDER_N;
+    if j.r == [0u8; 32] || j.r >= n {
+        return Verdict::Invalid(VerifyFailure::BadR);
+    }
+    if j.s == [0u8; 32] || j.s >= n {
+        return Verdict::Invalid(VerifyFailure::BadS);
+    }
+    let Ok(sig) = k256::ecdsa::Signature::from_scalars(j.r, j.s) else {
+        return Verdict::Invalid(VerifyFailure::BadS);
+    };
+    let sig = sig.normalize_s().unwrap_or(sig);
+    match vk.verify_prehash(&j.prehash, &sig) {
+        Ok(()) => Verdict::Valid,
+        Err(_) => Verdict::Invalid(VerifyFailure::Mismatch),
+    }
+}
+
+/// ../shared/data relative to the crate (i.e. /work/shared/data). Panics loudly when absent.
+pub fn data_path(rel: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "TEST DATA MISSING: {} not found (expected the project's shared/ directory beside the repo). \
+         This test needs the real data and does not pass without it.",
+        p.display()
+    );
+    p
+}
+
+pub fn read_data(rel: &str) -> Vec<u8> {
+    let p = data_path(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+pub fn sha256d_sw(d: &[u8]) -> [u8; 32] {
+    sha256(&sha256(d))
+}
+
+/// proptest case count from SATCHAIN_PROPTEST_CASES (default `default`).
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("SATCHAIN_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
