@@ -1,1 +1,59 @@
-fn main() {}
+#![doc = include_str!("../README.md")]
+
+mod backend_select;
+mod cmd_demo;
+mod cmd_hash;
+mod cmd_validate;
+mod cmd_verify;
+mod error;
+mod input;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::EXIT_ERROR;
+
+/// SatChain Accel: validate Bitcoin and Qtum blocks with SHA-256 and ECDSA on a software,
+/// simulated or FPGA backend.
+#[derive(Debug, Parser)]
+#[command(
+    name = "satchain",
+    version,
+    about,
+    after_help = "Exit codes: 0 valid / done, 1 invalid block, 2 usage or I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a block (raw, hex, or a blk*.dat file with many blocks).
+    ValidateBlock(cmd_validate::ValidateArgs),
+    /// Verify ECDSA signatures given as JSON Lines.
+    VerifyBatch(cmd_verify::VerifyArgs),
+    /// Hash messages given as JSON Lines.
+    HashBatch(cmd_hash::HashArgs),
+    /// Build a synthetic signed block deterministically and validate it.
+    Demo(cmd_demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::ValidateBlock(a) => cmd_validate::run(a),
+        Command::VerifyBatch(a) => cmd_verify::run(a),
+        Command::HashBatch(a) => cmd_hash::run(a),
+        Command::Demo(a) => cmd_demo::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("satchain: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Backend selection: the one place where a backend name becomes a `Box<dyn Backend>`.
+//! New backends (the Verilator simulation, the board) are wired in here and nowhere else.
+
+use clap::Args;
+use crypto_core::Backend;
+use fallback_sw::SoftwareBackend;
+
+use crate::error::CliError;
+
+/// Backend names the CLI knows.
+pub const BACKEND_NAMES: &[&str] = &["sw", "sim", "fpga"];
+
+/// Options that apply to backend construction.
+#[derive(Debug, Clone, Default)]
+pub struct BackendOpts {
+    /// Worker threads for the software backend: `None` = all cores, `Some(1)` = single-thread.
+    pub threads: Option<usize>,
+}
+
+/// Builds the backend called `name` ("sw", "sim" or "fpga").
+pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, CliError> {
+    match name {
+        "sw" => Ok(Box::new(match opts.threads {
+            Some(1) => SoftwareBackend::single_thread(),
+            Some(n) => SoftwareBackend::parallel(n),
+            None => SoftwareBackend::parallel(0),
+        })),
+        "sim" => Err(CliError::BackendUnavailable(
+            "backend 'sim' is not built yet (issue 5): use --backend sw".to_string(),
+        )),
+        "fpga" => Err(CliError::BackendUnavailable(
+            "backend 'fpga' is not built yet (issue 5): use --backend sw".to_string(),
+        )),
+        other => Err(CliError::Usage(format!(
+            "unknown backend {other:?} (expected one of: {})",
+            BACKEND_NAMES.join(", ")
+        ))),
+    }
+}
+
+/// `--backend` and `--threads`, shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct BackendArgs {
+    /// Crypto backend: sw (software), sim (Verilator simulation), fpga (the board).
+    #[arg(long, default_value = "sw", value_parser = ["sw", "sim", "fpga"])]
+    pub backend: String,
+    /// Worker threads of the software backend (1 = single-thread; default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+}
+
+impl BackendArgs {
+    /// The backend these options name.
+    pub fn make(&self) -> Result<Box<dyn Backend>, CliError> {
+        make_backend(
+            &self.backend,
+            &BackendOpts {
+                threads: self.threads.map(usize::from),
+            },
+        )
+    }
+}

@@ -1,0 +1,251 @@
+//! `satchain validate-block FILE`: one raw block (binary or hex), or a Bitcoin Core
+//! `blk*.dat` file (detected by its network magic) with many blocks.
+
+use std::io::Write;
+
+use clap::Args;
+use crypto_core::blkfile::{blk_file_blocks, magic_name};
+use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
+use serde_json::Value;
+
+use crate::backend_select::BackendArgs;
+use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
+use crate::input::{decode_hex_dump, read_all};
+use crate::progress::Progress;
+
+/// Bitcoin regtest proof-of-work limit (big-endian): 7fff..ff.
+pub const REGTEST_POW_LIMIT: [u8; 32] = {
+    let mut a = [0xff; 32];
+    a[0] = 0x7f;
+    a
+};
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Block file: raw block bytes, the same as hex text, or a blk*.dat file; `-` = stdin.
+    pub file: String,
+    /// Block format and rules. Default: from the blk*.dat magic, else bitcoin.
+    #[arg(long, value_parser = ["bitcoin", "qtum"])]
+    pub chain: Option<String>,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// One JSON object per block on stdout instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Enforce BIP66 strict DER (default: from the block height on Bitcoin, always on Qtum).
+    #[arg(long)]
+    pub strict_der: bool,
+    /// Enforce BIP146 low S (a policy rule; off by default).
+    #[arg(long)]
+    pub low_s: bool,
+    /// Check proof of work against the regtest limit (for blocks made by `demo --out`).
+    #[arg(long)]
+    pub regtest: bool,
+}
+
+pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
+    let raw = read_all(&args.file)?;
+    if raw.is_empty() {
+        return Err(CliError::Usage(format!("{}: file is empty", args.file)));
+    }
+    let backend = args.backend.make()?;
+    let magic: Option<[u8; 4]> = raw.get(..4).and_then(|m| m.try_into().ok());
+    match magic.and_then(|m| magic_name(&m)) {
+        Some(network) => run_blk_file(args, &raw, network, backend.as_ref()),
+        None => {
+            let block = decode_hex_dump(&raw).unwrap_or(raw);
+            let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
+            let report = validate_block(&block, &options(args, chain), backend.as_ref());
+            let mut out = std::io::stdout().lock();
+            if args.json {
+                let v = serde_json::to_value(&report)
+                    .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
+                writeln!(out, "{v}").map_err(|e| CliError::io("writing stdout", e))?;
+            } else {
+                write_summary(&mut out, &report, &args.file)
+                    .map_err(|e| CliError::io("writing stdout", e))?;
+            }
+            Ok(if report.valid { EXIT_OK } else { EXIT_INVALID })
+        }
+    }
+}
+
+fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
+    match arg {
+        None => Ok(default),
+        Some(s) => s.parse::<Chain>().map_err(CliError::Usage),
+    }
+}
+
+fn options(args: &ValidateArgs, chain: Chain) -> ValidateOptions<'static> {
+    let mut o = ValidateOptions::new(chain);
+    if args.strict_der {
+        o.strict_der = Some(true);
+    }
+    o.low_s = args.low_s;
+    if args.regtest {
+        o.pow_limit = Some(REGTEST_POW_LIMIT);
+    }
+    o
+}
+
+fn run_blk_file(
+    args: &ValidateArgs,
+    data: &[u8],
+    network: &str,
+    backend: &dyn Backend,
+) -> Result<u8, CliError> {
+    let default_chain = if network.starts_with("qtum") {
+        Chain::Qtum
+    } else {
+        Chain::Bitcoin
+    };
+    let chain = parse_chain(args.chain.as_deref(), default_chain)?;
+    let opts = options(args, chain);
+    let mut progress = Progress::new(data.len());
+    let mut out = std::io::stdout().lock();
+    let (mut n, mut n_invalid) = (0usize, 0usize);
+    let werr = |e| CliError::io("writing stdout", e);
+    for item in blk_file_blocks(data) {
+        match item {
+            Ok((offset, block)) => {
+                let report = validate_block(block, &opts, backend);
+                progress.clear();
+                if args.json {
+                    let mut v = serde_json::to_value(&report)
+                        .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
+                    if let Value::Object(m) = &mut v {
+                        m.insert("index".into(), n.into());
+                        m.insert("offset".into(), offset.into());
+                    }
+                    writeln!(out, "{v}").map_err(werr)?;
+                } else {
+                    writeln!(out, "{}", one_line(n, offset, &report)).map_err(werr)?;
+                }
+                n += 1;
+                if !report.valid {
+                    n_invalid += 1;
+                }
+                progress.update(
+                    offset + block.len(),
+                    &format!("{n} blocks, {n_invalid} invalid"),
+                );
+            }
+            Err(e) => {
+                progress.clear();
+                // The file itself is damaged here: report it and stop (exit 2).
+                if args.json {
+                    let v = serde_json::json!({ "index": n, "offset": e.offset, "valid": false, "error": e.to_string(), "file_error": true });
+                    writeln!(out, "{v}").map_err(werr)?;
+                }
+                eprintln!("{}: blk file damaged after {n} blocks: {e}", args.file);
+                return Ok(EXIT_ERROR);
+            }
+        }
+    }
+    progress.clear();
+    if !args.json {
+        writeln!(
+            out,
+            "{}: {network} blk file, {n} blocks, {} valid, {n_invalid} invalid",
+            args.file,
+            n - n_invalid
+        )
+        .map_err(werr)?;
+    }
+    Ok(if n_invalid > 0 { EXIT_INVALID } else { EXIT_OK })
+}
+
+fn one_line(index: usize, offset: usize, r: &BlockReport) -> String {
+    let s = &r.signatures;
+    format!(
+        "#{index} @{offset} {} {} txs={} inputs={} sigs={}/{} not_checkable={} {:.1} ms{}",
+        r.block_hash.as_deref().unwrap_or("?"),
+        if r.valid { "VALID" } else { "INVALID" },
+        r.txs,
+        r.inputs,
+        s.valid,
+        s.checked,
+        s.not_checkable,
+        r.timings_ms.get("total").copied().unwrap_or(0.0),
+        r.error
+            .as_deref()
+            .map(|e| format!(" error: {e}"))
+            .unwrap_or_default()
+    )
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "ok"
+    } else {
+        "FAILED"
+    }
+}
+
+/// The human summary of one block.
+pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{source}: {} block {}",
+        r.chain,
+        r.block_hash.as_deref().unwrap_or("(unparsed)")
+    )?;
+    if let Some(h) = r.height {
+        writeln!(out, "  height (BIP34)     {h}")?;
+    }
+    writeln!(
+        out,
+        "  verdict            {}",
+        if r.valid { "VALID" } else { "INVALID" }
+    )?;
+    if let Some(e) = &r.error {
+        writeln!(out, "  error              {e}")?;
+    }
+    writeln!(out, "  transactions       {}  inputs {}", r.txs, r.inputs)?;
+    writeln!(out, "  merkle root        {}", yes(r.merkle_root_ok))?;
+    writeln!(
+        out,
+        "  proof of work      {}{}",
+        yes(r.pow_ok),
+        if r.proof_of_stake {
+            " (proof of stake: none needed)"
+        } else {
+            ""
+        }
+    )?;
+    if let Some(b) = r.block_signature_ok {
+        writeln!(out, "  block signature    {}", yes(b))?;
+    }
+    if let Some(b) = r.witness_commitment_ok {
+        writeln!(out, "  witness commitment {}", yes(b))?;
+    }
+    let s = &r.signatures;
+    writeln!(
+        out,
+        "  signatures         {} checked, {} valid, {} invalid, {} inputs not checkable without prevouts",
+        s.checked, s.valid, s.invalid, s.not_checkable
+    )?;
+    for (why, n) in &r.not_checkable_reasons {
+        writeln!(out, "    not checkable: {n} x {why}")?;
+    }
+    if let Some(f) = &r.flags {
+        writeln!(
+            out,
+            "  script flags       strict DER {}, low S {}",
+            f.strict_der, f.low_s
+        )?;
+    }
+    let timings: Vec<String> = r
+        .timings_ms
+        .iter()
+        .map(|(k, v)| format!("{k} {v:.2}"))
+        .collect();
+    writeln!(
+        out,
+        "  backend            {} ({} hash jobs, {} verify jobs)",
+        r.backend, r.backend_jobs.0, r.backend_jobs.1
+    )?;
+    writeln!(out, "  timings (ms)       {}", timings.join(", "))?;
+    Ok(())
+}
