@@ -1,2 +1,28 @@
 #![no_std]
-//! (being built)
+#![doc = include_str!("../README.md")]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod accel;
+pub mod bus;
+pub mod error;
+pub mod fault;
+#[cfg(feature = "std")]
+pub mod linux;
+pub mod mmio;
+#[cfg(feature = "alloc")]
+pub mod mock;
+#[cfg(feature = "model")]
+pub mod model;
+#[cfg(feature = "zynq-baremetal")]
+pub mod zynq;
+
+pub use accel::{
+    Accel, BatchInfo, Caps, Config, Counters, EcdsaReq, EcdsaResult, HashReq, WaitMode,
+};
+pub use bus::{Bus, BusError, BusErrorKind};
+pub use error::{ArgError, DriverError, ErrorKind, Phase};
+pub use satchain_regmap as regmap;

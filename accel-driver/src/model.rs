@@ -1,0 +1,479 @@
+//! A behavioural model of the register block (sha2 + k256), for host tests of the driver
+//! and of crypto-core's `FpgaBackend` before (and besides) the Verilated RTL.
+//!
+//! It follows the register semantics of `satchain_regmap` (FIFOs, tags, ERROR latching,
+//! IRQ_STATUS, soft reset) with a simple timing model: a SHA-256 unit takes
+//! `hash_cycles_per_block` per 64-byte block, an ECDSA engine `ecdsa_cycles` per job; jobs
+//! of different length finish out of order. It is a test model, not a reference for the RTL's
+//! cycle counts.
+
+use std::collections::VecDeque;
+use std::vec::Vec;
+
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::sec1::FromEncodedPoint;
+use k256::elliptic_curve::PrimeField;
+use k256::{AffinePoint, EncodedPoint, ProjectivePoint, Scalar, U256};
+use satchain_regmap::{ecdsa_key, field, reg, EcdsaCode, ErrorCode, HashMode, ECDSA_JOB_WORDS};
+use sha2::{Digest, Sha256};
+
+use crate::bus::{BusError, BusErrorKind};
+use crate::mock::Device;
+
+/// Shape and timing of the modelled bitstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelConfig {
+    pub id: u32,
+    pub version: u32,
+    pub map_hash: u32,
+    pub hash_units: u32,
+    pub ecdsa_engines: u32,
+    pub result_fifo_log2: u32,
+    /// Hash jobs accepted (queued, not yet on a unit) before HASH_READY drops.
+    pub hash_queue: usize,
+    /// ECDSA jobs queued before ECDSA_READY drops.
+    pub ecdsa_queue: usize,
+    pub hash_cycles_per_block: u64,
+    pub ecdsa_cycles: u64,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            id: satchain_regmap::ID_VALUE,
+            version: satchain_regmap::VERSION_VALUE,
+            map_hash: satchain_regmap::MAP_HASH,
+            hash_units: 4,
+            ecdsa_engines: 2,
+            result_fifo_log2: 4,
+            hash_queue: 4,
+            ecdsa_queue: 2,
+            hash_cycles_per_block: 66,
+            ecdsa_cycles: 3000,
+        }
+    }
+}
+
+impl ModelConfig {
+    pub fn caps(&self) -> u32 {
+        field::CAPS::HASH_UNITS.put(self.hash_units)
+            | field::CAPS::ECDSA_ENGINES.put(self.ecdsa_engines)
+            | field::CAPS::HASH_MODES.put(0xF)
+            | field::CAPS::RESULT_FIFO_LOG2.put(self.result_fifo_log2)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct HashPend {
+    tag: u8,
+    mode: HashMode,
+    len: usize,
+    data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Running {
+    tag: u8,
+    out: [u32; 8],
+    done_at: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EcdsaRunning {
+    tag: u8,
+    code: EcdsaCode,
+    done_at: u64,
+    cycles: u32,
+}
+
+/// The behavioural register-block model.
+#[derive(Debug, Clone)]
+pub struct DeviceModel {
+    pub cfg: ModelConfig,
+    cycles: u64,
+    error: u32,
+    irq_enable: u32,
+    irq_status: u32,
+    hash_q: VecDeque<HashPend>,
+    units: Vec<Option<Running>>,
+    hash_results: VecDeque<(u8, [u32; 8])>,
+    ecdsa_words: Vec<u32>,
+    ecdsa_q: VecDeque<(u8, EcdsaCode)>,
+    engines: Vec<Option<EcdsaRunning>>,
+    ecdsa_results: VecDeque<(u8, EcdsaCode, u32)>,
+    /// Jobs the model has completed (hash, ecdsa), for tests.
+    pub completed: (u64, u64),
+}
+
+/// SHA-256 digest as eight big-endian words.
+fn words(d: &[u8]) -> [u32; 8] {
+    let mut w = [0u32; 8];
+    for (i, c) in d.chunks_exact(4).enumerate().take(8) {
+        w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    w
+}
+
+fn scalar_in_range(bytes: &[u8; 32]) -> Option<Scalar> {
+    let s: Option<Scalar> = Scalar::from_repr((*bytes).into()).into();
+    s.filter(|s| !bool::from(s.is_zero()))
+}
+
+/// ECDSA verification with the engine's result codes: r, then s, then the public key are
+/// checked; any s in [1, n-1] is accepted (no low-S rule here, as in the hardware).
+pub fn ecdsa_code(
+    z: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    prefix: u8,
+    qx: &[u8; 32],
+    qy: &[u8; 32],
+) -> EcdsaCode {
+    let Some(r_s) = scalar_in_range(r) else {
+        return EcdsaCode::BadR;
+    };
+    let Some(s_s) = scalar_in_range(s) else {
+        return EcdsaCode::BadS;
+    };
+    let enc = match prefix {
+        2 | 3 => {
+            let mut b = [0u8; 33];
+            b[0] = prefix;
+            b[1..].copy_from_slice(qx);
+            EncodedPoint::from_bytes(b)
+        }
+        4 => {
+            let mut b = [0u8; 65];
+            b[0] = 4;
+            b[1..33].copy_from_slice(qx);
+            b[33..].copy_from_slice(qy);
+            EncodedPoint::from_bytes(b)
+        }
+        _ => return EcdsaCode::BadPubkey,
+    };
+    let Ok(enc) = enc else {
+        return EcdsaCode::BadPubkey;
+    };
+    let q: Option<AffinePoint> = AffinePoint::from_encoded_point(&enc).into();
+    let Some(q) = q else {
+        return EcdsaCode::BadPubkey;
+    };
+    let zs = <Scalar as Reduce<U256>>::reduce_bytes(&(*z).into());
+    let s_inv: Option<Scalar> = s_s.invert().into();
+    let Some(s_inv) = s_inv else {
+        return EcdsaCode::BadS;
+    };
+    let u1 = zs * s_inv;
+    let u2 = r_s * s_inv;
+    let pt = ProjectivePoint::GENERATOR * u1 + ProjectivePoint::from(q) * u2;
+    if pt == ProjectivePoint::IDENTITY {
+        return EcdsaCode::Invalid;
+    }
+    let x = pt.to_affine().x();
+    let xr = <Scalar as Reduce<U256>>::reduce_bytes(&x);
+    if xr == r_s {
+        EcdsaCode::Valid
+    } else {
+        EcdsaCode::Invalid
+    }
+}
+
+fn be32(ws: &[u32]) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    for (i, w) in ws.iter().enumerate().take(8) {
+        b[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+    }
+    b
+}
+
+impl DeviceModel {
+    pub fn new(cfg: ModelConfig) -> Self {
+        DeviceModel {
+            cfg,
+            cycles: 0,
+            error: 0,
+            irq_enable: 0,
+            irq_status: 0,
+            hash_q: VecDeque::new(),
+            units: std::vec![None; cfg.hash_units as usize],
+            hash_results: VecDeque::new(),
+            ecdsa_words: Vec::new(),
+            ecdsa_q: VecDeque::new(),
+            engines: std::vec![None; cfg.ecdsa_engines as usize],
+            ecdsa_results: VecDeque::new(),
+            completed: (0, 0),
+        }
+    }
+
+    fn fifo_depth(&self) -> usize {
+        1usize << self.cfg.result_fifo_log2
+    }
+
+    fn latch(&mut self, code: ErrorCode, tag: u8) {
+        if self.error == 0 {
+            self.error =
+                field::ERROR::CODE.put(code as u32) | field::ERROR::TAG.put(u32::from(tag));
+        }
+        self.irq_status |= field::IRQ_STATUS::ERROR.mask();
+    }
+
+    fn soft_reset(&mut self) {
+        let cfg = self.cfg;
+        let (cycles, completed) = (self.cycles, self.completed);
+        *self = DeviceModel::new(cfg);
+        self.cycles = cycles;
+        self.completed = completed;
+    }
+
+    fn status(&self) -> u32 {
+        let mut s = 0;
+        if self.hash_q.len() < self.cfg.hash_queue
+            || self.hash_q.back().is_some_and(|j| j.data.len() < j.len)
+        {
+            s |= field::STATUS::HASH_READY.mask();
+        }
+        if !self.hash_results.is_empty() {
+            s |= field::STATUS::HASH_RESULT_VALID.mask();
+        }
+        if !self.hash_q.is_empty() || self.units.iter().any(Option::is_some) {
+            s |= field::STATUS::HASH_BUSY.mask();
+        }
+        if self.ecdsa_q.len() < self.cfg.ecdsa_queue {
+            s |= field::STATUS::ECDSA_READY.mask();
+        }
+        if !self.ecdsa_results.is_empty() {
+            s |= field::STATUS::ECDSA_RESULT_VALID.mask();
+        }
+        if !self.ecdsa_q.is_empty() || self.engines.iter().any(Option::is_some) {
+            s |= field::STATUS::ECDSA_BUSY.mask();
+        }
+        if self.error != 0 {
+            s |= field::STATUS::ERROR.mask();
+        }
+        s
+    }
+
+    fn run(&mut self) {
+        let now = self.cycles;
+        let depth = self.fifo_depth();
+        // Finish hash units (results in completion order).
+        let mut finished: Vec<(u64, usize)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.filter(|u| u.done_at <= now).map(|u| (u.done_at, i)))
+            .collect();
+        finished.sort_unstable();
+        for (_, i) in finished {
+            if self.hash_results.len() >= depth {
+                break;
+            }
+            if let Some(u) = self.units[i].take() {
+                self.hash_results.push_back((u.tag, u.out));
+                self.irq_status |= field::IRQ_STATUS::HASH_DONE.mask();
+                self.completed.0 += 1;
+            }
+        }
+        // Start complete jobs on free units.
+        for i in 0..self.units.len() {
+            if self.units[i].is_some() {
+                continue;
+            }
+            match self.hash_q.front() {
+                Some(j) if j.data.len() >= j.len => {}
+                _ => break,
+            }
+            let Some(j) = self.hash_q.pop_front() else {
+                break;
+            };
+            let one = Sha256::digest(&j.data[..j.len]);
+            let (out, passes) = match j.mode {
+                HashMode::Sha256 => (words(&one), 1),
+                _ => (words(&Sha256::digest(one)), 2),
+            };
+            let blocks = (j.len as u64 + 9).div_ceil(64) + if passes == 2 { 1 } else { 0 };
+            self.units[i] = Some(Running {
+                tag: j.tag,
+                out,
+                done_at: now + blocks * self.cfg.hash_cycles_per_block,
+            });
+        }
+        // ECDSA engines.
+        let mut finished: Vec<(u64, usize)> = self
+            .engines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.filter(|u| u.done_at <= now).map(|u| (u.done_at, i)))
+            .collect();
+        finished.sort_unstable();
+        for (_, i) in finished {
+            if self.ecdsa_results.len() >= depth {
+                break;
+            }
+            if let Some(e) = self.engines[i].take() {
+                self.ecdsa_results.push_back((e.tag, e.code, e.cycles));
+                self.irq_status |= field::IRQ_STATUS::ECDSA_DONE.mask();
+                self.completed.1 += 1;
+            }
+        }
+        for i in 0..self.engines.len() {
+            if self.engines[i].is_none() {
+                if let Some((tag, code)) = self.ecdsa_q.pop_front() {
+                    let c = self.cfg.ecdsa_cycles;
+                    self.engines[i] = Some(EcdsaRunning {
+                        tag,
+                        code,
+                        done_at: now + c,
+                        cycles: u32::try_from(c).unwrap_or(u32::MAX),
+                    });
+                }
+            }
+        }
+    }
+
+    fn hash_cmd(&mut self, v: u32) {
+        let tag = field::HASH_CMD::TAG.get(v).to_le_bytes()[0];
+        let len = field::HASH_CMD::LEN.get(v) as usize;
+        let Some(mode) = HashMode::from_bits(field::HASH_CMD::MODE.get(v)) else {
+            return self.latch(ErrorCode::BadMode, tag);
+        };
+        let want = match mode {
+            HashMode::Merkle64 => Some(64),
+            HashMode::Header80 => Some(80),
+            _ => None,
+        };
+        if want.is_some_and(|w| w != len) {
+            return self.latch(ErrorCode::BadLength, tag);
+        }
+        if self.hash_q.len() >= self.cfg.hash_queue {
+            return self.latch(ErrorCode::CmdOverflow, tag);
+        }
+        self.hash_q.push_back(HashPend {
+            tag,
+            mode,
+            len,
+            data: Vec::with_capacity(len.min(1 << 16)),
+        });
+    }
+
+    fn hash_data(&mut self, v: u32) {
+        match self.hash_q.back_mut() {
+            Some(j) if j.data.len() < j.len => {
+                let take = (j.len - j.data.len()).min(4);
+                j.data.extend_from_slice(&v.to_be_bytes()[..take]);
+            }
+            _ => self.latch(ErrorCode::DataOverflow, 0),
+        }
+    }
+
+    fn ecdsa_in(&mut self, v: u32) {
+        if self.ecdsa_words.is_empty() && self.ecdsa_q.len() >= self.cfg.ecdsa_queue {
+            return self.latch(ErrorCode::EcdsaOverflow, 0);
+        }
+        self.ecdsa_words.push(v);
+        if self.ecdsa_words.len() == ECDSA_JOB_WORDS as usize {
+            let w = core::mem::take(&mut self.ecdsa_words);
+            let key = w[40];
+            let tag = ecdsa_key::TAG.get(key).to_le_bytes()[0];
+            let prefix = ecdsa_key::PREFIX.get(key).to_le_bytes()[0];
+            let code = ecdsa_code(
+                &be32(&w[0..8]),
+                &be32(&w[8..16]),
+                &be32(&w[16..24]),
+                prefix,
+                &be32(&w[24..32]),
+                &be32(&w[32..40]),
+            );
+            self.ecdsa_q.push_back((tag, code));
+        }
+    }
+}
+
+impl Device for DeviceModel {
+    fn read(&mut self, offset: u32) -> Result<u32, BusError> {
+        let head = self.hash_results.front().copied();
+        let ehead = self.ecdsa_results.front().copied();
+        Ok(match offset {
+            o if o == reg::ID.offset => self.cfg.id,
+            o if o == reg::VERSION.offset => self.cfg.version,
+            o if o == reg::MAP_HASH.offset => self.cfg.map_hash,
+            o if o == reg::CAPS.offset => self.cfg.caps(),
+            o if o == reg::CTRL.offset => 0,
+            o if o == reg::STATUS.offset => self.status(),
+            o if o == reg::ERROR.offset => self.error,
+            o if o == reg::IRQ_ENABLE.offset => self.irq_enable,
+            o if o == reg::IRQ_STATUS.offset => self.irq_status,
+            o if o == reg::CYCLES.offset => (self.cycles & 0xffff_ffff) as u32, // CYCLES is the low 32 bits
+            o if o == reg::HASH_RESULT.offset => head.map_or(0, |(t, _)| {
+                field::HASH_RESULT::VALID.put(1) | field::HASH_RESULT::TAG.put(u32::from(t))
+            }),
+            o if (reg::HASH_DIGEST0.offset..=reg::HASH_DIGEST7.offset).contains(&o)
+                && o % 4 == 0 =>
+            {
+                head.map_or(0, |(_, d)| d[((o - reg::HASH_DIGEST0.offset) / 4) as usize])
+            }
+            o if o == reg::ECDSA_RESULT.offset => ehead.map_or(0, |(t, c, _)| {
+                field::ECDSA_RESULT::VALID.put(1)
+                    | field::ECDSA_RESULT::CODE.put(c as u32)
+                    | field::ECDSA_RESULT::TAG.put(u32::from(t))
+            }),
+            o if o == reg::ECDSA_CYCLES.offset => ehead.map_or(0, |(_, _, c)| c),
+            o if satchain_regmap::by_offset(o).is_some() => 0, // write-only registers read 0
+            _ => {
+                self.latch(ErrorCode::BadAddress, 0);
+                return Err(BusError::new(
+                    BusErrorKind::SlaveError,
+                    Some(offset),
+                    "SLVERR: unmapped address",
+                ));
+            }
+        })
+    }
+
+    fn write(&mut self, offset: u32, v: u32) -> Result<(), BusError> {
+        match offset {
+            o if o == reg::CTRL.offset => {
+                if field::CTRL::SOFT_RESET.get(v) != 0 {
+                    self.soft_reset();
+                }
+            }
+            o if o == reg::ERROR.offset => self.error = 0,
+            o if o == reg::IRQ_ENABLE.offset => self.irq_enable = v & 0x7,
+            o if o == reg::IRQ_STATUS.offset => self.irq_status &= !v,
+            o if o == reg::HASH_CMD.offset => self.hash_cmd(v),
+            o if o == reg::HASH_DATA.offset => self.hash_data(v),
+            o if o == reg::HASH_POP.offset => {
+                if self.hash_results.pop_front().is_none() {
+                    self.latch(ErrorCode::ResultUnderflow, 0);
+                }
+            }
+            o if o == reg::ECDSA_IN.offset => self.ecdsa_in(v),
+            o if o == reg::ECDSA_POP.offset => {
+                if self.ecdsa_results.pop_front().is_none() {
+                    self.latch(ErrorCode::ResultUnderflow, 0);
+                }
+            }
+            o if satchain_regmap::by_offset(o).is_some() => {} // read-only: ignored
+            _ => {
+                self.latch(ErrorCode::BadAddress, 0);
+                return Err(BusError::new(
+                    BusErrorKind::SlaveError,
+                    Some(offset),
+                    "SLVERR: unmapped address",
+                ));
+            }
+        }
+        self.run();
+        Ok(())
+    }
+
+    fn advance(&mut self, cycles: u64) {
+        self.cycles += cycles;
+        self.run();
+    }
+
+    fn irq(&self) -> bool {
+        self.irq_status & self.irq_enable != 0
+    }
+}
