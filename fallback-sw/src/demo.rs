@@ -18,6 +18,7 @@
 //! Everything, keys included, comes from `ChaCha20Rng::seed_from_u64(seed)`: the same
 //! arguments give the same bytes on every machine.
 
+use crypto_core::header::BitcoinHeader;
 use crypto_core::script::{
     multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
 };
@@ -340,28 +341,46 @@ pub fn build_demo_block(seed: u64, n_p2pkh: usize, n_multisig: usize) -> Vec<u8>
         txs.push(tx);
     }
 
-    let txids: Vec<[u8; 32]> = txs.iter().map(|t| sha256d(&t.serialize(false))).collect();
     let mut prev_block = [0u8; 32];
     rng.fill_bytes(&mut prev_block);
-    let mut header = crypto_core::header::BitcoinHeader {
+    let header = BitcoinHeader {
         version: 0x2000_0000,
         prev_block,
-        merkle_root: merkle_root(txids),
+        merkle_root: [0u8; 32],
+        // seed % 1_000_000 < 2^20, exact.
         time: 1_700_000_000 + (seed % 1_000_000) as u32,
         bits: DEMO_BITS,
         nonce: 0,
     };
+    seal(header, &txs)
+}
+
+/// Sets the merkle root from `txs`, grinds the nonce to the [`DEMO_BITS`] target and
+/// serializes header and transactions.
+fn seal(mut header: BitcoinHeader, txs: &[Transaction]) -> Vec<u8> {
+    let txids: Vec<[u8; 32]> = txs.iter().map(|t| sha256d(&t.serialize(false))).collect();
+    header.merkle_root = merkle_root(txids);
+    header.bits = DEMO_BITS;
+    header.nonce = 0;
     // About half of all nonces meet this target; the loop ends within a few tries.
     while !meets_demo_target(&sha256d(&header.to_bytes())) && header.nonce < u32::MAX {
         header.nonce += 1;
     }
-
     let mut block = header.to_bytes().to_vec();
     crypto_core::encode::write_varint(&mut block, txs.len() as u64);
-    for tx in &txs {
+    for tx in txs {
         tx.write(&mut block, false);
     }
     block
+}
+
+/// Re-seals an edited Bitcoin block: recomputes the merkle root and grinds the nonce to the
+/// demo target, so that a test can build a block whose *only* defect is the one it planted
+/// (e.g. a tampered signature, which would otherwise first break the merkle root).
+/// Witness data is dropped.
+pub fn reseal_block(raw: &[u8]) -> Result<Vec<u8>, crypto_core::ParseError> {
+    let block = crypto_core::Block::parse(raw, crypto_core::Chain::Bitcoin)?;
+    Ok(seal(*block.header.base(), &block.txs))
 }
 
 #[cfg(test)]
