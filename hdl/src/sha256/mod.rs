@@ -3,10 +3,13 @@
 
 pub mod consts;
 pub mod core;
+pub mod fifo;
 pub mod model;
+pub mod unit;
 pub mod widen;
 
 pub use self::core::Sha256Core;
+pub use self::unit::Sha256Unit;
 
 use rust_hdl::prelude::*;
 
@@ -18,8 +21,14 @@ pub fn verilog_of<B: Block>(mut b: B) -> String {
 
 /// Verilator models of the SHA-256 blocks.
 pub fn sim_models() -> Vec<crate::SimModel> {
-    vec![crate::SimModel {
-        name: "sha256_core",
-        verilog: verilog_of(Sha256Core::new()),
-    }]
+    vec![
+        crate::SimModel {
+            name: "sha256_core",
+            verilog: verilog_of(Sha256Core::new()),
+        },
+        crate::SimModel {
+            name: "sha256_unit",
+            verilog: verilog_of(Sha256Unit::new()),
+        },
+    ]
 }
