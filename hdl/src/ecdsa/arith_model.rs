@@ -8,7 +8,9 @@
 //! [`ArithModelError::Bound`] (it never silently wraps a value the hardware would need).
 
 use super::modinv::{inv_latency, INV_MAX_ITERATIONS};
-use super::modmul::{ACC_BITS, CN_HEX, CP_HEX, MULN_LATENCY, MULP_LATENCY, N_HEX, P_HEX};
+use super::modmul::{
+    ACC_BITS, CN_HEX, CP_HEX, CY_BITS, MULN_LATENCY, MULP_LATENCY, N_HEX, P_HEX, SEG,
+};
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
@@ -111,26 +113,83 @@ pub fn fold_p(h: &BigUint) -> BigUint {
     w(f1 + f3)
 }
 
-/// One multiplier pass of the DSP array: 256 x 68-bit product, summed as the RTL's tree does
-/// (44 tiles, 24x17 each; the sum is exact because the array's output fits ACC_BITS).
-fn dsp_array(a: &BigUint, b68: &BigUint) -> BigUint {
-    let mut sum = BigUint::zero();
-    for col in 0..11usize {
-        let aw = if col < 10 { 24 } else { 16 };
-        let a_slice = (a >> (24 * col)) & mask(aw);
-        for row in 0..4usize {
-            let b_slice = (b68 >> (17 * row)) & mask(17);
-            sum += (&a_slice * b_slice) << (24 * col + 17 * row);
+/// One multiplier pass of the DSP array (256 x 68 bits) as the RTL presents it to the adder
+/// tree: for each 17-bit row, the even columns' tile products concatenated (disjoint bit ranges)
+/// and the odd columns' — 8 words, in the RTL's order E0, O0, E1, O1, ...
+fn dsp_rows(a: &BigUint, b68: &BigUint) -> Vec<BigUint> {
+    let mut rows = Vec::with_capacity(8);
+    for row in 0..4usize {
+        let b_slice = (b68 >> (17 * row)) & mask(17);
+        let mut even = BigUint::zero();
+        let mut odd = BigUint::zero();
+        for col in 0..11usize {
+            let aw = if col < 10 { 24 } else { 16 };
+            let a_slice = (a >> (24 * col)) & mask(aw);
+            let t = (&a_slice * &b_slice) << (24 * col + 17 * row);
+            if col % 2 == 0 {
+                even |= t;
+            } else {
+                odd |= t;
+            }
         }
+        rows.push(w(even));
+        rows.push(w(odd));
     }
-    w(sum)
+    rows
+}
+
+/// The accumulator as the RTL holds it: `a` (ACC_BITS) plus carries `cy` of weight 2^SEG.
+/// Its value is `a + cy * 2^SEG`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SegAcc {
+    /// The accumulator register.
+    pub a: BigUint,
+    /// The stored low-segment carries (< 2^CY_BITS).
+    pub cy: BigUint,
+}
+
+impl SegAcc {
+    /// The integer the pair stands for.
+    pub fn value(&self) -> BigUint {
+        &self.a + (&self.cy << SEG)
+    }
+}
+
+/// One accumulator update: 10 operands (8 DSP row words, X, the fold term), each split at SEG
+/// into a low and a high part summed by two separate adders; `cy_term` (the previous carries,
+/// already at their weight in units of 2^SEG) joins the high sum.
+fn seg_step(ops: &[BigUint], cy_term: &BigUint, what: &str) -> Result<SegAcc, ArithModelError> {
+    let mut low = BigUint::zero();
+    let mut high = cy_term.clone();
+    for op in ops {
+        low += op & mask(SEG);
+        high += op >> SEG;
+    }
+    let exact = &low + (&high << SEG);
+    // The high adder is ACC_BITS - SEG bits: the value must not lose anything there.
+    bound(
+        format!("{what}: high segment"),
+        &high,
+        (ACC_BITS - SEG) as u64,
+    )?;
+    bound(
+        format!("{what}: low-segment carries"),
+        &(&low >> SEG),
+        CY_BITS as u64,
+    )?;
+    let next = SegAcc {
+        a: (&low & mask(SEG)) | ((&high << SEG) & mask(ACC_BITS)),
+        cy: (&low >> SEG) & mask(CY_BITS),
+    };
+    debug_assert_eq!(next.value(), exact);
+    Ok(next)
 }
 
 /// The trace of one modelled multiplication.
 #[derive(Clone, Debug)]
 pub struct MulTrace {
     /// The accumulator after every update, in order.
-    pub acc: Vec<BigUint>,
+    pub acc: Vec<SegAcc>,
     /// The fully reduced result.
     pub result: BigUint,
     /// Cycles from `start` to `done` (the published latency of the schedule that ran).
@@ -138,15 +197,16 @@ pub struct MulTrace {
 }
 
 /// The final stage: `y` (< 2m), `y2 = y + (2^256 - m)`; result `y2 mod 2^256` if `y2 >= 2^256`.
-fn final_stage(acc: &BigUint, m: Modulus) -> Result<BigUint, ArithModelError> {
+fn final_stage(acc: &SegAcc, m: Modulus) -> Result<BigUint, ArithModelError> {
+    let cy = (&acc.cy << SEG) & mask(257);
     let y = match m {
-        Modulus::P => w((acc & mask(256)) + fold_p(&(acc >> 256u32))),
-        Modulus::N => acc & mask(257),
+        Modulus::P => (&acc.a & mask(256)) + (fold_p(&(&acc.a >> 256u32)) & mask(257)) + cy,
+        Modulus::N => {
+            bound("final: acc before mod-n final", &acc.a, 257)?;
+            (&acc.a & mask(257)) + cy
+        }
     };
-    if m == Modulus::N {
-        bound("final: acc before mod-n final", acc, 257)?;
-    }
-    // y < 2m is what makes one conditional subtraction enough.
+    // y < 2m is what makes one conditional subtraction enough (and y < 2^257 the word).
     if y >= m.value() * 2u8 {
         return Err(ArithModelError::Bound {
             what: "final: y >= 2m".into(),
@@ -179,17 +239,17 @@ pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithMod
         });
     }
     let digit = |i: usize| (b >> (64 * i)) & mask(64);
-    let mut acc = BigUint::zero();
+    let mut acc = SegAcc::default();
     let mut trace = Vec::new();
     match m {
         Modulus::P => {
             for i in (0..4).rev() {
-                // PSTEP: acc' = ((acc << 64) mod 2^256) + fold(acc >> 192) + a * b_i
-                let x = w(&acc << 64u32) & mask(256);
-                let f = fold_p(&(&acc >> 192u32));
-                let p = dsp_array(a, &digit(i));
-                acc = w(p + w(x + f));
-                bound(format!("PSTEP digit {i}"), &acc, 321)?;
+                // PSTEP: acc' = ((A << 64) mod 2^256) + fold(A >> 192) + a * b_i + cy * 2^(SEG+64)
+                let mut ops = dsp_rows(a, &digit(i));
+                ops.push(w(&acc.a << 64u32) & mask(256));
+                ops.push(fold_p(&(&acc.a >> 192u32)));
+                acc = seg_step(&ops, &(&acc.cy << 64u32), &format!("PSTEP digit {i}"))?;
+                bound(format!("PSTEP digit {i}"), &acc.value(), 321)?;
                 trace.push(acc.clone());
             }
             let result = final_stage(&acc, m)?;
@@ -201,16 +261,20 @@ pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithMod
         }
         Modulus::N => {
             for i in (0..4).rev() {
-                // NSTEP: acc' = acc << 64 + a * b_i  (needs acc < 2^258)
-                bound(format!("NSTEP digit {i}: acc in"), &acc, 258)?;
-                let p = dsp_array(a, &digit(i));
-                acc = w(p + w(&acc << 64u32));
-                bound(format!("NSTEP digit {i}"), &acc, 322)?;
+                // NSTEP: acc' = A << 64 + a * b_i + cy * 2^(SEG+64)  (needs A < 2^260)
+                bound(format!("NSTEP digit {i}: acc in"), &acc.a, 260)?;
+                let mut ops = dsp_rows(a, &digit(i));
+                ops.push(w(&acc.a << 64u32));
+                ops.push(BigUint::zero());
+                acc = seg_step(&ops, &(&acc.cy << 64u32), &format!("NSTEP digit {i}"))?;
+                bound(format!("NSTEP digit {i}"), &acc.value(), 322)?;
                 trace.push(acc.clone());
-                // NFOLD: acc' = acc mod 2^256 + c_n * (acc >> 256)  (top fits the 68-bit B port)
-                let top = (&acc >> 256u32) & mask(68);
-                let p = dsp_array(&m.complement(), &top);
-                acc = w(p + (&acc & mask(256)));
+                // NFOLD: acc' = A mod 2^256 + c_n * (A >> 256) + cy * 2^SEG  (top: 68-bit B port)
+                let top = (&acc.a >> 256u32) & mask(68);
+                let mut ops = dsp_rows(&m.complement(), &top);
+                ops.push(&acc.a & mask(256));
+                ops.push(BigUint::zero());
+                acc = seg_step(&ops, &acc.cy, &format!("NFOLD digit {i}"))?;
                 trace.push(acc.clone());
             }
             let result = final_stage(&acc, m)?;

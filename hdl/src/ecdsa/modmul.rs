@@ -36,6 +36,15 @@ use rust_hdl::prelude::*;
 /// largest accumulator value (< 2^322) both fit.
 pub const ACC_BITS: usize = 324;
 
+/// The accumulator's carry chain is cut at this bit: the low `SEG` bits and the high
+/// `ACC_BITS - SEG` bits are summed by two independent adders, and the low sum's carries
+/// (< 2^`CY_BITS`) are stored in `cy` and added back, at weight 2^SEG, in the next step.
+pub const SEG: usize = 162;
+/// Width of the stored low-segment carries: at most 10 operands of < 2^SEG each.
+pub const CY_BITS: usize = 4;
+// `#[hdl_gen]` kernels cannot name constants: `update()` writes SEG as the literal 162.
+const _: () = assert!(SEG == 162 && CY_BITS == 4);
+
 /// Cycles from the `start` cycle to the `done` cycle for a multiplication mod p.
 pub const MULP_LATENCY: u32 = 6;
 /// Cycles from the `start` cycle to the `done` cycle for a multiplication mod n.
@@ -90,6 +99,7 @@ pub struct ModMul {
     a_reg: DFF<Bits<256>>,
     b_reg: DFF<Bits<256>>,
     acc: DFF<Bits<ACC_BITS>>,
+    cy: DFF<Bits<ACC_BITS>>,
     step: DFF<Bits<4>>,
     busy: DFF<Bit>,
     mode_n: DFF<Bit>,
@@ -114,10 +124,13 @@ pub struct ModMul {
     bmux: Signal<Local, Bits<68>>,
     ev: [Signal<Local, Bits<ACC_BITS>>; 24],
     od: [Signal<Local, Bits<ACC_BITS>>; 20],
-    row: [Signal<Local, Bits<ACC_BITS>>; 4],
-    s0: Signal<Local, Bits<ACC_BITS>>,
-    s1: Signal<Local, Bits<ACC_BITS>>,
-    prod: Signal<Local, Bits<ACC_BITS>>,
+    lo: [Signal<Local, Bits<ACC_BITS>>; 10],
+    hi: [Signal<Local, Bits<ACC_BITS>>; 10],
+    lowsum: Signal<Local, Bits<ACC_BITS>>,
+    highsum: Signal<Local, Bits<ACC_BITS>>,
+    cy_term: Signal<Local, Bits<ACC_BITS>>,
+    ycy_w: Signal<Local, Bits<ACC_BITS>>,
+    ycy: Signal<Local, Bits<257>>,
     h: Signal<Local, Bits<ACC_BITS>>,
     f1: Signal<Local, Bits<ACC_BITS>>,
     f2: Signal<Local, Bits<ACC_BITS>>,
@@ -125,8 +138,8 @@ pub struct ModMul {
     fold: Signal<Local, Bits<ACC_BITS>>,
     x: Signal<Local, Bits<ACC_BITS>>,
     fsel: Signal<Local, Bits<ACC_BITS>>,
-    xf: Signal<Local, Bits<ACC_BITS>>,
     acc_next: Signal<Local, Bits<ACC_BITS>>,
+    cy_next: Signal<Local, Bits<ACC_BITS>>,
     ybase: Signal<Local, Bits<257>>,
     yf: Signal<Local, Bits<257>>,
     y: Signal<Local, Bits<257>>,
@@ -135,6 +148,8 @@ pub struct ModMul {
 
     // --- constants ---
     k_mask256: Constant<Bits<ACC_BITS>>,
+    k_mask_seg: Constant<Bits<ACC_BITS>>,
+    k_mask_cy: Constant<Bits<ACC_BITS>>,
     k_mask256y: Constant<Bits<257>>,
     k_zero: Constant<Bits<ACC_BITS>>,
     k_zero_y: Constant<Bits<257>>,
@@ -158,6 +173,7 @@ impl Default for ModMul {
             a_reg: Default::default(),
             b_reg: Default::default(),
             acc: Default::default(),
+            cy: Default::default(),
             step: Default::default(),
             busy: Default::default(),
             mode_n: Default::default(),
@@ -176,10 +192,13 @@ impl Default for ModMul {
             bmux: Default::default(),
             ev: Default::default(),
             od: Default::default(),
-            row: Default::default(),
-            s0: Default::default(),
-            s1: Default::default(),
-            prod: Default::default(),
+            lo: Default::default(),
+            hi: Default::default(),
+            lowsum: Default::default(),
+            highsum: Default::default(),
+            cy_term: Default::default(),
+            ycy_w: Default::default(),
+            ycy: Default::default(),
             h: Default::default(),
             f1: Default::default(),
             f2: Default::default(),
@@ -187,14 +206,16 @@ impl Default for ModMul {
             fold: Default::default(),
             x: Default::default(),
             fsel: Default::default(),
-            xf: Default::default(),
             acc_next: Default::default(),
+            cy_next: Default::default(),
             ybase: Default::default(),
             yf: Default::default(),
             y: Default::default(),
             yc: Default::default(),
             y2: Default::default(),
             k_mask256: Constant::new(mask(256)),
+            k_mask_seg: Constant::new(mask(SEG)),
+            k_mask_cy: Constant::new(mask(CY_BITS)),
             k_mask256y: Constant::new(mask(256)),
             k_zero: Constant::new(Bits::default()),
             k_zero_y: Constant::new(Bits::default()),
@@ -209,7 +230,7 @@ impl Default for ModMul {
 impl Logic for ModMul {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_reg, b_reg, acc, step, busy, mode_n, done_r, res);
+        dff_setup!(self, clock, a_reg, b_reg, acc, cy, step, busy, mode_n, done_r, res);
 
         // ---------------- control decode ----------------
         self.c_pstep.next = false;
@@ -218,7 +239,9 @@ impl Logic for ModMul {
         self.c_feed_fold.next = false;
         self.c_shift_b.next = false;
         self.c_final.next = false;
-        if self.busy.q.val() & !self.start.val() {
+        // Decoded from registers only (no path from the `start` port into the datapath's
+        // control); a `start` overrides every register update below.
+        if self.busy.q.val() {
             if self.mode_n.q.val() {
                 match self.step.q.val().index() {
                     1 => {
@@ -336,11 +359,11 @@ impl Logic for ModMul {
                 self.od[5 * j + k].next =
                     self.od[5 * j + k - 1].val() | self.tiles[8 * k + 4 + j].p.val();
             }
-            self.row[j].next = self.ev[6 * j + 5].val() + self.od[5 * j + 4].val();
+            self.lo[2 * j].next = self.ev[6 * j + 5].val() & self.k_mask_seg.val();
+            self.hi[2 * j].next = self.ev[6 * j + 5].val() >> 162;
+            self.lo[2 * j + 1].next = self.od[5 * j + 4].val() & self.k_mask_seg.val();
+            self.hi[2 * j + 1].next = self.od[5 * j + 4].val() >> 162;
         }
-        self.s0.next = self.row[0].val() + self.row[1].val();
-        self.s1.next = self.row[2].val() + self.row[3].val();
-        self.prod.next = self.s0.val() + self.s1.val();
 
         // ---------------- fold by 2^256 = 2^32 + 977 (mod p) ----------------
         if self.c_final.val() {
@@ -366,8 +389,42 @@ impl Logic for ModMul {
         } else {
             self.fsel.next = self.k_zero.val();
         }
-        self.xf.next = self.x.val() + self.fsel.val();
-        self.acc_next.next = self.prod.val() + self.xf.val();
+        self.lo[8].next = self.x.val() & self.k_mask_seg.val();
+        self.hi[8].next = self.x.val() >> 162;
+        self.lo[9].next = self.fsel.val() & self.k_mask_seg.val();
+        self.hi[9].next = self.fsel.val() >> 162;
+        // The stored carries `cy` weigh 2^162 in the accumulator; after the digit shift of
+        // PSTEP / NSTEP they weigh 2^(162+64).
+        if self.c_nfold.val() {
+            self.cy_term.next = self.cy.q.val();
+        } else {
+            self.cy_term.next = self.cy.q.val() << 64;
+        }
+        // Two independent carry chains of SEG bits (the low one's carries are registered).
+        self.lowsum.next = self.lo[0].val()
+            + self.lo[1].val()
+            + self.lo[2].val()
+            + self.lo[3].val()
+            + self.lo[4].val()
+            + self.lo[5].val()
+            + self.lo[6].val()
+            + self.lo[7].val()
+            + self.lo[8].val()
+            + self.lo[9].val();
+        self.highsum.next = self.hi[0].val()
+            + self.hi[1].val()
+            + self.hi[2].val()
+            + self.hi[3].val()
+            + self.hi[4].val()
+            + self.hi[5].val()
+            + self.hi[6].val()
+            + self.hi[7].val()
+            + self.hi[8].val()
+            + self.hi[9].val()
+            + self.cy_term.val();
+        self.acc_next.next =
+            (self.lowsum.val() & self.k_mask_seg.val()) | (self.highsum.val() << 162);
+        self.cy_next.next = (self.lowsum.val() >> 162) & self.k_mask_cy.val();
 
         // ---------------- final reduction ----------------
         // y < 2m < 2^257 and y + (2^256 - m) < m + 2^256 < 2^257: 257-bit words suffice.
@@ -380,13 +437,16 @@ impl Logic for ModMul {
             self.yf.next = self.fold.val().get_bits::<257>(0);
             self.yc.next = self.k_cp.val();
         }
-        self.y.next = self.ybase.val() + self.yf.val();
+        self.ycy_w.next = self.cy.q.val() << 162;
+        self.ycy.next = self.ycy_w.val().get_bits::<257>(0);
+        self.y.next = self.ybase.val() + self.yf.val() + self.ycy.val();
         self.y2.next = self.y.val() + self.yc.val();
 
         // ---------------- registers ----------------
         self.done_r.d.next = false;
         if self.c_pstep.val() | self.c_nstep.val() | self.c_nfold.val() {
             self.acc.d.next = self.acc_next.val();
+            self.cy.d.next = self.cy_next.val();
         }
         if self.c_shift_b.val() {
             self.b_reg.d.next = self.b_reg.q.val() << 64;
@@ -409,6 +469,7 @@ impl Logic for ModMul {
             self.a_reg.d.next = self.a.val();
             self.b_reg.d.next = self.b.val() << 64;
             self.acc.d.next = self.k_zero.val();
+            self.cy.d.next = self.k_zero.val();
             self.step.d.next = self.k_one4.val();
             self.busy.d.next = true;
             self.mode_n.d.next = self.modn.val();
