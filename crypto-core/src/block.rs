@@ -46,6 +46,16 @@ impl Block {
         })
     }
 
+    /// Serialization (with witness data where present).
+    pub fn serialize(&self) -> Vec<u8> {
+        let mut out = self.header.hash_preimage();
+        crate::encode::write_varint(&mut out, self.txs.len() as u64);
+        for t in &self.txs {
+            t.write(&mut out, true);
+        }
+        out
+    }
+
     pub fn input_count(&self) -> usize {
         self.txs.iter().map(|t| t.inputs.len()).sum()
     }

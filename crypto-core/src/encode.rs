@@ -248,6 +248,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// Appends Bitcoin's compact size encoding of `n`.
+#[allow(clippy::cast_possible_truncation)] // every cast is guarded by a range check
 pub fn write_varint(out: &mut Vec<u8>, n: u64) {
     if n < 0xfd {
         out.push(n as u8);
@@ -295,7 +296,7 @@ mod tests {
 
     #[test]
     fn varint_roundtrip_and_canonical() {
-        for n in [0u64, 1, 0xfc, 0xfd, 0xffff, 0x10000, 0x1_0000_00, MAX_SIZE] {
+        for n in [0u64, 1, 0xfc, 0xfd, 0xffff, 0x10000, 0x0100_0000, MAX_SIZE] {
             let mut v = Vec::new();
             write_varint(&mut v, n);
             assert_eq!(v.len(), varint_len(n));

@@ -1,10 +1,21 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::cast_possible_truncation
+    )
+)]
 
 pub mod backend;
 pub mod blkfile;
 pub mod block;
 pub mod der;
 pub mod encode;
+#[cfg(feature = "fpga")]
+pub mod fpga;
 pub mod hashes;
 pub mod header;
 pub mod merkle;

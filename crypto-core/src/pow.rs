@@ -13,6 +13,7 @@ pub struct CompactTarget {
 }
 
 /// `SetCompact`: the 3-byte mantissa shifted by `8 * (size - 3)` bits.
+#[allow(clippy::cast_possible_truncation)] // every cast is guarded by a range check
 pub fn decode_compact(bits: u32) -> CompactTarget {
     let size = (bits >> 24) as usize;
     let mut word = bits & 0x007f_ffff;

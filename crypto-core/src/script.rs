@@ -125,6 +125,7 @@ pub fn push_only(script: &[u8]) -> Option<Vec<Vec<u8>>> {
 }
 
 /// The canonical push of `data` (`CScript() << data` in Core).
+#[allow(clippy::cast_possible_truncation)] // every cast is guarded by a range check
 pub fn push_data(data: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(data.len() + 5);
     let n = data.len();
@@ -226,6 +227,7 @@ pub fn p2pk_script_pubkey(pubkey: &[u8]) -> Vec<u8> {
 }
 
 /// `OP_m <pk>... OP_n OP_CHECKMULTISIG`. `None` unless `1 <= m <= n <= 16`.
+#[allow(clippy::cast_possible_truncation)] // every cast is guarded by a range check
 pub fn multisig_redeem(m: usize, pubkeys: &[&[u8]]) -> Option<Vec<u8>> {
     let n = pubkeys.len();
     if m == 0 || m > n || n > 16 {
@@ -298,6 +300,7 @@ pub fn classify(s: &[u8]) -> Template<'_> {
     Template::Unknown
 }
 
+#[allow(clippy::cast_possible_truncation)] // every cast is guarded by a range check
 fn classify_multisig(s: &[u8]) -> Option<Template<'_>> {
     let ops: Vec<Op<'_>> = Ops::new(s).collect::<Result<_, _>>().ok()?;
     if ops.len() < 4 {

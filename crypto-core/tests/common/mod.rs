@@ -1,5 +1,5 @@
 //! Test-only backend on sha2 + k256, and data-file helpers.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::panic, clippy::unwrap_used)]
 
 use crypto_core::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,

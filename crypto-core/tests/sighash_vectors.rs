@@ -1,0 +1,103 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+mod common;
+
+use common::{read_data, sha256d_sw};
+use crypto_core::encode::display_hex;
+use crypto_core::header::QtumHeader;
+use crypto_core::sighash::{legacy_preimage, LegacySighash, SIGHASH_ONE};
+use crypto_core::Transaction;
+
+/// All 500 legacy vectors of Bitcoin Core's sighash.json:
+/// [raw_tx, script, input_index, hashType, expected display hex].
+#[test]
+fn sighash_json_all_vectors() {
+    let v: serde_json::Value =
+        serde_json::from_slice(&read_data("bitcoin-core/sighash.json")).unwrap();
+    let mut n = 0;
+    for row in v.as_array().unwrap() {
+        let row = row.as_array().unwrap();
+        if row.len() == 1 {
+            continue; // comment
+        }
+        let tx = Transaction::parse_exact(&hex::decode(row[0].as_str().unwrap()).unwrap())
+            .unwrap_or_else(|e| panic!("vector {n}: {e}"));
+        let script = hex::decode(row[1].as_str().unwrap()).unwrap();
+        let nin = row[2].as_u64().unwrap() as usize;
+        let ht = row[3].as_i64().unwrap() as i32;
+        let want = row[4].as_str().unwrap();
+        let digest = match legacy_preimage(&tx, nin, &script, ht) {
+            LegacySighash::Preimage(p) => sha256d_sw(&p),
+            LegacySighash::One => SIGHASH_ONE,
+        };
+        assert_eq!(
+            display_hex(&digest),
+            want,
+            "sighash vector {n}: hashType {ht} input {nin}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 500, "expected all 500 vectors");
+}
+
+/// Qtum genesis headers (181 bytes, empty signature) for the four networks.
+#[test]
+fn qtum_genesis_headers() {
+    let text = String::from_utf8(read_data("qtum/genesis.txt")).unwrap();
+    let get = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{k} = ")))
+            .map(|s| s.split_whitespace().next().unwrap().to_string())
+            .unwrap_or_else(|| panic!("genesis.txt lacks {k}"))
+    };
+    for net in ["mainnet", "testnet", "signet", "regtest"] {
+        let raw = hex::decode(get(&format!("{net}.header_hex"))).unwrap();
+        assert_eq!(raw.len(), 181);
+        let h = QtumHeader::parse(&raw).unwrap();
+        assert!(!h.is_proof_of_stake());
+        assert!(h.block_sig.is_empty());
+        assert_eq!(h.block_hash_preimage(), raw, "{net}: re-serialization");
+        assert_eq!(
+            display_hex(&sha256d_sw(&raw)),
+            get(&format!("{net}.hashGenesisBlock")),
+            "{net}"
+        );
+        assert_eq!(
+            h.base.nonce.to_string(),
+            get(&format!("{net}.nNonce")),
+            "{net} nonce"
+        );
+        assert_eq!(
+            format!("{:#010x}", h.base.bits),
+            get(&format!("{net}.nBits")),
+            "{net} bits"
+        );
+        assert_eq!(
+            display_hex(&h.base.merkle_root),
+            get("common.hashMerkleRoot")
+        );
+        assert_eq!(
+            hex::encode(h.hash_state_root),
+            get("common.hashStateRoot (serialized bytes)")
+        );
+        // Mainnet/testnet/signet genesis meet Qtum's powLimit; regtest's 0x207fffff does not.
+        let pow = crypto_core::pow::check_pow(
+            &sha256d_sw(&raw),
+            h.base.bits,
+            &crypto_core::pow::QTUM_POW_LIMIT,
+        );
+        assert_eq!(pow.is_ok(), net != "regtest", "{net}: {pow:?}");
+    }
+    // The genesis coinbase tx from the file has the committed merkle root as its txid.
+    let cb = hex::decode(get("common.coinbase_tx_hex")).unwrap();
+    let tx = Transaction::parse_exact(&cb).unwrap();
+    assert!(tx.is_coinbase());
+    assert_eq!(
+        display_hex(&sha256d_sw(&tx.serialize(false))),
+        get("common.hashMerkleRoot")
+    );
+}
