@@ -389,6 +389,7 @@ impl Asm {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::ecdsa::isa::Op;

@@ -235,6 +235,7 @@ pub fn const_rom() -> [[u32; 8]; 64] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -501,6 +501,7 @@ pub fn run_traced(program: &[u32], inputs: &EngineInputs) -> Result<IssOutcome, 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::ecdsa::asm::{Asm, Reg};
