@@ -4,18 +4,22 @@
 pub mod arith_model;
 pub mod asm;
 pub mod consts;
+pub mod engine;
 pub mod isa;
 pub mod model;
 pub mod modinv;
 pub mod modmul;
 pub mod mulleaf;
 pub mod program;
+pub mod regfile;
+pub mod sequencer;
 pub mod timing;
 
 /// Verilator models of the ECDSA blocks.
 pub fn sim_models() -> Vec<crate::SimModel> {
     let mut v = Vec::new();
     v.extend(arith_sim_models());
+    v.extend(engine_sim_models());
     v
 }
 
@@ -32,4 +36,17 @@ pub fn arith_sim_models() -> Vec<crate::SimModel> {
             verilog: modinv::verilog(),
         },
     ]
+}
+
+/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine_selftest`, the engine
+/// running `engine::selftest_program()`.
+pub fn engine_sim_models() -> Vec<crate::SimModel> {
+    let mut v = Vec::new();
+    if let Ok(p) = engine::selftest_program() {
+        v.push(crate::SimModel {
+            name: "ecdsa_engine_selftest",
+            verilog: engine::verilog(&p),
+        });
+    }
+    v
 }
