@@ -147,7 +147,7 @@ fn sha256_hex(s: &str) -> String {
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheMeta {
-    synth_seconds: f64,
+    synth_ms: u64,
 }
 
 /// Synthesizes one file (or reads its cached result) and returns its report.
@@ -179,13 +179,13 @@ pub fn synth_file(
     let log_p = logs.join(format!("{name}.log"));
 
     let cached = stat_p.exists() && ltp_p.exists() && meta_p.exists();
-    let seconds = if cached {
+    let synth_ms = if cached {
         if opts.verbose {
             eprintln!("synth: {rel}: cached ({})", &key[..16]);
         }
         let m: CacheMeta =
             serde_json::from_str(&std::fs::read_to_string(&meta_p).map_err(io(&meta_p))?)?;
-        m.synth_seconds
+        m.synth_ms
     } else {
         if opts.verbose {
             eprintln!(
@@ -233,6 +233,7 @@ pub fn synth_file(
             std::thread::sleep(Duration::from_millis(100));
         };
         let secs = t0.elapsed().as_secs_f64();
+        let ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
         if !status.success() {
             let text = std::fs::read_to_string(&log_p).unwrap_or_default();
             let tail: Vec<&str> = text.lines().rev().take(15).collect();
@@ -246,17 +247,12 @@ pub fn synth_file(
         }
         std::fs::rename(&tmp_stat, &stat_p).map_err(io(&tmp_stat))?;
         std::fs::rename(&tmp_ltp, &ltp_p).map_err(io(&tmp_ltp))?;
-        std::fs::write(
-            &meta_p,
-            serde_json::to_string(&CacheMeta {
-                synth_seconds: secs,
-            })?,
-        )
-        .map_err(io(&meta_p))?;
+        std::fs::write(&meta_p, serde_json::to_string(&CacheMeta { synth_ms: ms })?)
+            .map_err(io(&meta_p))?;
         if opts.verbose {
             eprintln!("synth: {rel}: done in {secs:.1} s");
         }
-        secs
+        ms
     };
     let stat = std::fs::read_to_string(&stat_p).map_err(io(&stat_p))?;
     let ltp = std::fs::read_to_string(&ltp_p).map_err(io(&ltp_p))?;
@@ -273,7 +269,7 @@ pub fn synth_file(
         resources: Resources::from_cells(&cells),
         logic_depth: depth,
         path_mix: yosys::parse_ltp_mix(&ltp),
-        synth_seconds: seconds,
+        synth_ms,
     })
 }
 

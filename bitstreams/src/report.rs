@@ -26,8 +26,8 @@ pub struct BlockReport {
     pub logic_depth: u32,
     /// What those cells are (heuristic, from instance names).
     pub path_mix: PathMix,
-    /// Wall-clock seconds yosys took when this result was produced (not when read from cache).
-    pub synth_seconds: f64,
+    /// Wall-clock milliseconds yosys took when this result was produced (not when read from cache).
+    pub synth_ms: u64,
 }
 
 /// The budget the report was checked against.
@@ -280,7 +280,7 @@ mod tests {
             },
             logic_depth: depth,
             path_mix: PathMix::default(),
-            synth_seconds: 1.0,
+            synth_ms: 1000,
         }
     }
 

@@ -59,7 +59,8 @@ pub struct Resources {
 fn lut_sites(cell: &str) -> Option<(u64, bool)> {
     // (sites, is_memory)
     Some(match cell {
-        "LUT1" | "LUT2" | "LUT3" | "LUT4" | "LUT5" | "LUT6" | "LUT6_2" => (1, false),
+        // yosys leaves a few inverters as INV cells; Vivado implements each as a LUT1.
+        "LUT1" | "LUT2" | "LUT3" | "LUT4" | "LUT5" | "LUT6" | "LUT6_2" | "INV" => (1, false),
         "SRL16E" | "SRLC16E" | "SRLC32E" => (1, true),
         "RAM32X1S" | "RAM64X1S" => (1, true),
         "RAM32X1D" | "RAM64X1D" | "RAM128X1S" => (2, true),

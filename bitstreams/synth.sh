@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Synthesis report for the XC7Z030, runnable anywhere yosys is installed (CI included).
+#
+#   bash bitstreams/synth.sh [OUTDIR]          (default OUTDIR: target/synth)
+#
+# 1. generates the Verilog of every block and of the accelerator top into OUTDIR/rtl
+#    (satchain-hdl's gen-verilog),
+# 2. runs yosys `synth_xilinx -family xc7 -top top -flatten -noiopad` on each file, and the
+#    logic depth (`ltp` with flip-flops removed); results are cached in OUTDIR/cache by a hash
+#    of the Verilog, so an unchanged block is not synthesized again,
+# 3. writes OUTDIR/resources.json (read by `satchain hw-report`) and OUTDIR/resources.md.
+#
+# Exit status: 0 within budget, 1 the accelerator uses more than 70 % of a resource of the
+# XC7Z030, 2 a tool or flow error. Env: SATCHAIN_SYNTH_JOBS (parallel yosys runs, default 1),
+# SATCHAIN_SYNTH_TIMEOUT (seconds per yosys run, default 3600).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT="${1:-target/synth}"
+
+if ! command -v yosys >/dev/null 2>&1; then
+    echo "synth.sh: yosys is not installed: apt-get install -y yosys (or bash scripts/setup.sh)" >&2
+    exit 2
+fi
+
+# A fresh RTL directory each time: a block that was renamed or removed must not linger.
+rm -rf "$OUT/rtl"
+mkdir -p "$OUT/rtl"
+cargo run --release -q -p satchain-hdl --bin gen-verilog -- "$OUT/rtl" >/dev/null
+cargo run --release -q -p bitstreams --bin synth-report -- \
+    --rtl "$OUT/rtl" --out "$OUT" \
+    --jobs "${SATCHAIN_SYNTH_JOBS:-1}" --timeout "${SATCHAIN_SYNTH_TIMEOUT:-3600}"

@@ -1,0 +1,193 @@
+//! The flow end to end: real yosys on small designs (cache behaviour, report files), and the
+//! `synth-report` exit codes with a stand-in yosys that prints captured, edited output.
+
+use bitstreams::{flow, FlowOptions, XC7Z030};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bitstreams-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn require_yosys() {
+    let ok = Command::new("yosys")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "yosys is not installed: apt-get install -y yosys (bash scripts/setup.sh does it)"
+    );
+}
+
+#[test]
+fn flow_real_yosys_reports_and_caches() {
+    require_yosys();
+    let dir = fresh_dir("real");
+    let rtl = dir.join("rtl");
+    std::fs::create_dir_all(&rtl).unwrap();
+    std::fs::copy(data("dsp_adder.v"), rtl.join("top.v")).unwrap();
+    std::fs::copy(data("memories.v"), rtl.join("memories.v")).unwrap();
+    std::fs::write(
+        rtl.join("harness_selftest.v"),
+        "this is excluded and not Verilog",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let mut opts = FlowOptions::new(&rtl, &out);
+    opts.verbose = false;
+    let r1 = flow::run(&opts, &XC7Z030).unwrap();
+    let total = r1.total.as_ref().unwrap();
+    assert_eq!(total.resources.dsp, 4);
+    assert_eq!(total.resources.carry4, 20);
+    assert_eq!(r1.blocks.len(), 1);
+    assert_eq!(r1.blocks[0].name, "memories");
+    assert_eq!(r1.blocks[0].resources.ramb36, 2);
+    assert!(r1.within_budget());
+    assert_eq!(r1.logic_depth, Some(15));
+    assert!(r1.missing.is_empty());
+    // The files hw-report reads.
+    let back = flow::read_report(&out).unwrap();
+    assert_eq!(back, r1);
+    assert!(std::fs::read_to_string(out.join("resources.md"))
+        .unwrap()
+        .contains("| memories |"));
+    assert!(flow::report_is_current(&back, &rtl, &opts.exclude).unwrap());
+
+    // Second run: served from the cache, so yosys writes no new log.
+    std::fs::remove_dir_all(out.join("logs")).unwrap();
+    let r2 = flow::run(&opts, &XC7Z030).unwrap();
+    assert_eq!(r2, r1);
+    assert!(
+        !out.join("logs/top.log").exists(),
+        "cached run must not call yosys"
+    );
+
+    // A changed block is synthesized again, and the old report is stale.
+    let mut v = std::fs::read_to_string(rtl.join("memories.v")).unwrap();
+    v.push_str("\n// changed\n");
+    std::fs::write(rtl.join("memories.v"), v).unwrap();
+    assert!(!flow::report_is_current(&r2, &rtl, &opts.exclude).unwrap());
+    let r3 = flow::run(&opts, &XC7Z030).unwrap();
+    assert!(out.join("logs/memories.log").exists());
+    assert!(!out.join("logs/top.log").exists());
+    assert_ne!(r3.blocks[0].verilog_sha256, r1.blocks[0].verilog_sha256);
+}
+
+#[test]
+fn flow_rejects_empty_rtl_and_missing_top_module() {
+    let dir = fresh_dir("empty");
+    let opts = FlowOptions::new(dir.join("rtl"), dir.join("out"));
+    std::fs::create_dir_all(dir.join("rtl")).unwrap();
+    assert!(matches!(
+        flow::run(&opts, &XC7Z030),
+        Err(flow::FlowError::NoRtl(_))
+    ));
+    std::fs::write(dir.join("rtl/x.v"), "module notop(input a); endmodule\n").unwrap();
+    let mut opts = opts;
+    opts.verbose = false;
+    match flow::run(&opts, &XC7Z030) {
+        Err(flow::FlowError::NoTop { file }) => assert_eq!(file, "x.v"),
+        Err(flow::FlowError::YosysMissing { .. }) => panic!("yosys is not installed"),
+        other => panic!("expected NoTop, got {other:?}"),
+    }
+}
+
+/// A stand-in for yosys: answers `-V`, and for `-p SCRIPT` writes the captured stat/ltp of
+/// `dsp_adder` with the LUT2 count replaced by $FAKE_LUTS to the `tee -o` paths of the script.
+fn fake_yosys(dir: &Path, luts: u64, fail: bool) -> PathBuf {
+    let stat = std::fs::read_to_string(data("dsp_adder.stat")).unwrap();
+    let total = 200 - 79 + luts;
+    let stat = stat
+        .replace(
+            "Number of cells:                200",
+            &format!("Number of cells: {total}"),
+        )
+        .replace("LUT2                           79", &format!("LUT2 {luts}"));
+    std::fs::write(dir.join("fake.stat"), stat).unwrap();
+    std::fs::copy(data("dsp_adder.ltp"), dir.join("fake.ltp")).unwrap();
+    let body = if fail {
+        "echo 'ERROR: fake failure' ; exit 3".to_string()
+    } else {
+        format!(
+            r#"s=$(echo "$2" | sed -n 's/.*tee -q -o \([^ ;]*\) stat.*/\1/p')
+l=$(echo "$2" | sed -n 's/.*tee -q -o \([^ ;]*\) ltp.*/\1/p')
+cp {d}/fake.stat "$s"; cp {d}/fake.ltp "$l""#,
+            d = dir.display()
+        )
+    };
+    let script = format!(
+        "#!/usr/bin/env bash\nif [ \"$1\" = -V ]; then echo 'Yosys 0.0 (fake {luts} {fail})'; exit 0; fi\n{body}\n"
+    );
+    let p = dir.join("yosys");
+    std::fs::write(&p, script).unwrap();
+    Command::new("chmod").arg("+x").arg(&p).status().unwrap();
+    p
+}
+
+fn synth_report(rtl: &Path, out: &Path, yosys: &Path, extra: &[&str]) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_synth-report"))
+        .args(["--quiet", "--rtl"])
+        .arg(rtl)
+        .arg("--out")
+        .arg(out)
+        .arg("--yosys")
+        .arg(yosys)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[test]
+fn synth_report_exit_codes_follow_the_budget() {
+    let dir = fresh_dir("exit");
+    let rtl = dir.join("rtl");
+    std::fs::create_dir_all(&rtl).unwrap();
+    std::fs::write(rtl.join("top.v"), "module top(input a); endmodule\n").unwrap();
+
+    // 55,020 LUTs = exactly 70 %: allowed.
+    let y = fake_yosys(&dir, 55_020, false);
+    let (code, text) = synth_report(&rtl, &dir.join("out-a"), &y, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Budget check: PASS"), "{text}");
+
+    // One more LUT: over 70 %, exit 1 (0 with --no-budget-fail).
+    let y = fake_yosys(&dir, 55_021, false);
+    let (code, text) = synth_report(&rtl, &dir.join("out-b"), &y, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("Budget check: FAIL, over 70 %: LUT 70.0 %"),
+        "{text}"
+    );
+    let (code, _) = synth_report(&rtl, &dir.join("out-b"), &y, &["--no-budget-fail"]);
+    assert_eq!(code, 0);
+
+    // yosys fails: exit 2 with the log tail.
+    let y = fake_yosys(&dir, 1, true);
+    let (code, text) = synth_report(&rtl, &dir.join("out-c"), &y, &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("fake failure"), "{text}");
+
+    // Usage errors: exit 2.
+    let (code, text) = synth_report(&rtl, &dir.join("out-d"), &y, &["--bogus"]);
+    assert_eq!(code, 2, "{text}");
+}
