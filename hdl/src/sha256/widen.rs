@@ -3,7 +3,7 @@
 //! rust-hdl 0.46 emits `bit_cast::<M, N>(x)` as `((x) & M'hff..)`, which Verilator flags as a
 //! WIDTH mismatch (fatal in our lint). This leaf primitive emits an explicit concatenation
 //! `{{(M-N){1'b0}}, inp}` instead, so wide values can be assembled from words lint-clean.
-//! It is only wiring: no logic, no flip-flops.
+//! It is only wiring: no logic, no flip-flops. Requires M > N.
 use rust_hdl::prelude::*;
 
 /// Zero-extends `inp` (N bits) to `out` (M bits).
@@ -21,6 +21,6 @@ impl<const N: usize, const M: usize> Logic for Widen<N, M> {
         self.out.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(format!("assign out = {{{{{}{{1'b0}}}}, inp}};", M - N))
+        Verilog::Custom(format!("always @(*) out = {{{{{}{{1'b0}}}}, inp}};", M - N))
     }
 }
