@@ -162,3 +162,30 @@ fn ecdsa_engine_selftest_rtl_equals_iss() {
         }
     }
 }
+
+/// EngineFault (15) for an illegal opcode, an illegal BR condition, INVN of 0 (ModInv's
+/// iteration cap) and an endless loop (watchdog); code 0 otherwise. The engine must come back
+/// (done pulse, not busy) every time, and run the next job normally.
+#[test]
+fn ecdsa_engine_faults_stop_with_engine_fault() {
+    use satchain_hdl::ecdsa::timing::WATCHDOG_CYCLES;
+    let mut sim = EngineSim::new("ecdsa_engine_faults").expect("model ecdsa_engine_faults");
+    let zero = BigUint::from(0u32);
+    for (sel, want) in [
+        (1u32, 15u8),
+        (0, 0),
+        (2, 15),
+        (3, 15),
+        (0, 0),
+        (4, 15),
+        (9, 0),
+    ] {
+        let regs = vec![BigUint::from(sel), zero.clone()];
+        let run = sim.run_regs(&regs).expect("engine finishes");
+        println!("R0={sel}: code {} cycles {}", run.code, run.cycles);
+        assert_eq!(run.code, want, "R0 = {sel}");
+        if sel == 4 {
+            assert_eq!(run.cycles, WATCHDOG_CYCLES + 1, "watchdog cycle count");
+        }
+    }
+}

@@ -215,6 +215,55 @@ pub fn selftest_program() -> Result<Vec<u32>, super::asm::AsmError> {
     a.finish().map(|p| p.words)
 }
 
+/// Words the fault-test program patches in (not encodable by the assembler on purpose).
+pub const ILLEGAL_OPCODE_WORD: u32 = 31 << 27;
+/// BR with condition 12 (illegal), target 0.
+pub const ILLEGAL_COND_WORD: u32 = (16 << 27) | (12 << 23);
+
+/// A microcode program that stops the engine with EngineFault on purpose, selected by R0:
+/// 1 an illegal opcode, 2 an illegal BR condition, 3 INVN of 0 (ModInv's iteration cap),
+/// 4 an endless loop (the watchdog); any other R0 halts with code 0.
+pub fn fault_test_program() -> Result<Vec<u32>, super::asm::AsmError> {
+    use super::asm::{Asm, Reg};
+    use super::consts::c;
+    use super::isa::{Cond, Src};
+    let mut a = Asm::new();
+    let mut patches = Vec::new();
+    let sel = [c::ONE, c::TWO, c::THREE, c::FOUR];
+    for (case, k) in sel.iter().enumerate() {
+        let next = a.label("next");
+        a.cmp(Reg(0), Src::c(*k));
+        a.br(Cond::Ne, next);
+        match case {
+            0 => {
+                patches.push((a.pc(), ILLEGAL_OPCODE_WORD));
+                a.halt(0);
+            }
+            1 => {
+                patches.push((a.pc(), ILLEGAL_COND_WORD));
+                a.halt(0);
+            }
+            2 => {
+                a.invn(Reg(6), Src::c(c::ZERO));
+                a.halt(0);
+            }
+            _ => {
+                let l = a.here("forever");
+                a.jmp(l);
+            }
+        }
+        a.bind(next);
+    }
+    a.halt(0);
+    let mut words = a.finish()?.words;
+    for (pc, w) in patches {
+        if let Some(slot) = words.get_mut(pc) {
+            *slot = w;
+        }
+    }
+    Ok(words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,13 +38,21 @@ pub fn arith_sim_models() -> Vec<crate::SimModel> {
     ]
 }
 
-/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine_selftest`, the engine
-/// running `engine::selftest_program()`.
+/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine_selftest` and
+/// `ecdsa_engine_faults`, the engine running `engine::selftest_program()` and
+/// `engine::fault_test_program()`. A program that fails to assemble leaves its model out (the
+/// tests that open it then fail with "no such model").
 pub fn engine_sim_models() -> Vec<crate::SimModel> {
     let mut v = Vec::new();
     if let Ok(p) = engine::selftest_program() {
         v.push(crate::SimModel {
             name: "ecdsa_engine_selftest",
+            verilog: engine::verilog(&p),
+        });
+    }
+    if let Ok(p) = engine::fault_test_program() {
+        v.push(crate::SimModel {
+            name: "ecdsa_engine_faults",
             verilog: engine::verilog(&p),
         });
     }
