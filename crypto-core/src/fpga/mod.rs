@@ -20,6 +20,8 @@
 //!   fallback (deterministic xorshift sampling from a seed).
 
 pub mod selftest;
+#[cfg(test)]
+mod tests;
 #[cfg(feature = "traits")]
 pub mod traits;
 
@@ -30,7 +32,8 @@ use accel_driver::regmap::{EcdsaCode, HashMode as HwMode, MAX_HASH_LEN};
 use accel_driver::{Accel, Bus, Counters, DriverError, EcdsaReq, ErrorKind, HashReq};
 
 use crate::backend::{
-    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict, VerifyFailure, VerifyJob,
+    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict,
+    VerifyFailure, VerifyJob,
 };
 
 /// What to do when the device misbehaves.
@@ -97,6 +100,8 @@ struct Stats {
     faults: BTreeMap<&'static str, u64>,
     fallback_jobs: u64,
     spot_checked_jobs: u64,
+    /// Jobs whose result came from the device (and was used).
+    device_jobs: u64,
     traffic: Traffic,
 }
 
@@ -142,7 +147,9 @@ fn fault_name(e: &DriverError) -> &'static str {
         DriverError::BadResultCode { .. } => fault::BAD_CODE,
         DriverError::Bus(_) => fault::BUS,
         DriverError::NotPresent { .. } => fault::NOT_PRESENT,
-        DriverError::BitstreamMismatch { .. } | DriverError::VersionMismatch { .. } => fault::BITSTREAM,
+        DriverError::BitstreamMismatch { .. } | DriverError::VersionMismatch { .. } => {
+            fault::BITSTREAM
+        }
         DriverError::Unsupported { .. } | DriverError::BadArgument { .. } => fault::UNSUPPORTED,
     }
 }
@@ -152,7 +159,9 @@ fn to_backend_error(e: &DriverError) -> BackendError {
     match e.kind() {
         ErrorKind::Timeout => BackendError::Timeout { what },
         ErrorKind::Bus => BackendError::Io(what),
-        ErrorKind::NotPresent | ErrorKind::BitstreamMismatch | ErrorKind::Unsupported => BackendError::Unavailable(what),
+        ErrorKind::NotPresent | ErrorKind::BitstreamMismatch | ErrorKind::Unsupported => {
+            BackendError::Unavailable(what)
+        }
         ErrorKind::BadArgument | ErrorKind::Hardware => BackendError::Hardware { what },
     }
 }
@@ -181,7 +190,14 @@ pub fn ecdsa_req(j: &VerifyJob) -> EcdsaReq {
             a[0]
         }
     };
-    EcdsaReq { z: j.prehash, r: j.r, s: j.s, qx, qy, prefix }
+    EcdsaReq {
+        z: j.prehash,
+        r: j.r,
+        s: j.s,
+        qx,
+        qy,
+        prefix,
+    }
 }
 
 /// A device result code as a verdict; `None` for `EngineFault` (no verdict).
@@ -221,7 +237,11 @@ impl<B: Bus> Inner<B> {
     /// After a device fault: soft-reset, count, maybe take the device out of service.
     fn after_fault(&mut self, max_consecutive: u32) {
         self.consecutive_faults += 1;
-        let recovered = self.accel.as_mut().map(|a| a.recover().is_ok()).unwrap_or(false);
+        let recovered = self
+            .accel
+            .as_mut()
+            .map(|a| a.recover().is_ok())
+            .unwrap_or(false);
         if !recovered || self.consecutive_faults >= max_consecutive {
             self.accel = None;
             self.disabled = Some(format!(
@@ -255,7 +275,11 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 inner.disabled = Some(e.to_string());
             }
         }
-        let be = FpgaBackend { inner: Mutex::new(inner), fallback, cfg };
+        let be = FpgaBackend {
+            inner: Mutex::new(inner),
+            fallback,
+            cfg,
+        };
         if cfg.self_test && be.device_in_service() {
             be.run_self_test()?;
         }
@@ -283,7 +307,13 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         self.lock().accel.as_ref().map(|a| a.counters())
     }
 
-    /// Register traffic by job kind, over the jobs the device answered.
+    /// Jobs whose result came from the device. With `stats().fallback_jobs` this adds up to
+    /// every job submitted: each result has exactly one source.
+    pub fn device_jobs(&self) -> u64 {
+        self.lock().stats.device_jobs
+    }
+
+    /// Register traffic by job kind, over the chunks whose device results were used.
     pub fn traffic(&self) -> Traffic {
         self.lock().stats.traffic
     }
@@ -303,13 +333,28 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let hv = selftest::hash_vectors();
         let vv = selftest::verify_vectors();
         let mut g = self.lock();
-        let Some(a) = g.accel.as_mut() else { return Ok(()) };
-        let reqs: Vec<HashReq> = hv.iter().map(|(j, _)| HashReq { mode: hw_mode(j.mode), data: &j.data }).collect();
+        let Some(a) = g.accel.as_mut() else {
+            return Ok(());
+        };
+        let reqs: Vec<HashReq> = hv
+            .iter()
+            .map(|(j, _)| HashReq {
+                mode: hw_mode(j.mode),
+                data: &j.data,
+            })
+            .collect();
         let mut hout = vec![None; reqs.len()];
         let mut problem = match a.hash_batch(&reqs, &mut hout) {
-            Ok(_) => hv.iter().zip(&hout).position(|((_, want), got)| got.as_ref() != Some(want)).map(|i| {
-                format!("self-test hash vector {i}: device gave {:?}", hout[i].map(hex::encode))
-            }),
+            Ok(_) => hv
+                .iter()
+                .zip(&hout)
+                .position(|((_, want), got)| got.as_ref() != Some(want))
+                .map(|i| {
+                    format!(
+                        "self-test hash vector {i}: device gave {:?}",
+                        hout[i].map(hex::encode)
+                    )
+                }),
             Err(e) => Some(format!("self-test hashing: {e}")),
         };
         if problem.is_none() {
@@ -319,7 +364,9 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 Ok(_) => vv
                     .iter()
                     .zip(&eout)
-                    .position(|((_, want), got)| got.and_then(|r| verdict_of(r.code)) != Some(*want))
+                    .position(|((_, want), got)| {
+                        got.and_then(|r| verdict_of(r.code)) != Some(*want)
+                    })
                     .map(|i| format!("self-test verify vector {i}: device gave {:?}", eout[i])),
                 Err(e) => Some(format!("self-test verification: {e}")),
             };
@@ -343,16 +390,33 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         self.fallback.hash_batch(jobs)
     }
 
-    fn sw_verify(&self, jobs: &[VerifyJob], g: &mut Inner<B>) -> Result<Vec<Verdict>, BackendError> {
+    fn sw_verify(
+        &self,
+        jobs: &[VerifyJob],
+        g: &mut Inner<B>,
+    ) -> Result<Vec<Verdict>, BackendError> {
         g.stats.fallback_jobs += jobs.len() as u64;
         self.fallback.verify_batch(jobs)
     }
 
     /// One chunk through the device. `Ok(Some(results))`: device answered and spot checks
     /// passed; `Ok(None)`: a fault under the fallback policy (caller recomputes the chunk).
-    fn hash_chunk(&self, jobs: &[HashJob], base: usize, g: &mut Inner<B>) -> Result<Option<Vec<Digest32>>, BackendError> {
-        let Some(a) = g.accel.as_mut() else { return Ok(None) };
-        let reqs: Vec<HashReq> = jobs.iter().map(|j| HashReq { mode: hw_mode(j.mode), data: &j.data }).collect();
+    fn hash_chunk(
+        &self,
+        jobs: &[HashJob],
+        base: usize,
+        g: &mut Inner<B>,
+    ) -> Result<Option<Vec<Digest32>>, BackendError> {
+        let Some(a) = g.accel.as_mut() else {
+            return Ok(None);
+        };
+        let reqs: Vec<HashReq> = jobs
+            .iter()
+            .map(|j| HashReq {
+                mode: hw_mode(j.mode),
+                data: &j.data,
+            })
+            .collect();
         let mut out = vec![None; reqs.len()];
         let missed0 = a.counters().irq_missed;
         let res = a.hash_batch(&reqs, &mut out);
@@ -372,9 +436,6 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             }
         };
         g.stats.device_cycles += u64::from(info.device_cycles);
-        g.stats.traffic.hash_jobs += jobs.len() as u64;
-        g.stats.traffic.hash_reads += info.reads;
-        g.stats.traffic.hash_writes += info.writes;
         let mut digests = Vec::with_capacity(out.len());
         for (i, d) in out.iter().enumerate() {
             match d {
@@ -384,19 +445,27 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                     g.fault(fault::BAD_TAG);
                     g.after_fault(self.cfg.max_consecutive_faults);
                     return match self.cfg.policy {
-                        FaultPolicy::Error => Err(BackendError::Hardware { what: format!("no result for job {}", base + i) }),
+                        FaultPolicy::Error => Err(BackendError::Hardware {
+                            what: format!("no result for job {}", base + i),
+                        }),
                         FaultPolicy::Fallback => Ok(None),
                     };
                 }
             }
         }
         // Spot checks.
-        let picked: Vec<usize> = (0..jobs.len()).filter(|_| g.sample(self.cfg.spot_check)).collect();
+        let picked: Vec<usize> = (0..jobs.len())
+            .filter(|_| g.sample(self.cfg.spot_check))
+            .collect();
         if !picked.is_empty() {
             g.stats.spot_checked_jobs += picked.len() as u64;
             let sj: Vec<HashJob> = picked.iter().map(|&i| jobs[i].clone()).collect();
             let sw = self.fallback.hash_batch(&sj)?;
-            if let Some((k, &i)) = picked.iter().enumerate().find(|(k, &i)| sw.get(*k) != Some(&digests[i])) {
+            if let Some((k, &i)) = picked
+                .iter()
+                .enumerate()
+                .find(|(k, &i)| sw.get(*k) != Some(&digests[i]))
+            {
                 g.fault(fault::MISMATCH);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
@@ -413,11 +482,22 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             }
         }
         g.consecutive_faults = 0;
+        g.stats.device_jobs += jobs.len() as u64;
+        g.stats.traffic.hash_jobs += jobs.len() as u64;
+        g.stats.traffic.hash_reads += info.reads;
+        g.stats.traffic.hash_writes += info.writes;
         Ok(Some(digests))
     }
 
-    fn verify_chunk(&self, jobs: &[VerifyJob], base: usize, g: &mut Inner<B>) -> Result<Option<Vec<Verdict>>, BackendError> {
-        let Some(a) = g.accel.as_mut() else { return Ok(None) };
+    fn verify_chunk(
+        &self,
+        jobs: &[VerifyJob],
+        base: usize,
+        g: &mut Inner<B>,
+    ) -> Result<Option<Vec<Verdict>>, BackendError> {
+        let Some(a) = g.accel.as_mut() else {
+            return Ok(None);
+        };
         let reqs: Vec<EcdsaReq> = jobs.iter().map(ecdsa_req).collect();
         let mut out = vec![None; reqs.len()];
         let missed0 = a.counters().irq_missed;
@@ -438,9 +518,6 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             }
         };
         g.stats.device_cycles += u64::from(info.device_cycles);
-        g.stats.traffic.verify_jobs += jobs.len() as u64;
-        g.stats.traffic.verify_reads += info.reads;
-        g.stats.traffic.verify_writes += info.writes;
         let mut verdicts = Vec::with_capacity(out.len());
         let mut engine_faults = Vec::new();
         for (i, r) in out.iter().enumerate() {
@@ -460,7 +537,10 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             if self.cfg.policy == FaultPolicy::Error {
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return Err(BackendError::Hardware {
-                    what: format!("engine fault on job {} (no verdict)", base + engine_faults[0]),
+                    what: format!(
+                        "engine fault on job {} (no verdict)",
+                        base + engine_faults[0]
+                    ),
                 });
             }
             // Only the jobs without a verdict are redone in software.
@@ -472,13 +552,19 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 }
             }
         }
-        let picked: Vec<usize> =
-            (0..jobs.len()).filter(|i| !engine_faults.contains(i)).filter(|_| g.sample(self.cfg.spot_check)).collect();
+        let picked: Vec<usize> = (0..jobs.len())
+            .filter(|i| !engine_faults.contains(i))
+            .filter(|_| g.sample(self.cfg.spot_check))
+            .collect();
         if !picked.is_empty() {
             g.stats.spot_checked_jobs += picked.len() as u64;
             let sj: Vec<VerifyJob> = picked.iter().map(|&i| jobs[i].clone()).collect();
             let sw = self.fallback.verify_batch(&sj)?;
-            if let Some((k, &i)) = picked.iter().enumerate().find(|(k, &i)| sw.get(*k) != Some(&verdicts[i])) {
+            if let Some((k, &i)) = picked
+                .iter()
+                .enumerate()
+                .find(|(k, &i)| sw.get(*k) != Some(&verdicts[i]))
+            {
                 g.fault(fault::MISMATCH);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
@@ -496,6 +582,10 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             }
         }
         g.consecutive_faults = 0;
+        g.stats.device_jobs += (jobs.len() - engine_faults.len()) as u64;
+        g.stats.traffic.verify_jobs += jobs.len() as u64;
+        g.stats.traffic.verify_reads += info.reads;
+        g.stats.traffic.verify_writes += info.writes;
         Ok(Some(verdicts))
     }
 }
@@ -526,7 +616,10 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
                 continue;
             }
             let mut end = start;
-            while end < jobs.len() && end - start < chunk && jobs[end].data.len() <= MAX_HASH_LEN as usize {
+            while end < jobs.len()
+                && end - start < chunk
+                && jobs[end].data.len() <= MAX_HASH_LEN as usize
+            {
                 end += 1;
             }
             let part = &jobs[start..end];
@@ -535,7 +628,9 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
                 None => self.sw_hash(part, &mut g)?,
             };
             if r.len() != part.len() {
-                return Err(BackendError::Hardware { what: format!("{} results for {} jobs", r.len(), part.len()) });
+                return Err(BackendError::Hardware {
+                    what: format!("{} results for {} jobs", r.len(), part.len()),
+                });
             }
             out.extend(r);
             start = end;
@@ -554,7 +649,9 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
                 None => self.sw_verify(part, &mut g)?,
             };
             if r.len() != part.len() {
-                return Err(BackendError::Hardware { what: format!("{} verdicts for {} jobs", r.len(), part.len()) });
+                return Err(BackendError::Hardware {
+                    what: format!("{} verdicts for {} jobs", r.len(), part.len()),
+                });
             }
             out.extend(r);
         }
@@ -567,7 +664,12 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
             hash_jobs: g.stats.hash_jobs,
             verify_jobs: g.stats.verify_jobs,
             device_cycles: g.stats.device_cycles,
-            faults: g.stats.faults.iter().map(|(k, v)| ((*k).to_string(), *v)).collect(),
+            faults: g
+                .stats
+                .faults
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), *v))
+                .collect(),
             fallback_jobs: g.stats.fallback_jobs,
             spot_checked_jobs: g.stats.spot_checked_jobs,
         }

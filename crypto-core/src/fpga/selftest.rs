@@ -27,11 +27,26 @@ pub fn hash_vectors() -> Vec<(HashJob, Digest32)> {
         header.copy_from_slice(&genesis);
     }
     vec![
-        (HashJob::sha256(b"abc".to_vec()), h32("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")),
-        (HashJob::sha256(vec![b'a'; 1000]), h32("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")),
-        (HashJob::sha256d(Vec::new()), h32("5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456")),
-        (HashJob::merkle_node(&[0; 32], &[0; 32]), h32("e2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9")),
-        (HashJob::header80(&header), h32("6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000")),
+        (
+            HashJob::sha256(b"abc".to_vec()),
+            h32("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ),
+        (
+            HashJob::sha256(vec![b'a'; 1000]),
+            h32("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"),
+        ),
+        (
+            HashJob::sha256d(Vec::new()),
+            h32("5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456"),
+        ),
+        (
+            HashJob::merkle_node(&[0; 32], &[0; 32]),
+            h32("e2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9"),
+        ),
+        (
+            HashJob::header80(&header),
+            h32("6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000"),
+        ),
     ]
 }
 
@@ -44,8 +59,15 @@ const KAT_S: &str = "31944c9f75253df921d47ec8b8ba11ca5f80bac64cad91634c588d25bce
 /// Verification jobs and their known verdicts.
 pub fn verify_vectors() -> Vec<(VerifyJob, Verdict)> {
     let pk = |s: &str| hex::decode(s).ok().and_then(|b| PubkeyBytes::from_sec1(&b));
-    let (Some(c), Some(u)) = (pk(KAT_PUB), pk(KAT_PUB_U)) else { return Vec::new() };
-    let good = VerifyJob { pubkey: c, prehash: h32(KAT_Z), r: h32(KAT_R), s: h32(KAT_S) };
+    let (Some(c), Some(u)) = (pk(KAT_PUB), pk(KAT_PUB_U)) else {
+        return Vec::new();
+    };
+    let good = VerifyJob {
+        pubkey: c,
+        prehash: h32(KAT_Z),
+        r: h32(KAT_R),
+        s: h32(KAT_S),
+    };
     let mut wrong_z = good.clone();
     wrong_z.prehash[31] ^= 1;
     let mut off_curve = u.clone();
@@ -54,10 +76,34 @@ pub fn verify_vectors() -> Vec<(VerifyJob, Verdict)> {
     }
     vec![
         (good.clone(), Verdict::Valid),
-        (VerifyJob { pubkey: u, ..good.clone() }, Verdict::Valid),
+        (
+            VerifyJob {
+                pubkey: u,
+                ..good.clone()
+            },
+            Verdict::Valid,
+        ),
         (wrong_z, Verdict::Invalid(VerifyFailure::Mismatch)),
-        (VerifyJob { r: [0; 32], ..good.clone() }, Verdict::Invalid(VerifyFailure::BadR)),
-        (VerifyJob { s: [0xff; 32], ..good.clone() }, Verdict::Invalid(VerifyFailure::BadS)),
-        (VerifyJob { pubkey: off_curve, ..good }, Verdict::Invalid(VerifyFailure::BadPubkey)),
+        (
+            VerifyJob {
+                r: [0; 32],
+                ..good.clone()
+            },
+            Verdict::Invalid(VerifyFailure::BadR),
+        ),
+        (
+            VerifyJob {
+                s: [0xff; 32],
+                ..good.clone()
+            },
+            Verdict::Invalid(VerifyFailure::BadS),
+        ),
+        (
+            VerifyJob {
+                pubkey: off_curve,
+                ..good
+            },
+            Verdict::Invalid(VerifyFailure::BadPubkey),
+        ),
     ]
 }

@@ -30,13 +30,18 @@ pub struct BackendSha256<B: Backend> {
 
 impl<B: Backend> BackendSha256<B> {
     pub fn new(backend: B) -> Self {
-        BackendSha256 { backend, buf: Vec::new() }
+        BackendSha256 {
+            backend,
+            buf: Vec::new(),
+        }
     }
 
     /// Finalizes through the backend, returning its error if it fails.
     pub fn try_finalize(self) -> Result<Digest32, BackendError> {
         let mut v = self.backend.hash_batch(&[HashJob::sha256(self.buf)])?;
-        v.pop().ok_or(BackendError::Hardware { what: "no digest returned".into() })
+        v.pop().ok_or(BackendError::Hardware {
+            what: "no digest returned".into(),
+        })
     }
 }
 
@@ -96,9 +101,16 @@ impl<B: Backend> BackendVerifyingKey<B> {
 
     /// The backend's verdict for a 32-byte prehash.
     pub fn verdict(&self, z: [u8; 32], sig: &Signature) -> Result<Verdict, BackendError> {
-        let job = VerifyJob { pubkey: self.key.clone(), prehash: z, r: sig.r().to_bytes().into(), s: sig.s().to_bytes().into() };
+        let job = VerifyJob {
+            pubkey: self.key.clone(),
+            prehash: z,
+            r: sig.r().to_bytes().into(),
+            s: sig.s().to_bytes().into(),
+        };
         let mut v = self.backend.verify_batch(&[job])?;
-        v.pop().ok_or(BackendError::Hardware { what: "no verdict returned".into() })
+        v.pop().ok_or(BackendError::Hardware {
+            what: "no verdict returned".into(),
+        })
     }
 }
 
@@ -131,7 +143,10 @@ impl<B: Backend> signature::hazmat::PrehashVerifier<Signature> for BackendVerify
 impl<B: Backend> signature::Verifier<Signature> for BackendVerifyingKey<B> {
     /// Verifies `sig` over SHA-256(`msg`), the hash also computed by the backend.
     fn verify(&self, msg: &[u8], sig: &Signature) -> Result<(), signature::Error> {
-        let mut z = self.backend.hash_batch(&[HashJob::sha256(msg.to_vec())]).map_err(signature::Error::from_source)?;
+        let mut z = self
+            .backend
+            .hash_batch(&[HashJob::sha256(msg.to_vec())])
+            .map_err(signature::Error::from_source)?;
         let z = z.pop().ok_or_else(signature::Error::new)?;
         signature::hazmat::PrehashVerifier::verify_prehash(self, &z, sig)
     }
