@@ -38,12 +38,20 @@ pub fn arith_sim_models() -> Vec<crate::SimModel> {
     ]
 }
 
-/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine_selftest` and
+/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine` (the verify program
+/// of `program.rs`), `ecdsa_engine_selftest` and
 /// `ecdsa_engine_faults`, the engine running `engine::selftest_program()` and
 /// `engine::fault_test_program()`. A program that fails to assemble leaves its model out (the
 /// tests that open it then fail with "no such model").
 pub fn engine_sim_models() -> Vec<crate::SimModel> {
     let mut v = Vec::new();
+    let verify = program::verify_program();
+    if !verify.words.is_empty() {
+        v.push(crate::SimModel {
+            name: "ecdsa_engine",
+            verilog: engine::verilog(&verify.words),
+        });
+    }
     if let Ok(p) = engine::selftest_program() {
         v.push(crate::SimModel {
             name: "ecdsa_engine_selftest",
