@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bus;
 pub mod ecdsa;
 pub mod sha_cluster;
 pub mod sim;
+
+pub use bus::{sim_backend, sim_backend_with, VerilatorBus};

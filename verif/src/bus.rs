@@ -1,0 +1,343 @@
+//! `VerilatorBus`: accel-driver's [`Bus`] over the Verilated accelerator top's AXI4-Lite
+//! slave port, so every simulation test also tests the driver. It counts clock cycles
+//! (`sim_cycles`), turns the driver's pauses and interrupt waits into clock ticks at
+//! `clock_mhz`, and carries the same test-only [`FaultHook`] as `MockBus` (stuck busy,
+//! flipped result bit, spurious error bit, dropped interrupt).
+//!
+//! Port contract of the top (see hdl/src/top.rs): `clock`, `reset` (active high, synchronous),
+//! `s_axi_aw{addr,valid,ready}`, `s_axi_w{data,strb,valid,ready}`, `s_axi_b{resp,valid,ready}`,
+//! `s_axi_ar{addr,valid,ready}`, `s_axi_r{data,resp,valid,ready}`, `irq`.
+
+use std::path::Path;
+
+use accel_driver::fault::FaultHook;
+use accel_driver::{Bus, BusError, BusErrorKind};
+use crypto_core::fpga::{FpgaBackend, FpgaConfig};
+use crypto_core::BackendError;
+use fallback_sw::SoftwareBackend;
+
+use crate::sim::{Model, PortId, SimError};
+
+/// Name of the accelerator top among `satchain_hdl::sim_models()`.
+pub const TOP_MODEL: &str = "top";
+
+#[derive(Debug, Clone, Copy)]
+struct Ports {
+    reset: PortId,
+    awaddr: PortId,
+    awvalid: PortId,
+    awready: PortId,
+    wdata: PortId,
+    wstrb: PortId,
+    wvalid: PortId,
+    wready: PortId,
+    bresp: PortId,
+    bvalid: PortId,
+    bready: PortId,
+    araddr: PortId,
+    arvalid: PortId,
+    arready: PortId,
+    rdata: PortId,
+    rresp: PortId,
+    rvalid: PortId,
+    rready: PortId,
+    irq: PortId,
+}
+
+/// Bus transactions and cycles spent on them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AxiCounters {
+    pub reads: u64,
+    pub writes: u64,
+    /// Clock cycles spent inside AXI transactions.
+    pub axi_cycles: u64,
+    /// Transactions answered with SLVERR/DECERR.
+    pub error_responses: u64,
+}
+
+/// The driver's bus over the Verilated top.
+#[derive(Debug)]
+pub struct VerilatorBus {
+    m: Model,
+    p: Ports,
+    /// Test-only fault injection between the driver and the RTL.
+    pub faults: FaultHook,
+    /// Clock used to turn microseconds of pause/wait into cycles.
+    pub clock_mhz: u32,
+    /// Cycles after which an AXI handshake that did not complete is an error.
+    pub handshake_limit: u64,
+    pub counters: AxiCounters,
+}
+
+impl VerilatorBus {
+    /// Opens the Verilated top and resets it.
+    pub fn new() -> Result<Self, SimError> {
+        Self::from_model(Model::new(TOP_MODEL)?)
+    }
+
+    /// Like [`VerilatorBus::new`], writing a VCD waveform to `vcd`.
+    pub fn with_vcd(vcd: impl AsRef<Path>) -> Result<Self, SimError> {
+        Self::from_model(Model::with_vcd(TOP_MODEL, vcd)?)
+    }
+
+    /// Wraps an opened model that has the top's port list.
+    pub fn from_model(m: Model) -> Result<Self, SimError> {
+        let p = Ports {
+            reset: m.port("reset")?,
+            awaddr: m.port("s_axi_awaddr")?,
+            awvalid: m.port("s_axi_awvalid")?,
+            awready: m.port("s_axi_awready")?,
+            wdata: m.port("s_axi_wdata")?,
+            wstrb: m.port("s_axi_wstrb")?,
+            wvalid: m.port("s_axi_wvalid")?,
+            wready: m.port("s_axi_wready")?,
+            bresp: m.port("s_axi_bresp")?,
+            bvalid: m.port("s_axi_bvalid")?,
+            bready: m.port("s_axi_bready")?,
+            araddr: m.port("s_axi_araddr")?,
+            arvalid: m.port("s_axi_arvalid")?,
+            arready: m.port("s_axi_arready")?,
+            rdata: m.port("s_axi_rdata")?,
+            rresp: m.port("s_axi_rresp")?,
+            rvalid: m.port("s_axi_rvalid")?,
+            rready: m.port("s_axi_rready")?,
+            irq: m.port("irq")?,
+        };
+        let mut b = VerilatorBus {
+            m,
+            p,
+            faults: FaultHook::default(),
+            clock_mhz: 150,
+            handshake_limit: 64,
+            counters: AxiCounters::default(),
+        };
+        for port in [
+            p.awvalid, p.wvalid, p.bready, p.arvalid, p.rready, p.awaddr, p.araddr, p.wdata,
+            p.wstrb,
+        ] {
+            b.m.set(port, 0);
+        }
+        b.reset(4);
+        Ok(b)
+    }
+
+    /// Holds `reset` high for `cycles` clock cycles.
+    pub fn reset(&mut self, cycles: u64) {
+        self.m.set(self.p.reset, 1);
+        self.m.ticks(cycles.max(1));
+        self.m.set(self.p.reset, 0);
+        self.m.eval();
+    }
+
+    /// The underlying model (for VCD flushing, cycle counts, direct port pokes in tests).
+    pub fn model(&mut self) -> &mut Model {
+        &mut self.m
+    }
+
+    fn timeout(&self, offset: u32, what: &'static str) -> BusError {
+        BusError::new(BusErrorKind::Io, Some(offset), what)
+    }
+
+    /// One AXI4-Lite write; returns BRESP.
+    fn axi_write(&mut self, offset: u32, value: u32) -> Result<u64, BusError> {
+        let p = self.p;
+        let start = self.m.cycles();
+        self.m.set(p.awaddr, u64::from(offset));
+        self.m.set(p.wdata, u64::from(value));
+        self.m.set(p.wstrb, 0xF);
+        self.m.set(p.awvalid, 1);
+        self.m.set(p.wvalid, 1);
+        self.m.set(p.bready, 1);
+        let (mut aw, mut w) = (false, false);
+        while !(aw && w) {
+            self.m.eval();
+            let awr = !aw && self.m.get(p.awready) == 1;
+            let wr = !w && self.m.get(p.wready) == 1;
+            self.m.tick();
+            if awr {
+                aw = true;
+                self.m.set(p.awvalid, 0);
+            }
+            if wr {
+                w = true;
+                self.m.set(p.wvalid, 0);
+            }
+            if self.m.cycles() - start > self.handshake_limit {
+                self.m.set(p.awvalid, 0);
+                self.m.set(p.wvalid, 0);
+                return Err(self.timeout(offset, "AXI write address/data handshake"));
+            }
+        }
+        loop {
+            self.m.eval();
+            if self.m.get(p.bvalid) == 1 {
+                let resp = self.m.get(p.bresp);
+                self.m.tick();
+                self.m.set(p.bready, 0);
+                self.counters.axi_cycles += self.m.cycles() - start;
+                return Ok(resp);
+            }
+            self.m.tick();
+            if self.m.cycles() - start > self.handshake_limit {
+                self.m.set(p.bready, 0);
+                return Err(self.timeout(offset, "AXI write response"));
+            }
+        }
+    }
+
+    /// One AXI4-Lite read; returns (RDATA, RRESP).
+    fn axi_read(&mut self, offset: u32) -> Result<(u32, u64), BusError> {
+        let p = self.p;
+        let start = self.m.cycles();
+        self.m.set(p.araddr, u64::from(offset));
+        self.m.set(p.arvalid, 1);
+        self.m.set(p.rready, 1);
+        loop {
+            self.m.eval();
+            let arr = self.m.get(p.arready) == 1;
+            self.m.tick();
+            if arr {
+                self.m.set(p.arvalid, 0);
+                break;
+            }
+            if self.m.cycles() - start > self.handshake_limit {
+                self.m.set(p.arvalid, 0);
+                return Err(self.timeout(offset, "AXI read address handshake"));
+            }
+        }
+        loop {
+            self.m.eval();
+            if self.m.get(p.rvalid) == 1 {
+                let data = (self.m.get(p.rdata) & 0xffff_ffff) as u32;
+                let resp = self.m.get(p.rresp);
+                self.m.tick();
+                self.m.set(p.rready, 0);
+                self.counters.axi_cycles += self.m.cycles() - start;
+                return Ok((data, resp));
+            }
+            self.m.tick();
+            if self.m.cycles() - start > self.handshake_limit {
+                self.m.set(p.rready, 0);
+                return Err(self.timeout(offset, "AXI read data"));
+            }
+        }
+    }
+
+    /// Raw AXI read with its response code, bypassing the fault hook (register-map tests).
+    pub fn read_with_resp(&mut self, offset: u32) -> Result<(u32, u64), BusError> {
+        self.axi_read(offset)
+    }
+
+    /// Raw AXI write returning BRESP, bypassing the fault hook.
+    pub fn write_with_resp(&mut self, offset: u32, value: u32) -> Result<u64, BusError> {
+        self.axi_write(offset, value)
+    }
+
+    /// Level of the top's `irq` output.
+    pub fn irq_line(&mut self) -> bool {
+        self.m.eval();
+        self.m.get(self.p.irq) == 1
+    }
+}
+
+impl Bus for VerilatorBus {
+    fn read32(&mut self, offset: u32) -> Result<u32, BusError> {
+        self.counters.reads += 1;
+        let (v, resp) = self.axi_read(offset)?;
+        if resp != 0 {
+            self.counters.error_responses += 1;
+            return Err(BusError::new(
+                BusErrorKind::SlaveError,
+                Some(offset),
+                "AXI read answered SLVERR/DECERR",
+            ));
+        }
+        Ok(self.faults.on_read(offset, v))
+    }
+
+    fn write32(&mut self, offset: u32, value: u32) -> Result<(), BusError> {
+        self.counters.writes += 1;
+        self.faults.on_write(offset, value);
+        let resp = self.axi_write(offset, value)?;
+        if resp != 0 {
+            self.counters.error_responses += 1;
+            return Err(BusError::new(
+                BusErrorKind::SlaveError,
+                Some(offset),
+                "AXI write answered SLVERR/DECERR",
+            ));
+        }
+        Ok(())
+    }
+
+    fn has_irq(&self) -> bool {
+        true
+    }
+
+    fn wait_irq(&mut self, timeout_us: u32) -> Result<bool, BusError> {
+        let budget = u64::from(timeout_us) * u64::from(self.clock_mhz);
+        let start = self.m.cycles();
+        let mut swallowed = false;
+        loop {
+            let line = self.irq_line();
+            if !swallowed && self.faults.irq_level(line) {
+                if self.faults.swallow_irq() {
+                    swallowed = true;
+                } else {
+                    return Ok(true);
+                }
+            }
+            if self.m.cycles() - start >= budget {
+                return Ok(false);
+            }
+            self.m.tick();
+        }
+    }
+
+    fn pause(&mut self, us: u32) {
+        self.m.ticks(u64::from(us) * u64::from(self.clock_mhz));
+    }
+
+    fn sim_cycles(&self) -> Option<u64> {
+        Some(self.m.cycles())
+    }
+}
+
+/// Driver settings for simulation: interrupt mode, short interrupt slices (a dropped
+/// interrupt costs 20 us of simulated time), a timeout far above any job's latency.
+pub fn sim_driver_config() -> accel_driver::Config {
+    accel_driver::Config {
+        wait: accel_driver::WaitMode::Irq,
+        timeout_us: 200_000,
+        irq_slice_us: 20,
+        poll_interval_us: 1,
+        ..accel_driver::Config::default()
+    }
+}
+
+/// Backend settings for `--backend sim`: fall back to software on a fault, re-check 1% of
+/// jobs, projected at 150 MHz.
+pub fn sim_config() -> FpgaConfig {
+    FpgaConfig {
+        driver: sim_driver_config(),
+        name: "sim",
+        ..FpgaConfig::default()
+    }
+}
+
+/// The simulated accelerator as a `Backend`: driver + Verilated top, software fallback.
+pub fn sim_backend() -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
+    sim_backend_with(sim_config())
+}
+
+/// [`sim_backend`] with explicit settings.
+pub fn sim_backend_with(
+    cfg: FpgaConfig,
+) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
+    let bus = VerilatorBus::new().map_err(|e| {
+        BackendError::Unavailable(format!(
+            "the Verilated top `{TOP_MODEL}` is not available: {e}"
+        ))
+    })?;
+    FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
+}
