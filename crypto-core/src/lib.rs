@@ -35,8 +35,8 @@ pub use encode::{ParseError, ParseReason};
 pub use hashes::{hash160, ripemd160};
 pub use tx::{OutPoint, Transaction, TxIn, TxOut};
 pub use validate::{
-    validate_block, BlockReport, PrevoutProvider, ScriptFlags, SigCounts, ValidateOptions,
-    ValidationError,
+    check_transaction, validate_block, BlockReport, PrevoutProvider, ScriptFlags, SigCounts,
+    TxReport, ValidateOptions, ValidationError,
 };
 
 use core::fmt;

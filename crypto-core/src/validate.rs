@@ -534,7 +534,7 @@ fn run(
     ctx.time("witness", t);
 
     // 8. signatures (+ Qtum block signature in the same verify batch)
-    check_signatures(&block, &txids, signed_hash, opts, flags, ctx)?;
+    check_signatures(&block, signed_hash, opts, flags, ctx)?;
     Ok(())
 }
 
@@ -587,70 +587,8 @@ fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockRep
             rep.fail(ValidationError::ExtraCoinbase { tx: i });
         }
     }
-    let money = max_money(chain);
     for (i, tx) in block.txs.iter().enumerate() {
-        if tx.inputs.is_empty() {
-            rep.fail(ValidationError::BadTx {
-                tx: i,
-                reason: "no inputs".into(),
-            });
-        }
-        if tx.outputs.is_empty() {
-            rep.fail(ValidationError::BadTx {
-                tx: i,
-                reason: "no outputs".into(),
-            });
-        }
-        if (tx.stripped_size() as u64) * WITNESS_SCALE_FACTOR > maxw {
-            rep.fail(ValidationError::BadTx {
-                tx: i,
-                reason: "transaction exceeds the block weight limit".into(),
-            });
-        }
-        let mut total: i64 = 0;
-        for (k, o) in tx.outputs.iter().enumerate() {
-            if o.value < 0 {
-                rep.fail(ValidationError::BadTx {
-                    tx: i,
-                    reason: format!("output {k} value is negative"),
-                });
-            } else if o.value > money {
-                rep.fail(ValidationError::BadTx {
-                    tx: i,
-                    reason: format!("output {k} value above MAX_MONEY"),
-                });
-            } else {
-                total = total.saturating_add(o.value);
-                if total > money {
-                    rep.fail(ValidationError::BadTx {
-                        tx: i,
-                        reason: "output total above MAX_MONEY".into(),
-                    });
-                }
-            }
-        }
-        let mut seen: BTreeMap<OutPoint, usize> = BTreeMap::new();
-        for (k, inp) in tx.inputs.iter().enumerate() {
-            if let Some(first) = seen.insert(inp.prevout, k) {
-                rep.fail(ValidationError::DuplicateInput {
-                    tx: i,
-                    input: k,
-                    first,
-                });
-            }
-        }
-        if tx.is_coinbase() {
-            let len = tx.inputs.first().map_or(0, |x| x.script_sig.len());
-            if !(2..=100).contains(&len) {
-                rep.fail(ValidationError::BadCoinbaseLength { len });
-            }
-        } else {
-            for (k, inp) in tx.inputs.iter().enumerate() {
-                if inp.prevout.is_null() {
-                    rep.fail(ValidationError::NullPrevout { tx: i, input: k });
-                }
-            }
-        }
+        check_tx_rules(i, tx, chain, maxw, rep);
     }
     if chain == Chain::Bitcoin {
         let sigops: u64 = block.txs.iter().map(legacy_sigops).sum();
@@ -664,6 +602,74 @@ fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockRep
     }
     if let Header::Qtum(q) = &block.header {
         check_qtum_stake(block, q, rep);
+    }
+}
+
+/// CheckTransaction rules for tx `i` (no UTXO set needed).
+fn check_tx_rules(i: usize, tx: &Transaction, chain: Chain, maxw: u64, rep: &mut BlockReport) {
+    let money = max_money(chain);
+
+    if tx.inputs.is_empty() {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "no inputs".into(),
+        });
+    }
+    if tx.outputs.is_empty() {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "no outputs".into(),
+        });
+    }
+    if (tx.stripped_size() as u64) * WITNESS_SCALE_FACTOR > maxw {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "transaction exceeds the block weight limit".into(),
+        });
+    }
+    let mut total: i64 = 0;
+    for (k, o) in tx.outputs.iter().enumerate() {
+        if o.value < 0 {
+            rep.fail(ValidationError::BadTx {
+                tx: i,
+                reason: format!("output {k} value is negative"),
+            });
+        } else if o.value > money {
+            rep.fail(ValidationError::BadTx {
+                tx: i,
+                reason: format!("output {k} value above MAX_MONEY"),
+            });
+        } else {
+            total = total.saturating_add(o.value);
+            if total > money {
+                rep.fail(ValidationError::BadTx {
+                    tx: i,
+                    reason: "output total above MAX_MONEY".into(),
+                });
+            }
+        }
+    }
+    let mut seen: BTreeMap<OutPoint, usize> = BTreeMap::new();
+    for (k, inp) in tx.inputs.iter().enumerate() {
+        if let Some(first) = seen.insert(inp.prevout, k) {
+            rep.fail(ValidationError::DuplicateInput {
+                tx: i,
+                input: k,
+                first,
+            });
+        }
+    }
+    if tx.is_coinbase() {
+        let len = tx.inputs.first().map_or(0, |x| x.script_sig.len());
+        if !(2..=100).contains(&len) {
+            rep.fail(ValidationError::BadCoinbaseLength { len });
+        }
+    } else {
+        for (k, inp) in tx.inputs.iter().enumerate() {
+            if inp.prevout.is_null() {
+                rep.fail(ValidationError::NullPrevout { tx: i, input: k });
+            }
+        }
     }
 }
 
@@ -1093,16 +1099,62 @@ struct SigPrep {
     rs: Result<der::RawSignature, String>,
 }
 
+type InputErrors = Vec<((usize, usize), ValidationError)>;
+
 fn check_signatures(
     block: &Block,
-    txids: &[Digest32],
     signed_hash: Option<Digest32>,
     opts: &ValidateOptions<'_>,
     flags: ScriptFlags,
     ctx: &mut Ctx<'_, '_>,
 ) -> Result<(), ValidationError> {
+    // Qtum block signature: built first, verified in the same batch as the inputs.
+    let mut block_sig_job: Option<Result<VerifyJob, String>> = None;
+    if let Header::Qtum(q) = &block.header {
+        if q.is_proof_of_stake() {
+            let mut h = DirectH160 { ctx: &mut *ctx };
+            block_sig_job = Some(qtum_block_sig_job(block, q, signed_hash, &mut h));
+        } else {
+            ctx.rep.block_signature_ok = Some(q.block_sig.is_empty());
+            if !q.block_sig.is_empty() {
+                ctx.rep.fail(ValidationError::BadBlockSignature {
+                    reason: "proof-of-work block carries a block signature".into(),
+                });
+            }
+        }
+    }
+    let extra = block_sig_job
+        .as_ref()
+        .and_then(|r| r.as_ref().ok().cloned());
+    let (input_errors, extra_verdict) = sig_pipeline(&block.txs, opts, flags, ctx, extra)?;
+    if let Some((_, e)) = input_errors.into_iter().next() {
+        ctx.rep.fail(e);
+    }
+    if let Some(bs) = block_sig_job {
+        let r = bs.and_then(|_| match extra_verdict {
+            Some(Verdict::Valid) => Ok(()),
+            Some(Verdict::Invalid(f)) => Err(f.to_string()),
+            None => Err("missing verdict".into()),
+        });
+        ctx.rep.block_signature_ok = Some(r.is_ok());
+        if let Err(reason) = r {
+            ctx.rep.fail(ValidationError::BadBlockSignature { reason });
+        }
+    }
+    Ok(())
+}
+
+/// Plans, hashes and verifies every input signature of `txs` (index 0 is skipped if it is a
+/// coinbase). Sets `ctx.rep.signatures` / `not_checkable_reasons`; returns the input errors
+/// sorted by (tx, input) and the verdict of `extra` (verified in the same batch).
+fn sig_pipeline(
+    txs: &[Transaction],
+    opts: &ValidateOptions<'_>,
+    flags: ScriptFlags,
+    ctx: &mut Ctx<'_, '_>,
+    extra: Option<VerifyJob>,
+) -> Result<(InputErrors, Option<Verdict>), ValidationError> {
     let t = Instant::now();
-    let _ = txids;
     let mut planner = Planner {
         h160_reqs: Vec::new(),
         chain: opts.chain,
@@ -1112,7 +1164,7 @@ fn check_signatures(
     let mut counts = SigCounts::default();
     // Errors are ordered by (tx, input): remember each with its position.
     let mut input_errors: Vec<((usize, usize), ValidationError)> = Vec::new();
-    for (txi, tx) in block.txs.iter().enumerate() {
+    for (txi, tx) in txs.iter().enumerate() {
         for ini in 0..tx.inputs.len() {
             match planner.plan(txi, tx, ini) {
                 Plan::Coinbase => {}
@@ -1192,7 +1244,7 @@ fn check_signatures(
     let mut jobs: Vec<HashJob> = Vec::new();
     for (c, _) in &live {
         if let SigVersion::WitnessV0 { .. } = c.version {
-            let Some(tx) = block.txs.get(c.tx) else {
+            let Some(tx) = txs.get(c.tx) else {
                 continue;
             };
             if let std::collections::btree_map::Entry::Vacant(e) = bip_tx.entry(c.tx) {
@@ -1222,7 +1274,7 @@ fn check_signatures(
     let mut pre_jobs: Vec<HashJob> = Vec::new();
     let mut preps: Vec<Vec<SigPrep>> = Vec::with_capacity(live.len());
     for (c, code) in &live {
-        let Some(tx) = block.txs.get(c.tx) else {
+        let Some(tx) = txs.get(c.tx) else {
             continue;
         };
         let mut code_base = code.clone();
@@ -1321,26 +1373,10 @@ fn check_signatures(
         pair_maps.push(map);
         sig_errors.push(errs);
     }
-    // Qtum block signature.
-    let mut block_sig_job: Option<Result<usize, String>> = None;
-    if let Header::Qtum(q) = &block.header {
-        if q.is_proof_of_stake() {
-            block_sig_job = Some(qtum_block_sig_job(
-                block,
-                q,
-                signed_hash,
-                &mut vjobs,
-                &mut planner_h160_direct(ctx)?,
-            ));
-        } else {
-            ctx.rep.block_signature_ok = Some(q.block_sig.is_empty());
-            if !q.block_sig.is_empty() {
-                ctx.rep.fail(ValidationError::BadBlockSignature {
-                    reason: "proof-of-work block carries a block signature".into(),
-                });
-            }
-        }
-    }
+    let extra_idx = extra.map(|j| {
+        vjobs.push(j);
+        vjobs.len() - 1
+    });
     let verdicts = ctx.verify(&vjobs)?;
     ctx.time("verify", t);
 
@@ -1411,22 +1447,11 @@ fn check_signatures(
     }
     input_errors.sort_by_key(|(k, _)| *k);
     ctx.rep.signatures = counts;
-    if let Some((_, e)) = input_errors.into_iter().next() {
-        ctx.rep.fail(e);
-    }
-    if let Some(bs) = block_sig_job {
-        let r = bs.and_then(|j| match verdicts.get(j) {
-            Some(Verdict::Valid) => Ok(()),
-            Some(Verdict::Invalid(f)) => Err(f.to_string()),
-            None => Err("missing verdict".into()),
-        });
-        ctx.rep.block_signature_ok = Some(r.is_ok());
-        if let Err(reason) = r {
-            ctx.rep.fail(ValidationError::BadBlockSignature { reason });
-        }
-    }
     ctx.time("resolve", t);
-    Ok(())
+    Ok((
+        input_errors,
+        extra_idx.and_then(|j| verdicts.get(j).copied()),
+    ))
 }
 
 /// Encoding policy, then the lax parse Core verifies with.
@@ -1449,12 +1474,6 @@ struct DirectH160<'c, 'r, 'b> {
     ctx: &'c mut Ctx<'r, 'b>,
 }
 
-fn planner_h160_direct<'c, 'r, 'b>(
-    ctx: &'c mut Ctx<'r, 'b>,
-) -> Result<DirectH160<'c, 'r, 'b>, ValidationError> {
-    Ok(DirectH160 { ctx })
-}
-
 impl DirectH160<'_, '_, '_> {
     fn h160(&mut self, data: &[u8]) -> Result<[u8; 20], ValidationError> {
         let d = self.ctx.hash(&[HashJob::sha256(data.to_vec())])?;
@@ -1469,9 +1488,8 @@ fn qtum_block_sig_job(
     block: &Block,
     q: &crate::header::QtumHeader,
     signed_hash: Option<Digest32>,
-    vjobs: &mut Vec<VerifyJob>,
     h: &mut DirectH160<'_, '_, '_>,
-) -> Result<usize, String> {
+) -> Result<VerifyJob, String> {
     let cs = block
         .txs
         .get(1)
@@ -1508,11 +1526,54 @@ fn qtum_block_sig_job(
         der::parse_lax(sig).map_err(|e| e.to_string())?
     };
     let prehash = signed_hash.ok_or("signed header hash missing")?;
-    vjobs.push(VerifyJob {
+    Ok(VerifyJob {
         pubkey: pk,
         prehash,
         r: rs.r,
         s: rs.s,
-    });
-    Ok(vjobs.len() - 1)
+    })
+}
+
+/// Result of [`check_transaction`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TxReport {
+    pub valid: bool,
+    pub error: Option<String>,
+    pub error_detail: Option<ValidationError>,
+    pub signatures: SigCounts,
+    pub not_checkable_reasons: BTreeMap<String, u64>,
+}
+
+/// Checks one transaction outside a block: the CheckTransaction rules and every input
+/// signature that is checkable (with `opts.prevouts`, also the prevout-based forms), under
+/// the given `flags`. Error positions name tx 0. Never panics.
+pub fn check_transaction(
+    tx: &Transaction,
+    opts: &ValidateOptions<'_>,
+    flags: ScriptFlags,
+    backend: &dyn Backend,
+) -> TxReport {
+    let mut rep = BlockReport::new(opts.chain, backend.name());
+    check_tx_rules(0, tx, opts.chain, max_weight(opts.chain), &mut rep);
+    let mut ctx = Ctx {
+        backend,
+        rep: &mut rep,
+        hash_jobs: 0,
+        verify_jobs: 0,
+    };
+    match sig_pipeline(std::slice::from_ref(tx), opts, flags, &mut ctx, None) {
+        Ok((errs, _)) => {
+            if let Some((_, e)) = errs.into_iter().next() {
+                ctx.rep.fail(e);
+            }
+        }
+        Err(e) => ctx.rep.fail(e),
+    }
+    TxReport {
+        valid: rep.error_detail.is_none(),
+        error: rep.error,
+        error_detail: rep.error_detail,
+        signatures: rep.signatures,
+        not_checkable_reasons: rep.not_checkable_reasons,
+    }
 }

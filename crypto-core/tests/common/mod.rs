@@ -1,6 +1,8 @@
 //! Test-only backend on sha2 + k256, and data-file helpers.
 #![allow(dead_code, clippy::panic, clippy::unwrap_used)]
 
+pub mod asm;
+
 use crypto_core::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
 };
