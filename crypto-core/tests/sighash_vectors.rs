@@ -101,3 +101,36 @@ fn qtum_genesis_headers() {
         get("common.hashMerkleRoot")
     );
 }
+
+/// BIP143's first example (native P2WPKH, input 1, SIGHASH_ALL, 6 BTC).
+#[test]
+fn bip143_native_p2wpkh_example() {
+    use crypto_core::sighash::{bip143_parts, bip143_preimage, Bip143Hashes};
+    let tx = Transaction::parse_exact(&hex::decode(
+        "0100000002fff7f7881a8099afa6940d42d1e7f6362bec38171ea3edf433541db4e4ad969f0000000000eeffffffef51e1b804cc89d182d279655c3aa89e815b1b309fe287d9b2b55d57b90ec68a0100000000ffffffff02202cb206000000001976a9148280b37df378db99f66f85c95a783a76ac7a6d5988ac9093510d000000001976a9143bde42dbee7e4dbe6a21b2d50ce2f0167faa815988ac11000000",
+    ).unwrap()).unwrap();
+    let parts = bip143_parts(&tx);
+    let hashes = Bip143Hashes {
+        hash_prevouts: sha256d_sw(&parts.prevouts),
+        hash_sequence: sha256d_sw(&parts.sequences),
+        hash_outputs: sha256d_sw(&parts.outputs),
+    };
+    assert_eq!(
+        hex::encode(hashes.hash_prevouts),
+        "96b827c8483d4e9b96712b6713a7b68d6e8003a781feba36c31143470b4efd37"
+    );
+    assert_eq!(
+        hex::encode(hashes.hash_sequence),
+        "52b0a642eea2fb7ae638c36f6252b6750293dbe574a806984b8e4d8548339a3b"
+    );
+    assert_eq!(
+        hex::encode(hashes.hash_outputs),
+        "863ef3e1a92afbfdb97f31ad0fc7683ee943e9abcf2501590ff8f6551f47e5e5"
+    );
+    let code = hex::decode("76a9141d0f172a0ecb48aee1be1f2687d2963ae33f71a188ac").unwrap();
+    let pre = bip143_preimage(&tx, 1, &code, 600_000_000, 1, &hashes, None).unwrap();
+    assert_eq!(
+        hex::encode(sha256d_sw(&pre)),
+        "c37af31116d1b27caf68aae9e3ac82f1477929014d5b917657d0eb49478cb670"
+    );
+}
