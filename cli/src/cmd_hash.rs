@@ -35,9 +35,11 @@ fn parse_line(obj: &Map<String, Value>) -> Result<HashJob, String> {
             "sha256d" => HashMode::Sha256d,
             "merkle_node" => HashMode::MerkleNode,
             "header80" => HashMode::Header80,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "field \"mode\": unknown mode {other:?} (sha256, sha256d, merkle_node, header80)"
-            )),
+            ))
+            }
         },
         Some(_) => return Err("field \"mode\": expected a string".to_string()),
     };
