@@ -3,8 +3,10 @@
 pub use satchain_regmap as regmap;
 
 pub mod ecdsa;
+pub mod regblock;
 pub mod selftest;
 pub mod sha256;
+pub mod top;
 
 /// One design that `verif` builds into a Verilator model.
 #[derive(Debug, Clone)]
@@ -24,5 +26,6 @@ pub fn sim_models() -> Vec<SimModel> {
     }];
     v.extend(sha256::sim_models());
     v.extend(ecdsa::sim_models());
+    v.extend(top::sim_models());
     v
 }

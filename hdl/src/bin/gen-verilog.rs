@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut manifest = String::new();
-    for m in satchain_hdl::sha256::sim_models() {
+    for m in satchain_hdl::top::gen_files() {
         let path = dir.join(format!("{}.v", m.name));
         let res = std::fs::File::create(&path).and_then(|mut f| f.write_all(m.verilog.as_bytes()));
         if let Err(e) = res {
@@ -27,9 +27,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         manifest.push_str(&format!(
-            "{}.v\tmodule top\t{} bytes\n",
+            "{}.v\tmodule top\t{} bytes\t{}\n",
             m.name,
-            m.verilog.len()
+            m.verilog.len(),
+            m.doc
         ));
         println!("wrote {}", path.display());
     }
