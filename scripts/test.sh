@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Full tests: everything the workspace tests (unit, integration, property, simulation).
+# Tests on real data need ../shared/data beside the repository and fail loudly without it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if ! command -v cargo >/dev/null 2>&1 && [[ -f "$HOME/.cargo/env" ]]; then
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
+if [[ ! -d ../shared/data ]]; then
+  echo "test.sh: WARNING: ../shared/data is missing; the tests on real blocks will fail" >&2
+fi
+cargo test --workspace --release
+# Extra checks (the lead adds more here).
