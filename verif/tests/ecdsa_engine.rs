@@ -375,3 +375,50 @@ fn ecdsa_engine_cycle_stats_within_budget() {
     assert!(st.min <= st.max && st.min > 1000);
     assert!(st.max <= 40_000, "over the 40,000-cycle budget: {}", st.max);
 }
+
+/// Where the cycles of a verify go (ISS trace with the RTL's costs; the ISS == RTL cycle
+/// agreement is checked above): instructions and cycles per opcode over random valid
+/// signatures. Printed for README-rtl.md; asserts only that the sum is the total.
+#[test]
+fn ecdsa_engine_cycle_profile() {
+    let words = verify_program().words;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let mut count = [0u64; 32];
+    let mut cyc = [0u64; 32];
+    let mut total = 0u64;
+    let jobs = 8u64;
+    for i in 0..jobs {
+        let c = valid(&mut rng, i % 2 == 0, false);
+        let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).unwrap();
+        let o = model::run_traced(&words, &inputs).unwrap();
+        assert_eq!(o.code, 0);
+        total += o.cycles;
+        let mut inv = o.inv_iterations.iter();
+        for t in &o.trace {
+            let op = t.op.opcode() as usize;
+            count[op] += 1;
+            cyc[op] += match op {
+                5 | 6 => u64::from(satchain_hdl::ecdsa::timing::inv_cycles(
+                    *inv.next().unwrap(),
+                )),
+                _ => u64::from(satchain_hdl::ecdsa::timing::op_cycles(op as u8)),
+            };
+        }
+    }
+    let names = [
+        "NOP", "MULP", "ADDP", "SUBP", "MULN", "INVN", "INVP", "MOV", "ADD", "SUB", "CMP", "ODD",
+        "WIN", "LDLC", "DJNZ", "JMP", "BR", "HALT",
+    ];
+    println!("per verify (mean of {jobs}): total {} cycles", total / jobs);
+    for (i, name) in names.iter().enumerate() {
+        if count[i] > 0 {
+            println!(
+                "  {name:5} {:7.1} instr {:8.1} cycles ({:4.1}%)",
+                count[i] as f64 / jobs as f64,
+                cyc[i] as f64 / jobs as f64,
+                100.0 * cyc[i] as f64 / total as f64
+            );
+        }
+    }
+    assert_eq!(cyc.iter().sum::<u64>(), total);
+}

@@ -25,8 +25,9 @@
 //! generator with its decoded opcode (one-hot) and BR condition (one-hot) — computed from the
 //! same words, so the RTL needs no decoder and the ISA has one definition. Unused words are NOP.
 //!
-//! ALU semantics (exact, also outside the ISA's preconditions): ADDP d = a+b-p if a+b >= p
-//! else a+b (mod 2^256); SUBP d = a-b if a >= b else a-b+p (mod 2^256).
+//! ALU: two 256-bit adders for all of ADD SUB ADDP SUBP MOV CMP (see `update`). Exact
+//! semantics, also outside the ISA's preconditions: ADDP d = a+b-p if a+b >= p else a+b
+//! (mod 2^256); SUBP d = a-b if a >= b else a-b+p (mod 2^256).
 //!
 //! Faults (code 15, EngineFault): opcode > 17, BR cond > 9, ModInv `fault`, and the watchdog
 //! (`timing::WATCHDOG_CYCLES` cycles in one job).
@@ -45,9 +46,9 @@ use rust_hdl::prelude::*;
 /// 2^256 - p = 2^32 + 977.
 const P_COMPLEMENT: u64 = 0x1_0000_03D1;
 
-/// p + 1 as little-endian limbs.
-const P_PLUS_ONE: [u64; 4] = [
-    0xFFFF_FFFE_FFFF_FC30,
+/// p as little-endian limbs.
+const P_LIMBS: [u64; 4] = [
+    0xFFFF_FFFE_FFFF_FC2F,
     0xFFFF_FFFF_FFFF_FFFF,
     0xFFFF_FFFF_FFFF_FFFF,
     0xFFFF_FFFF_FFFF_FFFF,
@@ -158,21 +159,21 @@ pub struct EcdsaSequencer {
     addr_b: Signal<Local, Bits<7>>,
     opa: Signal<Local, Bits<256>>,
     opb: Signal<Local, Bits<256>>,
-    sum: Signal<Local, Bits<256>>,
-    sum_c: Signal<Local, Bit>,
-    diff: Signal<Local, Bits<256>>,
-    diff_b: Signal<Local, Bit>,
-    csa1_x: Signal<Local, Bits<256>>,
-    csa1_m: Signal<Local, Bits<256>>,
-    csa1_m2: Signal<Local, Bits<256>>,
-    addp_t: Signal<Local, Bits<256>>,
-    addp_c: Signal<Local, Bit>,
-    addp_r: Signal<Local, Bits<256>>,
-    nb: Signal<Local, Bits<256>>,
-    csa2_x: Signal<Local, Bits<256>>,
-    csa2_m: Signal<Local, Bits<256>>,
-    subp_t: Signal<Local, Bits<256>>,
-    subp_r: Signal<Local, Bits<256>>,
+    is_sub: Signal<Local, Bit>,
+    bx: Signal<Local, Bits<256>>,
+    kk: Signal<Local, Bits<256>>,
+    cin: Signal<Local, Bits<256>>,
+    h_x: Signal<Local, Bits<256>>,
+    h_m: Signal<Local, Bits<256>>,
+    h_y: Signal<Local, Bits<256>>,
+    s1: Signal<Local, Bits<256>>,
+    full1: Signal<Local, Bit>,
+    c_x: Signal<Local, Bits<256>>,
+    c_m: Signal<Local, Bits<256>>,
+    c_y: Signal<Local, Bits<256>>,
+    s2: Signal<Local, Bits<256>>,
+    full2: Signal<Local, Bit>,
+    alu_r: Signal<Local, Bits<256>>,
     ws128: Signal<Local, Bits<128>>,
     ws64: Signal<Local, Bits<64>>,
     ws32: Signal<Local, Bits<32>>,
@@ -195,7 +196,9 @@ pub struct EcdsaSequencer {
 
     // ---- constants
     k_pc: Constant<Bits<256>>,
-    k_p1: Constant<Bits<256>>,
+    k_p: Constant<Bits<256>>,
+    one256: Constant<Bits<256>>,
+    zero256: Constant<Bits<256>>,
     k_watchdog: Constant<Bits<32>>,
     k_fault: Constant<Bits<4>>,
     k_nib7: Constant<Bits<7>>,
@@ -298,21 +301,21 @@ impl EcdsaSequencer {
             addr_b: Default::default(),
             opa: Default::default(),
             opb: Default::default(),
-            sum: Default::default(),
-            sum_c: Default::default(),
-            diff: Default::default(),
-            diff_b: Default::default(),
-            csa1_x: Default::default(),
-            csa1_m: Default::default(),
-            csa1_m2: Default::default(),
-            addp_t: Default::default(),
-            addp_c: Default::default(),
-            addp_r: Default::default(),
-            nb: Default::default(),
-            csa2_x: Default::default(),
-            csa2_m: Default::default(),
-            subp_t: Default::default(),
-            subp_r: Default::default(),
+            is_sub: Default::default(),
+            bx: Default::default(),
+            kk: Default::default(),
+            cin: Default::default(),
+            h_x: Default::default(),
+            h_m: Default::default(),
+            h_y: Default::default(),
+            s1: Default::default(),
+            full1: Default::default(),
+            c_x: Default::default(),
+            c_m: Default::default(),
+            c_y: Default::default(),
+            s2: Default::default(),
+            full2: Default::default(),
+            alu_r: Default::default(),
             ws128: Default::default(),
             ws64: Default::default(),
             ws32: Default::default(),
@@ -333,7 +336,9 @@ impl EcdsaSequencer {
             ld_a1: Default::default(),
             ld_a2: Default::default(),
             k_pc: Constant::new(Bits::<256>::from(P_COMPLEMENT)),
-            k_p1: Constant::new(bits256_from_limbs(&P_PLUS_ONE)),
+            k_p: Constant::new(bits256_from_limbs(&P_LIMBS)),
+            one256: Constant::new(Bits::<256>::from(1u64)),
+            zero256: Constant::new(Bits::<256>::default()),
             k_watchdog: Constant::new(Bits::<32>::from(u64::from(super::timing::WATCHDOG_CYCLES))),
             k_fault: Constant::new(Bits::<4>::from(15u64)),
             k_nib7: Constant::new(Bits::<7>::from(15u64)),
@@ -378,41 +383,49 @@ impl Logic for EcdsaSequencer {
         }
 
         // ================= ALU =================
-        // 256-bit adders only; carries/borrows from the top bits (no widening: see module doc).
-        self.sum.next = self.opa.val() + self.opb.val();
-        self.sum_c.next = (self.opa.val().get_bit(255) && self.opb.val().get_bit(255))
-            || ((self.opa.val().get_bit(255) ^ self.opb.val().get_bit(255))
-                && !self.sum.val().get_bit(255));
-        self.diff.next = self.opa.val() - self.opb.val();
-        self.diff_b.next = (!self.opa.val().get_bit(255) && self.opb.val().get_bit(255))
-            || (!(self.opa.val().get_bit(255) ^ self.opb.val().get_bit(255))
-                && self.diff.val().get_bit(255));
-        // ADDP: t = a + b + (2^256 - p) through one carry-save level (x + 2m); a + b >= p iff
-        // t >= 2^256 iff (m bit 255) or (carry out of x + (2m mod 2^256)).
-        self.csa1_x.next = self.opa.val() ^ self.opb.val() ^ self.k_pc.val();
-        self.csa1_m.next = (self.opa.val() & self.opb.val())
-            | (self.opa.val() & self.k_pc.val())
-            | (self.opb.val() & self.k_pc.val());
-        self.csa1_m2.next = self.csa1_m.val() << 1;
-        self.addp_t.next = self.csa1_x.val() + self.csa1_m2.val();
-        self.addp_c.next = self.csa1_m.val().get_bit(255)
-            || (self.csa1_x.val().get_bit(255) && self.csa1_m2.val().get_bit(255))
-            || ((self.csa1_x.val().get_bit(255) ^ self.csa1_m2.val().get_bit(255))
-                && !self.addp_t.val().get_bit(255));
-        self.addp_r.next = self.sum.val();
-        if self.addp_c.val() {
-            self.addp_r.next = self.addp_t.val();
+        // Two 256-bit adders serve ADD SUB ADDP SUBP MOV CMP (no widening: see module doc):
+        //   s1 = a + b' + cin            b' = ~b for SUB/SUBP/CMP (cin = 1), 0 for MOV
+        //   s2 = a + b' + cin + K        K = 2^256 - p for ADDP, p for SUBP (one CSA level)
+        // Carry-outs come from the top bits: cout(x + y) = x&y | (x^y) & !s at bit 255, plus
+        // the carry the half-adder/CSA level shifted out of bit 255.
+        self.is_sub.next = self.ex_op.q.val().get_bit(3)
+            || self.ex_op.q.val().get_bit(9)
+            || self.ex_op.q.val().get_bit(10);
+        self.bx.next = self.opb.val();
+        self.kk.next = self.k_pc.val();
+        self.cin.next = self.zero256.val();
+        if self.is_sub.val() {
+            self.bx.next = !self.opb.val();
+            self.kk.next = self.k_p.val();
+            self.cin.next = self.one256.val();
         }
-        // SUBP: a - b, plus p when it borrows: a + ~b + (p + 1) mod 2^256, one carry-save level.
-        self.nb.next = !self.opb.val();
-        self.csa2_x.next = self.opa.val() ^ self.nb.val() ^ self.k_p1.val();
-        self.csa2_m.next = (self.opa.val() & self.nb.val())
-            | (self.opa.val() & self.k_p1.val())
-            | (self.nb.val() & self.k_p1.val());
-        self.subp_t.next = self.csa2_x.val() + (self.csa2_m.val() << 1);
-        self.subp_r.next = self.diff.val();
-        if self.diff_b.val() {
-            self.subp_r.next = self.subp_t.val();
+        if self.ex_op.q.val().get_bit(7) {
+            self.bx.next = self.zero256.val();
+        }
+        self.h_x.next = self.opa.val() ^ self.bx.val();
+        self.h_m.next = self.opa.val() & self.bx.val();
+        self.h_y.next = (self.h_m.val() << 1) | self.cin.val();
+        self.s1.next = self.h_x.val() + self.h_y.val();
+        self.full1.next = self.h_m.val().get_bit(255)
+            || (self.h_x.val().get_bit(255) && self.h_y.val().get_bit(255))
+            || ((self.h_x.val().get_bit(255) ^ self.h_y.val().get_bit(255))
+                && !self.s1.val().get_bit(255));
+        self.c_x.next = self.opa.val() ^ self.bx.val() ^ self.kk.val();
+        self.c_m.next = (self.opa.val() & self.bx.val())
+            | (self.opa.val() & self.kk.val())
+            | (self.bx.val() & self.kk.val());
+        self.c_y.next = (self.c_m.val() << 1) | self.cin.val();
+        self.s2.next = self.c_x.val() + self.c_y.val();
+        self.full2.next = self.c_m.val().get_bit(255)
+            || (self.c_x.val().get_bit(255) && self.c_y.val().get_bit(255))
+            || ((self.c_x.val().get_bit(255) ^ self.c_y.val().get_bit(255))
+                && !self.s2.val().get_bit(255));
+        // ADDP: a + b >= p iff s2 carried out; SUBP: a < b iff s1 did not carry out.
+        self.alu_r.next = self.s1.val();
+        if (self.ex_op.q.val().get_bit(2) && self.full2.val())
+            || (self.ex_op.q.val().get_bit(3) && !self.full1.val())
+        {
+            self.alu_r.next = self.s2.val();
         }
         // WIN: nibble LC of operand A by a binary mux tree on LC[5:0]; 0 when LC >= 64.
         self.ws128.next = self.opa.val().get_bits::<128>(0);
@@ -475,7 +488,7 @@ impl Logic for EcdsaSequencer {
         self.next_pc.next = self.pc.q.val();
         self.ex_done.next = true;
         self.we_x.next = false;
-        self.wdata_x.next = self.opa.val();
+        self.wdata_x.next = self.alu_r.val();
         self.finish.next = false;
         self.finish_code.next = self.k_fault.val();
         self.mul_start.next = false;
@@ -509,31 +522,24 @@ impl Logic for EcdsaSequencer {
                     self.ex_done.next = false;
                 }
             }
-            if self.ex_op.q.val().get_bit(2) {
+            // ADDP SUBP MOV ADD SUB write the ALU result.
+            if self.ex_op.q.val().get_bit(2)
+                || self.ex_op.q.val().get_bit(3)
+                || self.ex_op.q.val().get_bit(7)
+                || self.ex_op.q.val().get_bit(8)
+                || self.ex_op.q.val().get_bit(9)
+            {
                 self.we_x.next = true;
-                self.wdata_x.next = self.addp_r.val();
-            }
-            if self.ex_op.q.val().get_bit(3) {
-                self.we_x.next = true;
-                self.wdata_x.next = self.subp_r.val();
-            }
-            if self.ex_op.q.val().get_bit(7) {
-                self.we_x.next = true;
-                self.wdata_x.next = self.opa.val();
             }
             if self.ex_op.q.val().get_bit(8) {
-                self.we_x.next = true;
-                self.wdata_x.next = self.sum.val();
-                self.f_c.d.next = self.sum_c.val();
+                self.f_c.d.next = self.full1.val();
             }
             if self.ex_op.q.val().get_bit(9) {
-                self.we_x.next = true;
-                self.wdata_x.next = self.diff.val();
-                self.f_c.d.next = self.diff_b.val();
+                self.f_c.d.next = !self.full1.val();
             }
             if self.ex_op.q.val().get_bit(10) {
                 self.f_eq.d.next = self.opa.val() == self.opb.val();
-                self.f_lt.d.next = self.diff_b.val();
+                self.f_lt.d.next = !self.full1.val();
             }
             if self.ex_op.q.val().get_bit(11) {
                 self.f_od.d.next = self.opa.val().get_bit(0);
