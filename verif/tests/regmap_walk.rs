@@ -1,0 +1,146 @@
+//! Register-map walk over AXI4-Lite on the Verilated top: every register of
+//! `satchain_regmap::REGISTERS` returns its constant / reset value, WO registers read 0, RW
+//! registers hold what is written (within their fields), unmapped addresses answer SLVERR and
+//! latch ERROR.BadAddress.
+
+mod common;
+use common::axi::{Axi, OKAY, SLVERR};
+use satchain_hdl::top::{caps_value, DEFAULT_ENGINES};
+use satchain_regmap::{self as rm, field, reg, Access, REGISTERS};
+
+fn live(r: &rm::Register) -> bool {
+    // Values that depend on the running hardware, checked by their semantics below.
+    r.name == "STATUS" || r.name == "CYCLES"
+}
+
+#[test]
+fn regmap_walk_reset_and_constant_values() {
+    let mut a = Axi::new("top");
+    for r in REGISTERS {
+        let (v, resp) = a.read(r.offset);
+        assert_eq!(resp, OKAY, "{} read: SLVERR", r.name);
+        if live(r) {
+            continue;
+        }
+        let want = match r.name {
+            "ID" => rm::ID_VALUE,
+            "VERSION" => rm::VERSION_VALUE,
+            "MAP_HASH" => rm::MAP_HASH,
+            "CAPS" => caps_value(satchain_hdl::sha256::DEFAULT_UNITS, DEFAULT_ENGINES),
+            _ => r.reset,
+        };
+        assert_eq!(
+            v, want,
+            "{} @ {:#x}: read {v:#x}, want {want:#x}",
+            r.name, r.offset
+        );
+        if r.access == Access::Wo {
+            assert_eq!(v, 0, "WO register {} must read 0", r.name);
+        }
+    }
+    // STATUS after reset: ready for hash and ECDSA work, nothing pending, no error.
+    let s = a.rd(reg::STATUS.offset);
+    assert_eq!(field::STATUS::HASH_READY.get(s), 1, "STATUS {s:#x}");
+    assert_eq!(field::STATUS::ECDSA_READY.get(s), 1, "STATUS {s:#x}");
+    assert_eq!(
+        s & !(field::STATUS::HASH_READY.mask() | field::STATUS::ECDSA_READY.mask()),
+        0,
+        "STATUS {s:#x}"
+    );
+    // CYCLES counts clock cycles.
+    let c0 = a.rd(reg::CYCLES.offset);
+    a.m.ticks(100);
+    let c1 = a.rd(reg::CYCLES.offset);
+    assert!(
+        c1.wrapping_sub(c0) >= 100 && c1.wrapping_sub(c0) < 120,
+        "CYCLES {c0} -> {c1}"
+    );
+    // CAPS fields agree with the configuration.
+    let caps = a.rd(reg::CAPS.offset);
+    assert_eq!(
+        field::CAPS::HASH_UNITS.get(caps) as usize,
+        satchain_hdl::sha256::DEFAULT_UNITS
+    );
+    assert_eq!(
+        field::CAPS::ECDSA_ENGINES.get(caps) as usize,
+        DEFAULT_ENGINES
+    );
+    assert_eq!(field::CAPS::HASH_MODES.get(caps), 0x0F);
+}
+
+#[test]
+fn regmap_walk_access_semantics() {
+    let mut a = Axi::new("top_hash");
+    // RO registers ignore writes.
+    for r in REGISTERS
+        .iter()
+        .filter(|r| r.access == Access::Ro && !live(r))
+    {
+        let before = a.rd(r.offset);
+        assert_eq!(a.write(r.offset, !before), OKAY);
+        assert_eq!(
+            a.rd(r.offset),
+            before,
+            "RO register {} changed on write",
+            r.name
+        );
+    }
+    // IRQ_ENABLE holds its 3 field bits.
+    a.wr(reg::IRQ_ENABLE.offset, 0xFFFF_FFFF);
+    let m = field::IRQ_ENABLE::HASH_DONE.mask()
+        | field::IRQ_ENABLE::ECDSA_DONE.mask()
+        | field::IRQ_ENABLE::ERROR.mask();
+    assert_eq!(a.rd(reg::IRQ_ENABLE.offset), m);
+    a.wr(reg::IRQ_ENABLE.offset, 0);
+    assert_eq!(a.rd(reg::IRQ_ENABLE.offset), 0);
+    // CTRL reads 0 (SOFT_RESET self-clears).
+    a.wr(reg::CTRL.offset, field::CTRL::SOFT_RESET.mask());
+    assert_eq!(a.rd(reg::CTRL.offset), 0);
+    // ERROR: any write clears; IRQ_STATUS: W1C.
+    a.wr(reg::HASH_POP.offset, 1); // pop on empty -> ResultUnderflow
+    let e = a.rd(reg::ERROR.offset);
+    assert_eq!(
+        field::ERROR::CODE.get(e),
+        rm::ErrorCode::ResultUnderflow as u32
+    );
+    assert_eq!(
+        field::IRQ_STATUS::ERROR.get(a.rd(reg::IRQ_STATUS.offset)),
+        1
+    );
+    a.wr(reg::ERROR.offset, 0);
+    assert_eq!(a.rd(reg::ERROR.offset), 0);
+    a.wr(reg::IRQ_STATUS.offset, field::IRQ_STATUS::ERROR.mask());
+    assert_eq!(a.rd(reg::IRQ_STATUS.offset), 0);
+}
+
+#[test]
+fn regmap_unmapped_addresses_slverr_and_bad_address() {
+    let mut a = Axi::new("top_hash");
+    let mut n = 0;
+    for off in (0..rm::WINDOW_BYTES).step_by(4) {
+        if rm::by_offset(off).is_some() {
+            continue;
+        }
+        n += 1;
+        let (v, r) = a.read(off);
+        assert_eq!((v, r), (0, SLVERR), "read of unmapped {off:#x}");
+        let e = a.rd(reg::ERROR.offset);
+        assert_eq!(
+            field::ERROR::CODE.get(e),
+            rm::ErrorCode::BadAddress as u32,
+            "after read of {off:#x}"
+        );
+        a.wr(reg::ERROR.offset, 0);
+        assert_eq!(a.write(off, 0x1234), SLVERR, "write to unmapped {off:#x}");
+        let e = a.rd(reg::ERROR.offset);
+        assert_eq!(
+            field::ERROR::CODE.get(e),
+            rm::ErrorCode::BadAddress as u32,
+            "after write to {off:#x}"
+        );
+        a.wr(reg::ERROR.offset, 0);
+    }
+    // Unaligned addresses are unmapped too.
+    assert_eq!(a.read(reg::ID.offset + 1).1, SLVERR);
+    assert!(n > 0);
+}
