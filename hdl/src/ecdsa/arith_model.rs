@@ -103,14 +103,14 @@ fn bound(what: impl Into<String>, x: &BigUint, limit: u64) -> Result<(), ArithMo
     Ok(())
 }
 
-/// fold(h) = h * (2^32 + 977), as the RTL computes it:
-/// `((h << 32) + h) + (((h << 10) - (h << 6)) + (h << 4))`, every wire mod 2^ACC_BITS.
+/// fold(h) = h * (2^32 + 977), as the RTL computes it: the sum of
+/// `h << 32, h << 9, h << 8, h << 7, h << 6, h << 4, h` on an ACC_BITS-wide word.
 pub fn fold_p(h: &BigUint) -> BigUint {
-    let f1 = w((h << 32u32) + h);
-    // (h << 10) - (h << 6) >= 0 always; the RTL wire is the same value mod 2^ACC_BITS.
-    let f2 = w(w(h << 10u32) + (BigUint::one() << ACC_BITS) - w(h << 6u32));
-    let f3 = w(f2 + w(h << 4u32));
-    w(f1 + f3)
+    let mut f = BigUint::zero();
+    for s in [32u32, 9, 8, 7, 6, 4, 0] {
+        f += w(h << s);
+    }
+    w(f)
 }
 
 /// One multiplier pass of the DSP array (256 x 68 bits) as the RTL presents it to the adder
@@ -155,11 +155,19 @@ impl SegAcc {
     }
 }
 
-/// One accumulator update: 10 operands (8 DSP row words, X, the fold term), each split at SEG
-/// into a low and a high part summed by two separate adders; `cy_term` (the previous carries,
-/// already at their weight in units of 2^SEG) joins the high sum.
-fn seg_step(ops: &[BigUint], cy_term: &BigUint, what: &str) -> Result<SegAcc, ArithModelError> {
-    let mut low = BigUint::zero();
+/// One accumulator update: 9 operands (8 DSP row words, X), each split at SEG into a low and a
+/// high part summed by two separate adders; the fold term `low_only` joins the low sum whole;
+/// `cy_term` (the previous carries, already at their weight in units of 2^SEG) joins the high
+/// sum.
+fn seg_step(
+    ops: &[BigUint],
+    low_only: &BigUint,
+    cy_term: &BigUint,
+    what: &str,
+) -> Result<SegAcc, ArithModelError> {
+    // `low_only` (the fold term) is added whole to the low sum, as the RTL does.
+    bound(format!("{what}: fold term"), low_only, 166)?;
+    let mut low = low_only.clone();
     let mut high = cy_term.clone();
     for op in ops {
         low += op & mask(SEG);
@@ -247,8 +255,8 @@ pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithMod
                 // PSTEP: acc' = ((A << 64) mod 2^256) + fold(A >> 192) + a * b_i + cy * 2^(SEG+64)
                 let mut ops = dsp_rows(a, &digit(i));
                 ops.push(w(&acc.a << 64u32) & mask(256));
-                ops.push(fold_p(&(&acc.a >> 192u32)));
-                acc = seg_step(&ops, &(&acc.cy << 64u32), &format!("PSTEP digit {i}"))?;
+                let f = fold_p(&(&acc.a >> 192u32));
+                acc = seg_step(&ops, &f, &(&acc.cy << 64u32), &format!("PSTEP digit {i}"))?;
                 bound(format!("PSTEP digit {i}"), &acc.value(), 321)?;
                 trace.push(acc.clone());
             }
@@ -265,16 +273,16 @@ pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithMod
                 bound(format!("NSTEP digit {i}: acc in"), &acc.a, 260)?;
                 let mut ops = dsp_rows(a, &digit(i));
                 ops.push(w(&acc.a << 64u32));
-                ops.push(BigUint::zero());
-                acc = seg_step(&ops, &(&acc.cy << 64u32), &format!("NSTEP digit {i}"))?;
+                let z = BigUint::zero();
+                acc = seg_step(&ops, &z, &(&acc.cy << 64u32), &format!("NSTEP digit {i}"))?;
                 bound(format!("NSTEP digit {i}"), &acc.value(), 322)?;
                 trace.push(acc.clone());
                 // NFOLD: acc' = A mod 2^256 + c_n * (A >> 256) + cy * 2^SEG  (top: 68-bit B port)
                 let top = (&acc.a >> 256u32) & mask(68);
                 let mut ops = dsp_rows(&m.complement(), &top);
                 ops.push(&acc.a & mask(256));
-                ops.push(BigUint::zero());
-                acc = seg_step(&ops, &acc.cy, &format!("NFOLD digit {i}"))?;
+                let z = BigUint::zero();
+                acc = seg_step(&ops, &z, &acc.cy, &format!("NFOLD digit {i}"))?;
                 trace.push(acc.clone());
             }
             let result = final_stage(&acc, m)?;

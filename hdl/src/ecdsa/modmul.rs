@@ -7,8 +7,8 @@
 //! one digit before it is folded back:
 //!
 //! - **mod p** (`PSTEP`, one cycle per digit): `acc' = (acc mod 2^192) * 2^64 + fold(acc >> 192)
-//!   + a * b_i`, where `fold(h) = h * (2^32 + 977) = (h << 32) + (h << 10) - (h << 6) + (h << 4)
-//!   + h` is shifts and adds in fabric (2^256 = 2^32 + 977 mod p). `acc < 2^321` throughout.
+//!   + a * b_i`, where `fold(h) = h * (2^32 + 977) = (h << 32) + (h << 9) + (h << 8) + (h << 7)
+//!   + (h << 6) + (h << 4) + h` is shifts and adds in fabric (2^256 = 2^32 + 977 mod p). `acc < 2^321` throughout.
 //! - **mod n** (`NSTEP` + `NFOLD`, three cycles per digit): `acc' = acc * 2^64 + a * b_i`, then
 //!   `acc' = (acc mod 2^256) + c_n * (acc >> 256)` with `c_n = 2^256 - n` (129 bits) on the same
 //!   DSP array (A = c_n, B = the 66-bit top of `acc`). `acc < 2^322` throughout.
@@ -25,11 +25,18 @@
 //! cycles after the `start` cycle; `result` holds from `done` until the end of the next
 //! operation. `start` while busy restarts. `reset` (synchronous) aborts.
 //!
-//! rust-hdl notes: every adder operand is already `ACC_BITS` wide (shifts and masks on the wide
-//! word instead of `bit_cast`, see `mulleaf.rs`); small constants are `Constant` fields so no
-//! 32-bit literal meets a narrow signal.
+//! Carry chains: the accumulator update is two independent sums, bits 0..162 (10 operands, a
+//! 166-bit result whose top 4 bits are registered as carries `cy`) and bits 162..324 (11
+//! operands including `cy`); so the value is `acc = A + cy * 2^162` and no adder in the loop is
+//! longer than 166 bits. The fold is a 166-bit sum. The final stage has the one 257-bit chain.
+//!
+//! rust-hdl notes: no `bit_cast` widening anywhere (Verilator WIDTH, see `mulleaf.rs`): narrow
+//! words are slices (`get_bits`) of wider ones, zero-extension is a slice of a right-shifted
+//! word, and the one concatenation (the accumulator halves) is the `AccReg` leaf. Every adder is
+//! declared at its true width so that yosys does not build carry chains over constant zeros.
+//! Small constants are `Constant` fields so no 32-bit literal meets a narrow signal.
 
-use super::mulleaf::MulTile;
+use super::mulleaf::{AccReg, MulTile};
 use rust_hdl::prelude::*;
 
 /// Width of the accumulator and of every word in the adder tree: 256 x 68-bit products and the
@@ -98,8 +105,7 @@ pub struct ModMul {
     // --- state ---
     a_reg: DFF<Bits<256>>,
     b_reg: DFF<Bits<256>>,
-    acc: DFF<Bits<ACC_BITS>>,
-    cy: DFF<Bits<ACC_BITS>>,
+    acc: AccReg,
     step: DFF<Bits<4>>,
     busy: DFF<Bit>,
     mode_n: DFF<Bit>,
@@ -118,28 +124,24 @@ pub struct ModMul {
     c_shift_b: Signal<Local, Bit>,
     c_final: Signal<Local, Bit>,
 
-    // --- datapath temporaries (all adder operands ACC_BITS wide) ---
+    // --- datapath temporaries ---
     amux: Signal<Local, Bits<256>>,
     bsh: Signal<Local, Bits<256>>,
     bmux: Signal<Local, Bits<68>>,
     ev: [Signal<Local, Bits<ACC_BITS>>; 24],
     od: [Signal<Local, Bits<ACC_BITS>>; 20],
-    lo: [Signal<Local, Bits<ACC_BITS>>; 10],
-    hi: [Signal<Local, Bits<ACC_BITS>>; 10],
-    lowsum: Signal<Local, Bits<ACC_BITS>>,
-    highsum: Signal<Local, Bits<ACC_BITS>>,
-    cy_term: Signal<Local, Bits<ACC_BITS>>,
-    ycy_w: Signal<Local, Bits<ACC_BITS>>,
-    ycy: Signal<Local, Bits<257>>,
-    h: Signal<Local, Bits<ACC_BITS>>,
-    f1: Signal<Local, Bits<ACC_BITS>>,
-    f2: Signal<Local, Bits<ACC_BITS>>,
-    f3: Signal<Local, Bits<ACC_BITS>>,
-    fold: Signal<Local, Bits<ACC_BITS>>,
     x: Signal<Local, Bits<ACC_BITS>>,
-    fsel: Signal<Local, Bits<ACC_BITS>>,
-    acc_next: Signal<Local, Bits<ACC_BITS>>,
-    cy_next: Signal<Local, Bits<ACC_BITS>>,
+    h_w: Signal<Local, Bits<ACC_BITS>>,
+    h: Signal<Local, Bits<166>>,
+    fold: Signal<Local, Bits<166>>,
+    hi_w: [Signal<Local, Bits<ACC_BITS>>; 9],
+    lo: [Signal<Local, Bits<166>>; 10],
+    hi: [Signal<Local, Bits<162>>; 9],
+    cy_term: Signal<Local, Bits<162>>,
+    lowsum: Signal<Local, Bits<166>>,
+    highsum: Signal<Local, Bits<162>>,
+    hf_w: Signal<Local, Bits<ACC_BITS>>,
+    hf: Signal<Local, Bits<257>>,
     ybase: Signal<Local, Bits<257>>,
     yf: Signal<Local, Bits<257>>,
     y: Signal<Local, Bits<257>>,
@@ -148,11 +150,12 @@ pub struct ModMul {
 
     // --- constants ---
     k_mask256: Constant<Bits<ACC_BITS>>,
-    k_mask_seg: Constant<Bits<ACC_BITS>>,
-    k_mask_cy: Constant<Bits<ACC_BITS>>,
+    k_mask162: Constant<Bits<166>>,
     k_mask256y: Constant<Bits<257>>,
-    k_zero: Constant<Bits<ACC_BITS>>,
+    k_zero166: Constant<Bits<166>>,
+    k_zero162: Constant<Bits<162>>,
     k_zero_y: Constant<Bits<257>>,
+    k_zero4: Constant<Bits<4>>,
     k_cp: Constant<Bits<257>>,
     k_cn: Constant<Bits<257>>,
     k_cn_a: Constant<Bits<256>>,
@@ -173,7 +176,6 @@ impl Default for ModMul {
             a_reg: Default::default(),
             b_reg: Default::default(),
             acc: Default::default(),
-            cy: Default::default(),
             step: Default::default(),
             busy: Default::default(),
             mode_n: Default::default(),
@@ -192,33 +194,30 @@ impl Default for ModMul {
             bmux: Default::default(),
             ev: Default::default(),
             od: Default::default(),
+            x: Default::default(),
+            h_w: Default::default(),
+            h: Default::default(),
+            fold: Default::default(),
+            hi_w: Default::default(),
             lo: Default::default(),
             hi: Default::default(),
+            cy_term: Default::default(),
             lowsum: Default::default(),
             highsum: Default::default(),
-            cy_term: Default::default(),
-            ycy_w: Default::default(),
-            ycy: Default::default(),
-            h: Default::default(),
-            f1: Default::default(),
-            f2: Default::default(),
-            f3: Default::default(),
-            fold: Default::default(),
-            x: Default::default(),
-            fsel: Default::default(),
-            acc_next: Default::default(),
-            cy_next: Default::default(),
+            hf_w: Default::default(),
+            hf: Default::default(),
             ybase: Default::default(),
             yf: Default::default(),
             y: Default::default(),
             yc: Default::default(),
             y2: Default::default(),
             k_mask256: Constant::new(mask(256)),
-            k_mask_seg: Constant::new(mask(SEG)),
-            k_mask_cy: Constant::new(mask(CY_BITS)),
+            k_mask162: Constant::new(mask(SEG)),
             k_mask256y: Constant::new(mask(256)),
-            k_zero: Constant::new(Bits::default()),
+            k_zero166: Constant::new(Bits::default()),
+            k_zero162: Constant::new(Bits::default()),
             k_zero_y: Constant::new(Bits::default()),
+            k_zero4: Constant::new(Bits::default()),
             k_cp: Constant::new(hex_bits(CP_HEX)),
             k_cn: Constant::new(hex_bits(CN_HEX)),
             k_cn_a: Constant::new(hex_bits(CN_HEX)),
@@ -230,17 +229,18 @@ impl Default for ModMul {
 impl Logic for ModMul {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_reg, b_reg, acc, cy, step, busy, mode_n, done_r, res);
+        dff_setup!(self, clock, a_reg, b_reg, step, busy, mode_n, done_r, res);
+        self.acc.clock.next = self.clock.val();
 
         // ---------------- control decode ----------------
+        // Decoded from registers only (no path from the `start` port into the datapath's
+        // control); a `start` overrides every register update below.
         self.c_pstep.next = false;
         self.c_nstep.next = false;
         self.c_nfold.next = false;
         self.c_feed_fold.next = false;
         self.c_shift_b.next = false;
         self.c_final.next = false;
-        // Decoded from registers only (no path from the `start` port into the datapath's
-        // control); a `start` overrides every register update below.
         if self.busy.q.val() {
             if self.mode_n.q.val() {
                 match self.step.q.val().index() {
@@ -344,7 +344,7 @@ impl Logic for ModMul {
             self.tiles_hi[j].b.next = self.bmux.val().get_bits::<17>(17 * j);
         }
 
-        // ---------------- partial product sum ----------------
+        // ---------------- partial products ----------------
         // Per row, the even columns (0, 2, .., 8, top) and the odd columns (1, 3, .., 9) each
         // occupy disjoint bit ranges (41-bit products at a 48-bit pitch), so OR concatenates.
         for j in 0..4 {
@@ -359,24 +359,9 @@ impl Logic for ModMul {
                 self.od[5 * j + k].next =
                     self.od[5 * j + k - 1].val() | self.tiles[8 * k + 4 + j].p.val();
             }
-            self.lo[2 * j].next = self.ev[6 * j + 5].val() & self.k_mask_seg.val();
-            self.hi[2 * j].next = self.ev[6 * j + 5].val() >> 162;
-            self.lo[2 * j + 1].next = self.od[5 * j + 4].val() & self.k_mask_seg.val();
-            self.hi[2 * j + 1].next = self.od[5 * j + 4].val() >> 162;
         }
 
-        // ---------------- fold by 2^256 = 2^32 + 977 (mod p) ----------------
-        if self.c_final.val() {
-            self.h.next = self.acc.q.val() >> 256;
-        } else {
-            self.h.next = self.acc.q.val() >> 192;
-        }
-        self.f1.next = (self.h.val() << 32) + self.h.val();
-        self.f2.next = (self.h.val() << 10) - (self.h.val() << 6);
-        self.f3.next = self.f2.val() + (self.h.val() << 4);
-        self.fold.next = self.f1.val() + self.f3.val();
-
-        // ---------------- accumulator step ----------------
+        // ---------------- accumulator operand X ----------------
         if self.c_nfold.val() {
             self.x.next = self.acc.q.val() & self.k_mask256.val();
         } else if self.c_pstep.val() {
@@ -384,23 +369,51 @@ impl Logic for ModMul {
         } else {
             self.x.next = self.acc.q.val() << 64;
         }
+
+        // ---------------- fold by 2^256 = 2^32 + 977 (mod p), 166 bits ----------------
+        // h = A >> 192 < 2^132, fold(h) < 2^165.
+        // 977 = 2^9 + 2^8 + 2^7 + 2^6 + 2^4 + 1: all terms positive, so the sum's width is
+        // its true width.
+        self.h_w.next = self.acc.q.val() >> 192;
+        self.h.next = self.h_w.val().get_bits::<166>(0);
+        self.fold.next = (self.h.val() << 32)
+            + (self.h.val() << 9)
+            + (self.h.val() << 8)
+            + (self.h.val() << 7)
+            + (self.h.val() << 6)
+            + (self.h.val() << 4)
+            + self.h.val();
+
+        // ---------------- split operands at bit 162 ----------------
+        for j in 0..4 {
+            self.lo[2 * j].next =
+                self.ev[6 * j + 5].val().get_bits::<166>(0) & self.k_mask162.val();
+            self.hi_w[2 * j].next = self.ev[6 * j + 5].val() >> 162;
+            self.lo[2 * j + 1].next =
+                self.od[5 * j + 4].val().get_bits::<166>(0) & self.k_mask162.val();
+            self.hi_w[2 * j + 1].next = self.od[5 * j + 4].val() >> 162;
+        }
+        self.lo[8].next = self.x.val().get_bits::<166>(0) & self.k_mask162.val();
+        self.hi_w[8].next = self.x.val() >> 162;
+        for k in 0..9 {
+            self.hi[k].next = self.hi_w[k].val().get_bits::<162>(0);
+        }
+        // The whole fold joins the low sum (A < 2^321 bounds it by 2^162 * 1.0001, so the low
+        // sum stays < 2^166): its carry chain then feeds only the top of the low adder, never
+        // the bottom of the high one.
         if self.c_pstep.val() {
-            self.fsel.next = self.fold.val();
+            self.lo[9].next = self.fold.val();
         } else {
-            self.fsel.next = self.k_zero.val();
+            self.lo[9].next = self.k_zero166.val();
         }
-        self.lo[8].next = self.x.val() & self.k_mask_seg.val();
-        self.hi[8].next = self.x.val() >> 162;
-        self.lo[9].next = self.fsel.val() & self.k_mask_seg.val();
-        self.hi[9].next = self.fsel.val() >> 162;
-        // The stored carries `cy` weigh 2^162 in the accumulator; after the digit shift of
-        // PSTEP / NSTEP they weigh 2^(162+64).
+        // The stored carries weigh 2^162; after the digit shift of PSTEP / NSTEP, 2^(162+64).
         if self.c_nfold.val() {
-            self.cy_term.next = self.cy.q.val();
+            self.cy_term.next = self.acc.cy_at0.val();
         } else {
-            self.cy_term.next = self.cy.q.val() << 64;
+            self.cy_term.next = self.acc.cy_at64.val();
         }
-        // Two independent carry chains of SEG bits (the low one's carries are registered).
+        // Two independent sums: 10 low parts (< 2^166, top 4 bits become the new carries) and
+        // 9 high parts plus the carries (< 2^160 by the value bound, so nothing is lost).
         self.lowsum.next = self.lo[0].val()
             + self.lo[1].val()
             + self.lo[2].val()
@@ -420,33 +433,40 @@ impl Logic for ModMul {
             + self.hi[6].val()
             + self.hi[7].val()
             + self.hi[8].val()
-            + self.hi[9].val()
             + self.cy_term.val();
-        self.acc_next.next =
-            (self.lowsum.val() & self.k_mask_seg.val()) | (self.highsum.val() << 162);
-        self.cy_next.next = (self.lowsum.val() >> 162) & self.k_mask_cy.val();
 
-        // ---------------- final reduction ----------------
-        // y < 2m < 2^257 and y + (2^256 - m) < m + 2^256 < 2^257: 257-bit words suffice.
+        // ---------------- final reduction (257-bit words) ----------------
+        // y < 2m < 2^257 and y + (2^256 - m) < m + 2^256 < 2^257.
+        self.hf_w.next = self.acc.q.val() >> 256;
+        self.hf.next = self.hf_w.val().get_bits::<257>(0);
         if self.mode_n.q.val() {
             self.ybase.next = self.acc.q.val().get_bits::<257>(0);
             self.yf.next = self.k_zero_y.val();
             self.yc.next = self.k_cn.val();
         } else {
             self.ybase.next = self.acc.q.val().get_bits::<257>(0) & self.k_mask256y.val();
-            self.yf.next = self.fold.val().get_bits::<257>(0);
+            self.yf.next = (self.hf.val() << 32)
+                + (self.hf.val() << 9)
+                + (self.hf.val() << 8)
+                + (self.hf.val() << 7)
+                + (self.hf.val() << 6)
+                + (self.hf.val() << 4)
+                + self.hf.val();
             self.yc.next = self.k_cp.val();
         }
-        self.ycy_w.next = self.cy.q.val() << 162;
-        self.ycy.next = self.ycy_w.val().get_bits::<257>(0);
-        self.y.next = self.ybase.val() + self.yf.val() + self.ycy.val();
+        self.y.next = self.ybase.val() + self.yf.val() + self.acc.cy_at162.val();
         self.y2.next = self.y.val() + self.yc.val();
 
         // ---------------- registers ----------------
         self.done_r.d.next = false;
+        // Hold by default.
+        self.acc.lo_d.next = self.acc.q.val().get_bits::<162>(0);
+        self.acc.hi_d.next = self.acc.q.val().get_bits::<162>(162);
+        self.acc.cy_d.next = self.acc.cy_at0.val().get_bits::<4>(0);
         if self.c_pstep.val() | self.c_nstep.val() | self.c_nfold.val() {
-            self.acc.d.next = self.acc_next.val();
-            self.cy.d.next = self.cy_next.val();
+            self.acc.lo_d.next = self.lowsum.val().get_bits::<162>(0);
+            self.acc.hi_d.next = self.highsum.val();
+            self.acc.cy_d.next = self.lowsum.val().get_bits::<4>(162);
         }
         if self.c_shift_b.val() {
             self.b_reg.d.next = self.b_reg.q.val() << 64;
@@ -468,8 +488,9 @@ impl Logic for ModMul {
         if self.start.val() {
             self.a_reg.d.next = self.a.val();
             self.b_reg.d.next = self.b.val() << 64;
-            self.acc.d.next = self.k_zero.val();
-            self.cy.d.next = self.k_zero.val();
+            self.acc.lo_d.next = self.k_zero162.val();
+            self.acc.hi_d.next = self.k_zero162.val();
+            self.acc.cy_d.next = self.k_zero4.val();
             self.step.d.next = self.k_one4.val();
             self.busy.d.next = true;
             self.mode_n.d.next = self.modn.val();

@@ -128,3 +128,90 @@ impl<const M: usize, const N: usize> Logic for ZeroExt<M, N> {
         Verilog::Custom(format!("always @(*) o = {{{}'d0, i}};\n", N - M))
     }
 }
+
+/// The `ModMul` accumulator register, held as two 162-bit halves and a 4-bit carry word, with
+/// its outputs already concatenated / placed (wiring only; the flip-flops are plain registers).
+///
+/// Why a leaf: rust-hdl 0.46 has no concatenation and its `bit_cast` widening trips Verilator's
+/// WIDTH check, while the segmented accumulator needs the two narrow adder results joined into
+/// one word and the carries placed at bit 0, 64 (of the high half) and 162. A combinational
+/// concatenation leaf would close a false loop through the parent's single `always @(*)` block
+/// (Verilator UNOPTFLAT); a registered one does not.
+#[derive(Clone, Debug, Default, LogicBlock)]
+pub struct AccReg {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Next low half (bits 0..162).
+    pub lo_d: Signal<In, Bits<162>>,
+    /// Next high half (bits 162..324).
+    pub hi_d: Signal<In, Bits<162>>,
+    /// Next carry word (weight 2^162).
+    pub cy_d: Signal<In, Bits<4>>,
+    /// `{hi, lo}`.
+    pub q: Signal<Out, Bits<324>>,
+    /// The carries at bit 0 of a 162-bit word.
+    pub cy_at0: Signal<Out, Bits<162>>,
+    /// The carries at bit 64 of a 162-bit word.
+    pub cy_at64: Signal<Out, Bits<162>>,
+    /// The carries at bit 162 of a 257-bit word.
+    pub cy_at162: Signal<Out, Bits<257>>,
+}
+
+impl Logic for AccReg {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            let lo = num_bigint::BigUint::from(self.lo_d.val());
+            let hi = num_bigint::BigUint::from(self.hi_d.val());
+            let cy = num_bigint::BigUint::from(self.cy_d.val());
+            self.q.next = Bits::from(lo | (hi << 162u32));
+            self.cy_at0.next = Bits::from(cy.clone());
+            self.cy_at64.next = Bits::from(cy.clone() << 64u32);
+            self.cy_at162.next = Bits::from(cy << 162u32);
+        }
+    }
+    fn connect(&mut self) {
+        self.q.connect();
+        self.cy_at0.connect();
+        self.cy_at64.connect();
+        self.cy_at162.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            "\
+reg [161:0] lo_r;
+reg [161:0] hi_r;
+reg [3:0] cy_r;
+initial begin
+   lo_r = 162'd0;
+   hi_r = 162'd0;
+   cy_r = 4'd0;
+end
+always @(posedge clock) begin
+   lo_r <= lo_d;
+   hi_r <= hi_d;
+   cy_r <= cy_d;
+end
+always @(*) begin
+   q = {hi_r, lo_r};
+   cy_at0 = {158'd0, cy_r};
+   cy_at64 = {94'd0, cy_r, 64'd0};
+   cy_at162 = {91'd0, cy_r, 162'd0};
+end
+"
+            .into(),
+        )
+    }
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "acc_reg".into(),
+            clock: "clock".into(),
+            inputs: vec!["lo_d".into(), "hi_d".into(), "cy_d".into()],
+            outputs: vec![
+                "q".into(),
+                "cy_at0".into(),
+                "cy_at64".into(),
+                "cy_at162".into(),
+            ],
+        }]
+    }
+}
