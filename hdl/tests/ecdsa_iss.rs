@@ -25,7 +25,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 use satchain_hdl::ecdsa::asm::Program;
 use satchain_hdl::ecdsa::consts::Curve;
 use satchain_hdl::ecdsa::model::{self, EngineInputs, IssOutcome};
-use satchain_hdl::ecdsa::program::{labels, verify_program};
+use satchain_hdl::ecdsa::program::{labels, try_verify_program, verify_program, ProgramOptions};
 use std::sync::OnceLock;
 
 fn program() -> &'static Program {
@@ -689,4 +689,41 @@ fn iss_edge_scalars_and_keys() {
         cases.len()
     );
     assert!(codes.iter().all(|&c| c > 0), "every code occurs: {codes:?}");
+}
+
+#[test]
+fn iss_jacobian_q_table_variant_matches_k256() {
+    // The alternative program (Q table kept in Jacobian coordinates, add-2007-bl in the loop).
+    let opts = ProgramOptions {
+        affine_q_table: false,
+        ..ProgramOptions::default()
+    };
+    let prog = try_verify_program(curve(), &opts).expect("assemble");
+    let mut runner = runner(
+        "iss_jacobian_q_table_variant_matches_k256",
+        (cases() / 4).max(50),
+    );
+    let strategy = (
+        0u8..14,
+        any::<[u8; 32]>(),
+        any::<[u8; 32]>(),
+        any::<[u8; 32]>(),
+        any::<u16>(),
+        any::<bool>(),
+    );
+    runner
+        .run(&strategy, |(kind, sk, z, extra, bit, compressed)| {
+            let c = make_case(kind, sk, z, extra, bit, compressed);
+            let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
+            let o =
+                model::run(&prog.words, &inputs).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(
+                code_to_verdict(o.code),
+                Some(k256_verdict(&c)),
+                "{}",
+                c.what
+            );
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -17,7 +17,7 @@ use num_bigint::BigUint;
 use satchain_hdl::ecdsa::asm::Program;
 use satchain_hdl::ecdsa::consts::{mod_inverse, Affine, Curve};
 use satchain_hdl::ecdsa::model::{EngineInputs, Iss, IssOutcome, RunOptions};
-use satchain_hdl::ecdsa::program::{labels, verify_program_for};
+use satchain_hdl::ecdsa::program::{labels, try_verify_program, ProgramOptions};
 
 const VALID: u8 = 0;
 const INVALID: u8 = 1;
@@ -47,9 +47,14 @@ struct Toy {
 }
 
 impl Toy {
-    fn new() -> Toy {
+    /// The toy machine with the program variant: affine (default) or Jacobian Q table.
+    fn new(affine_q_table: bool) -> Toy {
         let curve = Curve::toy43();
-        let prog = verify_program_for(&curve).expect("toy program");
+        let opts = ProgramOptions {
+            affine_q_table,
+            ..ProgramOptions::default()
+        };
+        let prog = try_verify_program(&curve, &opts).expect("toy program");
         Toy {
             iss: Iss::new(curve.clone()),
             curve,
@@ -179,10 +184,17 @@ impl Seen {
 
 #[test]
 fn toy_every_key_message_and_nonce_verifies() {
-    let t = Toy::new();
+    for affine in [true, false] {
+        every_key_message_and_nonce(&Toy::new(affine), affine);
+    }
+}
+
+fn every_key_message_and_nonce(t: &Toy, affine: bool) {
     let g = t.curve.g();
     let mut seen = Seen::default();
-    for d in 1..t.n {
+    // Every key for the product program (affine Q table); every third key for the
+    // alternative, to keep the test short.
+    for d in (1..t.n).step_by(if affine { 1 } else { 3 }) {
         let q = t.curve.mul(&BigUint::from(d), &g);
         for z in 0..t.n {
             for k in 1..t.n {
@@ -209,16 +221,16 @@ fn toy_every_key_message_and_nonce_verifies() {
                         o.code, VALID,
                         "ISS rejects d {d} z {z} k {k} compressed {compressed}"
                     );
-                    seen.add(&t, &o);
+                    seen.add(t, &o);
                 }
             }
         }
     }
     println!(
-        "valid signatures: {} runs; special paths: g dbl {}, g inf {}, q dbl {}, q inf {}; r+n branch {}",
+        "affine Q table {affine}: valid signatures: {} runs; special paths: g dbl {}, g inf {}, q dbl {}, q inf {}; r+n branch {}",
         seen.runs, seen.g_dbl, seen.g_inf, seen.q_dbl, seen.q_inf, seen.r_plus_n
     );
-    assert!(seen.runs > 40_000);
+    assert!(seen.runs > if affine { 40_000 } else { 13_000 });
     for (name, v) in [
         ("g dbl", seen.g_dbl),
         ("g inf", seen.g_inf),
@@ -232,10 +244,17 @@ fn toy_every_key_message_and_nonce_verifies() {
 
 #[test]
 fn toy_every_r_s_pair_for_every_key() {
-    let t = Toy::new();
+    for affine in [true, false] {
+        every_r_s_pair(&Toy::new(affine), affine);
+    }
+}
+
+fn every_r_s_pair(t: &Toy, affine: bool) {
     let g = t.curve.g();
     let mut seen = Seen::default();
-    for d in 1..t.n {
+    // Every key for the product program (affine Q table); every third key for the
+    // alternative, to keep the test short.
+    for d in (1..t.n).step_by(if affine { 1 } else { 3 }) {
         let q = t.curve.mul(&BigUint::from(d), &g);
         let key = t.encode(&q, d % 2 == 0);
         let z = (d * 7 + 3) % t.n;
@@ -244,12 +263,12 @@ fn toy_every_r_s_pair_for_every_key() {
                 let want = t.reference(&key, &BigUint::from(z), r, s);
                 let o = t.run(&key, &be32(z), r, s);
                 assert_eq!(o.code, want, "d {d} z {z} r {r} s {s}");
-                seen.add(&t, &o);
+                seen.add(t, &o);
             }
         }
     }
     println!(
-        "(r, s) pairs: {} runs, codes {:?}; R = infinity {}; r+n branch {}; special paths g dbl {} g inf {} q dbl {} q inf {}",
+        "affine Q table {affine}: (r, s) pairs: {} runs, codes {:?}; R = infinity {}; r+n branch {}; special paths g dbl {} g inf {} q dbl {} q inf {}",
         seen.runs, seen.codes, seen.r_inf, seen.r_plus_n, seen.g_dbl, seen.g_inf, seen.q_dbl, seen.q_inf
     );
     assert!(
@@ -261,7 +280,7 @@ fn toy_every_r_s_pair_for_every_key() {
 
 #[test]
 fn toy_every_public_key_encoding() {
-    let t = Toy::new();
+    let t = Toy::new(true);
     let mut seen = Seen::default();
     // A fixed signature of key 5 (so that some encodings verify).
     let d = 5u64;
