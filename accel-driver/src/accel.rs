@@ -30,7 +30,10 @@ pub struct Config {
     /// Longest single wait for an interrupt before the driver polls anyway.
     pub irq_slice_us: u32,
     /// HASH_DATA words written after one observation of `STATUS.HASH_READY` before
-    /// `STATUS` is read again (0: the whole job after one observation).
+    /// `STATUS` is read again (0: the whole job after one observation). `HASH_READY` promises
+    /// one free slot of the data queue, so 1 is the only value that is safe on every
+    /// bitstream; larger values are safe when the data queue drains faster than the bus
+    /// writes (see the README).
     pub hash_words_per_ready: u32,
     /// ECDSA_IN words written after one observation of `STATUS.ECDSA_READY`
     /// (41 = a whole job; 0 likewise).
@@ -48,7 +51,7 @@ impl Default for Config {
             timeout_us: 1_000_000,
             poll_interval_us: 1,
             irq_slice_us: 10_000,
-            hash_words_per_ready: 0,
+            hash_words_per_ready: 1,
             ecdsa_words_per_ready: ECDSA_JOB_WORDS,
             max_in_flight: None,
             read_engine_cycles: false,
@@ -505,13 +508,17 @@ impl<B: Bus> Accel<B> {
             | field::HASH_CMD::MODE.put(job.mode as u32)
             | field::HASH_CMD::LEN.put(u32::try_from(job.data.len()).unwrap_or(u32::MAX));
         self.wr(reg::HASH_CMD.offset, cmd)?;
+        // The observation of HASH_READY that admitted the command also admits `burst` data
+        // words (HASH_READY = command queue and data queue both have room).
         let burst = self.cfg.hash_words_per_ready;
-        for (i, w) in (1u32..).zip(be_words(job.data)) {
-            // The command word used the observation of HASH_READY made before it.
-            if burst != 0 && i % burst == 0 {
+        let mut credit = burst;
+        for w in be_words(job.data) {
+            if burst != 0 && credit == 0 {
                 self.wait_ready(field::STATUS::HASH_READY.mask(), Phase::HashSubmit, 1)?;
+                credit = burst;
             }
             self.wr(reg::HASH_DATA.offset, w)?;
+            credit = credit.saturating_sub(1);
         }
         Ok(())
     }

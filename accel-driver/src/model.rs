@@ -34,6 +34,9 @@ pub struct ModelConfig {
     pub hash_queue: usize,
     /// ECDSA jobs queued before ECDSA_READY drops.
     pub ecdsa_queue: usize,
+    /// HASH_DATA words the front data queue holds; it drains one word per clock while a
+    /// unit is idle (as the RTL's dispatcher streams to an idle unit).
+    pub data_queue_words: u64,
     pub hash_cycles_per_block: u64,
     pub ecdsa_cycles: u64,
 }
@@ -49,6 +52,7 @@ impl Default for ModelConfig {
             result_fifo_log2: 4,
             hash_queue: 4,
             ecdsa_queue: 2,
+            data_queue_words: 16,
             hash_cycles_per_block: 66,
             ecdsa_cycles: 3000,
         }
@@ -102,6 +106,7 @@ pub struct DeviceModel {
     ecdsa_q: VecDeque<(u8, EcdsaCode)>,
     engines: Vec<Option<EcdsaRunning>>,
     ecdsa_results: VecDeque<(u8, EcdsaCode, u32)>,
+    dataq: u64,
     /// Jobs the model has completed (hash, ecdsa), for tests.
     pub completed: (u64, u64),
 }
@@ -202,6 +207,7 @@ impl DeviceModel {
             ecdsa_q: VecDeque::new(),
             engines: std::vec![None; cfg.ecdsa_engines as usize],
             ecdsa_results: VecDeque::new(),
+            dataq: 0,
             completed: (0, 0),
         }
     }
@@ -228,8 +234,9 @@ impl DeviceModel {
 
     fn status(&self) -> u32 {
         let mut s = 0;
-        if self.hash_q.len() < self.cfg.hash_queue
-            || self.hash_q.back().is_some_and(|j| j.data.len() < j.len)
+        if (self.hash_q.len() < self.cfg.hash_queue
+            || self.hash_q.back().is_some_and(|j| j.data.len() < j.len))
+            && self.dataq < self.cfg.data_queue_words
         {
             s |= field::STATUS::HASH_READY.mask();
         }
@@ -358,8 +365,12 @@ impl DeviceModel {
     }
 
     fn hash_data(&mut self, v: u32) {
+        if self.dataq >= self.cfg.data_queue_words {
+            return self.latch(ErrorCode::DataOverflow, 0);
+        }
         match self.hash_q.back_mut() {
             Some(j) if j.data.len() < j.len => {
+                self.dataq += 1;
                 let take = (j.len - j.data.len()).min(4);
                 j.data.extend_from_slice(&v.to_be_bytes()[..take]);
             }
@@ -470,6 +481,9 @@ impl Device for DeviceModel {
 
     fn advance(&mut self, cycles: u64) {
         self.cycles += cycles;
+        if self.units.iter().any(Option::is_none) {
+            self.dataq -= self.dataq.min(cycles);
+        }
         self.run();
     }
 

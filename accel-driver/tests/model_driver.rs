@@ -604,3 +604,43 @@ fn small_in_flight_limit_and_word_bursts_still_work() {
     a.ecdsa_batch(&ej, &mut eo).unwrap();
     assert_eq!(eo.iter().map(|o| o.unwrap().code).collect::<Vec<_>>(), want);
 }
+
+#[test]
+fn unpaced_data_words_overflow_the_data_queue() {
+    // Why hash_words_per_ready defaults to 1: HASH_READY promises one free slot only. With
+    // every unit busy, writing a long message without re-reading STATUS overflows the queue.
+    let model = ModelConfig {
+        hash_units: 1,
+        hash_cycles_per_block: 5000,
+        ..Default::default()
+    };
+    let unpaced = Config {
+        hash_words_per_ready: 0,
+        ..Config::default()
+    };
+    let mut a = Accel::open(bus(model), unpaced).unwrap();
+    let d = msg(400, 1);
+    let jobs = vec![
+        HashReq {
+            mode: HashMode::Sha256,
+            data: &d
+        };
+        3
+    ];
+    let mut out = vec![None; 3];
+    let e = a.hash_batch(&jobs, &mut out).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DriverError::Hw {
+                code: Some(accel_driver::regmap::ErrorCode::DataOverflow),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // Paced (the default), the same jobs go through.
+    let mut a = Accel::open(bus(model), Config::default()).unwrap();
+    a.hash_batch(&jobs, &mut out).unwrap();
+    assert_eq!(out[2], Some(sw(HashMode::Sha256, &d)));
+}
