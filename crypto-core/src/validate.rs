@@ -53,7 +53,13 @@ pub struct ScriptFlags {
     pub strict_der: bool,
     /// BIP146 low S (policy on Bitcoin; never a consensus rule there).
     pub low_s: bool,
+    /// BIP147 NULLDUMMY: the extra CHECKMULTISIG element must be empty (consensus with segwit,
+    /// Bitcoin mainnet from height 481,824).
+    pub null_dummy: bool,
 }
+
+/// Bitcoin mainnet height from which segwit (and BIP147 NULLDUMMY) is enforced.
+pub const SEGWIT_HEIGHT: u32 = 481_824;
 
 /// Bitcoin mainnet height from which BIP66 strict DER is enforced.
 pub const BIP66_HEIGHT: u32 = 363_725;
@@ -107,9 +113,14 @@ impl<'a> ValidateOptions<'a> {
             Chain::Bitcoin => height.is_some_and(|h| h >= BIP66_HEIGHT),
             Chain::Qtum => true,
         };
+        let null_dummy = match self.chain {
+            Chain::Bitcoin => height.is_some_and(|h| h >= SEGWIT_HEIGHT),
+            Chain::Qtum => true,
+        };
         ScriptFlags {
             strict_der: self.strict_der.unwrap_or(derived),
             low_s: self.low_s,
+            null_dummy,
         }
     }
 }
@@ -814,6 +825,8 @@ struct InputCheck {
     version: SigVersion,
     /// (HASH160 request, expected value, what) that must match for the script to pass.
     h160_checks: Vec<(usize, [u8; 20], &'static str)>,
+    /// (SHA-256 request, expected value, what): P2WSH witness-script commitments.
+    sha_checks: Vec<(usize, [u8; 32], &'static str)>,
 }
 
 #[derive(Debug)]
@@ -826,11 +839,18 @@ enum Plan {
 
 struct Planner<'a> {
     h160_reqs: Vec<Vec<u8>>,
+    sha_reqs: Vec<Vec<u8>>,
+    null_dummy: bool,
     chain: Chain,
     prevouts: Option<&'a dyn PrevoutProvider>,
 }
 
 impl Planner<'_> {
+    fn sha(&mut self, data: &[u8]) -> usize {
+        self.sha_reqs.push(data.to_vec());
+        self.sha_reqs.len() - 1
+    }
+
     fn h160(&mut self, data: &[u8]) -> usize {
         self.h160_reqs.push(data.to_vec());
         self.h160_reqs.len() - 1
@@ -871,6 +891,7 @@ impl Planner<'_> {
                     code: CodeSrc::P2pkhFromH160(r),
                     version: SigVersion::Base,
                     h160_checks: Vec::new(),
+                    sha_checks: Vec::new(),
                 });
             }
         }
@@ -890,6 +911,7 @@ impl Planner<'_> {
                             code: CodeSrc::Explicit(redeem.clone()),
                             version: SigVersion::Base,
                             h160_checks: Vec::new(),
+                            sha_checks: Vec::new(),
                         });
                     }
                 }
@@ -932,6 +954,7 @@ impl Planner<'_> {
             code: CodeSrc::Explicit(code),
             version: SigVersion::Base,
             h160_checks: Vec::new(),
+            sha_checks: Vec::new(),
         };
         match tmpl {
             Template::P2pkh(h) => {
@@ -975,6 +998,9 @@ impl Planner<'_> {
                 if p.len() < m + 1 {
                     return fail("multisig scriptSig has too few items");
                 }
+                if self.null_dummy && !p[p.len() - m - 1].is_empty() {
+                    return fail(NULLDUMMY_MSG);
+                }
                 let sigs = p[p.len() - m..].to_vec();
                 Plan::Check(base(
                     "multisig",
@@ -1004,6 +1030,9 @@ impl Planner<'_> {
                     Template::Multisig { m, keys } => {
                         if items.len() < m + 1 {
                             return fail("P2SH multisig scriptSig has too few items");
+                        }
+                        if self.null_dummy && !items[items.len() - m - 1].is_empty() {
+                            return fail(NULLDUMMY_MSG);
                         }
                         let sigs = items[items.len() - m..].to_vec();
                         let keys = keys.iter().map(|k| k.to_vec()).collect();
@@ -1048,6 +1077,14 @@ impl Planner<'_> {
                         }
                         self.plan_p2wpkh(txi, ini, &inp.witness, h2, prev.value)
                     }
+                    Template::P2wsh(prog) => {
+                        if p.len() != 1 {
+                            return fail(
+                                "P2SH-P2WSH scriptSig must be exactly the redeem script push",
+                            );
+                        }
+                        self.plan_p2wsh(txi, ini, &inp.witness, prog, prev.value)
+                    }
                     _ => return Plan::NotCheckable("P2SH redeem script type not supported"),
                 };
                 match plan {
@@ -1058,9 +1095,87 @@ impl Planner<'_> {
                     other => other,
                 }
             }
-            Template::P2wsh(_) => Plan::NotCheckable("P2WSH spend not supported yet"),
+            Template::P2wsh(prog) => {
+                if !inp.script_sig.is_empty() {
+                    return fail("native witness spend with a non-empty scriptSig");
+                }
+                self.plan_p2wsh(txi, ini, &inp.witness, prog, prev.value)
+            }
             Template::Unknown => Plan::NotCheckable("spent output script type not supported"),
         }
+    }
+
+    /// P2WSH with a multisig, P2PKH or P2PK witness script (BIP143, no FindAndDelete).
+    fn plan_p2wsh(
+        &mut self,
+        txi: usize,
+        ini: usize,
+        witness: &[Vec<u8>],
+        prog: [u8; 32],
+        amount: i64,
+    ) -> Plan {
+        let fail = |reason: &str| {
+            Plan::Fail(ValidationError::BadScript {
+                tx: txi,
+                input: ini,
+                reason: reason.to_string(),
+            })
+        };
+        let Some((ws, stack)) = witness.split_last() else {
+            return fail("P2WSH witness is empty");
+        };
+        let rs = self.sha(ws);
+        let mut c = InputCheck {
+            tx: txi,
+            input: ini,
+            kind: "p2wsh",
+            sigs: Vec::new(),
+            keys: Vec::new(),
+            multisig: false,
+            code: CodeSrc::Explicit(ws.clone()),
+            version: SigVersion::WitnessV0 { amount },
+            h160_checks: Vec::new(),
+            sha_checks: vec![(
+                rs,
+                prog,
+                "witness script hash does not match the P2WSH program",
+            )],
+        };
+        match classify(ws) {
+            Template::Multisig { m, keys } => {
+                if stack.len() < m + 1 {
+                    return fail("P2WSH multisig witness has too few items");
+                }
+                if self.null_dummy && !stack[stack.len() - m - 1].is_empty() {
+                    return fail(NULLDUMMY_MSG);
+                }
+                c.kind = "p2wsh-multisig";
+                c.sigs = stack[stack.len() - m..].to_vec();
+                c.keys = keys.iter().map(|k| k.to_vec()).collect();
+                c.multisig = true;
+            }
+            Template::P2pkh(h) => {
+                let [.., sig, key] = stack else {
+                    return fail("P2WSH-P2PKH needs <sig> <pubkey>");
+                };
+                let r = self.h160(key);
+                c.kind = "p2wsh-p2pkh";
+                c.sigs = vec![sig.clone()];
+                c.keys = vec![key.clone()];
+                c.h160_checks
+                    .push((r, h, "public key hash does not match the witness script"));
+            }
+            Template::P2pk(key) => {
+                let Some(sig) = stack.last() else {
+                    return fail("P2WSH-P2PK needs <sig>");
+                };
+                c.kind = "p2wsh-p2pk";
+                c.sigs = vec![sig.clone()];
+                c.keys = vec![key.to_vec()];
+            }
+            _ => return Plan::NotCheckable("P2WSH witness script type not supported"),
+        }
+        Plan::Check(c)
     }
 
     fn plan_p2wpkh(
@@ -1089,6 +1204,7 @@ impl Planner<'_> {
             code: CodeSrc::Explicit(p2pkh_script_pubkey(&h)),
             version: SigVersion::WitnessV0 { amount },
             h160_checks: vec![(r, h, "public key hash does not match the witness program")],
+            sha_checks: Vec::new(),
         })
     }
 }
@@ -1098,6 +1214,8 @@ struct SigPrep {
     digest_idx: Option<usize>, // index into the sighash batch; None = SIGHASH_ONE
     rs: Result<der::RawSignature, String>,
 }
+
+const NULLDUMMY_MSG: &str = "multisig dummy element is not empty (BIP147 NULLDUMMY)";
 
 type InputErrors = Vec<((usize, usize), ValidationError)>;
 
@@ -1157,6 +1275,8 @@ fn sig_pipeline(
     let t = Instant::now();
     let mut planner = Planner {
         h160_reqs: Vec::new(),
+        sha_reqs: Vec::new(),
+        null_dummy: flags.null_dummy,
         chain: opts.chain,
         prevouts: opts.prevouts,
     };
@@ -1201,10 +1321,13 @@ fn sig_pipeline(
     let jobs: Vec<HashJob> = planner
         .h160_reqs
         .iter()
+        .chain(planner.sha_reqs.iter())
         .map(|d| HashJob::sha256(d.clone()))
         .collect();
     let sha = ctx.hash(&jobs)?;
-    let h160: Vec<[u8; 20]> = sha.iter().map(|d| ripemd160(d)).collect();
+    let n160 = planner.h160_reqs.len();
+    let h160: Vec<[u8; 20]> = sha.iter().take(n160).map(|d| ripemd160(d)).collect();
+    let sha_ws: Vec<Digest32> = sha.iter().skip(n160).copied().collect();
     ctx.time("hash160", t);
 
     // Resolve script codes and HASH160 conditions.
@@ -1213,8 +1336,15 @@ fn sig_pipeline(
         let failed = c
             .h160_checks
             .iter()
-            .find(|(r, want, _)| h160.get(*r) != Some(want));
-        if let Some((_, _, why)) = failed {
+            .find(|(r, want, _)| h160.get(*r) != Some(want))
+            .map(|(_, _, why)| *why)
+            .or_else(|| {
+                c.sha_checks
+                    .iter()
+                    .find(|(r, want, _)| sha_ws.get(*r) != Some(want))
+                    .map(|(_, _, why)| *why)
+            });
+        if let Some(why) = failed {
             counts.checked += c.sigs.len() as u64;
             counts.invalid += c.sigs.len() as u64;
             input_errors.push((
@@ -1222,7 +1352,7 @@ fn sig_pipeline(
                 ValidationError::BadScript {
                     tx: c.tx,
                     input: c.input,
-                    reason: (*why).to_string(),
+                    reason: why.to_string(),
                 },
             ));
             continue;

@@ -67,6 +67,7 @@ const MODELED_ERRORS: &[&str] = &[
     "WITNESS_MALLEATED",
     "WITNESS_MALLEATED_P2SH",
     "SIG_PUSHONLY",
+    "SIG_NULLDUMMY",
 ];
 
 fn supported_spk(spk: &[u8], flags: &str) -> bool {
@@ -74,7 +75,7 @@ fn supported_spk(spk: &[u8], flags: &str) -> bool {
     match classify(spk) {
         Template::P2pk(_) | Template::P2pkh(_) | Template::Multisig { .. } => true,
         Template::P2sh(_) => has("P2SH"),
-        Template::P2wpkh(_) => has("P2SH") && has("WITNESS"),
+        Template::P2wpkh(_) | Template::P2wsh(_) => has("P2SH") && has("WITNESS"),
         _ => false,
     }
 }
@@ -152,6 +153,7 @@ fn script_tests_signature_subset() {
         let sf = ScriptFlags {
             strict_der: has("DERSIG") || has("STRICTENC") || has("LOW_S"),
             low_s: has("LOW_S"),
+            null_dummy: has("NULLDUMMY"),
         };
         let rep = check_transaction(&spend, &opts, sf, &be);
         if rep.signatures.not_checkable > 0 {
@@ -242,6 +244,7 @@ fn load_tx_vectors(file: &str) -> Vec<(usize, Option<Vector>)> {
         let flags = ScriptFlags {
             strict_der: !(exc("DERSIG") && exc("LOW_S") && exc("STRICTENC")),
             low_s: !exc("LOW_S"),
+            null_dummy: !exc("NULLDUMMY"),
         };
         out.push((
             idx,
