@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 //! criterion benches: SHA-256 MB/s, SHA-256d headers/s, merkle root of block 413567,
 //! ECDSA verify/s for k256 (the sw backend's verifier) and libsecp256k1 in the same run,
 //! and full validation of block 413567 single-thread and parallel.
@@ -43,16 +49,24 @@ fn sha256d_headers(c: &mut Criterion) {
     let mut g = c.benchmark_group("sha256d");
     g.throughput(Throughput::Elements(jobs.len() as u64));
     let one = SoftwareBackend::single_thread();
-    g.bench_function("sw/header80", |b| b.iter(|| black_box(one.hash_batch(black_box(&jobs)))));
+    g.bench_function("sw/header80", |b| {
+        b.iter(|| black_box(one.hash_batch(black_box(&jobs))))
+    });
     let par = SoftwareBackend::parallel(0);
-    g.bench_function("sw_parallel/header80", |b| b.iter(|| black_box(par.hash_batch(black_box(&jobs)))));
+    g.bench_function("sw_parallel/header80", |b| {
+        b.iter(|| black_box(par.hash_batch(black_box(&jobs))))
+    });
     g.finish();
 }
 
 fn merkle(c: &mut Criterion) {
     let raw = must(block_413567());
     let block = must(Block::parse(&raw, Chain::Bitcoin).map_err(|e| e.to_string()));
-    let txids: Vec<[u8; 32]> = block.txs.iter().map(|t| fallback_sw::sha256d(&t.serialize(false))).collect();
+    let txids: Vec<[u8; 32]> = block
+        .txs
+        .iter()
+        .map(|t| fallback_sw::sha256d(&t.serialize(false)))
+        .collect();
     let be = SoftwareBackend::single_thread();
     let mut g = c.benchmark_group("merkle");
     g.throughput(Throughput::Elements(txids.len() as u64));
@@ -87,7 +101,9 @@ fn ecdsa_verify(c: &mut Criterion) {
         })
     });
     let par = SoftwareBackend::parallel(0);
-    g.bench_function("sw_parallel_batch", |b| b.iter(|| black_box(par.verify_batch(black_box(&jobs)))));
+    g.bench_function("sw_parallel_batch", |b| {
+        b.iter(|| black_box(par.verify_batch(black_box(&jobs))))
+    });
     g.finish();
 }
 
@@ -97,7 +113,10 @@ fn validate(c: &mut Criterion) {
     let mut g = c.benchmark_group("validate");
     g.sample_size(10);
     g.throughput(Throughput::Elements(5815));
-    for (id, be) in [("sw_single", SoftwareBackend::single_thread()), ("sw_parallel", SoftwareBackend::parallel(0))] {
+    for (id, be) in [
+        ("sw_single", SoftwareBackend::single_thread()),
+        ("sw_parallel", SoftwareBackend::parallel(0)),
+    ] {
         let rep = validate_block(&raw, &opts, &be);
         assert!(rep.valid && rep.signatures.valid == 5815, "{:?}", rep.error);
         g.bench_function(BenchmarkId::new(id, "block413567"), |b| {
@@ -107,5 +126,12 @@ fn validate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sha256, sha256d_headers, merkle, ecdsa_verify, validate);
+criterion_group!(
+    benches,
+    sha256,
+    sha256d_headers,
+    merkle,
+    ecdsa_verify,
+    validate
+);
 criterion_main!(benches);

@@ -10,11 +10,16 @@ use rand_chacha::ChaCha20Rng;
 
 /// A file of the shared test data (`../shared/data` beside the repository).
 pub fn shared_data(rel: &str) -> Result<PathBuf, String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(rel);
     if p.exists() {
         Ok(p)
     } else {
-        Err(format!("{} is missing: the benches need ../shared/data beside the repository", p.display()))
+        Err(format!(
+            "{} is missing: the benches need ../shared/data beside the repository",
+            p.display()
+        ))
     }
 }
 
@@ -33,25 +38,42 @@ pub fn sample_verify_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
         let key = SigningKey::random(&mut rng);
         let mut z = [0u8; 32];
         rng.fill_bytes(&mut z);
-        let Ok(sig) = PrehashSigner::<Signature>::sign_prehash(&key, &z) else { continue };
+        let Ok(sig) = PrehashSigner::<Signature>::sign_prehash(&key, &z) else {
+            continue;
+        };
         let (r, s) = sig.split_bytes();
         let enc = key.verifying_key().to_encoded_point(jobs.len() % 4 != 3);
-        let Some(pubkey) = PubkeyBytes::from_sec1(enc.as_bytes()) else { continue };
-        jobs.push(VerifyJob { pubkey, prehash: z, r: r.into(), s: s.into() });
+        let Some(pubkey) = PubkeyBytes::from_sec1(enc.as_bytes()) else {
+            continue;
+        };
+        jobs.push(VerifyJob {
+            pubkey,
+            prehash: z,
+            r: r.into(),
+            s: s.into(),
+        });
     }
     jobs
 }
 
 /// Verifies one job with libsecp256k1 (the `secp256k1` crate): parse the key, parse the
 /// compact signature, normalize S, verify — the same work `fallback_sw::verify_one` does.
-pub fn libsecp256k1_verify(ctx: &secp256k1::Secp256k1<secp256k1::VerifyOnly>, job: &VerifyJob) -> bool {
-    let Ok(pk) = secp256k1::PublicKey::from_slice(job.pubkey.as_bytes()) else { return false };
+pub fn libsecp256k1_verify(
+    ctx: &secp256k1::Secp256k1<secp256k1::VerifyOnly>,
+    job: &VerifyJob,
+) -> bool {
+    let Ok(pk) = secp256k1::PublicKey::from_slice(job.pubkey.as_bytes()) else {
+        return false;
+    };
     let mut compact = [0u8; 64];
     compact[..32].copy_from_slice(&job.r);
     compact[32..].copy_from_slice(&job.s);
-    let Ok(mut sig) = secp256k1::ecdsa::Signature::from_compact(&compact) else { return false };
+    let Ok(mut sig) = secp256k1::ecdsa::Signature::from_compact(&compact) else {
+        return false;
+    };
     sig.normalize_s();
-    ctx.verify_ecdsa(&secp256k1::Message::from_digest(job.prehash), &sig, &pk).is_ok()
+    ctx.verify_ecdsa(&secp256k1::Message::from_digest(job.prehash), &sig, &pk)
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod backend_select;
+mod cmd_bench;
 mod cmd_demo;
 mod cmd_hash;
+mod cmd_hw_report;
 mod cmd_validate;
 mod cmd_verify;
 mod error;
@@ -39,6 +41,10 @@ enum Command {
     HashBatch(cmd_hash::HashArgs),
     /// Build a synthetic signed block deterministically and validate it.
     Demo(cmd_demo::DemoArgs),
+    /// Hardware report: cycles (Verilated RTL), register traffic, resources (yosys), clock.
+    HwReport(cmd_hw_report::HwReportArgs),
+    /// Run the workload set (SHA-256, headers, merkle, verify, validate) on a backend.
+    Bench(cmd_bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,8 @@ fn main() -> ExitCode {
         Command::VerifyBatch(a) => cmd_verify::run(a),
         Command::HashBatch(a) => cmd_hash::run(a),
         Command::Demo(a) => cmd_demo::run(a),
+        Command::HwReport(a) => cmd_hw_report::run(a),
+        Command::Bench(a) => cmd_bench::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -37,7 +37,11 @@ impl Progress {
         }
         self.last_draw = Some(Instant::now());
         let frac = (done.min(self.total) as f64) / (self.total as f64);
-        let filled = ((frac * WIDTH as f64) as usize).min(WIDTH);
+        // done <= total, so frac is in [0, 1] and the product in [0, WIDTH].
+        let filled = (0..=WIDTH)
+            .rev()
+            .find(|&k| (k as f64) <= frac * WIDTH as f64)
+            .unwrap_or(0);
         let bar: String = "#".repeat(filled) + &".".repeat(WIDTH - filled);
         let mut err = std::io::stderr().lock();
         // Terminal output is best effort: a failed write to stderr changes no result.

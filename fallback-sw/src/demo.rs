@@ -88,7 +88,8 @@ impl Key {
         };
         let sig = sig.normalize_s().unwrap_or(sig);
         let mut der = sig.to_der().as_bytes().to_vec();
-        der.push(SIGHASH_ALL as u8);
+        // SIGHASH_ALL = 1 fits a byte.
+        der.push(SIGHASH_ALL.to_le_bytes()[0]);
         der
     }
 }
@@ -328,15 +329,8 @@ pub fn build_demo_block(seed: u64, n_p2pkh: usize, n_multisig: usize) -> Vec<u8>
             input.script_sig = s;
         }
         let txid = sha256d(&tx.serialize(false));
-        for (vout, kind) in out_kinds.into_iter().enumerate() {
-            // vout < 3, exact.
-            unspent.push((
-                OutPoint {
-                    txid,
-                    vout: vout as u32,
-                },
-                kind,
-            ));
+        for (vout, kind) in (0u32..).zip(out_kinds) {
+            unspent.push((OutPoint { txid, vout }, kind));
         }
         txs.push(tx);
     }

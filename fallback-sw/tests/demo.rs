@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 //! The demo block validates end to end with every signature checked, is deterministic, and
 //! a tampered signature is caught and named.
 

@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 //! SoftwareBackend against libsecp256k1 (the `secp256k1` crate) as an oracle, edge cases
 //! named in the backend contract, hash known answers, and single-thread == parallel.
 

@@ -1,0 +1,428 @@
+//! `satchain hw-report [--json]`: the hardware report of issues 3, 4 and 5 in one object.
+//!
+//! Every number is measured here, now, or read from the synthesis report of the current RTL:
+//! - `sha256`: the Verilated hash cluster (`verif::report::sha256_cycles`);
+//! - `ecdsa`: the Verilated engine over a seeded sample of valid signatures
+//!   (`verif::ecdsa::cycle_stats`);
+//! - `driver`: register traffic per job counted on the simulated bus, through the real driver
+//!   and FPGA backend (`verif::sim_backend`);
+//! - `resources`, `logic_depth`: yosys `synth_xilinx` via `bitstreams` (target/synth/
+//!   resources.json when it matches the current RTL; otherwise the flow runs, cached per block).
+//!
+//! A part that cannot be measured is `null` and named in `missing` with the reason; no number
+//! is ever filled in by hand.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use bitstreams::{FlowOptions, SynthReport, XC7Z030};
+use clap::Args;
+use crypto_core::{Backend, HashJob};
+use serde_json::{json, Map, Value};
+
+use crate::error::{CliError, EXIT_OK};
+
+#[derive(Debug, Args)]
+pub struct HwReportArgs {
+    /// One JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Random valid signatures run on the Verilated ECDSA engine for the cycle statistics.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub ecdsa_samples: u64,
+    /// Seed of the signature sample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Synthesis directory holding resources.json (default: target/synth of this workspace).
+    #[arg(long)]
+    pub synth_dir: Option<String>,
+    /// Never run yosys: when resources.json is missing or stale, report resources as missing.
+    #[arg(long)]
+    pub no_synth: bool,
+    /// Block 413567 (default: ../shared/data/bitcoin-core/block413567.raw beside the workspace).
+    #[arg(long)]
+    pub block413567: Option<String>,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The clock every projection uses: the one the simulated backend projects at.
+pub fn projected_clock_mhz() -> f64 {
+    verif::bus::sim_config().clock_mhz
+}
+
+pub fn run(args: &HwReportArgs) -> Result<u8, CliError> {
+    let report = build(args);
+    let mut out = std::io::stdout().lock();
+    let werr = |e| CliError::io("writing stdout", e);
+    if args.json {
+        writeln!(out, "{report}").map_err(werr)?;
+    } else {
+        write_text(&mut out, &report).map_err(werr)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Builds the report object (every measurement runs here).
+pub fn build(args: &HwReportArgs) -> Value {
+    let clock = projected_clock_mhz();
+    let mut missing: Vec<String> = Vec::new();
+    let t_all = Instant::now();
+
+    eprintln!("hw-report: resources (yosys synth_xilinx, cached per block) ...");
+    let synth = resources(args, &mut missing);
+    eprintln!("hw-report: SHA-256 cycles on the Verilated hash cluster ...");
+    let sha = sha256_section(args, clock, &mut missing);
+    eprintln!("hw-report: ECDSA cycles on the Verilated engine ({} signatures) ...", args.ecdsa_samples);
+    let ecdsa = ecdsa_section(args, clock, &mut missing);
+    eprintln!("hw-report: register traffic through the driver on the Verilated top ...");
+    let driver = driver_section(args, &mut missing);
+
+    let (resources_v, logic_depth) = match &synth {
+        Some(r) => (resources_json(r), r.logic_depth.map(Value::from).unwrap_or(Value::Null)),
+        None => (Value::Null, Value::Null),
+    };
+    let mut m = Map::new();
+    m.insert("device".into(), json!(XC7Z030.name));
+    m.insert("clock_mhz".into(), json!(clock));
+    m.insert("clock_basis".into(), json!(clock_basis(clock, synth.as_ref())));
+    m.insert("sha256".into(), sha);
+    m.insert("ecdsa".into(), ecdsa);
+    m.insert("driver".into(), driver);
+    m.insert("resources".into(), resources_v);
+    m.insert("logic_depth".into(), logic_depth);
+    m.insert("missing".into(), json!(missing));
+    m.insert("report_seconds".into(), json!(round3(t_all.elapsed().as_secs_f64())));
+    Value::Object(m)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+// ------------------------------------------------------------------ resources
+
+/// The synthesis report of the current RTL: read it when it matches, else run the flow
+/// (unless --no-synth).
+fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthReport> {
+    let dir = args.synth_dir.as_ref().map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/synth"));
+    // The Verilog gen-verilog writes, generated now (rust-hdl recurses deeply: big stack).
+    let files = match std::thread::Builder::new().stack_size(512 << 20).spawn(satchain_hdl::top::gen_files) {
+        Ok(h) => match h.join() {
+            Ok(f) => f,
+            Err(_) => {
+                missing.push("resources: generating the Verilog failed (panic in the generator)".into());
+                return None;
+            }
+        },
+        Err(e) => {
+            missing.push(format!("resources: cannot start the generator thread: {e}"));
+            return None;
+        }
+    };
+    let texts: Vec<(String, String)> = files.iter().map(|f| (format!("{}.v", f.name), f.verilog.clone())).collect();
+    let current = bitstreams::read_report(&dir).ok().filter(|r| bitstreams::report_matches(r, &texts));
+    if let Some(r) = current {
+        return Some(r);
+    }
+    if args.no_synth {
+        missing.push(format!(
+            "resources: {} is missing or older than the RTL (--no-synth): run bash bitstreams/synth.sh",
+            dir.join("resources.json").display()
+        ));
+        return None;
+    }
+    // Write the current RTL and run the flow (only changed files are synthesized again).
+    let rtl = dir.join("rtl");
+    let _ = std::fs::remove_dir_all(&rtl);
+    if let Err(e) = std::fs::create_dir_all(&rtl) {
+        missing.push(format!("resources: cannot create {}: {e}", rtl.display()));
+        return None;
+    }
+    for (name, text) in &texts {
+        if let Err(e) = std::fs::write(rtl.join(name), text) {
+            missing.push(format!("resources: cannot write {}: {e}", rtl.join(name).display()));
+            return None;
+        }
+    }
+    match bitstreams::run(&FlowOptions::new(&rtl, &dir), &XC7Z030) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            missing.push(format!("resources: synthesis flow failed: {e}"));
+            None
+        }
+    }
+}
+
+fn block_json(b: &bitstreams::BlockReport) -> Value {
+    let r = &b.resources;
+    json!({
+        "lut": r.lut,
+        "lut_as_memory": r.lut_as_memory,
+        "ff": r.ff,
+        "dsp": r.dsp,
+        "bram36": r.bram36,
+        "carry4": r.carry4,
+        "logic_depth": b.logic_depth,
+    })
+}
+
+fn resources_json(r: &SynthReport) -> Value {
+    let mut blocks = Map::new();
+    for b in &r.blocks {
+        blocks.insert(b.name.clone(), block_json(b));
+    }
+    let (total, util) = match &r.total {
+        Some(t) => {
+            let u = t.resources.utilization(&XC7Z030);
+            (
+                block_json(t),
+                json!({"lut": u.lut, "ff": u.ff, "dsp": u.dsp, "bram36": u.bram36, "carry4": u.carry4}),
+            )
+        }
+        None => (Value::Null, Value::Null),
+    };
+    json!({
+        "device": r.device,
+        "tool": r.yosys_version,
+        "budget": {
+            "lut": r.budget.lut, "ff": r.budget.ff, "dsp": r.budget.dsp,
+            "bram36": r.budget.bram36, "carry4": r.budget.carry4, "fraction": r.budget.fraction,
+        },
+        "blocks": blocks,
+        "total": total,
+        "utilization": util,
+        "within_budget": r.total.is_some().then(|| r.within_budget()),
+        "missing": r.missing,
+    })
+}
+
+/// Why the projected clock is plausible, from the measured logic depth. The delay figures
+/// are typical 7-series -1 numbers (DS187 / DS191 order of magnitude), not a timing analysis:
+/// there is no place and route for 7-series here; build.tcl's timing report is the check.
+fn clock_basis(clock: f64, synth: Option<&SynthReport>) -> String {
+    let period = 1000.0 / clock;
+    let Some(t) = synth.and_then(|s| s.total.as_ref()) else {
+        return format!(
+            "{clock} MHz is the clock the simulated backend projects at; no synthesis report of the \
+             top is available, so it is not backed by a logic-depth estimate here"
+        );
+    };
+    let m = t.path_mix;
+    // 0.6 ns clock-to-out + setup; 0.6 ns per LUT/MUX level with its route; 0.12 ns per CARRY4
+    // step; a DSP48E1 on the path counted as 2.5 ns.
+    let est = 0.6 + 0.6 * f64::from(m.lut_levels) + 0.12 * f64::from(m.carry4_levels) + 2.5 * f64::from(m.dsp_levels);
+    let verdict = if est <= period {
+        format!("within the {period:.2} ns period")
+    } else {
+        format!("ABOVE the {period:.2} ns period: this estimate does not support {clock} MHz")
+    };
+    format!(
+        "{clock} MHz on the xc7z030 -1: yosys logic depth of the whole top is {} cells on the longest \
+         register-to-register path ({} LUT/MUX levels, {} CARRY4 steps, {} DSP48E1); with typical -1 \
+         delays (0.6 ns clock-to-out+setup, 0.6 ns per LUT level incl. routing, 0.12 ns per CARRY4, \
+         2.5 ns per DSP48E1) that is ~{est:.1} ns, {verdict}. An estimate without place and route; \
+         bitstreams/vivado/build.tcl reports the real slack",
+        t.logic_depth, m.lut_levels, m.carry4_levels, m.dsp_levels
+    )
+}
+
+// ------------------------------------------------------------------ SHA-256
+
+fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
+    let path = args.block413567.as_ref().map(PathBuf::from).unwrap_or_else(|| {
+        workspace_root().join("../shared/data/bitcoin-core/block413567.raw")
+    });
+    let t = Instant::now();
+    match verif::report::sha256_cycles(&path) {
+        Ok(c) => {
+            #[allow(clippy::cast_precision_loss)]
+            let ms = c.block413567_hash_cycles as f64 / (clock * 1e3);
+            json!({
+                "units": c.units,
+                "cycles_per_block": c.cycles_per_block,
+                "cycles_header_sha256d": c.cycles_header_sha256d,
+                "cycles_merkle_node": c.cycles_merkle_node,
+                "block413567_hash_cycles": c.block413567_hash_cycles,
+                "block413567_hash_ms_projected": round3(ms),
+                "block413567_compressions": c.block413567_compressions,
+                "block413567_txs": c.block413567_txs,
+                "source": "Verilated hash_cluster (verif::report::sha256_cycles), fed one word per clock",
+                "measure_seconds": round3(t.elapsed().as_secs_f64()),
+            })
+        }
+        Err(e) => {
+            missing.push(format!("sha256: {e}"));
+            Value::Null
+        }
+    }
+}
+
+// ------------------------------------------------------------------ ECDSA
+
+fn ecdsa_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
+    let n = usize::try_from(args.ecdsa_samples).unwrap_or(usize::MAX);
+    let engines = satchain_hdl::top::DEFAULT_ENGINES;
+    let t = Instant::now();
+    match verif::ecdsa::cycle_stats(n, args.seed) {
+        Ok(s) if s.samples > 0 && s.mean > 0.0 => {
+            #[allow(clippy::cast_precision_loss)]
+            let vps = engines as f64 * clock * 1e6 / s.mean;
+            json!({
+                "engines": engines,
+                "cycles_per_verify": s.mean,
+                "cycles_min": s.min,
+                "cycles_max": s.max,
+                "samples": s.samples,
+                "seed": args.seed,
+                "verifies_per_s": vps.round(),
+                "source": "Verilated ecdsa_engine running verify_program() on random valid signatures (verif::ecdsa::cycle_stats)",
+                "measure_seconds": round3(t.elapsed().as_secs_f64()),
+            })
+        }
+        Ok(_) => {
+            missing.push("ecdsa: no cycles measured (empty sample)".into());
+            Value::Null
+        }
+        Err(e) => {
+            missing.push(format!("ecdsa: {e}"));
+            Value::Null
+        }
+    }
+}
+
+// ------------------------------------------------------------------ driver
+
+/// Jobs per batch for the traffic measurement (the FIFOs are kept full across a batch).
+const TRAFFIC_VERIFIES: usize = 8;
+const TRAFFIC_HEADERS: usize = 64;
+
+fn driver_section(args: &HwReportArgs, missing: &mut Vec<String>) -> Value {
+    match measure_traffic(args.seed) {
+        Ok(v) => v,
+        Err(e) => {
+            missing.push(format!("driver: {e}"));
+            Value::Null
+        }
+    }
+}
+
+fn measure_traffic(seed: u64) -> Result<Value, String> {
+    let backend = verif::sim_backend().map_err(|e| e.to_string())?;
+    let verifies = verif::ecdsa::random_valid_jobs(TRAFFIC_VERIFIES, seed);
+    let headers: Vec<HashJob> = (0..TRAFFIC_HEADERS)
+        .map(|i| {
+            let mut h = [0u8; 80];
+            h[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            HashJob::header80(&h)
+        })
+        .collect();
+    let t0 = backend.traffic();
+    let verdicts = backend.verify_batch(&verifies).map_err(|e| e.to_string())?;
+    if !verdicts.iter().all(|v| v.is_valid()) {
+        return Err("a valid signature did not verify on the simulated top".into());
+    }
+    let t1 = backend.traffic();
+    backend.hash_batch(&headers).map_err(|e| e.to_string())?;
+    let t2 = backend.traffic();
+    let stats = backend.stats();
+    if stats.fallback_jobs > 0 || stats.faults.iter().any(|(_, n)| *n > 0) {
+        return Err(format!(
+            "the simulated device faulted during the measurement ({:?}, {} fallback jobs): traffic not representative",
+            stats.faults, stats.fallback_jobs
+        ));
+    }
+    let vj = t1.verify_jobs - t0.verify_jobs;
+    let hj = t2.hash_jobs - t1.hash_jobs;
+    if vj == 0 || hj == 0 {
+        return Err(format!("the device ran {vj} verify and {hj} hash jobs of the measurement batches"));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let per = |a: u64, n: u64| (a as f64 / n as f64 * 100.0).round() / 100.0;
+    Ok(json!({
+        "mmio_writes_per_verify": per(t1.verify_writes - t0.verify_writes, vj),
+        "mmio_reads_per_verify": per(t1.verify_reads - t0.verify_reads, vj),
+        "mmio_writes_per_header": per(t2.hash_writes - t1.hash_writes, hj),
+        "mmio_reads_per_header": per(t2.hash_reads - t1.hash_reads, hj),
+        "batch_verifies": vj,
+        "batch_headers": hj,
+        "source": "bus accesses counted by the driver on the Verilated top (verif::sim_backend), per job in one batch",
+    }))
+}
+
+// ------------------------------------------------------------------ text output
+
+fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
+    writeln!(out, "SatChain Accel hardware report ({})", r["device"].as_str().unwrap_or("?"))?;
+    writeln!(out, "clock: {} MHz\n  basis: {}", r["clock_mhz"], r["clock_basis"].as_str().unwrap_or(""))?;
+    let s = &r["sha256"];
+    if !s.is_null() {
+        writeln!(
+            out,
+            "sha256: {} units, {} cycles/block/unit, header SHA-256d {} cycles, merkle node {} cycles, \
+             block 413567 txids+merkle {} cycles = {} ms projected",
+            s["units"],
+            s["cycles_per_block"],
+            s["cycles_header_sha256d"],
+            s["cycles_merkle_node"],
+            s["block413567_hash_cycles"],
+            s["block413567_hash_ms_projected"]
+        )?;
+    }
+    let e = &r["ecdsa"];
+    if !e.is_null() {
+        writeln!(
+            out,
+            "ecdsa: {} engine(s), {} cycles/verify (min {}, max {}, {} samples) = {} verifies/s projected",
+            e["engines"], e["cycles_per_verify"], e["cycles_min"], e["cycles_max"], e["samples"], e["verifies_per_s"]
+        )?;
+    }
+    let d = &r["driver"];
+    if !d.is_null() {
+        writeln!(
+            out,
+            "driver: {} writes + {} reads per verify, {} writes per header",
+            d["mmio_writes_per_verify"], d["mmio_reads_per_verify"], d["mmio_writes_per_header"]
+        )?;
+    }
+    let res = &r["resources"];
+    if !res.is_null() {
+        writeln!(out, "resources ({}):", res["tool"].as_str().unwrap_or(""))?;
+        let row = |out: &mut dyn Write, name: &str, b: &Value| {
+            writeln!(
+                out,
+                "  {name:<14} LUT {:>7}  FF {:>7}  DSP {:>4}  BRAM36 {:>6}  CARRY4 {:>6}  depth {}",
+                b["lut"], b["ff"], b["dsp"], b["bram36"], b["carry4"], b["logic_depth"]
+            )
+        };
+        if let Some(blocks) = res["blocks"].as_object() {
+            for (name, b) in blocks {
+                row(out, name, b)?;
+            }
+        }
+        if !res["total"].is_null() {
+            row(out, "total", &res["total"])?;
+            let u = &res["utilization"];
+            let pct = |k: &str| u[k].as_f64().map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_default();
+            writeln!(
+                out,
+                "  of the xc7z030: LUT {}  FF {}  DSP {}  BRAM36 {}  CARRY4 {}  (budget 70%: {})",
+                pct("lut"),
+                pct("ff"),
+                pct("dsp"),
+                pct("bram36"),
+                pct("carry4"),
+                if res["within_budget"].as_bool() == Some(true) { "within" } else { "EXCEEDED" }
+            )?;
+        }
+    }
+    if let Some(m) = r["missing"].as_array() {
+        for x in m {
+            writeln!(out, "missing: {}", x.as_str().unwrap_or(""))?;
+        }
+    }
+    Ok(())
+}
