@@ -1215,6 +1215,10 @@ struct SigPrep {
     rs: Result<der::RawSignature, String>,
 }
 
+/// Preimage bytes held before a sighash batch is sent early (a 1 MB block of ordinary
+/// transactions stays far below this and goes in one batch).
+const PREIMAGE_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
 const NULLDUMMY_MSG: &str = "multisig dummy element is not empty (BIP147 NULLDUMMY)";
 
 type InputErrors = Vec<((usize, usize), ValidationError)>;
@@ -1399,9 +1403,13 @@ fn sig_pipeline(
     drop(jobs);
     ctx.time("bip143", t);
 
-    // Sighash preimages: one batch for the block.
+    // Sighash preimages: one batch for the block, flushed early only when the preimages
+    // exceed PREIMAGE_BATCH_BYTES (legacy sighashing is quadratic in the tx size, so a
+    // hostile block must not make us hold gigabytes of preimages at once).
     let t = Instant::now();
     let mut pre_jobs: Vec<HashJob> = Vec::new();
+    let mut pre_bytes = 0usize;
+    let mut digests: Vec<Digest32> = Vec::new();
     let mut preps: Vec<Vec<SigPrep>> = Vec::with_capacity(live.len());
     for (c, code) in &live {
         let Some(tx) = txs.get(c.tx) else {
@@ -1421,8 +1429,9 @@ fn sig_pipeline(
             let digest_idx = match c.version {
                 SigVersion::Base => match legacy_preimage(tx, c.input, &code_base, ht) {
                     LegacySighash::Preimage(p) => {
+                        pre_bytes += p.len();
                         pre_jobs.push(HashJob::sha256d(p));
-                        Some(pre_jobs.len() - 1)
+                        Some(digests.len() + pre_jobs.len() - 1)
                     }
                     LegacySighash::One => None,
                 },
@@ -1439,18 +1448,24 @@ fn sig_pipeline(
                         .and_then(|k| bip_digests.get(*k));
                     match bip143_preimage(tx, c.input, code, amount, ht, &hashes, so) {
                         Some(p) => {
+                            pre_bytes += p.len();
                             pre_jobs.push(HashJob::sha256d(p));
-                            Some(pre_jobs.len() - 1)
+                            Some(digests.len() + pre_jobs.len() - 1)
                         }
                         None => None,
                     }
                 }
             };
             v.push(SigPrep { digest_idx, rs });
+            if pre_bytes > PREIMAGE_BATCH_BYTES {
+                digests.extend(ctx.hash(&pre_jobs)?);
+                pre_jobs.clear();
+                pre_bytes = 0;
+            }
         }
         preps.push(v);
     }
-    let digests = ctx.hash(&pre_jobs)?;
+    digests.extend(ctx.hash(&pre_jobs)?);
     drop(pre_jobs);
     ctx.time("sighash", t);
 

@@ -276,3 +276,72 @@ fn proptest_truncations_and_flips_of_real_block() {
     )
     .unwrap();
 }
+
+/// Legacy sighashing is quadratic in the number of inputs: a 2,000-input transaction needs
+/// ~164 MB of preimages. They must be hashed in bounded chunks (several hash batches), and
+/// the bogus signatures reported against the first input.
+#[test]
+fn quadratic_sighash_is_chunked() {
+    use crypto_core::{OutPoint, Transaction, TxIn, TxOut};
+    let raw = btc_block();
+    let b = Block::parse(&raw, Chain::Bitcoin).unwrap();
+    // Borrow a real P2PKH-shaped scriptSig (signature + key) from the block.
+    let ss = b
+        .txs
+        .iter()
+        .flat_map(|t| t.inputs.iter())
+        .map(|i| i.script_sig.clone())
+        .find(|s| {
+            crypto_core::script::push_only(s)
+                .is_some_and(|p| p.len() == 2 && p[0].first() == Some(&0x30))
+        })
+        .unwrap();
+    let n = 2000u32;
+    let tx = Transaction {
+        version: 1,
+        inputs: (0..n)
+            .map(|k| TxIn {
+                prevout: OutPoint {
+                    txid: sha256d_sw(&k.to_le_bytes()),
+                    vout: k,
+                },
+                script_sig: ss.clone(),
+                sequence: 0xffff_ffff,
+                witness: vec![],
+            })
+            .collect(),
+        outputs: vec![TxOut {
+            value: 1,
+            script_pubkey: vec![0x51],
+        }],
+        lock_time: 0,
+    };
+    let be = TestBackend::default();
+    let mut opts = ValidateOptions::new(Chain::Bitcoin);
+    opts.strict_der = Some(true);
+    let flags = opts.script_flags(None);
+    let rep = crypto_core::check_transaction(&tx, &opts, flags, &be);
+    let calls = be.hash_calls.load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "{n} inputs: {calls} hash batches, counts {:?}",
+        rep.signatures
+    );
+    assert!(
+        calls >= 3,
+        "preimages were not chunked ({calls} hash batches)"
+    );
+    assert_eq!(rep.signatures.checked, u64::from(n));
+    assert_eq!(rep.signatures.invalid, u64::from(n));
+    assert!(
+        matches!(
+            rep.error_detail,
+            Some(ValidationError::BadSignature {
+                tx: 0,
+                input: 0,
+                ..
+            })
+        ),
+        "{:?}",
+        rep.error
+    );
+}
