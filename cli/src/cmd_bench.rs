@@ -71,9 +71,21 @@ impl Sizes {
     fn for_backend(name: &str, a: &BenchArgs) -> Sizes {
         let sim = name == "sim";
         let d = if sim {
-            Sizes { sha_bytes: 64 << 10, sha_msg: 4 << 10, headers: 256, verifies: 16, demo_inputs: 48 }
+            Sizes {
+                sha_bytes: 64 << 10,
+                sha_msg: 4 << 10,
+                headers: 256,
+                verifies: 16,
+                demo_inputs: 48,
+            }
         } else {
-            Sizes { sha_bytes: 32 << 20, sha_msg: 64 << 10, headers: 100_000, verifies: 4_000, demo_inputs: DEFAULT_INPUTS as u64 }
+            Sizes {
+                sha_bytes: 32 << 20,
+                sha_msg: 64 << 10,
+                headers: 100_000,
+                verifies: 4_000,
+                demo_inputs: DEFAULT_INPUTS as u64,
+            }
         };
         Sizes {
             sha_bytes: a.sha_bytes.unwrap_or(d.sha_bytes),
@@ -115,7 +127,10 @@ impl Ctx<'_> {
     }
 
     /// Runs `f`, measuring wall time and device cycles; returns (result, wall s, cycles, time s).
-    fn timed<T>(&self, f: impl FnOnce() -> Result<T, CliError>) -> Result<(T, f64, Option<u64>, f64), CliError> {
+    fn timed<T>(
+        &self,
+        f: impl FnOnce() -> Result<T, CliError>,
+    ) -> Result<(T, f64, Option<u64>, f64), CliError> {
         let c0 = self.cycles();
         let t = Instant::now();
         let r = f()?;
@@ -170,9 +185,14 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
             (decode_hex_dump(&raw).unwrap_or(raw), f.clone(), false)
         }
         None => {
-            let total = usize::try_from(sizes.demo_inputs).map_err(|_| CliError::Usage("--demo-inputs too large".into()))?;
+            let total = usize::try_from(sizes.demo_inputs)
+                .map_err(|_| CliError::Usage("--demo-inputs too large".into()))?;
             let (p, m) = split_inputs(total.max(1));
-            (build_demo_block(args.seed, p, m), format!("demo block (seed {}, {} inputs)", args.seed, total.max(1)), true)
+            (
+                build_demo_block(args.seed, p, m),
+                format!("demo block (seed {}, {} inputs)", args.seed, total.max(1)),
+                true,
+            )
         }
     };
 
@@ -226,7 +246,10 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     } else {
         writeln!(out, "satchain bench, backend {name}; time base: {basis}").map_err(werr)?;
         for m in &results {
-            let cyc = m.device_cycles.map(|c| format!("  {c} cycles")).unwrap_or_default();
+            let cyc = m
+                .device_cycles
+                .map(|c| format!("  {c} cycles"))
+                .unwrap_or_default();
             writeln!(
                 out,
                 "  {:<32} {:>14.2} {:<10} ({} jobs, {:.4} s{cyc}; wall {:.3} s) {}",
@@ -235,8 +258,12 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
             .map_err(werr)?;
         }
         if stats.fallback_jobs > 0 || !stats.faults.is_empty() {
-            writeln!(out, "  faults {:?}, {} jobs recomputed in software", stats.faults, stats.fallback_jobs)
-                .map_err(werr)?;
+            writeln!(
+                out,
+                "  faults {:?}, {} jobs recomputed in software",
+                stats.faults, stats.fallback_jobs
+            )
+            .map_err(werr)?;
         }
     }
     Ok(EXIT_OK)
@@ -260,9 +287,16 @@ fn fill(buf: &mut [u8], mut x: u64) {
     }
 }
 
-fn check_hashes(ctx: &Ctx<'_>, jobs: &[HashJob], got: &[[u8; 32]], what: &str) -> Result<(), CliError> {
+fn check_hashes(
+    ctx: &Ctx<'_>,
+    jobs: &[HashJob],
+    got: &[[u8; 32]],
+    what: &str,
+) -> Result<(), CliError> {
     if let Some(sw) = &ctx.reference {
-        let want = sw.hash_batch(jobs).map_err(backend_err("software reference"))?;
+        let want = sw
+            .hash_batch(jobs)
+            .map_err(backend_err("software reference"))?;
         if want != got {
             return Err(CliError::BackendUnavailable(format!(
                 "{what}: backend '{}' disagrees with the software backend",
@@ -284,7 +318,8 @@ fn bench_sha256(ctx: &Ctx<'_>, s: &Sizes, seed: u64) -> Result<Measured, CliErro
         })
         .collect();
     let bytes: u64 = jobs.iter().map(|j| j.data.len() as u64).sum();
-    let (got, wall, cyc, secs) = ctx.timed(|| ctx.backend.hash_batch(&jobs).map_err(backend_err("sha256")))?;
+    let (got, wall, cyc, secs) =
+        ctx.timed(|| ctx.backend.hash_batch(&jobs).map_err(backend_err("sha256")))?;
     check_hashes(ctx, &jobs, &got, "sha256")?;
     #[allow(clippy::cast_precision_loss)]
     let mbs = rate(bytes as f64 / 1e6, secs);
@@ -310,7 +345,11 @@ fn bench_headers(ctx: &Ctx<'_>, s: &Sizes) -> Result<Measured, CliError> {
             HashJob::header80(&h)
         })
         .collect();
-    let (got, wall, cyc, secs) = ctx.timed(|| ctx.backend.hash_batch(&jobs).map_err(backend_err("sha256d headers")))?;
+    let (got, wall, cyc, secs) = ctx.timed(|| {
+        ctx.backend
+            .hash_batch(&jobs)
+            .map_err(backend_err("sha256d headers"))
+    })?;
     check_hashes(ctx, &jobs, &got, "sha256d headers")?;
     #[allow(clippy::cast_precision_loss)]
     let hps = rate(s.headers as f64, secs);
@@ -328,12 +367,21 @@ fn bench_headers(ctx: &Ctx<'_>, s: &Sizes) -> Result<Measured, CliError> {
     })
 }
 
-fn bench_merkle(ctx: &Ctx<'_>, block: &[u8], chain: Chain, source: &str) -> Result<Measured, CliError> {
-    let parsed =
-        Block::parse(block, chain).map_err(|e| CliError::Usage(format!("{source}: not a {chain:?} block: {e:?}")))?;
+fn bench_merkle(
+    ctx: &Ctx<'_>,
+    block: &[u8],
+    chain: Chain,
+    source: &str,
+) -> Result<Measured, CliError> {
+    let parsed = Block::parse(block, chain)
+        .map_err(|e| CliError::Usage(format!("{source}: not a {chain:?} block: {e:?}")))?;
     // txids in software (not timed): the workload is the tree.
     let sw = SoftwareBackend::single_thread();
-    let txjobs: Vec<HashJob> = parsed.txs.iter().map(|t| HashJob::sha256d(t.serialize(false))).collect();
+    let txjobs: Vec<HashJob> = parsed
+        .txs
+        .iter()
+        .map(|t| HashJob::sha256d(t.serialize(false)))
+        .collect();
     let leaves = sw.hash_batch(&txjobs).map_err(backend_err("txids"))?;
     let (root, wall, cyc, secs) =
         ctx.timed(|| merkle_root(&leaves, ctx.backend).map_err(backend_err("merkle root")))?;
@@ -368,10 +416,14 @@ fn bench_merkle(ctx: &Ctx<'_>, block: &[u8], chain: Chain, source: &str) -> Resu
 }
 
 fn bench_verify(ctx: &Ctx<'_>, s: &Sizes, seed: u64) -> Result<Measured, CliError> {
-    let n = usize::try_from(s.verifies).map_err(|_| CliError::Usage("--verifies too large".into()))?;
+    let n =
+        usize::try_from(s.verifies).map_err(|_| CliError::Usage("--verifies too large".into()))?;
     let jobs = verif::ecdsa::random_valid_jobs(n, seed);
-    let (verdicts, wall, cyc, secs) =
-        ctx.timed(|| ctx.backend.verify_batch(&jobs).map_err(backend_err("ecdsa verify")))?;
+    let (verdicts, wall, cyc, secs) = ctx.timed(|| {
+        ctx.backend
+            .verify_batch(&jobs)
+            .map_err(backend_err("ecdsa verify"))
+    })?;
     if let Some(i) = verdicts.iter().position(|v| !v.is_valid()) {
         return Err(CliError::BackendUnavailable(format!(
             "ecdsa verify: backend '{}' rejected valid signature {i}: {:?}",
@@ -401,7 +453,13 @@ fn bench_verify(ctx: &Ctx<'_>, s: &Sizes, seed: u64) -> Result<Measured, CliErro
     })
 }
 
-fn bench_validate(ctx: &Ctx<'_>, block: &[u8], chain: Chain, demo: bool, source: &str) -> Result<Measured, CliError> {
+fn bench_validate(
+    ctx: &Ctx<'_>,
+    block: &[u8],
+    chain: Chain,
+    demo: bool,
+    source: &str,
+) -> Result<Measured, CliError> {
     let mut opts = ValidateOptions::new(chain);
     if demo {
         opts.pow_limit = Some(REGTEST_POW_LIMIT);
@@ -410,14 +468,21 @@ fn bench_validate(ctx: &Ctx<'_>, block: &[u8], chain: Chain, demo: bool, source:
     if ctx.reference.is_some() {
         let sw = SoftwareBackend::single_thread();
         let want = validate_block(block, &opts, &sw);
-        if want.valid != report.valid || want.signatures.valid != report.signatures.valid || want.error != report.error {
+        if want.valid != report.valid
+            || want.signatures.valid != report.signatures.valid
+            || want.error != report.error
+        {
             return Err(CliError::BackendUnavailable(format!(
                 "validate {source}: backend '{}' verdict differs from the software backend",
                 ctx.name
             )));
         }
     }
-    let verdict = if report.valid { "valid".to_string() } else { format!("INVALID: {}", report.error.clone().unwrap_or_default()) };
+    let verdict = if report.valid {
+        "valid".to_string()
+    } else {
+        format!("INVALID: {}", report.error.clone().unwrap_or_default())
+    };
     Ok(Measured {
         id: format!("validate_block/{}/{}", ctx.name, block.len()),
         workload: "validate_block",

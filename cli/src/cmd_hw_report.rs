@@ -76,26 +76,38 @@ pub fn build(args: &HwReportArgs) -> Value {
     let synth = resources(args, &mut missing);
     eprintln!("hw-report: SHA-256 cycles on the Verilated hash cluster ...");
     let sha = sha256_section(args, clock, &mut missing);
-    eprintln!("hw-report: ECDSA cycles on the Verilated engine ({} signatures) ...", args.ecdsa_samples);
+    eprintln!(
+        "hw-report: ECDSA cycles on the Verilated engine ({} signatures) ...",
+        args.ecdsa_samples
+    );
     let ecdsa = ecdsa_section(args, clock, &mut missing);
     eprintln!("hw-report: register traffic through the driver on the Verilated top ...");
     let driver = driver_section(args, &mut missing);
 
     let (resources_v, logic_depth) = match &synth {
-        Some(r) => (resources_json(r), r.logic_depth.map(Value::from).unwrap_or(Value::Null)),
+        Some(r) => (
+            resources_json(r),
+            r.logic_depth.map(Value::from).unwrap_or(Value::Null),
+        ),
         None => (Value::Null, Value::Null),
     };
     let mut m = Map::new();
     m.insert("device".into(), json!(XC7Z030.name));
     m.insert("clock_mhz".into(), json!(clock));
-    m.insert("clock_basis".into(), json!(clock_basis(clock, synth.as_ref())));
+    m.insert(
+        "clock_basis".into(),
+        json!(clock_basis(clock, synth.as_ref())),
+    );
     m.insert("sha256".into(), sha);
     m.insert("ecdsa".into(), ecdsa);
     m.insert("driver".into(), driver);
     m.insert("resources".into(), resources_v);
     m.insert("logic_depth".into(), logic_depth);
     m.insert("missing".into(), json!(missing));
-    m.insert("report_seconds".into(), json!(round3(t_all.elapsed().as_secs_f64())));
+    m.insert(
+        "report_seconds".into(),
+        json!(round3(t_all.elapsed().as_secs_f64())),
+    );
     Value::Object(m)
 }
 
@@ -108,13 +120,22 @@ fn round3(x: f64) -> f64 {
 /// The synthesis report of the current RTL: read it when it matches, else run the flow
 /// (unless --no-synth).
 fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthReport> {
-    let dir = args.synth_dir.as_ref().map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/synth"));
+    let dir = args
+        .synth_dir
+        .as_ref()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/synth"));
     // The Verilog gen-verilog writes, generated now (rust-hdl recurses deeply: big stack).
-    let files = match std::thread::Builder::new().stack_size(512 << 20).spawn(satchain_hdl::top::gen_files) {
+    let files = match std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(satchain_hdl::top::gen_files)
+    {
         Ok(h) => match h.join() {
             Ok(f) => f,
             Err(_) => {
-                missing.push("resources: generating the Verilog failed (panic in the generator)".into());
+                missing.push(
+                    "resources: generating the Verilog failed (panic in the generator)".into(),
+                );
                 return None;
             }
         },
@@ -123,8 +144,13 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
             return None;
         }
     };
-    let texts: Vec<(String, String)> = files.iter().map(|f| (format!("{}.v", f.name), f.verilog.clone())).collect();
-    let current = bitstreams::read_report(&dir).ok().filter(|r| bitstreams::report_matches(r, &texts));
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (format!("{}.v", f.name), f.verilog.clone()))
+        .collect();
+    let current = bitstreams::read_report(&dir)
+        .ok()
+        .filter(|r| bitstreams::report_matches(r, &texts));
     if let Some(r) = current {
         return Some(r);
     }
@@ -144,7 +170,10 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
     }
     for (name, text) in &texts {
         if let Err(e) = std::fs::write(rtl.join(name), text) {
-            missing.push(format!("resources: cannot write {}: {e}", rtl.join(name).display()));
+            missing.push(format!(
+                "resources: cannot write {}: {e}",
+                rtl.join(name).display()
+            ));
             return None;
         }
     }
@@ -214,7 +243,10 @@ fn clock_basis(clock: f64, synth: Option<&SynthReport>) -> String {
     let m = t.path_mix;
     // 0.6 ns clock-to-out + setup; 0.6 ns per LUT/MUX level with its route; 0.12 ns per CARRY4
     // step; a DSP48E1 on the path counted as 2.5 ns.
-    let est = 0.6 + 0.6 * f64::from(m.lut_levels) + 0.12 * f64::from(m.carry4_levels) + 2.5 * f64::from(m.dsp_levels);
+    let est = 0.6
+        + 0.6 * f64::from(m.lut_levels)
+        + 0.12 * f64::from(m.carry4_levels)
+        + 2.5 * f64::from(m.dsp_levels);
     let verdict = if est <= period {
         format!("within the {period:.2} ns period")
     } else {
@@ -233,9 +265,11 @@ fn clock_basis(clock: f64, synth: Option<&SynthReport>) -> String {
 // ------------------------------------------------------------------ SHA-256
 
 fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
-    let path = args.block413567.as_ref().map(PathBuf::from).unwrap_or_else(|| {
-        workspace_root().join("../shared/data/bitcoin-core/block413567.raw")
-    });
+    let path = args
+        .block413567
+        .as_ref()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/data/bitcoin-core/block413567.raw"));
     let t = Instant::now();
     match verif::report::sha256_cycles(&path) {
         Ok(c) => {
@@ -338,7 +372,9 @@ fn measure_traffic(seed: u64) -> Result<Value, String> {
     let vj = t1.verify_jobs - t0.verify_jobs;
     let hj = t2.hash_jobs - t1.hash_jobs;
     if vj == 0 || hj == 0 {
-        return Err(format!("the device ran {vj} verify and {hj} hash jobs of the measurement batches"));
+        return Err(format!(
+            "the device ran {vj} verify and {hj} hash jobs of the measurement batches"
+        ));
     }
     #[allow(clippy::cast_precision_loss)]
     let per = |a: u64, n: u64| (a as f64 / n as f64 * 100.0).round() / 100.0;
@@ -356,8 +392,17 @@ fn measure_traffic(seed: u64) -> Result<Value, String> {
 // ------------------------------------------------------------------ text output
 
 fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
-    writeln!(out, "SatChain Accel hardware report ({})", r["device"].as_str().unwrap_or("?"))?;
-    writeln!(out, "clock: {} MHz\n  basis: {}", r["clock_mhz"], r["clock_basis"].as_str().unwrap_or(""))?;
+    writeln!(
+        out,
+        "SatChain Accel hardware report ({})",
+        r["device"].as_str().unwrap_or("?")
+    )?;
+    writeln!(
+        out,
+        "clock: {} MHz\n  basis: {}",
+        r["clock_mhz"],
+        r["clock_basis"].as_str().unwrap_or("")
+    )?;
     let s = &r["sha256"];
     if !s.is_null() {
         writeln!(
@@ -406,7 +451,11 @@ fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
         if !res["total"].is_null() {
             row(out, "total", &res["total"])?;
             let u = &res["utilization"];
-            let pct = |k: &str| u[k].as_f64().map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_default();
+            let pct = |k: &str| {
+                u[k].as_f64()
+                    .map(|x| format!("{:.1}%", x * 100.0))
+                    .unwrap_or_default()
+            };
             writeln!(
                 out,
                 "  of the xc7z030: LUT {}  FF {}  DSP {}  BRAM36 {}  CARRY4 {}  (budget 70%: {})",
@@ -415,7 +464,11 @@ fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
                 pct("dsp"),
                 pct("bram36"),
                 pct("carry4"),
-                if res["within_budget"].as_bool() == Some(true) { "within" } else { "EXCEEDED" }
+                if res["within_budget"].as_bool() == Some(true) {
+                    "within"
+                } else {
+                    "EXCEEDED"
+                }
             )?;
         }
     }

@@ -31,18 +31,19 @@ pub fn open_lines(path: &str) -> Result<Box<dyn BufRead>, CliError> {
     }
 }
 
-/// Reads up to `max` lines; an empty vector means end of input.
-pub fn read_lines(r: &mut dyn BufRead, max: usize, what: &str) -> Result<Vec<String>, CliError> {
+/// Reads up to `max` lines (raw bytes, without the line ending); an empty vector means end
+/// of input. Bytes are not required to be UTF-8 here: a bad line is reported per line.
+pub fn read_lines(r: &mut dyn BufRead, max: usize, what: &str) -> Result<Vec<Vec<u8>>, CliError> {
     let mut out = Vec::new();
     while out.len() < max {
-        let mut line = String::new();
+        let mut line = Vec::new();
         let n = r
-            .read_line(&mut line)
+            .read_until(b'\n', &mut line)
             .map_err(|e| CliError::io(format!("reading {what}"), e))?;
         if n == 0 {
             break;
         }
-        while line.ends_with('\n') || line.ends_with('\r') {
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             line.pop();
         }
         out.push(line);
@@ -51,7 +52,8 @@ pub fn read_lines(r: &mut dyn BufRead, max: usize, what: &str) -> Result<Vec<Str
 }
 
 /// One JSON Lines input object, or why the line is malformed.
-pub fn parse_object(line: &str) -> Result<Map<String, Value>, String> {
+pub fn parse_object(line: &[u8]) -> Result<Map<String, Value>, String> {
+    let line = std::str::from_utf8(line).map_err(|e| format!("line is not valid UTF-8: {e}"))?;
     if line.trim().is_empty() {
         return Err("empty line".to_string());
     }

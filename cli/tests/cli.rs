@@ -549,3 +549,64 @@ fn cli_demo_valid() {
         "{s}"
     );
 }
+
+/// Random bytes, broken JSON and wrong types: one line out per line in, never a crash.
+#[test]
+fn cli_batch_commands_survive_garbage_lines() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let templates: [&[u8]; 8] = [
+        br#"{"pubkey":"02","sig":"30","msg":"00"}"#,
+        br#"{"pubkey":5,"sig":[],"msg_hash":{}}"#,
+        br#"[1,2,3]"#,
+        br#"{"msg":"0g"}"#,
+        br#"{"id":{"nested":true},"msg":"00","mode":7}"#,
+        b"\xff\xfe\x00{not utf8",
+        br#"{"pubkey":"04"#,
+        b"null",
+    ];
+    let mut input = Vec::new();
+    let n_lines = 300;
+    for _ in 0..n_lines {
+        let r = next();
+        let mut line = templates[(r % 8) as usize].to_vec();
+        // Corrupt some bytes at random (never inserting a newline).
+        for _ in 0..(r >> 8) % 4 {
+            let v = next();
+            if !line.is_empty() {
+                let at = (v as usize) % line.len();
+                line[at] = match (v >> 32) as u8 {
+                    b'\n' => b'x',
+                    b => b,
+                };
+            }
+        }
+        input.extend_from_slice(&line);
+        input.push(b'\n');
+    }
+    for cmd in ["verify-batch", "hash-batch"] {
+        let o = satchain(&[cmd, "-"], Some(&input));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out: Vec<Value> = stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(out.len(), n_lines, "{cmd}: one line out per line in");
+        for v in &out {
+            assert!(
+                v["error"].is_string() || v["digest"].is_string(),
+                "{cmd}: {v}"
+            );
+        }
+    }
+}
