@@ -7,8 +7,9 @@
 //! Two stages, RD and EX, no data-dependent stalls between instructions, so every opcode has a
 //! fixed cost (the ISS sums `timing::op_cycles`):
 //! - **RD**: the instruction at PC is in `ir` (the registered microcode ROM output; the ROM is
-//!   addressed with the next PC). Operand addresses (+I when `ia`/`ib`) go to the register file
-//!   and the constant ROMs, whose outputs are registered (read enable = issue): the operands
+//!   addressed with the next PC). Operand addresses (+I when `ia`/`ib`; 0..63 registers,
+//!   64..127 constants) go to the operand store (`regfile.rs`: register file and constant ROM
+//!   in one BRAM array), whose outputs are registered (read enable = issue): the operands
 //!   appear at the start of EX. Control instructions (NOP, LDLC, DJNZ, JMP, HALT) complete in
 //!   RD. RD issues only when the EX stage completes in the same cycle; the register file's
 //!   write-first read forwards the value EX writes in that cycle.
@@ -37,10 +38,10 @@
 //! emitted 32 bits wide); rust-hdl's widening `bit_cast` emits `x & N'hff..` with operands of
 //! different widths, which Verilator rejects (WIDTH), so nothing here widens: carries come from
 //! the top bits, zero-extensions are built from masked slices. Every child's output that this
-//! block reads is registered (SyncROM, register file): a combinational child read by rust-hdl's
+//! block reads is registered (SyncROM, operand store): a combinational child read by rust-hdl's
 //! single `always @(*)` block that also drives the child's inputs is a Verilator UNOPTFLAT.
 
-use super::regfile::RegFile64x256;
+use super::regfile::OperandStore;
 use rust_hdl::prelude::*;
 
 /// 2^256 - p = 2^32 + 977.
@@ -118,9 +119,7 @@ pub struct EcdsaSequencer {
 
     // ---- storage (all with registered outputs)
     ucode: SyncROM<Bits<64>, 10>,
-    crom_a: SyncROM<Bits<256>, 6>,
-    crom_b: SyncROM<Bits<256>, 6>,
-    rf: RegFile64x256,
+    rf: OperandStore,
 
     // ---- state
     running: DFF<Bit>,
@@ -136,10 +135,6 @@ pub struct EcdsaSequencer {
     ex_target: DFF<Bits<10>>,
     ex_cond: DFF<Bits<10>>,
     ex_stride: DFF<Bits<2>>,
-    ex_ca: DFF<Bit>,
-    ex_cb: DFF<Bit>,
-    ca_addr: DFF<Bits<6>>,
-    cb_addr: DFF<Bits<6>>,
     f_eq: DFF<Bit>,
     f_lt: DFF<Bit>,
     f_c: DFF<Bit>,
@@ -229,12 +224,7 @@ impl EcdsaSequencer {
                 })
                 .collect(),
         );
-        let crom: std::collections::BTreeMap<Bits<6>, Bits<256>> = (0..64usize)
-            .map(|i| {
-                let c = consts.get(i).copied().unwrap_or([0; 4]);
-                (Bits::<6>::from(i as u64), bits256_from_limbs(&c))
-            })
-            .collect();
+        let crom: Vec<Bits<256>> = consts.iter().take(64).map(bits256_from_limbs).collect();
         let c6 = |v: u64| Constant::new(Bits::<6>::from(v));
         Self {
             clock: Default::default(),
@@ -264,9 +254,7 @@ impl EcdsaSequencer {
             inv_result: Default::default(),
             inv_fault: Default::default(),
             ucode,
-            crom_a: SyncROM::new(crom.clone()),
-            crom_b: SyncROM::new(crom),
-            rf: RegFile64x256::default(),
+            rf: OperandStore::new(&crom),
             running: Default::default(),
             done_r: Default::default(),
             code_r: Default::default(),
@@ -280,10 +268,6 @@ impl EcdsaSequencer {
             ex_target: Default::default(),
             ex_cond: Default::default(),
             ex_stride: Default::default(),
-            ex_ca: Default::default(),
-            ex_cb: Default::default(),
-            ca_addr: Default::default(),
-            cb_addr: Default::default(),
             f_eq: Default::default(),
             f_lt: Default::default(),
             f_c: Default::default(),
@@ -364,23 +348,14 @@ impl Logic for EcdsaSequencer {
     fn update(&mut self) {
         dff_setup!(
             self, clock, running, done_r, code_r, cycles_r, pc, bubble, ex_valid, ex_first, ex_op,
-            ex_d, ex_target, ex_cond, ex_stride, ex_ca, ex_cb, ca_addr, cb_addr, f_eq, f_lt, f_c,
-            f_od, f_wz, lc, w, ix
+            ex_d, ex_target, ex_cond, ex_stride, f_eq, f_lt, f_c, f_od, f_wz, lc, w, ix
         );
         self.rf.clock.next = self.clock.val();
         self.ucode.clock.next = self.clock.val();
-        self.crom_a.clock.next = self.clock.val();
-        self.crom_b.clock.next = self.clock.val();
 
         // ================= EX stage operands =================
         self.opa.next = self.rf.rd_a.val();
-        if self.ex_ca.q.val() {
-            self.opa.next = self.crom_a.data.val();
-        }
         self.opb.next = self.rf.rd_b.val();
-        if self.ex_cb.q.val() {
-            self.opb.next = self.crom_b.data.val();
-        }
 
         // ================= ALU =================
         // Two 256-bit adders serve ADD SUB ADDP SUBP MOV CMP (no widening: see module doc):
@@ -598,11 +573,9 @@ impl Logic for EcdsaSequencer {
         if self.ir.val().get_bit(5) {
             self.addr_b.next = self.ir.val().get_bits::<7>(7) + self.ix.q.val();
         }
-        self.rf.ra.next = self.addr_a.val().get_bits::<6>(0);
-        self.rf.rb.next = self.addr_b.val().get_bits::<6>(0);
+        self.rf.ra.next = self.addr_a.val();
+        self.rf.rb.next = self.addr_b.val();
         self.rf.re.next = false;
-        self.crom_a.address.next = self.ca_addr.q.val();
-        self.crom_b.address.next = self.cb_addr.q.val();
 
         self.issue.next = self.running.q.val() && self.ex_done.val() && !self.bubble.q.val();
         self.bubble.d.next = false;
@@ -610,12 +583,6 @@ impl Logic for EcdsaSequencer {
             // Data instructions (opcodes 1..=12): read the operands, enter EX.
             if self.dec.val().get_bits::<12>(1).any() {
                 self.rf.re.next = true;
-                self.crom_a.address.next = self.addr_a.val().get_bits::<6>(0);
-                self.crom_b.address.next = self.addr_b.val().get_bits::<6>(0);
-                self.ca_addr.d.next = self.addr_a.val().get_bits::<6>(0);
-                self.cb_addr.d.next = self.addr_b.val().get_bits::<6>(0);
-                self.ex_ca.d.next = self.addr_a.val().get_bit(6);
-                self.ex_cb.d.next = self.addr_b.val().get_bit(6);
                 self.ex_valid.d.next = true;
                 self.ex_first.d.next = true;
                 self.ex_op.d.next = self.dec.val();
@@ -742,8 +709,12 @@ mod tests {
         uut.connect_all();
         let v = generate_verilog(&uut);
         assert!(v.contains("module top("));
+        // The sequencer with the real verify program, for yosys (README-rtl.md).
         if let Ok(path) = std::env::var("SATCHAIN_DUMP_SEQ_VERILOG") {
-            std::fs::write(path, &v).unwrap();
+            let words = super::super::program::verify_program().words;
+            let mut uut = EcdsaSequencer::new(&words, &super::super::engine::const_rom_limbs());
+            uut.connect_all();
+            std::fs::write(path, generate_verilog(&uut)).unwrap();
         }
     }
 }
