@@ -2,6 +2,7 @@
 
 pub mod bus;
 pub mod ecdsa;
+pub mod report;
 pub mod sha_cluster;
 pub mod sim;
 

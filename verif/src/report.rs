@@ -1,0 +1,177 @@
+//! Cycle measurements of the SHA-256 hardware on the Verilated models, for
+//! `satchain hw-report` (issue 3's `sha256` object).
+//!
+//! Every figure is measured by running the Verilated `hash_cluster` (8 units, the shipped
+//! configuration), fed at its native port at up to one 32-bit word per clock:
+//! - `cycles_per_block`: steady state of one unit, `(c(80 blocks) - c(40 blocks)) / 40` for
+//!   single messages on an otherwise idle cluster;
+//! - `cycles_header_sha256d`, `cycles_merkle_node`: one job, command to result popped;
+//! - `block413567_hash_cycles`: all txids of block 413567 (one SHA-256d job per transaction),
+//!   then the merkle tree level by level (each level waits for the previous one), command of
+//!   the first job to the last result popped. The computed root must equal the header's.
+//!
+//! The feed of one word per clock is what a DMA engine over S_AXI_HP would deliver; CPU
+//! writes over AXI4-Lite (GP0) are slower and are not what these figures describe.
+
+use std::path::Path;
+
+use crate::sha_cluster::{ClusterError, ClusterJob, ClusterSim};
+use crypto_core::block::Block;
+use crypto_core::Chain;
+
+/// Cycle figures of the SHA-256 cluster (see the module docs for how each is measured).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sha256Cycles {
+    /// Units in the measured cluster.
+    pub units: usize,
+    /// Steady-state cycles per 64-byte block, one unit.
+    pub cycles_per_block: f64,
+    pub cycles_header_sha256d: u64,
+    pub cycles_merkle_node: u64,
+    /// txids + merkle root of block 413567 on the cluster.
+    pub block413567_hash_cycles: u64,
+    /// SHA-256 compressions that took (from the padding rule, counted in software).
+    pub block413567_compressions: u64,
+    pub block413567_txs: usize,
+}
+
+/// Why a measurement failed.
+#[derive(Debug)]
+pub enum ReportError {
+    Cluster(ClusterError),
+    Io(String),
+    Parse(String),
+    /// The hardware's merkle root differs from the block header's.
+    RootMismatch,
+}
+
+impl std::fmt::Display for ReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportError::Cluster(e) => write!(f, "hash cluster: {e}"),
+            ReportError::Io(e) => write!(f, "{e}"),
+            ReportError::Parse(e) => write!(f, "block parse: {e}"),
+            ReportError::RootMismatch => write!(
+                f,
+                "merkle root from the simulated cluster differs from the header"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+impl From<ClusterError> for ReportError {
+    fn from(e: ClusterError) -> Self {
+        ReportError::Cluster(e)
+    }
+}
+
+impl From<crate::sim::SimError> for ReportError {
+    fn from(e: crate::sim::SimError) -> Self {
+        ReportError::Cluster(ClusterError::Sim(e))
+    }
+}
+
+/// Padded 64-byte blocks of a `len`-byte message.
+fn blocks(len: usize) -> u64 {
+    ((len as u64) + 8) / 64 + 1
+}
+
+/// Result of hashing a block's transactions and merkle tree on the cluster.
+#[derive(Debug, Clone)]
+pub struct BlockHashRun {
+    /// txids in block order (internal byte order).
+    pub txids: Vec<[u8; 32]>,
+    pub merkle_root: [u8; 32],
+    pub cycles: u64,
+    pub compressions: u64,
+}
+
+/// Hashes the transactions of a raw (non-segwit) Bitcoin block and its merkle tree on the
+/// Verilated cluster. The caller compares the root with the header.
+pub fn block_hash_on_cluster(raw: &[u8]) -> Result<BlockHashRun, ReportError> {
+    let block =
+        Block::parse(raw, Chain::Bitcoin).map_err(|e| ReportError::Parse(format!("{e:?}")))?;
+    let n = block.txs.len();
+    let mut ranges = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = block.tx_offsets[i];
+        let end = if i + 1 < n {
+            block.tx_offsets[i + 1]
+        } else {
+            raw.len()
+        };
+        ranges.push(start..end);
+    }
+    let mut sim = ClusterSim::new(None)?;
+    let jobs: Vec<ClusterJob<'_>> = ranges
+        .iter()
+        .map(|r| ClusterJob {
+            double: true,
+            data: &raw[r.clone()],
+        })
+        .collect();
+    let mut compressions: u64 = jobs.iter().map(|j| blocks(j.data.len()) + 1).sum();
+    let run = sim.run(&jobs, 256)?;
+    let mut cycles = run.cycles;
+    let txids = run.digests;
+    let mut level = txids.clone();
+    while level.len() > 1 {
+        if level.len() % 2 == 1 {
+            if let Some(last) = level.last().copied() {
+                level.push(last);
+            }
+        }
+        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let jobs: Vec<ClusterJob<'_>> = pairs
+            .iter()
+            .map(|p| ClusterJob {
+                double: true,
+                data: p,
+            })
+            .collect();
+        compressions += 3 * jobs.len() as u64;
+        let run = sim.run(&jobs, 256)?;
+        cycles += run.cycles;
+        level = run.digests;
+    }
+    let merkle_root = level.first().copied().unwrap_or([0u8; 32]);
+    Ok(BlockHashRun {
+        txids,
+        merkle_root,
+        cycles,
+        compressions,
+    })
+}
+
+fn single_job_cycles(double: bool, data: &[u8]) -> Result<u64, ReportError> {
+    let mut sim = ClusterSim::new(None)?;
+    let run = sim.run(&[ClusterJob { double, data }], 1)?;
+    Ok(run.cycles)
+}
+
+/// Measures the SHA-256 figures of the hardware report. `block413567` is the path of
+/// `shared/data/bitcoin-core/block413567.raw`.
+pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
+    let raw = std::fs::read(block413567)
+        .map_err(|e| ReportError::Io(format!("{}: {e}", block413567.display())))?;
+    let c40 = single_job_cycles(false, &vec![0xa5u8; 64 * 40 - 9])?;
+    let c80 = single_job_cycles(false, &vec![0xa5u8; 64 * 80 - 9])?;
+    let cycles_per_block = (c80.saturating_sub(c40)) as f64 / 40.0;
+    let cycles_header_sha256d = single_job_cycles(true, &[0x11u8; 80])?;
+    let cycles_merkle_node = single_job_cycles(true, &[0x22u8; 64])?;
+    let run = block_hash_on_cluster(&raw)?;
+    if raw.len() < 68 || run.merkle_root[..] != raw[36..68] {
+        return Err(ReportError::RootMismatch);
+    }
+    Ok(Sha256Cycles {
+        units: satchain_hdl::sha256::DEFAULT_UNITS,
+        cycles_per_block,
+        cycles_header_sha256d,
+        cycles_merkle_node,
+        block413567_hash_cycles: run.cycles,
+        block413567_compressions: run.compressions,
+        block413567_txs: run.txids.len(),
+    })
+}

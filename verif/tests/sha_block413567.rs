@@ -1,0 +1,77 @@
+//! Block 413567 (shared/data/bitcoin-core/block413567.raw): all txids and the merkle root
+//! computed on the Verilated hash cluster equal the software results; prints the cycle
+//! figures of the hardware report.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+use verif::report::{block_hash_on_cluster, sha256_cycles};
+
+fn block_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bitcoin-core/block413567.raw")
+}
+
+fn raw_block() -> Vec<u8> {
+    let p = block_path();
+    std::fs::read(&p).unwrap_or_else(|e| {
+        panic!(
+            "block 413567 test data missing at {} ({e}); it is part of /work/shared/data",
+            p.display()
+        )
+    })
+}
+
+fn sha256d(d: &[u8]) -> [u8; 32] {
+    Sha256::digest(Sha256::digest(d)).into()
+}
+
+#[test]
+fn sha_block413567_txids_and_merkle_root_match_software() {
+    let raw = raw_block();
+    let run = block_hash_on_cluster(&raw).expect("cluster run");
+    let block = crypto_core::block::Block::parse(&raw, crypto_core::Chain::Bitcoin).expect("parse");
+    assert_eq!(run.txids.len(), 1557);
+    for (i, tx) in block.txs.iter().enumerate() {
+        assert_eq!(run.txids[i], sha256d(&tx.serialize(false)), "txid {i}");
+    }
+    // Software merkle root.
+    let mut level: Vec<[u8; 32]> = block
+        .txs
+        .iter()
+        .map(|t| sha256d(&t.serialize(false)))
+        .collect();
+    while level.len() > 1 {
+        if level.len() % 2 == 1 {
+            level.push(*level.last().unwrap());
+        }
+        level = level
+            .chunks(2)
+            .map(|p| sha256d(&[p[0], p[1]].concat()))
+            .collect();
+    }
+    assert_eq!(run.merkle_root, level[0]);
+    assert_eq!(&run.merkle_root[..], &raw[36..68], "merkle root vs header");
+    println!(
+        "block 413567: {} txs, {} compressions, {} cycles on the cluster",
+        run.txids.len(),
+        run.compressions,
+        run.cycles
+    );
+}
+
+#[test]
+fn sha_report_cycle_figures() {
+    let c = sha256_cycles(&block_path()).expect("measurements");
+    println!("{c:?}");
+    assert!(
+        c.cycles_per_block <= 65.0,
+        "target <= 65 cycles/block, measured {}",
+        c.cycles_per_block
+    );
+    assert!(
+        c.cycles_header_sha256d > 3 * 64,
+        "a header needs 3 compressions"
+    );
+    assert!(c.cycles_merkle_node > 3 * 64);
+    assert_eq!(c.block413567_txs, 1557);
+}
