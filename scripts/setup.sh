@@ -12,6 +12,8 @@ declare -A NEED=(
   [c++]=build-essential
   [make]=build-essential
   [pkg-config]=pkg-config
+  [tclsh]=tcl                     # bitstreams: build.tcl is checked under tclsh
+  [dtc]=device-tree-compiler      # bitstreams: the device-tree overlay is compiled in a test
 )
 
 missing=()

@@ -13,3 +13,6 @@ if [[ ! -d ../shared/data ]]; then
 fi
 cargo test --workspace --release
 # Extra checks (the lead adds more here).
+# Synthesis report (yosys synth_xilinx per block and for the top, cached by a hash of the
+# Verilog): writes target/synth/resources.{json,md}, fails above 70 % of any XC7Z030 resource.
+SATCHAIN_SYNTH_JOBS="${SATCHAIN_SYNTH_JOBS:-2}" bash bitstreams/synth.sh

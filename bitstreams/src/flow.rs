@@ -353,3 +353,22 @@ pub fn report_is_current(
     now.sort();
     Ok(have == now)
 }
+
+/// True when `report` was produced from exactly these Verilog texts (`(file name, text)`,
+/// e.g. from `satchain_hdl::top::gen_files()`), so a caller can tell a stale report without
+/// writing the files out.
+pub fn report_matches(report: &SynthReport, files: &[(String, String)]) -> bool {
+    let mut have: Vec<(String, String)> = report
+        .blocks
+        .iter()
+        .chain(report.total.iter())
+        .map(|b| (b.file.clone(), b.verilog_sha256.clone()))
+        .collect();
+    have.sort();
+    let mut now: Vec<(String, String)> = files
+        .iter()
+        .map(|(f, t)| (f.clone(), sha256_hex(t)))
+        .collect();
+    now.sort();
+    have == now
+}

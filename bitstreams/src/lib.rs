@@ -6,7 +6,7 @@ pub mod resources;
 pub mod verilog;
 pub mod yosys;
 
-pub use flow::{read_report, report_is_current, run, FlowError, FlowOptions};
+pub use flow::{read_report, report_is_current, report_matches, run, FlowError, FlowOptions};
 pub use report::{BlockReport, SynthReport};
 pub use resources::{Device, Resources, BUDGET_RATIO, XC7Z030};
 

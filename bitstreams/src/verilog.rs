@@ -50,6 +50,8 @@ pub enum VerilogError {
     },
     #[error("module `{module}`: port `{port}` is in the header but never declared input/output")]
     Undeclared { module: String, port: String },
+    #[error("module `{module}`: {what}")]
+    BadInstance { module: String, what: String },
     #[error("no module named `{0}`")]
     NoSuchModule(String),
 }
@@ -70,6 +72,14 @@ fn strip_comments(src: &str) -> String {
             while i < b.len() && b[i] != b'\n' {
                 i += 1;
             }
+        } else if b[i] == b'(' && b.get(i + 1) == Some(&b'*') && b.get(i + 2) != Some(&b')') {
+            // An attribute `(* ... *)` (but not the `@(*)` sensitivity list).
+            i += 2;
+            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b')')) {
+                i += 1;
+            }
+            i += 2;
+            out.push(' ');
         } else if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
             i += 2;
             while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
@@ -147,6 +157,112 @@ fn range_width(module: &str, port: &str, range: &str) -> Result<u32, VerilogErro
     let a: i64 = a.trim().parse().map_err(|_| bad())?;
     let b: i64 = b.trim().parse().map_err(|_| bad())?;
     u32::try_from((a - b).abs() + 1).map_err(|_| bad())
+}
+
+/// One named port connection `.port(expr)` of a module instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub port: String,
+    /// The connected signal name (the identifier of the expression).
+    pub signal: String,
+    /// `Some((msb, lsb))` when the expression is a part select `signal[msb:lsb]`.
+    pub select: Option<(u32, u32)>,
+    /// The expression is inverted (`~signal` / `!signal`).
+    pub inverted: bool,
+}
+
+/// The named connections of the instance of `inst_type` inside module `module` of `src`.
+/// Only simple expressions (`sig`, `~sig`, `!sig`, `sig[msb:lsb]`) are accepted, which is all a
+/// port adapter needs.
+pub fn instance_connections(
+    src: &str,
+    module: &str,
+    inst_type: &str,
+) -> Result<Vec<Connection>, VerilogError> {
+    let toks = tokenize(&strip_comments(src));
+    let bad = |what: &str| VerilogError::BadInstance {
+        module: module.into(),
+        what: what.into(),
+    };
+    // The module's token range.
+    let start = toks
+        .windows(2)
+        .position(|w| w[0] == Tok::Ident("module".into()) && w[1] == Tok::Ident(module.into()))
+        .ok_or_else(|| VerilogError::NoSuchModule(module.into()))?;
+    let end = toks[start..]
+        .iter()
+        .position(|t| *t == Tok::Ident("endmodule".into()))
+        .map(|p| p + start)
+        .ok_or_else(|| VerilogError::Unterminated {
+            module: module.into(),
+        })?;
+    let body = &toks[start..end];
+    let at = body
+        .windows(3)
+        .position(|w| {
+            w[0] == Tok::Ident(inst_type.into())
+                && matches!(w[1], Tok::Ident(_))
+                && w[2] == Tok::Punct('(')
+        })
+        .ok_or_else(|| bad(&format!("no instance of `{inst_type}`")))?;
+    let mut i = at + 3;
+    let mut conns = Vec::new();
+    loop {
+        match body.get(i) {
+            Some(Tok::Punct(')')) => break,
+            Some(Tok::Punct(',')) => i += 1,
+            Some(Tok::Punct('.')) => {
+                let Some(Tok::Ident(port)) = body.get(i + 1) else {
+                    return Err(bad("`.` without a port name"));
+                };
+                if body.get(i + 2) != Some(&Tok::Punct('(')) {
+                    return Err(bad(&format!("port `{port}` without `(`")));
+                }
+                let close = body[i + 3..]
+                    .iter()
+                    .position(|t| *t == Tok::Punct(')'))
+                    .map(|p| p + i + 3)
+                    .ok_or_else(|| bad(&format!("port `{port}`: no `)`")))?;
+                let expr = &body[i + 3..close];
+                let (inverted, rest) = match expr.first() {
+                    Some(Tok::Punct('~' | '!')) => (true, &expr[1..]),
+                    _ => (false, expr),
+                };
+                let (signal, select) = match rest {
+                    [Tok::Ident(s)] => (s.clone(), None),
+                    [Tok::Ident(s), Tok::Range(r)] => {
+                        let (a, b) = r
+                            .split_once(':')
+                            .ok_or_else(|| bad(&format!("port `{port}`: range `{r}`")))?;
+                        let a: u32 = a
+                            .trim()
+                            .parse()
+                            .map_err(|_| bad(&format!("port `{port}`: range `{r}`")))?;
+                        let b: u32 = b
+                            .trim()
+                            .parse()
+                            .map_err(|_| bad(&format!("port `{port}`: range `{r}`")))?;
+                        (s.clone(), Some((a, b)))
+                    }
+                    _ => {
+                        return Err(bad(&format!(
+                            "port `{port}`: expression is not a plain signal"
+                        )))
+                    }
+                };
+                conns.push(Connection {
+                    port: port.clone(),
+                    signal,
+                    select,
+                    inverted,
+                });
+                i = close + 1;
+            }
+            Some(_) => return Err(bad("unexpected token in the connection list")),
+            None => return Err(bad("the connection list does not end")),
+        }
+    }
+    Ok(conns)
 }
 
 /// Reads every module of a Verilog text.
@@ -325,6 +441,32 @@ mod tests {
                 ("irq", Dir::Output, 1)
             ]
         );
+    }
+
+    #[test]
+    fn attributes_are_skipped_and_instances_read() {
+        let v = "module w (\n (* X_INTERFACE_INFO = \"a b\" *)\n (* X_INTERFACE_PARAMETER = \"P 1\" *)\n input wire aclk,\n (* X = \"y\" *) input wire [11:0] addr,\n output wire q\n);\n always @(*) begin end\n top u (\n .clock (aclk), .reset(~aclk), .a (addr[7:0]), .q(q)\n );\nendmodule\n";
+        let m = parse_module_named(v, "w").unwrap();
+        assert_eq!(
+            m.ports.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            vec!["aclk", "addr", "q"]
+        );
+        let c = instance_connections(v, "w", "top").unwrap();
+        assert_eq!(c.len(), 4);
+        assert_eq!(
+            c[1],
+            Connection {
+                port: "reset".into(),
+                signal: "aclk".into(),
+                select: None,
+                inverted: true
+            }
+        );
+        assert_eq!(c[2].select, Some((7, 0)));
+        assert!(matches!(
+            instance_connections(v, "w", "nothere"),
+            Err(VerilogError::BadInstance { .. })
+        ));
     }
 
     #[test]

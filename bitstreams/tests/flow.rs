@@ -64,6 +64,12 @@ fn flow_real_yosys_reports_and_caches() {
         .unwrap()
         .contains("| memories |"));
     assert!(flow::report_is_current(&back, &rtl, &opts.exclude).unwrap());
+    let texts: Vec<(String, String)> = ["memories.v", "top.v"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(rtl.join(f)).unwrap()))
+        .collect();
+    assert!(flow::report_matches(&back, &texts));
+    assert!(!flow::report_matches(&back, &texts[..1]));
 
     // Second run: served from the cache, so yosys writes no new log.
     std::fs::remove_dir_all(out.join("logs")).unwrap();
