@@ -103,6 +103,7 @@ fn run_blk_file(
     let chain = parse_chain(args.chain.as_deref(), default_chain)?;
     let opts = options(args, chain);
     let mut progress = Progress::new(data.len());
+    progress.update(0, "0 blocks");
     let mut out = std::io::stdout().lock();
     let (mut n, mut n_invalid) = (0usize, 0usize);
     let werr = |e| CliError::io("writing stdout", e);
