@@ -1,5 +1,7 @@
 //! ECDSA secp256k1 verification engine: microcode ISA, assembler, program, ISS (golden model)
 //! and the rust-hdl RTL. See `ISA.md` for the contract between them.
+//!
+#![doc = include_str!("README.md")]
 
 pub mod arith_model;
 pub mod asm;
