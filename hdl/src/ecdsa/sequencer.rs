@@ -26,7 +26,8 @@
 //! generator with its decoded opcode (one-hot) and BR condition (one-hot) — computed from the
 //! same words, so the RTL needs no decoder and the ISA has one definition. Unused words are NOP.
 //!
-//! ALU: two 256-bit adders for all of ADD SUB ADDP SUBP MOV CMP (see `update`). Exact
+//! ALU: two 256-bit adders for all of ADD SUB ADDP SUBP MOV CMP (a - b = ~(~a + b), see
+//! `update`). Exact
 //! semantics, also outside the ISA's preconditions: ADDP d = a+b-p if a+b >= p else a+b
 //! (mod 2^256); SUBP d = a-b if a >= b else a-b+p (mod 2^256).
 //!
@@ -46,14 +47,6 @@ use rust_hdl::prelude::*;
 
 /// 2^256 - p = 2^32 + 977.
 const P_COMPLEMENT: u64 = 0x1_0000_03D1;
-
-/// p as little-endian limbs.
-const P_LIMBS: [u64; 4] = [
-    0xFFFF_FFFE_FFFF_FC2F,
-    0xFFFF_FFFF_FFFF_FFFF,
-    0xFFFF_FFFF_FFFF_FFFF,
-    0xFFFF_FFFF_FFFF_FFFF,
-];
 
 /// Builds a `Bits<256>` from four little-endian 64-bit limbs.
 pub fn bits256_from_limbs(limbs: &[u64; 4]) -> Bits<256> {
@@ -155,12 +148,10 @@ pub struct EcdsaSequencer {
     opa: Signal<Local, Bits<256>>,
     opb: Signal<Local, Bits<256>>,
     is_sub: Signal<Local, Bit>,
+    smask: Signal<Local, Bits<256>>,
+    ax: Signal<Local, Bits<256>>,
     bx: Signal<Local, Bits<256>>,
-    kk: Signal<Local, Bits<256>>,
-    cin: Signal<Local, Bits<256>>,
-    h_x: Signal<Local, Bits<256>>,
-    h_m: Signal<Local, Bits<256>>,
-    h_y: Signal<Local, Bits<256>>,
+    alu_s: Signal<Local, Bits<256>>,
     s1: Signal<Local, Bits<256>>,
     full1: Signal<Local, Bit>,
     c_x: Signal<Local, Bits<256>>,
@@ -191,8 +182,6 @@ pub struct EcdsaSequencer {
 
     // ---- constants
     k_pc: Constant<Bits<256>>,
-    k_p: Constant<Bits<256>>,
-    one256: Constant<Bits<256>>,
     zero256: Constant<Bits<256>>,
     k_watchdog: Constant<Bits<32>>,
     k_fault: Constant<Bits<4>>,
@@ -286,12 +275,10 @@ impl EcdsaSequencer {
             opa: Default::default(),
             opb: Default::default(),
             is_sub: Default::default(),
+            smask: Default::default(),
+            ax: Default::default(),
             bx: Default::default(),
-            kk: Default::default(),
-            cin: Default::default(),
-            h_x: Default::default(),
-            h_m: Default::default(),
-            h_y: Default::default(),
+            alu_s: Default::default(),
             s1: Default::default(),
             full1: Default::default(),
             c_x: Default::default(),
@@ -320,8 +307,6 @@ impl EcdsaSequencer {
             ld_a1: Default::default(),
             ld_a2: Default::default(),
             k_pc: Constant::new(Bits::<256>::from(P_COMPLEMENT)),
-            k_p: Constant::new(bits256_from_limbs(&P_LIMBS)),
-            one256: Constant::new(Bits::<256>::from(1u64)),
             zero256: Constant::new(Bits::<256>::default()),
             k_watchdog: Constant::new(Bits::<32>::from(u64::from(super::timing::WATCHDOG_CYCLES))),
             k_fault: Constant::new(Bits::<4>::from(15u64)),
@@ -358,50 +343,48 @@ impl Logic for EcdsaSequencer {
         self.opb.next = self.rf.rd_b.val();
 
         // ================= ALU =================
-        // Two 256-bit adders serve ADD SUB ADDP SUBP MOV CMP (no widening: see module doc):
-        //   s1 = a + b' + cin            b' = ~b for SUB/SUBP/CMP (cin = 1), 0 for MOV
-        //   s2 = a + b' + cin + K        K = 2^256 - p for ADDP, p for SUBP (one CSA level)
+        // Two 256-bit adders serve ADD SUB ADDP SUBP MOV CMP (no widening: see module doc).
+        // With S = all ones for subtraction (SUB SUBP CMP) and a' = a ^ S, b' = b (0 for MOV):
+        //   s1 = (a' + b') ^ S          = a + b, or a - b because a - b = ~(~a + b)
+        //   s2 = (a' + b' + Kc) ^ S     Kc = 2^256 - p: a + b - p, or ~(~a + b + Kc) = a - b + p
+        // The carry out of a' + b' is the ADD carry and, for S = 1, the borrow of a - b. s2 is
+        // one carry-save level (nonzero only in Kc's 33 low bits) and one adder.
         // Carry-outs come from the top bits: cout(x + y) = x&y | (x^y) & !s at bit 255, plus
-        // the carry the half-adder/CSA level shifted out of bit 255.
+        // the carry the carry-save level shifted out of bit 255.
         self.is_sub.next = self.ex_op.q.val().get_bit(3)
             || self.ex_op.q.val().get_bit(9)
             || self.ex_op.q.val().get_bit(10);
-        self.bx.next = self.opb.val();
-        self.kk.next = self.k_pc.val();
-        self.cin.next = self.zero256.val();
+        self.smask.next = self.zero256.val();
         if self.is_sub.val() {
-            self.bx.next = !self.opb.val();
-            self.kk.next = self.k_p.val();
-            self.cin.next = self.one256.val();
+            self.smask.next = !self.zero256.val();
         }
+        self.ax.next = self.opa.val() ^ self.smask.val();
+        self.bx.next = self.opb.val();
         if self.ex_op.q.val().get_bit(7) {
             self.bx.next = self.zero256.val();
         }
-        self.h_x.next = self.opa.val() ^ self.bx.val();
-        self.h_m.next = self.opa.val() & self.bx.val();
-        self.h_y.next = (self.h_m.val() << 1) | self.cin.val();
-        self.s1.next = self.h_x.val() + self.h_y.val();
-        self.full1.next = self.h_m.val().get_bit(255)
-            || (self.h_x.val().get_bit(255) && self.h_y.val().get_bit(255))
-            || ((self.h_x.val().get_bit(255) ^ self.h_y.val().get_bit(255))
+        self.s1.next = self.ax.val() + self.bx.val();
+        self.full1.next = (self.ax.val().get_bit(255) && self.bx.val().get_bit(255))
+            || ((self.ax.val().get_bit(255) ^ self.bx.val().get_bit(255))
                 && !self.s1.val().get_bit(255));
-        self.c_x.next = self.opa.val() ^ self.bx.val() ^ self.kk.val();
-        self.c_m.next = (self.opa.val() & self.bx.val())
-            | (self.opa.val() & self.kk.val())
-            | (self.bx.val() & self.kk.val());
-        self.c_y.next = (self.c_m.val() << 1) | self.cin.val();
+        self.c_x.next = self.ax.val() ^ self.bx.val() ^ self.k_pc.val();
+        self.c_m.next = (self.ax.val() & self.bx.val())
+            | (self.ax.val() & self.k_pc.val())
+            | (self.bx.val() & self.k_pc.val());
+        self.c_y.next = self.c_m.val() << 1;
         self.s2.next = self.c_x.val() + self.c_y.val();
         self.full2.next = self.c_m.val().get_bit(255)
             || (self.c_x.val().get_bit(255) && self.c_y.val().get_bit(255))
             || ((self.c_x.val().get_bit(255) ^ self.c_y.val().get_bit(255))
                 && !self.s2.val().get_bit(255));
-        // ADDP: a + b >= p iff s2 carried out; SUBP: a < b iff s1 did not carry out.
-        self.alu_r.next = self.s1.val();
+        // ADDP: a + b >= p iff s2 carried out; SUBP: a < b iff s1 carried out (borrow).
+        self.alu_s.next = self.s1.val();
         if (self.ex_op.q.val().get_bit(2) && self.full2.val())
-            || (self.ex_op.q.val().get_bit(3) && !self.full1.val())
+            || (self.ex_op.q.val().get_bit(3) && self.full1.val())
         {
-            self.alu_r.next = self.s2.val();
+            self.alu_s.next = self.s2.val();
         }
+        self.alu_r.next = self.alu_s.val() ^ self.smask.val();
         // WIN: nibble LC of operand A by a binary mux tree on LC[5:0]; 0 when LC >= 64.
         self.ws128.next = self.opa.val().get_bits::<128>(0);
         if self.lc.q.val().get_bit(5) {
@@ -506,15 +489,12 @@ impl Logic for EcdsaSequencer {
             {
                 self.we_x.next = true;
             }
-            if self.ex_op.q.val().get_bit(8) {
+            if self.ex_op.q.val().get_bit(8) || self.ex_op.q.val().get_bit(9) {
                 self.f_c.d.next = self.full1.val();
-            }
-            if self.ex_op.q.val().get_bit(9) {
-                self.f_c.d.next = !self.full1.val();
             }
             if self.ex_op.q.val().get_bit(10) {
                 self.f_eq.d.next = self.opa.val() == self.opb.val();
-                self.f_lt.d.next = !self.full1.val();
+                self.f_lt.d.next = self.full1.val();
             }
             if self.ex_op.q.val().get_bit(11) {
                 self.f_od.d.next = self.opa.val().get_bit(0);
