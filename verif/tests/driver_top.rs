@@ -1,0 +1,141 @@
+//! The driver end to end on the Verilated top (VerilatorBus): identity at open, the
+//! known-answer self-test, hash and ECDSA batches through FpgaBackend == fallback-sw, and the
+//! register traffic per job that `satchain hw-report` reports.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
+use accel_driver::regmap::{self, HashMode as HwMode};
+use accel_driver::{Accel, HashReq};
+use crypto_core::fpga::{FaultPolicy, FpgaConfig};
+use crypto_core::{Backend, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
+use fallback_sw::SoftwareBackend;
+use k256::ecdsa::signature::hazmat::PrehashSigner;
+use k256::ecdsa::{Signature, SigningKey};
+use sha2::{Digest, Sha256};
+use verif::bus::{sim_config, sim_driver_config, VerilatorBus};
+
+fn strict() -> FpgaConfig {
+    FpgaConfig {
+        policy: FaultPolicy::Error,
+        spot_check: 0.0,
+        ..sim_config()
+    }
+}
+
+pub fn verify_jobs(n: usize) -> Vec<VerifyJob> {
+    (0..n)
+        .map(|i| {
+            let key = SigningKey::from_bytes(&[(i % 5 + 1) as u8; 32].into()).unwrap();
+            let z: [u8; 32] = Sha256::digest([i as u8, 0x5a]).into();
+            let sig: Signature = key.sign_prehash(&z).unwrap();
+            let (r, s) = sig.split_bytes();
+            let pk = key.verifying_key().to_encoded_point(i % 2 == 0);
+            let mut j = VerifyJob {
+                pubkey: PubkeyBytes::from_sec1(pk.as_bytes()).unwrap(),
+                prehash: z,
+                r: r.into(),
+                s: s.into(),
+            };
+            match i % 6 {
+                1 => j.prehash[5] ^= 4,
+                3 => j.s = [0xff; 32],
+                _ => {}
+            }
+            j
+        })
+        .collect()
+}
+
+#[test]
+fn driver_top_open_reads_identity_and_caps() {
+    let a = Accel::open(VerilatorBus::new().unwrap(), sim_driver_config()).unwrap();
+    let c = a.caps();
+    assert_eq!(c.version, regmap::VERSION_VALUE);
+    assert!(c.hash_units >= 1 && c.ecdsa_engines >= 1, "{c:?}");
+    assert!(c.supports(HwMode::Header80) && c.supports(HwMode::Merkle64));
+    println!("top caps: {c:?}");
+}
+
+#[test]
+fn driver_top_hash_batch_equals_software() {
+    let be = verif::sim_backend_with(strict()).unwrap();
+    assert!(be.device_in_service(), "{:?}", be.disabled_reason());
+    let mut jobs = Vec::new();
+    for (i, len) in [0usize, 1, 4, 55, 56, 63, 64, 65, 119, 120, 128, 300, 1500]
+        .into_iter()
+        .enumerate()
+    {
+        let d: Vec<u8> = (0..len).map(|k| (k * 7 + i) as u8).collect();
+        jobs.push(HashJob::sha256(d.clone()));
+        jobs.push(HashJob::sha256d(d));
+    }
+    for i in 0..20u8 {
+        jobs.push(HashJob::header80(&[i; 80]));
+        jobs.push(HashJob::merkle_node(&[i; 32], &[!i; 32]));
+    }
+    let sw = SoftwareBackend::single_thread();
+    assert_eq!(be.hash_batch(&jobs).unwrap(), sw.hash_batch(&jobs).unwrap());
+    let s = be.stats();
+    assert!(s.faults.is_empty(), "{:?}", s.faults);
+    assert_eq!(be.device_jobs(), jobs.len() as u64);
+    assert!(s.device_cycles > 0);
+}
+
+#[test]
+fn driver_top_verify_batch_equals_software() {
+    let be = verif::sim_backend_with(strict()).unwrap();
+    let jobs = verify_jobs(6);
+    let sw = SoftwareBackend::single_thread()
+        .verify_batch(&jobs)
+        .unwrap();
+    let hw = be.verify_batch(&jobs).unwrap();
+    assert_eq!(hw, sw);
+    assert!(hw.contains(&Verdict::Valid));
+    assert!(hw.contains(&Verdict::Invalid(VerifyFailure::Mismatch)));
+    assert!(hw.contains(&Verdict::Invalid(VerifyFailure::BadS)));
+    let s = be.stats();
+    assert!(s.faults.is_empty(), "{:?}", s.faults);
+    println!("6 verifications: {} device cycles", s.device_cycles);
+}
+
+/// Register traffic per job, counted on the bus in simulation (interrupt mode).
+#[test]
+fn driver_top_register_traffic_per_job() {
+    let mut a = Accel::open(VerilatorBus::new().unwrap(), sim_driver_config()).unwrap();
+    let headers: Vec<[u8; 80]> = (0..32u8).map(|i| [i; 80]).collect();
+    let reqs: Vec<HashReq> = headers
+        .iter()
+        .map(|h| HashReq {
+            mode: HwMode::Header80,
+            data: h,
+        })
+        .collect();
+    let mut out = vec![None; reqs.len()];
+    let hi = a.hash_batch(&reqs, &mut out).unwrap();
+    for (h, d) in headers.iter().zip(&out) {
+        let want: [u8; 32] = Sha256::digest(Sha256::digest(h)).into();
+        assert_eq!(d.unwrap(), want);
+    }
+    let jobs: Vec<_> = verify_jobs(4)
+        .iter()
+        .map(crypto_core::fpga::ecdsa_req)
+        .collect();
+    let mut eout = vec![None; jobs.len()];
+    let ei = a.ecdsa_batch(&jobs, &mut eout).unwrap();
+    let wph = hi.writes as f64 / 32.0;
+    let rph = hi.reads as f64 / 32.0;
+    let wpv = ei.writes as f64 / 4.0;
+    let rpv = ei.reads as f64 / 4.0;
+    println!(
+        "mmio_writes_per_header {wph:.2} mmio_reads_per_header {rph:.2} mmio_writes_per_verify {wpv:.2} mmio_reads_per_verify {rpv:.2} header_cycles {} verify_cycles {}",
+        hi.device_cycles, ei.device_cycles
+    );
+    // 1 HASH_CMD + 20 HASH_DATA + 1 HASH_POP per header, 41 ECDSA_IN + 1 ECDSA_POP per verify;
+    // the rest are IRQ_STATUS clears before waits.
+    assert!((22.0..24.0).contains(&wph), "{wph}");
+    assert!((42.0..45.0).contains(&wpv), "{wpv}");
+}
