@@ -473,3 +473,20 @@ fn inv_input(a: &BigUint, modn: bool) -> BigUint {
         a.clone()
     }
 }
+
+/// The VCD path a failing case would take works for these models: one traced product.
+#[test]
+fn ecdsa_modmul_vcd_trace_written() {
+    let path = vcd_path("ecdsa_modmul-trace-selftest");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut d = MulDut::open(Some(&path));
+        check_mul(&mut d, &(two256() - 1u8), &(two256() - 1u8), false).unwrap();
+        d.m.flush_vcd();
+    }
+    let text = std::fs::read_to_string(&path).expect("VCD written");
+    assert!(
+        text.contains("$var") && text.contains(" done "),
+        "VCD has the ports"
+    );
+}
