@@ -1524,6 +1524,7 @@ fn sig_pipeline(
     });
     let verdicts = ctx.verify(&vjobs)?;
     ctx.time("verify", t);
+    let t = Instant::now();
 
     // Resolve.
     for (((c, _), map), errs) in live.iter().zip(pair_maps.iter()).zip(sig_errors.iter()) {

@@ -139,7 +139,9 @@ pub fn parse(s: &str) -> Option<Vec<u8>> {
         } else if w.len() > 2 && w.starts_with("0x") {
             out.extend(hex::decode(&w[2..]).ok()?);
         } else if w.len() >= 2 && w.starts_with('\'') && w.ends_with('\'') {
-            out.extend(crypto_core::script::push_data(w[1..w.len() - 1].as_bytes()));
+            out.extend(crypto_core::script::push_data(
+                &w.as_bytes()[1..w.len() - 1],
+            ));
         } else {
             let name = w.strip_prefix("OP_").unwrap_or(w);
             out.push(NAMES.iter().find(|(n, _)| *n == name)?.1);

@@ -1,5 +1,10 @@
 //! Test-only backend on sha2 + k256, and data-file helpers.
-#![allow(dead_code, clippy::panic, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation
+)]
 
 pub mod asm;
 
