@@ -12,7 +12,7 @@
     clippy::cast_possible_truncation
 )]
 
-use crypto_core::backend::{Verdict, VerifyFailure};
+use crypto_core::backend::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
 use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use k256::elliptic_curve::scalar::IsHigh;
@@ -168,7 +168,62 @@ fn check(c: &Case) -> Result<IssOutcome, TestCaseError> {
         want,
         c
     );
+    // The product's software backend on the same job, when the key parses as a job does
+    // (`PubkeyBytes::from_sec1`; it turns hybrid 0x06/0x07 keys into 0x04 ones, so the
+    // engine is then run on those bytes, as the driver would).
+    if let Some(pubkey) = PubkeyBytes::from_sec1(&c.pubkey) {
+        let job = VerifyJob {
+            pubkey,
+            prehash: c.z,
+            r: c.r,
+            s: c.s,
+        };
+        let sw = fallback_sw::verify_one(&job);
+        let conv = Case {
+            pubkey: job.pubkey.as_bytes().to_vec(),
+            ..c.clone()
+        };
+        let o2 = if conv.pubkey == c.pubkey {
+            o.clone()
+        } else {
+            iss(&conv, false)
+        };
+        prop_assert_eq!(
+            code_to_verdict(o2.code),
+            Some(sw),
+            "{}: ISS code {} vs fallback-sw {:?}\ncase {:?}",
+            c.what,
+            o2.code,
+            sw,
+            conv
+        );
+    }
     Ok(o)
+}
+
+#[test]
+fn k256_rejects_high_s_and_the_oracle_normalizes() {
+    // What k256 does: `verify_prehash` rejects a high-S signature that plain ECDSA accepts;
+    // the oracle (and fallback-sw) normalize s, so high-S cases are VALID for the engine too.
+    let key = signing_key(&[3; 32]);
+    let z = [0x11; 32];
+    let (r, s) = sign(&key, &z);
+    let n = &curve().n;
+    let high = be32(&(n - big(&s)));
+    let sig = Signature::from_scalars(r, high).expect("in range");
+    assert!(
+        key.verifying_key().verify_prehash(&z, &sig).is_err(),
+        "k256 accepts high-S?"
+    );
+    let case = Case {
+        what: "high-S".into(),
+        pubkey: key_bytes(&key, true),
+        z,
+        r,
+        s: high,
+    };
+    assert_eq!(k256_verdict(&case), Verdict::Valid);
+    assert_eq!(iss(&case, false).code, 0);
 }
 
 fn sign(sk: &SigningKey, z: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
