@@ -1,0 +1,205 @@
+//! `satchain bench` and `satchain hw-report` end to end (the binary, JSON output).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn satchain(args: &[&str]) -> (i32, Value, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_satchain"))
+        .args(args)
+        .output()
+        .expect("run satchain");
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    let v = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    (
+        o.status.code().unwrap_or(-1),
+        v,
+        format!("{stdout}\n{stderr}"),
+    )
+}
+
+fn block413567() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/bitcoin-core/block413567.raw");
+    assert!(
+        p.exists(),
+        "test data missing: {} (../shared/data beside the repository)",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn bench_sw_runs_every_workload() {
+    let (code, v, text) = satchain(&[
+        "bench",
+        "--backend",
+        "sw",
+        "--json",
+        "--sha-bytes",
+        "262144",
+        "--headers",
+        "500",
+        "--verifies",
+        "40",
+        "--demo-inputs",
+        "12",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(v["backend"], "sw");
+    assert!(v["clock_mhz"].is_null(), "no projection on sw");
+    let w = v["workloads"].as_array().expect("workloads");
+    let names: Vec<&str> = w.iter().map(|x| x["workload"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "sha256",
+            "sha256d_header",
+            "merkle_root",
+            "ecdsa_verify",
+            "validate_block"
+        ]
+    );
+    for x in w {
+        let rate = x["rate"].as_f64().unwrap();
+        assert!(rate.is_finite() && rate > 0.0, "{x}");
+        assert!(x["seconds"].as_f64().unwrap() > 0.0, "{x}");
+        assert!(x["device_cycles"].is_null());
+        assert!(
+            x["id"].as_str().unwrap().split('/').nth(1) == Some("sw"),
+            "{x}"
+        );
+    }
+    assert_eq!(w[0]["bytes"], 262_144);
+    assert_eq!(w[0]["id"], "sha256/sw/65536");
+    assert_eq!(w[1]["jobs"], 500);
+    assert_eq!(w[3]["jobs"], 40);
+    let note = w[4]["note"].as_str().unwrap();
+    assert!(
+        note.contains("demo block") && note.contains(": valid"),
+        "{note}"
+    );
+}
+
+#[test]
+fn bench_sw_validates_a_block_file() {
+    let p = block413567();
+    let (code, v, text) = satchain(&[
+        "bench",
+        "--backend",
+        "sw",
+        "--json",
+        "--sha-bytes",
+        "65536",
+        "--headers",
+        "10",
+        "--verifies",
+        "4",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let w = v["workloads"].as_array().unwrap();
+    assert_eq!(
+        w[2]["id"], "merkle_root/sw/1557",
+        "block 413567 has 1557 transactions"
+    );
+    assert_eq!(w[4]["id"], "validate_block/sw/999887");
+    assert!(
+        w[4]["note"].as_str().unwrap().contains(": valid"),
+        "{}",
+        w[4]
+    );
+}
+
+#[test]
+fn bench_rejects_bad_input() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let garbage = dir.join("bench-garbage.bin");
+    std::fs::write(&garbage, b"not a block").unwrap();
+    let (code, _, text) = satchain(&[
+        "bench",
+        "--backend",
+        "sw",
+        "--headers",
+        "1",
+        "--verifies",
+        "1",
+        "--sha-bytes",
+        "64",
+        garbage.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("not a Bitcoin block"), "{text}");
+    let (code, _, _) = satchain(&["bench", "--backend", "nope"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn hw_report_measures_and_names_what_is_missing() {
+    // An empty synthesis directory with --no-synth: resources must be null and named in `missing`;
+    // every simulated figure is measured.
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hw-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, v, text) = satchain(&[
+        "hw-report",
+        "--json",
+        "--no-synth",
+        "--ecdsa-samples",
+        "2",
+        "--synth-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(v["device"], "xc7z030");
+    assert!(v["clock_mhz"].as_f64().unwrap() > 0.0);
+    assert!(v["clock_basis"].as_str().unwrap().contains("MHz"));
+    assert!(v["resources"].is_null());
+    assert!(v["logic_depth"].is_null());
+    let missing: Vec<&str> = v["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        missing.iter().any(|m| m.starts_with("resources:")),
+        "{missing:?}"
+    );
+
+    let s = &v["sha256"];
+    assert!(!s.is_null(), "sha256 not measured: {missing:?}");
+    assert_eq!(s["units"], 8);
+    assert!(
+        s["cycles_per_block"].as_f64().unwrap() >= 64.0,
+        "a round per clock is the floor: {s}"
+    );
+    assert!(s["cycles_header_sha256d"].as_u64().unwrap() > 3 * 64, "{s}");
+    assert_eq!(s["block413567_txs"], 1557);
+    assert!(s["block413567_hash_cycles"].as_u64().unwrap() > 0);
+
+    let e = &v["ecdsa"];
+    assert!(!e.is_null(), "ecdsa not measured: {missing:?}");
+    assert_eq!(e["samples"], 2);
+    let (min, max, mean) = (
+        e["cycles_min"].as_f64().unwrap(),
+        e["cycles_max"].as_f64().unwrap(),
+        e["cycles_per_verify"].as_f64().unwrap(),
+    );
+    assert!(min > 0.0 && min <= mean && mean <= max, "{e}");
+    let vps = e["verifies_per_s"].as_f64().unwrap();
+    let want = e["engines"].as_f64().unwrap() * v["clock_mhz"].as_f64().unwrap() * 1e6 / mean;
+    assert!(
+        (vps - want).abs() <= 1.0,
+        "verifies_per_s = engines x clock / cycles: {vps} vs {want}"
+    );
+
+    let d = &v["driver"];
+    assert!(!d.is_null(), "driver traffic not measured: {missing:?}");
+    // An ECDSA job is 41 data words at least.
+    assert!(d["mmio_writes_per_verify"].as_f64().unwrap() >= 41.0, "{d}");
+    // A header is 20 data words plus a command.
+    assert!(d["mmio_writes_per_header"].as_f64().unwrap() >= 21.0, "{d}");
+}
