@@ -31,15 +31,20 @@ use crate::sha256::cluster::{HashCluster, RESULT_FIFO_LOG2};
 use crate::sha256::fifo::SyncFifo;
 use crate::sha256::widen::Widen;
 
+const RESULT_FIFO_LOG2_U32: u32 = {
+    assert!(RESULT_FIFO_LOG2 < 16);
+    RESULT_FIFO_LOG2 as u32
+};
+
 /// ECDSA engines in the shipped configuration.
 pub const DEFAULT_ENGINES: usize = 1;
 
 /// Value of the CAPS register for a configuration.
-pub const fn caps_value(units: usize, engines: usize) -> u32 {
-    rm::field::CAPS::HASH_UNITS.put(units as u32)
-        | rm::field::CAPS::ECDSA_ENGINES.put(engines as u32)
+pub const fn caps_value(units: u32, engines: u32) -> u32 {
+    rm::field::CAPS::HASH_UNITS.put(units)
+        | rm::field::CAPS::ECDSA_ENGINES.put(engines)
         | rm::field::CAPS::HASH_MODES.put(0x0F)
-        | rm::field::CAPS::RESULT_FIFO_LOG2.put(RESULT_FIFO_LOG2 as u32)
+        | rm::field::CAPS::RESULT_FIFO_LOG2.put(RESULT_FIFO_LOG2_U32)
 }
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -339,7 +344,7 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             v_id: k(u64::from(rm::ID_VALUE)),
             v_version: k(u64::from(rm::VERSION_VALUE)),
             v_map_hash: k(u64::from(rm::MAP_HASH)),
-            v_caps: k(u64::from(caps_value(UNITS, ENGINES))),
+            v_caps: k(u64::from(caps_value(UNITS as u32, ENGINES as u32))),
             zero32: k(0),
             zero22: k(0),
             zero8: k(0),

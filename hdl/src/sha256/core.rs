@@ -9,7 +9,7 @@
 //! The critical path is shortened by precomputing `h + K[t] + W[t]` one round ahead (`hkw`):
 //! in round t, `hkw <= g + K[t+1] + W[t+1]` (g becomes h in round t+1), so a round is
 //! `T1 = hkw + Σ1(e) + Ch(e,f,g)`, `a' = T1 + Σ0(a) + Maj(a,b,c)`, `e' = d + T1`.
-//! The message schedule is a 16-word shift register: `w[0]` is W[t].
+//! The message schedule is a 16-word shift register: `w[0]` is `W[t]`.
 use rust_hdl::prelude::*;
 
 use super::consts::{IV, K};
@@ -27,13 +27,13 @@ pub struct Sha256Core {
     pub use_prev: Signal<In, Bit>,
     /// Chaining value for `start` without `use_prev`; H0 in bits 255:224.
     pub h_in: Signal<In, Bits<256>>,
-    /// 64-byte block, W[0] in bits 511:480 (big-endian message order).
+    /// 64-byte block, `W[0]` in bits 511:480 (big-endian message order).
     pub block: Signal<In, Bits<512>>,
     /// A `start` is accepted in this cycle (idle, or the FINAL cycle of a block).
     pub ready: Signal<Out, Bit>,
     /// One-cycle pulse: `digest` holds the result of the block that just finished.
     pub done: Signal<Out, Bit>,
-    /// Digest (chaining value) after the last finished block; H0 in bits 255:224.
+    /// Digest (chaining value) after the last finished block; `H0` in bits 255:224.
     pub digest: Signal<Out, Bits<256>>,
     // --- state ---
     st: [DFF<Bits<32>>; 8],

@@ -21,9 +21,9 @@ use crate::regmap::HashMode;
 pub struct Round {
     /// a..h
     pub st: [u32; 8],
-    /// W[t..t+16]
+    /// `W[t..t+16]`
     pub w: [u32; 16],
-    /// h + K[t] + W[t], precomputed in the previous cycle.
+    /// `h + K[t] + W[t]`, precomputed in the previous cycle.
     pub hkw: u32,
     /// Round index t.
     pub t: usize,
@@ -43,7 +43,7 @@ fn ssig1(x: u32) -> u32 {
 }
 
 impl Round {
-    /// The LOAD cycle: state = chaining value, schedule = block, hkw = h + K[0] + W[0].
+    /// The LOAD cycle: state = chaining value, schedule = block, `hkw = h + K[0] + W[0]`.
     pub fn load(chain: &[u32; 8], block: &[u32; 16]) -> Round {
         Round {
             st: *chain,
@@ -144,7 +144,7 @@ impl PadStream {
         } else if i == self.total - 2 {
             (bits >> 32) as u32
         } else if i == self.total - 1 {
-            bits as u32
+            (bits & 0xFFFF_FFFF) as u32 // lossless: masked to 32 bits
         } else {
             0
         };
