@@ -747,38 +747,56 @@ fn iss_edge_scalars_and_keys() {
 }
 
 #[test]
-fn iss_jacobian_q_table_variant_matches_k256() {
-    // The alternative program (Q table kept in Jacobian coordinates, add-2007-bl in the loop).
-    let opts = ProgramOptions {
-        affine_q_table: false,
-        ..ProgramOptions::default()
-    };
-    let prog = try_verify_program(curve(), &opts).expect("assemble");
-    let mut runner = runner(
-        "iss_jacobian_q_table_variant_matches_k256",
-        (cases() / 4).max(50),
-    );
-    let strategy = (
-        0u8..14,
-        any::<[u8; 32]>(),
-        any::<[u8; 32]>(),
-        any::<[u8; 32]>(),
-        any::<u16>(),
-        any::<bool>(),
-    );
-    runner
-        .run(&strategy, |(kind, sk, z, extra, bit, compressed)| {
-            let c = make_case(kind, sk, z, extra, bit, compressed);
-            let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
-            let o =
-                model::run(&prog.words, &inputs).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            prop_assert_eq!(
-                code_to_verdict(o.code),
-                Some(k256_verdict(&c)),
-                "{}",
-                c.what
-            );
-            Ok(())
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+fn iss_program_variants_match_k256() {
+    // The alternatives of `ProgramOptions`: the Q table kept in Jacobian coordinates
+    // (add-2007-bl in the loop), and the square-root chain with its long runs of squarings as
+    // LDLC/DJNZ loops instead of unrolled.
+    let variants = [
+        (
+            "jacobian Q table",
+            ProgramOptions {
+                affine_q_table: false,
+                ..ProgramOptions::default()
+            },
+        ),
+        (
+            "looped squarings",
+            ProgramOptions {
+                max_unrolled_squarings: 3,
+                ..ProgramOptions::default()
+            },
+        ),
+    ];
+    for (name, opts) in variants {
+        let prog = try_verify_program(curve(), &opts).expect("assemble");
+        assert_ne!(prog.words, program().words, "{name}: a different program");
+        let mut runner = runner(
+            &format!("iss_program_variants_match_k256 ({name})"),
+            (cases() / 8).max(50),
+        );
+        let strategy = (
+            0u8..14,
+            any::<[u8; 32]>(),
+            any::<[u8; 32]>(),
+            any::<[u8; 32]>(),
+            any::<u16>(),
+            any::<bool>(),
+        );
+        runner
+            .run(&strategy, |(kind, sk, z, extra, bit, compressed)| {
+                let c = make_case(kind, sk, z, extra, bit, compressed);
+                let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
+                let o = model::run(&prog.words, &inputs)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(
+                    code_to_verdict(o.code),
+                    Some(k256_verdict(&c)),
+                    "{}: {}",
+                    name,
+                    c.what
+                );
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
 }

@@ -608,6 +608,51 @@ mod tests {
     }
 
     #[test]
+    fn iss_never_panics_on_random_words() {
+        // Random programs (biased to legal opcodes) on random inputs: the ISS returns an
+        // outcome or a typed error, never panics or runs past the watchdog.
+        use rand::{Rng, SeedableRng};
+        let seed: u64 = std::env::var("SATCHAIN_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7);
+        println!("iss_never_panics_on_random_words: seed {seed}");
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let opts = RunOptions {
+            trace: false,
+            watchdog_cycles: 20_000,
+        };
+        let (mut halted, mut errors) = (0, 0);
+        for _ in 0..2000 {
+            let len = rng.gen_range(1..48);
+            let words: Vec<u32> = (0..len)
+                .map(|_| {
+                    let w: u32 = rng.gen();
+                    let op = rng.gen_range(0u32..20);
+                    // Targets into the program most of the time.
+                    let w = (w & !0x3ff) | rng.gen_range(0..len as u32 + 2);
+                    (op << 27) | (w & 0x07ff_ffff)
+                })
+                .collect();
+            let init: Vec<BigUint> = (0..6)
+                .map(|_| {
+                    let mut b = [0u8; 32];
+                    rng.fill(&mut b);
+                    BigUint::from_bytes_be(&b)
+                })
+                .collect();
+            match iss().run_regs(&words, &init, &opts) {
+                Ok(o) => {
+                    halted += 1;
+                    assert!(o.instructions >= 1);
+                }
+                Err(_) => errors += 1,
+            }
+        }
+        assert!(halted > 0 && errors > 0, "halted {halted} errors {errors}");
+    }
+
+    #[test]
     fn iss_from_job_layout() {
         let mut key = [0u8; 65];
         key[0] = 4;
