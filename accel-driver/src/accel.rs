@@ -344,11 +344,13 @@ impl<B: Bus> Accel<B> {
         }
     }
 
-    fn note_progress(&mut self) {
-        if self.last_wait_timed_out {
+    /// Called after an iteration that made progress. Only a collected result (or an error) is
+    /// an interrupt source: room in an input queue is not, so it does not count as a miss.
+    fn note_progress(&mut self, result_seen: bool) {
+        if self.last_wait_timed_out && result_seen {
             self.counters.irq_missed += 1;
-            self.last_wait_timed_out = false;
         }
+        self.last_wait_timed_out = false;
     }
 
     fn begin_batch(&mut self) -> Result<(u64, u64, u32), DriverError> {
@@ -446,12 +448,14 @@ impl<B: Bus> Accel<B> {
                 next += 1;
                 progress = true;
             }
+            let mut result_seen = false;
             if field::STATUS::HASH_RESULT_VALID.get(st) != 0 && self.collect_hash(out)? {
                 done += 1;
                 progress = true;
+                result_seen = true;
             }
             if progress {
-                self.note_progress();
+                self.note_progress(result_seen);
                 waited = 0;
             } else {
                 let want_submit = next < n && self.in_flight < limit;
@@ -485,7 +489,6 @@ impl<B: Bus> Accel<B> {
                 return Err(self.hw_error());
             }
             if st & mask != 0 {
-                self.note_progress();
                 return Ok(());
             }
             // Only space matters here: an IRQ does not signal it, so poll.
@@ -581,12 +584,14 @@ impl<B: Bus> Accel<B> {
                 next += 1;
                 progress = true;
             }
+            let mut result_seen = false;
             if field::STATUS::ECDSA_RESULT_VALID.get(st) != 0 && self.collect_ecdsa(out)? {
                 done += 1;
                 progress = true;
+                result_seen = true;
             }
             if progress {
-                self.note_progress();
+                self.note_progress(result_seen);
                 waited = 0;
             } else {
                 let want_submit = next < n && self.in_flight < limit;

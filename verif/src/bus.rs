@@ -303,13 +303,14 @@ impl Bus for VerilatorBus {
     }
 }
 
-/// Driver settings for simulation: interrupt mode, short interrupt slices (a dropped
-/// interrupt costs 20 us of simulated time), a timeout far above any job's latency.
+/// Driver settings for simulation: interrupt mode; a wait gives up after 1 ms of simulated
+/// time (what a dropped interrupt costs, far above a verification's latency), and the
+/// timeout is 200 ms without progress.
 pub fn sim_driver_config() -> accel_driver::Config {
     accel_driver::Config {
         wait: accel_driver::WaitMode::Irq,
         timeout_us: 200_000,
-        irq_slice_us: 20,
+        irq_slice_us: 1_000,
         poll_interval_us: 1,
         ..accel_driver::Config::default()
     }
@@ -340,4 +341,59 @@ pub fn sim_backend_with(
         ))
     })?;
     FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
+}
+
+/// Register traffic per job, counted on the bus while the driver runs jobs on the Verilated
+/// top (interrupt mode, default pacing): the `driver` section of `satchain hw-report`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriverTraffic {
+    pub mmio_writes_per_verify: f64,
+    pub mmio_reads_per_verify: f64,
+    pub mmio_writes_per_header: f64,
+    pub mmio_reads_per_header: f64,
+    /// Accelerator cycles for the header batch and the verify batch (CYCLES register).
+    pub header_batch_cycles: u32,
+    pub verify_batch_cycles: u32,
+    pub headers: usize,
+    pub verifies: usize,
+}
+
+/// Measures [`DriverTraffic`] with `headers` 80-byte header jobs and `verifies` ECDSA jobs
+/// (the same known-answer verification repeated) on a fresh Verilated top.
+pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverTraffic, String> {
+    use accel_driver::regmap::HashMode;
+    use accel_driver::{Accel, HashReq};
+    let bus = VerilatorBus::new().map_err(|e| format!("Verilated top: {e}"))?;
+    let mut a = Accel::open(bus, sim_driver_config()).map_err(|e| e.to_string())?;
+    let hdr: Vec<[u8; 80]> = (0..headers)
+        .map(|i| [(i % 251).to_le_bytes()[0]; 80])
+        .collect();
+    let reqs: Vec<HashReq> = hdr
+        .iter()
+        .map(|h| HashReq {
+            mode: HashMode::Header80,
+            data: h,
+        })
+        .collect();
+    let mut out = vec![None; reqs.len()];
+    let hi = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
+    let kat = crypto_core::fpga::selftest::verify_vectors();
+    let job = kat
+        .first()
+        .map(|(j, _)| crypto_core::fpga::ecdsa_req(j))
+        .ok_or("no known-answer vector")?;
+    let jobs = vec![job; verifies];
+    let mut eout = vec![None; jobs.len()];
+    let ei = a.ecdsa_batch(&jobs, &mut eout).map_err(|e| e.to_string())?;
+    let per = |x: u64, n: usize| if n == 0 { 0.0 } else { x as f64 / n as f64 };
+    Ok(DriverTraffic {
+        mmio_writes_per_verify: per(ei.writes, verifies),
+        mmio_reads_per_verify: per(ei.reads, verifies),
+        mmio_writes_per_header: per(hi.writes, headers),
+        mmio_reads_per_header: per(hi.reads, headers),
+        header_batch_cycles: hi.device_cycles,
+        verify_batch_cycles: ei.device_cycles,
+        headers,
+        verifies,
+    })
 }
