@@ -25,12 +25,33 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
             Some(n) => SoftwareBackend::parallel(n),
             None => SoftwareBackend::parallel(0),
         })),
-        "sim" => Err(CliError::BackendUnavailable(
-            "backend 'sim' is not built yet (issue 5): use --backend sw".to_string(),
-        )),
-        "fpga" => Err(CliError::BackendUnavailable(
-            "backend 'fpga' is not built yet (issue 5): use --backend sw".to_string(),
-        )),
+        // The Verilated accelerator top through the real driver (issue 5), software fallback.
+        "sim" => verif::sim_backend()
+            .map(|b| Box::new(b) as Box<dyn Backend>)
+            .map_err(|e| CliError::BackendUnavailable(format!("backend 'sim': {e}"))),
+        // The board: the accelerator's UIO device (/dev/uio$SATCHAIN_UIO, default 0; see
+        // bitstreams/README.md "Bring-up on the board"), software fallback on all cores.
+        "fpga" => {
+            let n: u32 = match std::env::var("SATCHAIN_UIO") {
+                Ok(v) => v.parse().map_err(|_| {
+                    CliError::Usage(format!("SATCHAIN_UIO={v:?} is not a UIO device number"))
+                })?,
+                Err(_) => 0,
+            };
+            let bus = accel_driver::linux::UioBus::open(n).map_err(|e| {
+                CliError::BackendUnavailable(format!(
+                    "backend 'fpga': cannot open /dev/uio{n} ({e}); load the bitstream and the \
+                     overlay first (bitstreams/README.md, Bring-up on the board)"
+                ))
+            })?;
+            crypto_core::fpga::FpgaBackend::open(
+                bus,
+                SoftwareBackend::parallel(0),
+                crypto_core::fpga::FpgaConfig::default(),
+            )
+            .map(|b| Box::new(b) as Box<dyn Backend>)
+            .map_err(|e| CliError::BackendUnavailable(format!("backend 'fpga': {e}")))
+        }
         other => Err(CliError::Usage(format!(
             "unknown backend {other:?} (expected one of: {})",
             BACKEND_NAMES.join(", ")
