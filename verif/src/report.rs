@@ -33,6 +33,10 @@ pub struct Sha256Cycles {
     /// SHA-256 compressions that took (from the padding rule, counted in software).
     pub block413567_compressions: u64,
     pub block413567_txs: usize,
+    /// What-if, not the shipped top: txids + merkle root with one data channel per unit
+    /// (same unit RTL, [`block_hash_per_unit_feed`]); the gap to `block413567_hash_cycles`
+    /// is the cost of the single in-order ingress stream.
+    pub block413567_hash_cycles_per_unit_feed: u64,
 }
 
 /// Why a measurement failed.
@@ -165,6 +169,10 @@ pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
     if raw.len() < 68 || run.merkle_root[..] != raw[36..68] {
         return Err(ReportError::RootMismatch);
     }
+    let lanes = block_hash_per_unit_feed(&raw, satchain_hdl::sha256::DEFAULT_UNITS)?;
+    if lanes.merkle_root[..] != raw[36..68] {
+        return Err(ReportError::RootMismatch);
+    }
     Ok(Sha256Cycles {
         units: satchain_hdl::sha256::DEFAULT_UNITS,
         cycles_per_block,
@@ -173,5 +181,180 @@ pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
         block413567_hash_cycles: run.cycles,
         block413567_compressions: run.compressions,
         block413567_txs: run.txids.len(),
+        block413567_hash_cycles_per_unit_feed: lanes.cycles,
+    })
+}
+
+/// One Verilated `sha256_unit` with its own data channel (for [`block_hash_per_unit_feed`]).
+#[derive(Debug)]
+struct UnitLane {
+    m: crate::sim::Model,
+    p: Vec<crate::sim::PortId>,
+    job: Option<usize>,
+    words: Vec<u32>,
+    pos: usize,
+}
+
+// Port order in `UnitLane::p`.
+const U_PORTS: [&str; 13] = [
+    "reset",
+    "cmd_valid",
+    "cmd_ready",
+    "cmd_double",
+    "cmd_len",
+    "cmd_tag",
+    "data_valid",
+    "data",
+    "data_ready",
+    "res_valid",
+    "res_ack",
+    "res_digest",
+    "busy",
+];
+
+impl UnitLane {
+    fn new() -> Result<UnitLane, crate::sim::SimError> {
+        let m = crate::sim::Model::new("sha256_unit")?;
+        let p = U_PORTS
+            .iter()
+            .map(|n| m.port(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut u = UnitLane {
+            m,
+            p,
+            job: None,
+            words: Vec::new(),
+            pos: 0,
+        };
+        u.m.set(u.p[0], 1);
+        u.m.ticks(2);
+        u.m.set(u.p[0], 0);
+        u.m.eval();
+        Ok(u)
+    }
+}
+
+/// Runs SHA-256d jobs on `lanes` units, each with its own data channel at one word per clock,
+/// largest job first to the next idle unit. Returns digests (job order) and cycles.
+fn run_lanes(lanes: &mut [UnitLane], jobs: &[&[u8]]) -> Result<(Vec<[u8; 32]>, u64), ReportError> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].len()));
+    let mut next = 0;
+    let mut done = 0;
+    let mut out = vec![[0u8; 32]; jobs.len()];
+    let mut cycles = 0u64;
+    while done < jobs.len() {
+        for u in lanes.iter_mut() {
+            u.m.eval();
+            // result
+            if u.m.get(u.p[9]) == 1 {
+                let w = u.m.get_words(u.p[11]);
+                let mut d = [0u8; 32];
+                for i in 0..8 {
+                    d[4 * i..4 * i + 4].copy_from_slice(&w[7 - i].to_be_bytes());
+                }
+                if let Some(j) = u.job.take() {
+                    out[j] = d;
+                    done += 1;
+                }
+                u.m.set(u.p[10], 1);
+            } else {
+                u.m.set(u.p[10], 0);
+            }
+            // command
+            if u.job.is_none() && next < order.len() && u.m.get(u.p[2]) == 1 && u.m.get(u.p[9]) == 0
+            {
+                let j = order[next];
+                next += 1;
+                u.job = Some(j);
+                u.words = jobs[j]
+                    .chunks(4)
+                    .map(|c| {
+                        let mut b = [0u8; 4];
+                        b[..c.len()].copy_from_slice(c);
+                        u32::from_be_bytes(b)
+                    })
+                    .collect();
+                u.pos = 0;
+                u.m.set(u.p[1], 1);
+                u.m.set(u.p[3], 1);
+                u.m.set(u.p[4], jobs[j].len() as u64);
+                u.m.set(u.p[5], 0);
+            } else {
+                u.m.set(u.p[1], 0);
+            }
+            // data
+            if u.job.is_some() && u.pos < u.words.len() && u.m.get(u.p[8]) == 1 {
+                u.m.set(u.p[6], 1);
+                u.m.set(u.p[7], u64::from(u.words[u.pos]));
+                u.pos += 1;
+            } else {
+                u.m.set(u.p[6], 0);
+            }
+            u.m.tick();
+        }
+        cycles += 1;
+        if cycles > 100_000_000 {
+            return Err(ReportError::Cluster(ClusterError::Hung {
+                cycles,
+                done,
+                total: jobs.len(),
+            }));
+        }
+    }
+    for u in lanes.iter_mut() {
+        u.m.set(u.p[1], 0);
+        u.m.set(u.p[6], 0);
+        u.m.set(u.p[10], 0);
+        u.m.eval();
+    }
+    Ok((out, cycles))
+}
+
+/// What-if measurement for the next ingress design: the same `Sha256Unit` RTL, `units` of
+/// them, but each with its own data channel (e.g. one DMA reader per unit over S_AXI_HP)
+/// instead of the cluster's single in-order stream. Txids then merkle levels of a raw block,
+/// largest job first. Not the shipped top: the report labels it as a projection of an
+/// architecture change, measured on the Verilated units.
+pub fn block_hash_per_unit_feed(raw: &[u8], units: usize) -> Result<BlockHashRun, ReportError> {
+    let block =
+        Block::parse(raw, Chain::Bitcoin).map_err(|e| ReportError::Parse(format!("{e:?}")))?;
+    let n = block.txs.len();
+    let mut lanes = Vec::with_capacity(units);
+    for _ in 0..units.max(1) {
+        lanes.push(UnitLane::new()?);
+    }
+    let mut txs: Vec<&[u8]> = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = block.tx_offsets[i];
+        let end = if i + 1 < n {
+            block.tx_offsets[i + 1]
+        } else {
+            raw.len()
+        };
+        txs.push(&raw[start..end]);
+    }
+    let mut compressions: u64 = txs.iter().map(|t| blocks(t.len()) + 1).sum();
+    let (txids, mut cycles) = run_lanes(&mut lanes, &txs)?;
+    let mut level = txids.clone();
+    while level.len() > 1 {
+        if level.len() % 2 == 1 {
+            if let Some(last) = level.last().copied() {
+                level.push(last);
+            }
+        }
+        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let jobs: Vec<&[u8]> = pairs.iter().map(Vec::as_slice).collect();
+        compressions += 3 * jobs.len() as u64;
+        let (d, c) = run_lanes(&mut lanes, &jobs)?;
+        cycles += c;
+        level = d;
+    }
+    let merkle_root = level.first().copied().unwrap_or([0u8; 32]);
+    Ok(BlockHashRun {
+        txids,
+        merkle_root,
+        cycles,
+        compressions,
     })
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use verif::report::{block_hash_on_cluster, sha256_cycles};
+use verif::report::{block_hash_on_cluster, block_hash_per_unit_feed, sha256_cycles};
 
 fn block_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bitcoin-core/block413567.raw")
@@ -74,4 +74,17 @@ fn sha_report_cycle_figures() {
     );
     assert!(c.cycles_merkle_node > 3 * 64);
     assert_eq!(c.block413567_txs, 1557);
+}
+
+#[test]
+fn sha_block413567_per_unit_feed_what_if() {
+    // The same unit RTL with one data channel per unit (the DMA ingress of a later issue):
+    // must give the same root; prints the cycles for the report.
+    let raw = raw_block();
+    let run = block_hash_per_unit_feed(&raw, 8).expect("lanes");
+    assert_eq!(&run.merkle_root[..], &raw[36..68], "merkle root vs header");
+    println!(
+        "block 413567 with per-unit data channels (8 units): {} cycles",
+        run.cycles
+    );
 }

@@ -2,9 +2,11 @@
 //!
 //! Timing (see README): a `start` accepted in cycle 0 loads the block; rounds 0..63 run in
 //! cycles 1..64; cycle 65 is the FINAL cycle, in which the chaining addition `H + a..h` is
-//! computed, `digest` is registered and `ready` is high, so the next block can be loaded in
-//! that same cycle: **65 cycles per block at steady state**. `done` pulses in the cycle after
-//! FINAL, when `digest` holds the new value (it is held until the next FINAL).
+//! computed and written back into the chaining register, and `ready` is high, so the next
+//! block can be loaded in that same cycle: **65 cycles per block at steady state**. `done`
+//! pulses in the cycle after FINAL, when `digest` holds the new value; it is held until the
+//! next `start` (the chaining register doubles as the digest register: no separate 256-bit
+//! digest register).
 //!
 //! The critical path is shortened by precomputing `h + K[t] + W[t]` one round ahead (`hkw`):
 //! in round t, `hkw <= g + K[t+1] + W[t+1]` (g becomes h in round t+1), so a round is
@@ -31,7 +33,8 @@ pub struct Sha256Core {
     pub block: Signal<In, Bits<512>>,
     /// A `start` is accepted in this cycle (idle, or the FINAL cycle of a block).
     pub ready: Signal<Out, Bit>,
-    /// One-cycle pulse: `digest` holds the result of the block that just finished.
+    /// One-cycle pulse: `digest` holds the result of the block that just finished (until the
+    /// next `start`).
     pub done: Signal<Out, Bit>,
     /// Digest (chaining value) after the last finished block; `H0` in bits 255:224.
     pub digest: Signal<Out, Bits<256>>,
@@ -40,7 +43,6 @@ pub struct Sha256Core {
     w: [DFF<Bits<32>>; 16],
     hkw: DFF<Bits<32>>,
     chain: [DFF<Bits<32>>; 8],
-    dig: [DFF<Bits<32>>; 8],
     run: DFF<Bit>,
     fin: DFF<Bit>,
     done_r: DFF<Bit>,
@@ -96,7 +98,6 @@ impl Sha256Core {
             w: Default::default(),
             hkw: Default::default(),
             chain: Default::default(),
-            dig: Default::default(),
             run: Default::default(),
             fin: Default::default(),
             done_r: Default::default(),
@@ -158,8 +159,6 @@ impl Logic for Sha256Core {
             self.st[i].d.next = self.st[i].q.val();
             self.chain[i].clock.next = self.clock.val();
             self.chain[i].d.next = self.chain[i].q.val();
-            self.dig[i].clock.next = self.clock.val();
-            self.dig[i].d.next = self.dig[i].q.val();
         }
         for i in 0..16 {
             self.w[i].clock.next = self.clock.val();
@@ -178,7 +177,7 @@ impl Logic for Sha256Core {
                 if self.fin.q.val() {
                     self.sel[i].next = self.sum[i].val();
                 } else {
-                    self.sel[i].next = self.dig[i].q.val();
+                    self.sel[i].next = self.chain[i].q.val();
                 }
             }
         }
@@ -222,7 +221,7 @@ impl Logic for Sha256Core {
         self.done_r.d.next = self.fin.q.val() & !self.reset.val();
         self.done.next = self.done_r.q.val();
         for i in 0..8 {
-            self.ext[i].inp.next = self.dig[i].q.val();
+            self.ext[i].inp.next = self.chain[i].q.val();
         }
         self.digest.next = (self.ext[0].out.val() << 224)
             | (self.ext[1].out.val() << 192)
@@ -255,7 +254,7 @@ impl Logic for Sha256Core {
         }
         if self.fin.q.val() {
             for i in 0..8 {
-                self.dig[i].d.next = self.sum[i].val();
+                self.chain[i].d.next = self.sum[i].val();
             }
             self.fin.d.next = false;
         }
