@@ -203,3 +203,52 @@ fn hw_report_measures_and_names_what_is_missing() {
     // A header is 20 data words plus a command.
     assert!(d["mmio_writes_per_header"].as_f64().unwrap() >= 21.0, "{d}");
 }
+
+#[test]
+fn bench_sim_projects_device_cycles() {
+    let (code, v, text) = satchain(&[
+        "bench",
+        "--backend",
+        "sim",
+        "--json",
+        "--sha-bytes",
+        "8192",
+        "--headers",
+        "16",
+        "--verifies",
+        "2",
+        "--demo-inputs",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(v["backend"], "sim");
+    let mhz = v["clock_mhz"].as_f64().expect("sim projects at a clock");
+    assert!(mhz > 0.0);
+    let w = v["workloads"].as_array().expect("workloads");
+    assert_eq!(w.len(), 5);
+    for x in w {
+        let cycles = x["device_cycles"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no device cycles: {x}"));
+        assert!(cycles > 0, "{x}");
+        // time = cycles / clock: the projection, not the simulation's wall time.
+        let secs = x["seconds"].as_f64().unwrap();
+        assert!(
+            (secs - cycles as f64 / (mhz * 1e6)).abs() <= 1e-12 + secs * 1e-9,
+            "{x}"
+        );
+        assert!(x["id"].as_str().unwrap().contains("/sim/"), "{x}");
+    }
+    // 16 headers on a hash cluster cannot take fewer cycles than one compression pair (> 128).
+    assert!(w[1]["device_cycles"].as_u64().unwrap() > 128);
+    assert!(
+        w[4]["note"].as_str().unwrap().contains(": valid"),
+        "{}",
+        w[4]
+    );
+    assert_eq!(
+        v["backend_stats"]["fallback_jobs"], 0,
+        "{}",
+        v["backend_stats"]
+    );
+}
