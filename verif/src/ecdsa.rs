@@ -167,7 +167,7 @@ impl EngineSim {
     pub fn load(&mut self, regs: &[BigUint]) {
         for (i, v) in regs.iter().take(8).enumerate() {
             self.m.set(self.p.load_en, 1);
-            self.m.set(self.p.load_sel, i as u64);
+            self.m.set(self.p.load_sel, u64::try_from(i).unwrap_or(0));
             self.m.set_biguint(self.p.load_data, v);
             self.m.tick();
         }
@@ -186,8 +186,8 @@ impl EngineSim {
         let mut wall = 1u64;
         loop {
             if self.trace && self.m.get(self.p.dbg_we) == 1 {
-                let pc = self.m.get(self.p.dbg_pc) as u16;
-                let reg = self.m.get(self.p.dbg_waddr) as u8;
+                let pc = u16::try_from(self.m.get(self.p.dbg_pc)).unwrap_or(u16::MAX);
+                let reg = u8::try_from(self.m.get(self.p.dbg_waddr)).unwrap_or(u8::MAX);
                 let value = self.m.get_biguint(self.p.dbg_wdata);
                 writes.push(TraceWrite { pc, reg, value });
             }
@@ -200,8 +200,12 @@ impl EngineSim {
                 return Err(EngineSimError::Timeout { cycles: wall });
             }
         }
-        let code = self.m.get(self.p.code) as u8;
-        let cycles = self.m.get(self.p.cycles) as u32;
+        let code = self.m.get(self.p.code);
+        let code =
+            u8::try_from(code).map_err(|_| EngineSimError::Protocol(format!("code {code}")))?;
+        let cycles = self.m.get(self.p.cycles);
+        let cycles = u32::try_from(cycles)
+            .map_err(|_| EngineSimError::Protocol(format!("cycles {cycles}")))?;
         // One more cycle: `done` is a pulse, `busy` is low.
         self.m.tick();
         if self.m.get(self.p.done) != 0 || self.m.get(self.p.busy) != 0 {

@@ -13,6 +13,8 @@
 //!
 //! The microcode ROM is filled from the same `Vec<u32>` the ISS runs (`program.rs`), the
 //! constant ROM from `consts::const_rom()`.
+//!
+#![doc = include_str!("README-rtl.md")]
 
 use super::modinv::ModInv;
 use super::modmul::ModMul;

@@ -42,8 +42,8 @@ pub struct OperandStore {
     /// Read port B address and data (registered).
     pub rb: Signal<In, Bits<7>>,
     pub rd_b: Signal<Out, Bits<256>>,
-    _mem: Box<Vec<Bits<256>>>,
-    _out: Box<[Bits<256>; 2]>,
+    _mem: Vec<Bits<256>>,
+    _out: [Bits<256>; 2],
 }
 
 impl OperandStore {
@@ -63,8 +63,8 @@ impl OperandStore {
             rd_a: Default::default(),
             rb: Default::default(),
             rd_b: Default::default(),
-            _mem: Box::new(mem),
-            _out: Box::new([Bits::<256>::default(); 2]),
+            _mem: mem,
+            _out: [Bits::<256>::default(); 2],
         }
     }
 }
