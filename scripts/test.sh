@@ -11,7 +11,8 @@ fi
 if [[ ! -d ../shared/data ]]; then
   echo "test.sh: WARNING: ../shared/data is missing; the tests on real blocks will fail" >&2
 fi
-cargo test --workspace --release
+# --no-fail-fast: one failing test binary must not hide the results of the others.
+cargo test --workspace --release --no-fail-fast
 # Extra checks (the lead adds more here).
 # Synthesis report (yosys synth_xilinx per block and for the top, cached by a hash of the
 # Verilog): writes target/synth/resources.{json,md}, fails above 70 % of any XC7Z030 resource.
