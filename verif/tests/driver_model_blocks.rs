@@ -83,7 +83,7 @@ fn driver_model_block413567_same_as_software() {
     let wpv = t.verify_writes as f64 / t.verify_jobs as f64;
     let rpv = t.verify_reads as f64 / t.verify_jobs as f64;
     println!(
-        "model: {} verifies, mmio writes/verify {wpv:.2}, reads/verify {rpv:.2}",
+        "model: {} verifies, mmio writes/verify {wpv:.2}, reads/verify {rpv:.2}; {t:?}",
         t.verify_jobs
     );
     assert!((42.0..44.0).contains(&wpv), "{wpv}");
