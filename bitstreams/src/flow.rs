@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Bumped when the script or the meaning of cached files changes.
-const CACHE_VERSION: &str = "satchain-synth-cache-v1";
+const CACHE_VERSION: &str = "satchain-synth-cache-v2";
 
 /// Options of one flow run.
 #[derive(Debug, Clone)]
@@ -135,7 +135,7 @@ pub fn cache_key(yosys_version: &str, verilog: &str) -> String {
     h.update([0]);
     h.update(yosys_version.as_bytes());
     h.update([0]);
-    h.update(yosys::script("IN", "top", "STAT", "LTP").as_bytes());
+    h.update(yosys::synth_script("IN", "top", "STAT", "NETLIST").as_bytes());
     h.update([0]);
     h.update(verilog.as_bytes());
     hex::encode(h.finalize())
@@ -173,87 +173,56 @@ pub fn synth_file(
     let logs = opts.out_dir.join("logs");
     std::fs::create_dir_all(&cache).map_err(io(&cache))?;
     std::fs::create_dir_all(&logs).map_err(io(&logs))?;
-    let stat_p = cache.join(format!("{name}-{}.stat", &key[..16]));
-    let ltp_p = cache.join(format!("{name}-{}.ltp", &key[..16]));
-    let meta_p = cache.join(format!("{name}-{}.json", &key[..16]));
-    let log_p = logs.join(format!("{name}.log"));
+    let k = &key[..16];
+    let stat_p = cache.join(format!("{name}-{k}.stat"));
+    let netlist_p = cache.join(format!("{name}-{k}.il"));
+    let meta_p = cache.join(format!("{name}-{k}.json"));
+    // The depth step has its own key: changing its script does not redo the synthesis.
+    let dkey = sha256_hex(&yosys::depth_script("NETLIST", "LTP"));
+    let ltp_p = cache.join(format!("{name}-{k}-{}.ltp", &dkey[..8]));
 
-    let cached = stat_p.exists() && ltp_p.exists() && meta_p.exists();
-    let synth_ms = if cached {
+    let synth_cached = stat_p.exists() && netlist_p.exists() && meta_p.exists();
+    let synth_ms = if synth_cached {
         if opts.verbose {
-            eprintln!("synth: {rel}: cached ({})", &key[..16]);
+            eprintln!("synth: {rel}: cached ({k})");
         }
         let m: CacheMeta =
             serde_json::from_str(&std::fs::read_to_string(&meta_p).map_err(io(&meta_p))?)?;
         m.synth_ms
     } else {
+        let log_p = logs.join(format!("{name}.log"));
         if opts.verbose {
             eprintln!(
                 "synth: {rel}: running yosys synth_xilinx (log: {})",
                 log_p.display()
             );
         }
-        // Write to temporary names first so an interrupted run never leaves a half cache entry.
+        // Temporary names first so an interrupted run never leaves a half cache entry.
         let tmp_stat = stat_p.with_extension("stat.tmp");
-        let tmp_ltp = ltp_p.with_extension("ltp.tmp");
-        let script = yosys::script(
+        let tmp_net = netlist_p.with_extension("il.tmp");
+        let script = yosys::synth_script(
             &file.to_string_lossy(),
             "top",
             &tmp_stat.to_string_lossy(),
-            &tmp_ltp.to_string_lossy(),
+            &tmp_net.to_string_lossy(),
         );
-        let log = std::fs::File::create(&log_p).map_err(io(&log_p))?;
-        let log2 = log.try_clone().map_err(io(&log_p))?;
-        let t0 = Instant::now();
-        let mut child = Command::new(&opts.yosys)
-            .arg("-p")
-            .arg(&script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log))
-            .stderr(Stdio::from(log2))
-            .spawn()
-            .map_err(|source| FlowError::YosysMissing {
-                yosys: opts.yosys.clone(),
-                source,
-            })?;
-        let status = loop {
-            if let Some(st) = child.try_wait().map_err(io(&log_p))? {
-                break st;
-            }
-            if t0.elapsed() > opts.timeout {
-                // The child is ours; kill only it.
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(FlowError::Timeout {
-                    file: rel,
-                    secs: opts.timeout.as_secs(),
-                    log: log_p,
-                });
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        let secs = t0.elapsed().as_secs_f64();
-        let ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
-        if !status.success() {
-            let text = std::fs::read_to_string(&log_p).unwrap_or_default();
-            let tail: Vec<&str> = text.lines().rev().take(15).collect();
-            let tail = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
-            return Err(FlowError::YosysFailed {
-                file: rel,
-                status: status.to_string(),
-                log: log_p,
-                tail,
-            });
-        }
+        let ms = run_yosys(opts, &script, &log_p, &rel)?;
         std::fs::rename(&tmp_stat, &stat_p).map_err(io(&tmp_stat))?;
-        std::fs::rename(&tmp_ltp, &ltp_p).map_err(io(&tmp_ltp))?;
+        std::fs::rename(&tmp_net, &netlist_p).map_err(io(&tmp_net))?;
         std::fs::write(&meta_p, serde_json::to_string(&CacheMeta { synth_ms: ms })?)
             .map_err(io(&meta_p))?;
         if opts.verbose {
-            eprintln!("synth: {rel}: done in {secs:.1} s");
+            eprintln!("synth: {rel}: done in {:.1} s", ms as f64 / 1e3);
         }
         ms
     };
+    if !ltp_p.exists() {
+        let log_p = logs.join(format!("{name}.depth.log"));
+        let tmp_ltp = ltp_p.with_extension("ltp.tmp");
+        let script = yosys::depth_script(&netlist_p.to_string_lossy(), &tmp_ltp.to_string_lossy());
+        run_yosys(opts, &script, &log_p, &rel)?;
+        std::fs::rename(&tmp_ltp, &ltp_p).map_err(io(&tmp_ltp))?;
+    }
     let stat = std::fs::read_to_string(&stat_p).map_err(io(&stat_p))?;
     let ltp = std::fs::read_to_string(&ltp_p).map_err(io(&ltp_p))?;
     let perr = |source| FlowError::Parse {
@@ -271,6 +240,53 @@ pub fn synth_file(
         path_mix: yosys::parse_ltp_mix(&ltp),
         synth_ms,
     })
+}
+
+/// Runs one yosys script with its output in `log_p`, within `opts.timeout`; returns the
+/// milliseconds it took.
+fn run_yosys(opts: &FlowOptions, script: &str, log_p: &Path, rel: &str) -> Result<u64, FlowError> {
+    let log = std::fs::File::create(log_p).map_err(io(log_p))?;
+    let log2 = log.try_clone().map_err(io(log_p))?;
+    let t0 = Instant::now();
+    let mut child = Command::new(&opts.yosys)
+        .arg("-p")
+        .arg(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log))
+        .stderr(Stdio::from(log2))
+        .spawn()
+        .map_err(|source| FlowError::YosysMissing {
+            yosys: opts.yosys.clone(),
+            source,
+        })?;
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(io(log_p))? {
+            break st;
+        }
+        if t0.elapsed() > opts.timeout {
+            // The child is ours; kill only it.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(FlowError::Timeout {
+                file: rel.to_string(),
+                secs: opts.timeout.as_secs(),
+                log: log_p.to_path_buf(),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if !status.success() {
+        let text = std::fs::read_to_string(log_p).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        let tail = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
+        return Err(FlowError::YosysFailed {
+            file: rel.to_string(),
+            status: status.to_string(),
+            log: log_p.to_path_buf(),
+            tail,
+        });
+    }
+    Ok(u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Runs the flow over `opts.rtl_dir` and writes `resources.json` and `resources.md` into

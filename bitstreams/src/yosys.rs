@@ -194,16 +194,35 @@ pub fn parse_ltp_mix(text: &str) -> PathMix {
     mix
 }
 
-/// The yosys script for one file: read, synthesize for 7-series, print stats, then measure the
-/// logic depth with the flip-flops and I/O buffers removed (TOOLCHAIN-NOTES: `ltp -noff` on the
-/// mapped netlist mistakes flip-flops for logic).
-pub fn script(verilog_path: &str, top: &str, stat_path: &str, ltp_path: &str) -> String {
+/// Step 1, synthesis: read, synthesize for 7-series, print the cell counts, and keep the
+/// mapped netlist (RTLIL) so the depth step can run again without a new synthesis.
+pub fn synth_script(verilog_path: &str, top: &str, stat_path: &str, netlist_path: &str) -> String {
     format!(
         "read_verilog -sv {v}; synth_xilinx -family xc7 -top {top} -flatten -noiopad; \
-         tee -q -o {s} stat; delete t:FD* t:IBUF t:OBUF t:BUFG; tee -q -o {l} ltp",
+         tee -q -o {s} stat; write_rtlil {n}",
         v = quote(verilog_path),
         s = quote(stat_path),
-        l = quote(ltp_path),
+        n = quote(netlist_path),
+    )
+}
+
+/// Cells removed before `ltp`, so the longest path runs register to register:
+/// flip-flops and I/O buffers (TOOLCHAIN-NOTES: `ltp -noff` on the mapped netlist mistakes
+/// flip-flops for logic), and the memory primitives. Block RAMs are synchronous on every port;
+/// LUT RAMs and SRLs write synchronously, but `ltp` would see a path from their write data to
+/// their read data and chain register-file writes into reads (measured: 2,165 "levels" through
+/// the ECDSA register file). Removing them makes each memory a path endpoint, which leaves out
+/// the one LUT level of an asynchronous LUT-RAM read (address -> data): the depth is short by
+/// at most that level on such paths. DSP48E1 cells stay (they can be combinational).
+pub const DEPTH_DELETE: &str =
+    "delete t:FD* t:IBUF t:OBUF t:BUFG t:RAMB18E1 t:RAMB36E1 t:RAM* t:SRL*";
+
+/// Step 2, logic depth: read the netlist of step 1, remove sequential and memory cells, `ltp`.
+pub fn depth_script(netlist_path: &str, ltp_path: &str) -> String {
+    format!(
+        "read_rtlil {n}; {DEPTH_DELETE}; tee -q -o {l} ltp",
+        n = quote(netlist_path),
+        l = quote(ltp_path)
     )
 }
 
@@ -284,9 +303,12 @@ mod tests {
 
     #[test]
     fn script_quotes_odd_paths() {
-        let s = script("/a b/top.v", "top", "/o/s.txt", "/o/l.txt");
+        let s = synth_script("/a b/top.v", "top", "/o/s.txt", "/o/n.il");
         assert!(s.contains("read_verilog -sv \"/a b/top.v\""));
         assert!(s.contains("-top top -flatten -noiopad"));
-        assert!(s.contains("delete t:FD* t:IBUF t:OBUF t:BUFG"));
+        assert!(s.contains("write_rtlil /o/n.il"));
+        let d = depth_script("/o/n.il", "/o/l.txt");
+        assert!(d.starts_with("read_rtlil /o/n.il; delete t:FD* t:IBUF t:OBUF t:BUFG t:RAMB18E1"));
+        assert!(d.ends_with("tee -q -o /o/l.txt ltp"));
     }
 }
