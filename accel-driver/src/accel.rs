@@ -269,11 +269,13 @@ impl<B: Bus> Accel<B> {
         Ok(self.bus.write32(offset, v)?)
     }
 
+    /// Jobs in flight: at most the result-FIFO depth, so every pending result fits in the
+    /// FIFO and no unit ever holds a finished result (which would stop the data queue).
     fn limit(&self) -> u32 {
-        let dflt = self.caps.result_fifo_depth.clamp(1, 256);
+        let depth = self.caps.result_fifo_depth.clamp(1, 256);
         match self.cfg.max_in_flight {
-            Some(m) => u32::from(m).clamp(1, 256),
-            None => dflt,
+            Some(m) => u32::from(m).clamp(1, depth),
+            None => depth,
         }
     }
 
@@ -444,7 +446,7 @@ impl<B: Bus> Accel<B> {
             let mut progress = false;
             // Submit first: the queue refills while the result is read.
             if next < n && self.in_flight < limit && field::STATUS::HASH_READY.get(st) != 0 {
-                self.submit_hash(next, &jobs[next])?;
+                self.submit_hash(next, &jobs[next], out, &mut done)?;
                 next += 1;
                 progress = true;
             }
@@ -505,7 +507,48 @@ impl<B: Bus> Accel<B> {
         }
     }
 
-    fn submit_hash(&mut self, index: usize, job: &HashReq<'_>) -> Result<(), DriverError> {
+    /// Waits for HASH_READY in the middle of a job, collecting results meanwhile (a result
+    /// left in the FIFO could keep a unit, and so the data queue, from draining).
+    fn wait_hash_room(
+        &mut self,
+        out: &mut [Option<[u8; 32]>],
+        done: &mut usize,
+    ) -> Result<(), DriverError> {
+        let mut waited = 0u64;
+        loop {
+            let st = self.rd(reg::STATUS.offset)?;
+            if field::STATUS::ERROR.get(st) != 0 {
+                return Err(self.hw_error());
+            }
+            if field::STATUS::HASH_RESULT_VALID.get(st) != 0 && self.collect_hash(out)? {
+                *done += 1;
+                waited = 0;
+                continue;
+            }
+            if field::STATUS::HASH_READY.get(st) != 0 {
+                return Ok(());
+            }
+            self.counters.pauses += 1;
+            self.bus.pause(self.cfg.poll_interval_us);
+            waited += u64::from(self.cfg.poll_interval_us);
+            if waited > u64::from(self.cfg.timeout_us) {
+                let pending = out.iter().filter(|o| o.is_none()).count();
+                return Err(DriverError::Timeout {
+                    phase: Phase::HashSubmit,
+                    pending,
+                    waited_us: waited,
+                });
+            }
+        }
+    }
+
+    fn submit_hash(
+        &mut self,
+        index: usize,
+        job: &HashReq<'_>,
+        out: &mut [Option<[u8; 32]>],
+        done: &mut usize,
+    ) -> Result<(), DriverError> {
         let tag = self.alloc_tag(index);
         let cmd = field::HASH_CMD::TAG.put(u32::from(tag))
             | field::HASH_CMD::MODE.put(job.mode as u32)
@@ -517,7 +560,7 @@ impl<B: Bus> Accel<B> {
         let mut credit = burst;
         for w in be_words(job.data) {
             if burst != 0 && credit == 0 {
-                self.wait_ready(field::STATUS::HASH_READY.mask(), Phase::HashSubmit, 1)?;
+                self.wait_hash_room(out, done)?;
                 credit = burst;
             }
             self.wr(reg::HASH_DATA.offset, w)?;
