@@ -18,7 +18,6 @@ use std::time::Instant;
 
 use bitstreams::{FlowOptions, SynthReport, XC7Z030};
 use clap::Args;
-use crypto_core::{Backend, HashJob};
 use serde_json::{json, Map, Value};
 
 use crate::error::{CliError, EXIT_OK};
@@ -334,74 +333,25 @@ fn ecdsa_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> 
 const TRAFFIC_VERIFIES: usize = 8;
 const TRAFFIC_HEADERS: usize = 64;
 
-fn driver_section(args: &HwReportArgs, missing: &mut Vec<String>) -> Value {
-    match measure_traffic(args.seed) {
-        Ok(v) => v,
+fn driver_section(_args: &HwReportArgs, missing: &mut Vec<String>) -> Value {
+    // The driver owner's measurement: a fresh Verilated top, the real driver, one batch each.
+    match verif::bus::measure_driver_traffic(TRAFFIC_HEADERS, TRAFFIC_VERIFIES) {
+        Ok(t) => json!({
+            "mmio_writes_per_verify": t.mmio_writes_per_verify,
+            "mmio_reads_per_verify": t.mmio_reads_per_verify,
+            "mmio_writes_per_header": t.mmio_writes_per_header,
+            "mmio_reads_per_header": t.mmio_reads_per_header,
+            "batch_verifies": t.verifies,
+            "batch_headers": t.headers,
+            "verify_batch_cycles": t.verify_batch_cycles,
+            "header_batch_cycles": t.header_batch_cycles,
+            "source": "bus accesses counted by accel-driver on the Verilated top, one batch each (verif::bus::measure_driver_traffic)",
+        }),
         Err(e) => {
             missing.push(format!("driver: {e}"));
             Value::Null
         }
     }
-}
-
-fn measure_traffic(seed: u64) -> Result<Value, String> {
-    let backend = verif::sim_backend().map_err(|e| e.to_string())?;
-    let verifies = verif::ecdsa::random_valid_jobs(TRAFFIC_VERIFIES, seed);
-    let headers: Vec<HashJob> = (0..TRAFFIC_HEADERS)
-        .map(|i| {
-            let mut h = [0u8; 80];
-            h[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            HashJob::header80(&h)
-        })
-        .collect();
-    let s0 = backend.stats();
-    let t0 = backend.traffic();
-    let verdicts = backend.verify_batch(&verifies).map_err(|e| e.to_string())?;
-    if !verdicts.iter().all(|v| v.is_valid()) {
-        return Err("a valid signature did not verify on the simulated top".into());
-    }
-    let t1 = backend.traffic();
-    backend.hash_batch(&headers).map_err(|e| e.to_string())?;
-    let t2 = backend.traffic();
-    let s1 = backend.stats();
-    if s1.fallback_jobs > s0.fallback_jobs {
-        return Err(format!(
-            "{} jobs of the measurement fell back to software (faults {:?}): traffic not representative",
-            s1.fallback_jobs - s0.fallback_jobs,
-            s1.faults
-        ));
-    }
-    // Faults the driver recovered from (e.g. a missed interrupt answered by polling) are
-    // part of the traffic: list them with the figures.
-    let before: std::collections::BTreeMap<&str, u64> =
-        s0.faults.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    let recovered: Vec<Value> = s1
-        .faults
-        .iter()
-        .filter_map(|(k, n)| {
-            let d = n - before.get(k.as_str()).copied().unwrap_or(0);
-            (d > 0).then(|| json!({ "kind": k, "count": d }))
-        })
-        .collect();
-    let vj = t1.verify_jobs - t0.verify_jobs;
-    let hj = t2.hash_jobs - t1.hash_jobs;
-    if vj == 0 || hj == 0 {
-        return Err(format!(
-            "the device ran {vj} verify and {hj} hash jobs of the measurement batches"
-        ));
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let per = |a: u64, n: u64| (a as f64 / n as f64 * 100.0).round() / 100.0;
-    Ok(json!({
-        "mmio_writes_per_verify": per(t1.verify_writes - t0.verify_writes, vj),
-        "mmio_reads_per_verify": per(t1.verify_reads - t0.verify_reads, vj),
-        "mmio_writes_per_header": per(t2.hash_writes - t1.hash_writes, hj),
-        "mmio_reads_per_header": per(t2.hash_reads - t1.hash_reads, hj),
-        "batch_verifies": vj,
-        "batch_headers": hj,
-        "recovered_faults": recovered,
-        "source": "bus accesses counted by the driver on the Verilated top (verif::sim_backend), per job in one batch",
-    }))
 }
 
 // ------------------------------------------------------------------ text output
