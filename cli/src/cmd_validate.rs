@@ -57,17 +57,49 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
             let report = validate_block(&block, &options(args, chain), backend.as_ref());
             let mut out = std::io::stdout().lock();
+            let device = device_summary(backend.as_ref());
             if args.json {
-                let v = serde_json::to_value(&report)
+                let mut v = serde_json::to_value(&report)
                     .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
+                if let (Some(d), Some(obj)) = (device, v.as_object_mut()) {
+                    obj.insert("device".into(), d);
+                }
                 writeln!(out, "{v}").map_err(|e| CliError::io("writing stdout", e))?;
             } else {
                 write_summary(&mut out, &report, &args.file)
                     .map_err(|e| CliError::io("writing stdout", e))?;
+                if let Some(d) = device {
+                    writeln!(
+                        out,
+                        "  device             {} cycles = {:.3} ms projected at {} MHz ({} jobs fell back to software)",
+                        d["cycles"], d["projected_ms"].as_f64().unwrap_or(0.0), d["clock_mhz"], d["fallback_jobs"]
+                    )
+                    .map_err(|e| CliError::io("writing stdout", e))?;
+                }
             }
             Ok(if report.valid { EXIT_OK } else { EXIT_INVALID })
         }
     }
+}
+
+/// Device cycles of a hardware backend (simulated on `sim`, counted on `fpga`) and their
+/// projection to time at the backend's stated clock, for comparison with the software timings
+/// in `timings_ms`. `None` for the software backend.
+fn device_summary(backend: &dyn crypto_core::Backend) -> Option<Value> {
+    let clock = backend.projected_clock_mhz()?;
+    let st = backend.stats();
+    #[allow(clippy::cast_precision_loss)]
+    let ms = st.device_cycles as f64 / (clock * 1e3);
+    Some(serde_json::json!({
+        "cycles": st.device_cycles,
+        "clock_mhz": clock,
+        "projected_ms": (ms * 1000.0).round() / 1000.0,
+        "hash_jobs": st.hash_jobs,
+        "verify_jobs": st.verify_jobs,
+        "fallback_jobs": st.fallback_jobs,
+        "spot_checked_jobs": st.spot_checked_jobs,
+        "faults": st.faults.iter().map(|(k, n)| serde_json::json!({ "kind": k, "count": n })).collect::<Vec<_>>(),
+    }))
 }
 
 fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {

@@ -611,3 +611,52 @@ fn cli_batch_commands_survive_garbage_lines() {
         }
     }
 }
+
+/// Issue 5: the Qtum PoS block through driver + Verilated top gives the software verdict and
+/// counts, and reports simulated device cycles with their projection.
+#[test]
+fn cli_validate_qtum_block_sim_equals_sw_and_reports_cycles() {
+    let f = data("qtum/blockbench.raw");
+    let f = f.to_str().unwrap();
+    let sw = one_json(&satchain(
+        &["validate-block", f, "--chain", "qtum", "--json"],
+        None,
+    ));
+    let sim = one_json(&satchain(
+        &[
+            "validate-block",
+            f,
+            "--chain",
+            "qtum",
+            "--backend",
+            "sim",
+            "--json",
+        ],
+        None,
+    ));
+    for k in [
+        "valid",
+        "error",
+        "block_hash",
+        "txs",
+        "inputs",
+        "merkle_root_ok",
+        "pow_ok",
+        "block_signature_ok",
+        "signatures",
+    ] {
+        assert_eq!(sw[k], sim[k], "field {k} differs between sw and sim");
+    }
+    assert_eq!(sim["backend"], "sim");
+    assert!(
+        sw.get("device").is_none(),
+        "the software backend has no device section"
+    );
+    let d = &sim["device"];
+    assert!(
+        d["cycles"].as_u64().unwrap() > 0,
+        "simulated cycles reported: {d}"
+    );
+    assert!(d["projected_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(d["fallback_jobs"], 0, "no fault, so nothing fell back: {d}");
+}
