@@ -41,7 +41,10 @@ fn parse_top_ports(verilog: &str) -> Vec<Port> {
         if !in_top {
             continue;
         }
-        if t.starts_with("endmodule") || t.starts_with("// Stub signals") || t.starts_with("// Update code") {
+        if t.starts_with("endmodule")
+            || t.starts_with("// Stub signals")
+            || t.starts_with("// Update code")
+        {
             break;
         }
         let (input, rest) = if let Some(r) = t.strip_prefix("input ") {
@@ -57,7 +60,11 @@ fn parse_top_ports(verilog: &str) -> Vec<Port> {
         for tok in rest.split_whitespace() {
             if tok.starts_with('[') {
                 let inner = tok.trim_start_matches('[').trim_end_matches(']');
-                let hi: u32 = inner.split(':').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| fail(&format!("cannot parse range {tok}")));
+                let hi: u32 = inner
+                    .split(':')
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or_else(|| fail(&format!("cannot parse range {tok}")));
                 width = hi + 1;
             } else if tok != "wire" && tok != "reg" && tok != "signed" {
                 name = tok;
@@ -66,7 +73,11 @@ fn parse_top_ports(verilog: &str) -> Vec<Port> {
         if name.is_empty() {
             fail(&format!("cannot parse port line `{t}`"));
         }
-        ports.push(Port { name: name.to_string(), width, input });
+        ports.push(Port {
+            name: name.to_string(),
+            width,
+            input,
+        });
     }
     if ports.is_empty() {
         fail("no ports found in module top");
@@ -92,11 +103,17 @@ fn gen_shim(name: &str, ports: &[Port]) -> String {
     let _ = writeln!(s, "struct Sim_{name} {{ VerilatedContext* ctx; {cls}* m; VerilatedVcdC* tfp; uint64_t t; }};\n");
     let _ = writeln!(s, "extern \"C\" void* sim_{name}_new(const char* vcd) {{");
     let _ = writeln!(s, "  Sim_{name}* s = new Sim_{name}();\n  s->ctx = new VerilatedContext();\n  s->ctx->traceEverOn(vcd != nullptr);");
-    let _ = writeln!(s, "  s->m = new {cls}(s->ctx, \"top\");\n  s->tfp = nullptr;\n  s->t = 0;");
+    let _ = writeln!(
+        s,
+        "  s->m = new {cls}(s->ctx, \"top\");\n  s->tfp = nullptr;\n  s->t = 0;"
+    );
     let _ = writeln!(s, "  if (vcd) {{ s->tfp = new VerilatedVcdC(); s->m->trace(s->tfp, 99); s->tfp->open(vcd); }}");
     let _ = writeln!(s, "  return s;\n}}\n");
     let _ = writeln!(s, "extern \"C\" void sim_{name}_free(void* p) {{\n  Sim_{name}* s = (Sim_{name}*)p;\n  if (s->tfp) {{ s->tfp->close(); delete s->tfp; }}\n  s->m->final();\n  delete s->m;\n  delete s->ctx;\n  delete s;\n}}\n");
-    let _ = writeln!(s, "extern \"C\" void sim_{name}_eval(void* p) {{ ((Sim_{name}*)p)->m->eval(); }}\n");
+    let _ = writeln!(
+        s,
+        "extern \"C\" void sim_{name}_eval(void* p) {{ ((Sim_{name}*)p)->m->eval(); }}\n"
+    );
     let _ = writeln!(s, "extern \"C\" void sim_{name}_dump(void* p) {{\n  Sim_{name}* s = (Sim_{name}*)p;\n  if (s->tfp) {{ s->tfp->dump(s->t); }}\n  s->t += 1;\n}}\n");
     let _ = writeln!(s, "extern \"C\" void sim_{name}_flush(void* p) {{ Sim_{name}* s = (Sim_{name}*)p; if (s->tfp) s->tfp->flush(); }}\n");
     // set
@@ -106,7 +123,11 @@ fn gen_shim(name: &str, ports: &[Port]) -> String {
             continue;
         }
         let n = &cpp_name(&p.name);
-        let top_mask = if p.width % 32 == 0 { "0xFFFFFFFFu".to_string() } else { format!("0x{:X}u", (1u64 << (p.width % 32)) - 1) };
+        let top_mask = if p.width % 32 == 0 {
+            "0xFFFFFFFFu".to_string()
+        } else {
+            format!("0x{:X}u", (1u64 << (p.width % 32)) - 1)
+        };
         if p.width <= 32 {
             let _ = writeln!(s, "    case {i}: m->{n} = w[0] & {top_mask}; break;");
         } else if p.width <= 64 {
@@ -124,9 +145,16 @@ fn gen_shim(name: &str, ports: &[Port]) -> String {
         if p.width <= 32 {
             let _ = writeln!(s, "    case {i}: w[0] = (uint32_t)m->{n}; break;");
         } else if p.width <= 64 {
-            let _ = writeln!(s, "    case {i}: w[0] = (uint32_t)m->{n}; w[1] = (uint32_t)(m->{n} >> 32); break;");
+            let _ = writeln!(
+                s,
+                "    case {i}: w[0] = (uint32_t)m->{n}; w[1] = (uint32_t)(m->{n} >> 32); break;"
+            );
         } else {
-            let _ = writeln!(s, "    case {i}: for (int k = 0; k < {}; k++) w[k] = m->{n}[k]; break;", words(p.width));
+            let _ = writeln!(
+                s,
+                "    case {i}: for (int k = 0; k < {}; k++) w[k] = m->{n}[k]; break;",
+                words(p.width)
+            );
         }
     }
     let _ = writeln!(s, "    default: break;\n  }}\n}}");
@@ -143,7 +171,11 @@ fn hash_of(parts: &[&str]) -> u64 {
 
 fn target_dir(out_dir: &Path) -> PathBuf {
     // OUT_DIR = <target>/<profile>/build/verif-<hash>/out
-    out_dir.ancestors().nth(4).map(Path::to_path_buf).unwrap_or_else(|| out_dir.to_path_buf())
+    out_dir
+        .ancestors()
+        .nth(4)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| out_dir.to_path_buf())
 }
 
 fn verilator_version() -> String {
@@ -160,8 +192,11 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=lint-waivers.vlt");
     println!("cargo:rerun-if-env-changed=SATCHAIN_VERILATOR_OPT");
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set")));
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| fail("no manifest dir")));
+    let out_dir =
+        PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set")));
+    let manifest = PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| fail("no manifest dir")),
+    );
     let target = target_dir(&out_dir);
     println!("cargo:rustc-env=SATCHAIN_TARGET_DIR={}", target.display());
     let version = verilator_version();
@@ -175,7 +210,8 @@ fn main() {
     let rt_dir = cache_root.join(format!("runtime-{rt_key:016x}"));
     let rt_lib = rt_dir.join("libverilated_rt.a");
     if !rt_lib.exists() {
-        std::fs::create_dir_all(&rt_dir).unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", rt_dir.display())));
+        std::fs::create_dir_all(&rt_dir)
+            .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", rt_dir.display())));
         cc::Build::new()
             .cpp(true)
             .out_dir(&rt_dir)
@@ -205,14 +241,22 @@ fn main() {
             fail(&format!("model name `{name}` must be [A-Za-z0-9_]"));
         }
         let ports = parse_top_ports(&m.verilog);
-        let key = hash_of(&[&m.verilog, &version, &opt, &waiver_text, &SHIM_VERSION.to_string()]);
+        let key = hash_of(&[
+            &m.verilog,
+            &version,
+            &opt,
+            &waiver_text,
+            &SHIM_VERSION.to_string(),
+        ]);
         let dir = cache_root.join(format!("{name}-{key:016x}"));
         let lib_name = format!("sim_{name}_{key:016x}");
         let lib = dir.join(format!("lib{lib_name}.a"));
         if !lib.exists() {
-            std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
+            std::fs::create_dir_all(&dir)
+                .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
             let vfile = dir.join(format!("{name}.v"));
-            std::fs::write(&vfile, &m.verilog).unwrap_or_else(|e| fail(&format!("write {}: {e}", vfile.display())));
+            std::fs::write(&vfile, &m.verilog)
+                .unwrap_or_else(|e| fail(&format!("write {}: {e}", vfile.display())));
             let mut cmd = Command::new("verilator");
             cmd.arg("--cc")
                 .arg("--trace")
@@ -231,7 +275,9 @@ fn main() {
                 cmd.arg(&waivers);
             }
             cmd.arg(&vfile);
-            let out = cmd.output().unwrap_or_else(|e| fail(&format!("running verilator: {e}")));
+            let out = cmd
+                .output()
+                .unwrap_or_else(|e| fail(&format!("running verilator: {e}")));
             if !out.status.success() {
                 fail(&format!(
                     "verilator failed on model `{name}` (Verilog kept at {}):\n{}",
@@ -240,7 +286,8 @@ fn main() {
                 ));
             }
             let shim = dir.join(format!("shim_{name}.cpp"));
-            std::fs::write(&shim, gen_shim(name, &ports)).unwrap_or_else(|e| fail(&format!("write shim: {e}")));
+            std::fs::write(&shim, gen_shim(name, &ports))
+                .unwrap_or_else(|e| fail(&format!("write shim: {e}")));
             let mut b = cc::Build::new();
             b.cpp(true)
                 .out_dir(&dir)
@@ -260,7 +307,8 @@ fn main() {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.extension().is_some_and(|x| x == "cpp")
-                        && p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&format!("V{name}")))
+                        && p.file_name()
+                            .is_some_and(|f| f.to_string_lossy().starts_with(&format!("V{name}")))
                 })
                 .collect();
             entries.sort();
@@ -272,16 +320,32 @@ fn main() {
         println!("cargo:rustc-link-search=native={}", dir.display());
         libs.push(lib_name.clone());
 
-        let _ = writeln!(rust, "#[link(name = \"{lib_name}\", kind = \"static\")]\nextern \"C\" {{");
-        let _ = writeln!(rust, "    fn sim_{name}_new(vcd: *const c_char) -> *mut c_void;");
+        let _ = writeln!(
+            rust,
+            "#[link(name = \"{lib_name}\", kind = \"static\")]\nextern \"C\" {{"
+        );
+        let _ = writeln!(
+            rust,
+            "    fn sim_{name}_new(vcd: *const c_char) -> *mut c_void;"
+        );
         for f in ["free", "eval", "dump", "flush"] {
             let _ = writeln!(rust, "    fn sim_{name}_{f}(p: *mut c_void);");
         }
-        let _ = writeln!(rust, "    fn sim_{name}_set(p: *mut c_void, port: u32, w: *const u32);");
-        let _ = writeln!(rust, "    fn sim_{name}_get(p: *mut c_void, port: u32, w: *mut u32);\n}}");
+        let _ = writeln!(
+            rust,
+            "    fn sim_{name}_set(p: *mut c_void, port: u32, w: *const u32);"
+        );
+        let _ = writeln!(
+            rust,
+            "    fn sim_{name}_get(p: *mut c_void, port: u32, w: *mut u32);\n}}"
+        );
         let _ = writeln!(table, "    ModelDesc {{ name: \"{name}\", ports: &[");
         for p in &ports {
-            let _ = writeln!(table, "        PortDesc {{ name: \"{}\", width: {}, input: {} }},", p.name, p.width, p.input);
+            let _ = writeln!(
+                table,
+                "        PortDesc {{ name: \"{}\", width: {}, input: {} }},",
+                p.name, p.width, p.input
+            );
         }
         let _ = writeln!(
             table,
@@ -290,9 +354,13 @@ fn main() {
     }
     table.push_str("];\n");
     // The Verilator runtime after the models, so static link order resolves.
-    let _ = writeln!(rust, "#[link(name = \"verilated_rt\", kind = \"static\")]\nextern \"C\" {{}}");
+    let _ = writeln!(
+        rust,
+        "#[link(name = \"verilated_rt\", kind = \"static\")]\nextern \"C\" {{}}"
+    );
     rust.push_str(&table);
-    std::fs::write(out_dir.join("models.rs"), rust).unwrap_or_else(|e| fail(&format!("write models.rs: {e}")));
+    std::fs::write(out_dir.join("models.rs"), rust)
+        .unwrap_or_else(|e| fail(&format!("write models.rs: {e}")));
     // The runtime after the models (static link order), then the C++ runtime.
     println!("cargo:rustc-link-lib=dylib=stdc++");
     let _ = libs;

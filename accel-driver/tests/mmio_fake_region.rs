@@ -43,7 +43,10 @@ fn mmio_over_heap_buffer_runs_open_and_a_hash_job() {
     // SAFETY: `mem` is a live, aligned 4 KiB buffer that nothing else touches while `bus` lives.
     let bus = unsafe { MmioBus::new(mem.as_mut_ptr(), StdDelay) }.unwrap();
     // The static page always shows a finished result: do not re-read STATUS between data words.
-    let cfg = Config { hash_words_per_ready: 0, ..Config::default() };
+    let cfg = Config {
+        hash_words_per_ready: 0,
+        ..Config::default()
+    };
     let mut a = Accel::open(bus, cfg).unwrap();
     assert_eq!(a.caps().hash_units, 2);
     let data: Vec<u8> = (0..80u8).collect();

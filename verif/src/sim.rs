@@ -50,7 +50,11 @@ pub enum SimError {
     /// The model has no port of that name.
     NoSuchPort { model: &'static str, port: String },
     /// A value does not fit the port, or an output was written.
-    BadValue { model: &'static str, port: &'static str, reason: String },
+    BadValue {
+        model: &'static str,
+        port: &'static str,
+        reason: String,
+    },
     /// The VCD path is not valid.
     BadPath(String),
 }
@@ -58,9 +62,19 @@ pub enum SimError {
 impl fmt::Display for SimError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SimError::NoSuchModel(m) => write!(f, "no Verilated model named `{m}` (have: {})", model_names().join(", ")),
-            SimError::NoSuchPort { model, port } => write!(f, "model `{model}` has no port `{port}`"),
-            SimError::BadValue { model, port, reason } => write!(f, "{model}.{port}: {reason}"),
+            SimError::NoSuchModel(m) => write!(
+                f,
+                "no Verilated model named `{m}` (have: {})",
+                model_names().join(", ")
+            ),
+            SimError::NoSuchPort { model, port } => {
+                write!(f, "model `{model}` has no port `{port}`")
+            }
+            SimError::BadValue {
+                model,
+                port,
+                reason,
+            } => write!(f, "{model}.{port}: {reason}"),
             SimError::BadPath(p) => write!(f, "bad VCD path {p}"),
         }
     }
@@ -112,7 +126,11 @@ unsafe impl Send for Model {}
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Model").field("name", &self.desc.name).field("cycles", &self.cycles).field("vcd", &self.vcd).finish()
+        f.debug_struct("Model")
+            .field("name", &self.desc.name)
+            .field("cycles", &self.cycles)
+            .field("vcd", &self.vcd)
+            .finish()
     }
 }
 
@@ -128,16 +146,29 @@ impl Model {
     }
 
     fn open(name: &str, vcd: Option<&Path>) -> Result<Model, SimError> {
-        let desc = MODELS.iter().find(|m| m.name == name).ok_or_else(|| SimError::NoSuchModel(name.to_string()))?;
+        let desc = MODELS
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| SimError::NoSuchModel(name.to_string()))?;
         let cpath = match vcd {
-            Some(p) => Some(CString::new(p.to_string_lossy().as_bytes()).map_err(|_| SimError::BadPath(p.display().to_string()))?),
+            Some(p) => Some(
+                CString::new(p.to_string_lossy().as_bytes())
+                    .map_err(|_| SimError::BadPath(p.display().to_string()))?,
+            ),
             None => None,
         };
         // SAFETY: `new` is the generated constructor; it copies the path string before returning
         // and accepts a null pointer for "no trace".
         let ptr = unsafe { (desc.new)(cpath.as_ref().map_or(core::ptr::null(), |c| c.as_ptr())) };
         let max_words = desc.ports.iter().map(PortDesc::words).max().unwrap_or(1);
-        let mut m = Model { desc, ptr, clock: None, cycles: 0, vcd: vcd.map(Path::to_path_buf), buf: vec![0; max_words] };
+        let mut m = Model {
+            desc,
+            ptr,
+            clock: None,
+            cycles: 0,
+            vcd: vcd.map(Path::to_path_buf),
+            buf: vec![0; max_words],
+        };
         m.clock = m.port("clock").ok();
         if let Some(c) = m.clock {
             // Settle with the clock low first, or the first rising edge is lost (TOOLCHAIN-NOTES).
@@ -169,7 +200,10 @@ impl Model {
             .iter()
             .position(|p| p.name == name)
             .map(|i| PortId(i as u32))
-            .ok_or_else(|| SimError::NoSuchPort { model: self.desc.name, port: name.to_string() })
+            .ok_or_else(|| SimError::NoSuchPort {
+                model: self.desc.name,
+                port: name.to_string(),
+            })
     }
 
     /// Sets an input of up to 64 bits. Bits above the port width must be zero.
@@ -177,7 +211,8 @@ impl Model {
     /// # Panics
     /// If the port is an output or the value does not fit (a test-harness usage error).
     pub fn set(&mut self, p: PortId, v: u64) {
-        self.try_set_words(p, &[v as u32, (v >> 32) as u32]).unwrap_or_else(|e| panic!("{e}"));
+        self.try_set_words(p, &[v as u32, (v >> 32) as u32])
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Sets an input from 32-bit words, least-significant first. Missing words are zero.
@@ -193,7 +228,8 @@ impl Model {
     /// # Panics
     /// On a usage error, see [`Model::try_set_words`].
     pub fn set_biguint(&mut self, p: PortId, v: &BigUint) {
-        self.try_set_words(p, &v.to_u32_digits()).unwrap_or_else(|e| panic!("{e}"));
+        self.try_set_words(p, &v.to_u32_digits())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Sets an input from 32-bit words (least-significant first): an error if the port is an
@@ -201,12 +237,20 @@ impl Model {
     pub fn try_set_words(&mut self, p: PortId, w: &[u32]) -> Result<(), SimError> {
         let d = self.port_desc(p);
         if !d.input {
-            return Err(SimError::BadValue { model: self.desc.name, port: d.name, reason: "is an output".into() });
+            return Err(SimError::BadValue {
+                model: self.desc.name,
+                port: d.name,
+                reason: "is an output".into(),
+            });
         }
         let n = d.words();
         for (i, &x) in w.iter().enumerate() {
             let limit_bits = d.width.saturating_sub(32 * i as u32);
-            let ok = if limit_bits >= 32 { true } else { u64::from(x) >> limit_bits == 0 };
+            let ok = if limit_bits >= 32 {
+                true
+            } else {
+                u64::from(x) >> limit_bits == 0
+            };
             if !ok {
                 return Err(SimError::BadValue {
                     model: self.desc.name,
@@ -255,7 +299,9 @@ impl Model {
     /// # Panics
     /// If the model has no `clock` port.
     pub fn tick(&mut self) {
-        let c = self.clock.unwrap_or_else(|| panic!("model `{}` has no clock port", self.desc.name));
+        let c = self
+            .clock
+            .unwrap_or_else(|| panic!("model `{}` has no clock port", self.desc.name));
         self.set(c, 1);
         self.eval();
         // SAFETY: `ptr` is a live model.

@@ -29,10 +29,16 @@ fn harness_selftest_ports_and_clocking() {
     assert_eq!(m.cycles(), 5);
 
     // 256-bit registered path, all 8 words distinct.
-    let v = (BigUint::from(1u8) << 255u32) + BigUint::from(0xdead_beef_u32) * (BigUint::from(1u8) << 100u32) + 7u32;
+    let v = (BigUint::from(1u8) << 255u32)
+        + BigUint::from(0xdead_beef_u32) * (BigUint::from(1u8) << 100u32)
+        + 7u32;
     m.set_biguint(wide_in, &v);
     m.eval();
-    assert_ne!(m.get_biguint(wide_out), v, "registered: no change before the edge");
+    assert_ne!(
+        m.get_biguint(wide_out),
+        v,
+        "registered: no change before the edge"
+    );
     m.tick();
     assert_eq!(m.get_biguint(wide_out), v);
 
@@ -51,6 +57,9 @@ fn harness_selftest_writes_vcd() {
         m.ticks(3);
     }
     let text = std::fs::read_to_string(&path).expect("vcd written");
-    assert!(text.contains("$var") && text.contains("count"), "VCD has the signals");
+    assert!(
+        text.contains("$var") && text.contains("count"),
+        "VCD has the signals"
+    );
     assert!(text.contains("#5"), "VCD has the time steps of 3 cycles");
 }

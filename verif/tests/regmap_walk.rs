@@ -26,7 +26,10 @@ fn regmap_walk_reset_and_constant_values() {
             "ID" => rm::ID_VALUE,
             "VERSION" => rm::VERSION_VALUE,
             "MAP_HASH" => rm::MAP_HASH,
-            "CAPS" => caps_value(satchain_hdl::sha256::DEFAULT_UNITS as u32, DEFAULT_ENGINES as u32),
+            "CAPS" => caps_value(
+                satchain_hdl::sha256::DEFAULT_UNITS as u32,
+                DEFAULT_ENGINES as u32,
+            ),
             _ => r.reset,
         };
         assert_eq!(

@@ -39,7 +39,12 @@ pub struct Field {
 
 impl Field {
     pub const fn new(name: &'static str, lsb: u32, width: u32, doc: &'static str) -> Self {
-        Field { name, lsb, width, doc }
+        Field {
+            name,
+            lsb,
+            width,
+            doc,
+        }
     }
     /// Mask of the field in place.
     pub const fn mask(&self) -> u32 {
@@ -213,7 +218,12 @@ pub enum HashMode {
 }
 
 impl HashMode {
-    pub const ALL: [HashMode; 4] = [HashMode::Sha256, HashMode::Sha256d, HashMode::Merkle64, HashMode::Header80];
+    pub const ALL: [HashMode; 4] = [
+        HashMode::Sha256,
+        HashMode::Sha256d,
+        HashMode::Merkle64,
+        HashMode::Header80,
+    ];
     pub const fn from_bits(v: u32) -> Option<HashMode> {
         match v {
             0 => Some(HashMode::Sha256),
@@ -354,8 +364,15 @@ mod tests {
             assert_eq!(a.offset % 4, 0, "{} unaligned", a.name);
             assert!(a.offset < WINDOW_BYTES, "{} outside window", a.name);
             for b in &REGISTERS[i + 1..] {
-                assert_ne!(a.offset, b.offset, "{} and {} share an offset", a.name, b.name);
-                assert!(a.offset < b.offset, "registers must be listed in address order");
+                assert_ne!(
+                    a.offset, b.offset,
+                    "{} and {} share an offset",
+                    a.name, b.name
+                );
+                assert!(
+                    a.offset < b.offset,
+                    "registers must be listed in address order"
+                );
             }
         }
     }
@@ -365,7 +382,12 @@ mod tests {
         for r in REGISTERS {
             let mut used = 0u32;
             for f in r.fields {
-                assert!(f.width >= 1 && f.lsb + f.width <= 32, "{}.{} out of range", r.name, f.name);
+                assert!(
+                    f.width >= 1 && f.lsb + f.width <= 32,
+                    "{}.{} out of range",
+                    r.name,
+                    f.name
+                );
                 assert_eq!(used & f.mask(), 0, "{}.{} overlaps", r.name, f.name);
                 used |= f.mask();
             }
@@ -374,7 +396,9 @@ mod tests {
 
     #[test]
     fn field_put_get_roundtrip() {
-        let v = field::HASH_CMD::LEN.put(1234) | field::HASH_CMD::MODE.put(3) | field::HASH_CMD::TAG.put(0xab);
+        let v = field::HASH_CMD::LEN.put(1234)
+            | field::HASH_CMD::MODE.put(3)
+            | field::HASH_CMD::TAG.put(0xab);
         assert_eq!(field::HASH_CMD::LEN.get(v), 1234);
         assert_eq!(field::HASH_CMD::MODE.get(v), 3);
         assert_eq!(field::HASH_CMD::TAG.get(v), 0xab);
