@@ -1,6 +1,6 @@
 //! ISS cycle statistics of the ECDSA verify microcode with the current `timing.rs`:
 //! cycles per verification (mean / min / max) over random valid signatures, compressed and
-//! uncompressed keys, instructions per verify, INVN iterations, and where the cycles go.
+//! uncompressed keys, instructions per verify, and where the cycles go.
 //!
 //! `cargo run -p satchain-hdl --release --example ecdsa_cycles -- [count] [seed]`
 
@@ -29,10 +29,9 @@ fn main() {
         prog.words.len()
     );
     println!(
-        "timing.rs: MULP {} cycles, MULN {}, INV 1+latency(it) = {} at 500 iterations, BR {}, WIN {}, ALU {}",
+        "timing.rs: MULP {} cycles, MULN {}, BR {}, WIN {}, ALU {}",
         timing::op_cycles(1),
         timing::op_cycles(4),
-        timing::inv_cycles(500),
         timing::op_cycles(16),
         timing::op_cycles(12),
         timing::op_cycles(2)
@@ -41,7 +40,6 @@ fn main() {
     for compressed in [true, false] {
         let mut cycles = Vec::with_capacity(count);
         let mut instrs = 0u64;
-        let mut inv_it = Vec::new();
         let mut by_op = [(0u64, 0u64); 18];
         for i in 0..count {
             let mut sk = [0u8; 32];
@@ -78,17 +76,13 @@ fn main() {
             }
             cycles.push(o.cycles);
             instrs += o.instructions;
-            inv_it.extend(o.inv_iterations);
         }
         let n = cycles.len() as f64;
         let mean = cycles.iter().sum::<u64>() as f64 / n;
         let min = cycles.iter().min().copied().unwrap_or(0);
         let max = cycles.iter().max().copied().unwrap_or(0);
-        let inv_mean =
-            inv_it.iter().map(|&x| u64::from(x)).sum::<u64>() as f64 / inv_it.len().max(1) as f64;
-        let inv_max = inv_it.iter().max().copied().unwrap_or(0);
         println!(
-            "\n{} keys: {} verifies: cycles mean {mean:.0}, min {min}, max {max}; instructions/verify {:.0}; INVN iterations mean {inv_mean:.0}, max {inv_max}",
+            "\n{} keys: {} verifies: cycles mean {mean:.0}, min {min}, max {max}; instructions/verify {:.0}",
             if compressed { "compressed" } else { "uncompressed" },
             cycles.len(),
             instrs as f64 / n,

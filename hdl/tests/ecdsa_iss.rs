@@ -536,7 +536,8 @@ fn iss_takes_the_r_plus_n_branch_when_x_of_r_is_at_least_n() {
 fn iss_handles_partial_sums_that_meet() {
     let c = curve();
     let n = &c.n;
-    let inv16 = model::binary_inverse(&BigUint::from(16u32), n).value;
+    let inv16 = satchain_hdl::ecdsa::consts::mod_inverse(&BigUint::from(16u32), n)
+        .expect("16 is invertible mod n");
     let rest = |seed: u64| BigUint::from(seed).pow(4) % (BigUint::from(1u32) << 240u32);
     let mut specials = (0, 0, 0, 0);
     for w1 in 1u32..=15 {
@@ -748,22 +749,22 @@ fn iss_edge_scalars_and_keys() {
 
 #[test]
 fn iss_program_variants_match_k256() {
-    // The alternatives of `ProgramOptions`: the Q table kept in Jacobian coordinates
-    // (add-2007-bl in the loop), and the square-root chain with its long runs of squarings as
-    // LDLC/DJNZ loops instead of unrolled.
+    // The alternatives of `ProgramOptions`: every squaring run (square root, s^(n-2)) as an
+    // LDLC/DJNZ loop with a one-squaring body, and runs up to 16 unrolled with 8-squaring
+    // loop bodies beyond.
     let variants = [
-        (
-            "jacobian Q table",
-            ProgramOptions {
-                affine_q_table: false,
-                ..ProgramOptions::default()
-            },
-        ),
         (
             "looped squarings",
             ProgramOptions {
-                max_unrolled_squarings: 3,
-                ..ProgramOptions::default()
+                max_unrolled_squarings: 0,
+                squarings_per_loop_body: 1,
+            },
+        ),
+        (
+            "8-squaring loop bodies",
+            ProgramOptions {
+                max_unrolled_squarings: 16,
+                squarings_per_loop_body: 8,
             },
         ),
     ];

@@ -47,12 +47,18 @@ struct Toy {
 }
 
 impl Toy {
-    /// The toy machine with the program variant: affine (default) or Jacobian Q table.
-    fn new(affine_q_table: bool) -> Toy {
+    /// The toy machine with the product program (`product`) or the variant whose every
+    /// squaring run is an LDLC/DJNZ loop with a one-squaring body (the loop paths of the
+    /// exponentiations, which the toy curve's short exponents otherwise leave unrolled).
+    fn new(product: bool) -> Toy {
         let curve = Curve::toy43();
-        let opts = ProgramOptions {
-            affine_q_table,
-            ..ProgramOptions::default()
+        let opts = if product {
+            ProgramOptions::default()
+        } else {
+            ProgramOptions {
+                max_unrolled_squarings: 0,
+                squarings_per_loop_body: 1,
+            }
         };
         let prog = try_verify_program(&curve, &opts).expect("toy program");
         Toy {
@@ -184,17 +190,17 @@ impl Seen {
 
 #[test]
 fn toy_every_key_message_and_nonce_verifies() {
-    for affine in [true, false] {
-        every_key_message_and_nonce(&Toy::new(affine), affine);
+    for product in [true, false] {
+        every_key_message_and_nonce(&Toy::new(product), product);
     }
 }
 
-fn every_key_message_and_nonce(t: &Toy, affine: bool) {
+fn every_key_message_and_nonce(t: &Toy, product: bool) {
     let g = t.curve.g();
     let mut seen = Seen::default();
-    // Every key for the product program (affine Q table); every third key for the
-    // alternative, to keep the test short.
-    for d in (1..t.n).step_by(if affine { 1 } else { 3 }) {
+    // Every key for the product program; every third key for the looped variant, to keep the
+    // test short.
+    for d in (1..t.n).step_by(if product { 1 } else { 3 }) {
         let q = t.curve.mul(&BigUint::from(d), &g);
         for z in 0..t.n {
             for k in 1..t.n {
@@ -227,10 +233,10 @@ fn every_key_message_and_nonce(t: &Toy, affine: bool) {
         }
     }
     println!(
-        "affine Q table {affine}: valid signatures: {} runs; special paths: g dbl {}, g inf {}, q dbl {}, q inf {}; r+n branch {}",
+        "product program {product}: valid signatures: {} runs; special paths: g dbl {}, g inf {}, q dbl {}, q inf {}; r+n branch {}",
         seen.runs, seen.g_dbl, seen.g_inf, seen.q_dbl, seen.q_inf, seen.r_plus_n
     );
-    assert!(seen.runs > if affine { 40_000 } else { 13_000 });
+    assert!(seen.runs > if product { 40_000 } else { 13_000 });
     for (name, v) in [
         ("g dbl", seen.g_dbl),
         ("g inf", seen.g_inf),
@@ -238,25 +244,25 @@ fn every_key_message_and_nonce(t: &Toy, affine: bool) {
         ("q inf", seen.q_inf),
         ("r+n", seen.r_plus_n),
     ] {
-        // The key subset of the alternative variant need not reach every path; the (r, s)
-        // test runs every path on both variants.
-        assert!(v > 0 || !affine, "special path {name} never ran");
+        // The key subset of the looped variant need not reach every path; the (r, s) test
+        // runs every path on both variants.
+        assert!(v > 0 || !product, "special path {name} never ran");
     }
 }
 
 #[test]
 fn toy_every_r_s_pair_for_every_key() {
-    for affine in [true, false] {
-        every_r_s_pair(&Toy::new(affine), affine);
+    for product in [true, false] {
+        every_r_s_pair(&Toy::new(product), product);
     }
 }
 
-fn every_r_s_pair(t: &Toy, affine: bool) {
+fn every_r_s_pair(t: &Toy, product: bool) {
     let g = t.curve.g();
     let mut seen = Seen::default();
-    // Every key for the product program (affine Q table); every third key for the
-    // alternative, to keep the test short.
-    for d in (1..t.n).step_by(if affine { 1 } else { 3 }) {
+    // Every key for the product program; every third key for the looped variant, to keep the
+    // test short.
+    for d in (1..t.n).step_by(if product { 1 } else { 3 }) {
         let q = t.curve.mul(&BigUint::from(d), &g);
         let key = t.encode(&q, d % 2 == 0);
         let z = (d * 7 + 3) % t.n;
@@ -270,7 +276,7 @@ fn every_r_s_pair(t: &Toy, affine: bool) {
         }
     }
     println!(
-        "affine Q table {affine}: (r, s) pairs: {} runs, codes {:?}; R = infinity {}; r+n branch {}; special paths g dbl {} g inf {} q dbl {} q inf {}",
+        "product program {product}: (r, s) pairs: {} runs, codes {:?}; R = infinity {}; r+n branch {}; special paths g dbl {} g inf {} q dbl {} q inf {}",
         seen.runs, seen.codes, seen.r_inf, seen.r_plus_n, seen.g_dbl, seen.g_inf, seen.q_dbl, seen.q_inf
     );
     assert!(
@@ -287,7 +293,7 @@ fn every_r_s_pair(t: &Toy, affine: bool) {
     ] {
         assert!(
             v > 0,
-            "special path {name} never ran (affine Q table {affine})"
+            "special path {name} never ran (product program {product})"
         );
     }
 }

@@ -394,22 +394,13 @@ fn ecdsa_engine_cycle_profile() {
         let o = model::run_traced(&words, &inputs).unwrap();
         assert_eq!(o.code, 0);
         total += o.cycles;
-        let mut inv = o.inv_iterations.iter();
         for t in &o.trace {
             let op = t.op.opcode() as usize;
             count[op] += 1;
-            cyc[op] += match op {
-                5 | 6 => u64::from(satchain_hdl::ecdsa::timing::inv_cycles(
-                    *inv.next().unwrap(),
-                )),
-                _ => u64::from(satchain_hdl::ecdsa::timing::op_cycles(op as u8)),
-            };
+            cyc[op] += u64::from(satchain_hdl::ecdsa::timing::op_cycles(op as u8));
         }
     }
-    let names = [
-        "NOP", "MULP", "ADDP", "SUBP", "MULN", "INVN", "INVP", "MOV", "ADD", "SUB", "CMP", "ODD",
-        "WIN", "LDLC", "DJNZ", "JMP", "BR", "HALT",
-    ];
+    let names = satchain_hdl::ecdsa::isa::opcode::MNEMONICS;
     println!("per verify (mean of {jobs}): total {} cycles", total / jobs);
     for (i, name) in names.iter().enumerate() {
         if count[i] > 0 {

@@ -1,6 +1,6 @@
 //! RTL == ISS on the engine's self-test microcode (`engine::selftest_program()`): every
-//! opcode, both operand sources, the index register, every BR condition, loops, MULP/MULN,
-//! INVN/INVP. Compares the HALT code, the cycle count (ISS sum of `timing.rs` == RTL counter)
+//! opcode, both operand sources, the index register, every BR condition, loops, MULP/MULN.
+//! Compares the HALT code, the cycle count (ISS sum of `timing.rs` == RTL counter)
 //! and the full register-write trace, over random inputs (proptest-style, seeded; case count
 //! from SATCHAIN_PROPTEST_CASES). A failing case prints its seed and leaves a VCD.
 
@@ -131,7 +131,7 @@ fn ecdsa_engine_selftest_rtl_equals_iss() {
     sim.trace = true;
     for case in 0..count {
         let mut inputs: Vec<BigUint> = (0..6).map(|i| field(&mut rng, i == 1 || i == 2)).collect();
-        // INVN R1 needs R1 in [1, n-1].
+        // The self-test's precondition: R1 in [1, n-1].
         if inputs[1] >= n() {
             inputs[1] = &inputs[1] - n() + 1u32;
         }
@@ -163,8 +163,8 @@ fn ecdsa_engine_selftest_rtl_equals_iss() {
     }
 }
 
-/// EngineFault (15) for an illegal opcode, an illegal BR condition, INVN of 0 (ModInv's
-/// iteration cap) and an endless loop (watchdog); code 0 otherwise. The engine must come back
+/// EngineFault (15) for an illegal opcode, an illegal BR condition, a reserved opcode (5, ISA
+/// v1's INVN, removed with the ModInv unit) and an endless loop (watchdog); code 0 otherwise. The engine must come back
 /// (done pulse, not busy) every time, and run the next job normally.
 #[test]
 fn ecdsa_engine_faults_stop_with_engine_fault() {

@@ -1,13 +1,12 @@
 //! Golden model of the arithmetic units at hardware granularity: the same 64-bit digits, the
 //! same folds, the same word widths (every intermediate is taken mod 2^`ACC_BITS` exactly as the
-//! RTL's wires), the same schedule and the same iteration semantics as `modmul.rs` / `modinv.rs`.
+//! RTL's wires), the same schedule and the same iteration semantics as `modmul.rs`.
 //! Tests check it against plain num-bigint arithmetic; the Verilator tests check the RTL against
 //! it (result, latency, iteration count).
 //!
 //! The model also checks the value bounds the RTL's widths rely on and reports a violation as
 //! [`ArithModelError::Bound`] (it never silently wraps a value the hardware would need).
 
-use super::modinv::{inv_latency, INV_MAX_ITERATIONS};
 use super::modmul::{
     ACC_BITS, CN_HEX, CP_HEX, CY_BITS, MULN_LATENCY, MULP_LATENCY, N_HEX, P_HEX, SEG,
 };
@@ -295,74 +294,6 @@ pub fn modmul(a: &BigUint, b: &BigUint, m: Modulus) -> Result<MulTrace, ArithMod
     }
 }
 
-/// Outcome of one modelled inversion.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvOutcome {
-    /// a^-1 mod m (x1 at the stop when `fault`, as the RTL reports it).
-    pub result: BigUint,
-    /// Loop iterations run.
-    pub iterations: u32,
-    /// The iteration cap was reached.
-    pub fault: bool,
-    /// Cycles from `start` to `done`.
-    pub latency: u32,
-}
-
-/// The binary extended Euclid of ISA.md, one iteration per step, capped as the RTL is.
-pub fn modinv(a: &BigUint, m: Modulus) -> Result<InvOutcome, ArithModelError> {
-    if a.bits() > 256 {
-        return Err(ArithModelError::OperandTooWide {
-            operand: "a",
-            bits: a.bits(),
-        });
-    }
-    let md = m.value();
-    let one = BigUint::one();
-    let (mut u, mut v) = (a.clone(), md.clone());
-    let (mut x1, mut x2) = (BigUint::one(), BigUint::zero());
-    let mut it = 0u32;
-    loop {
-        if u == one || v == one {
-            let result = if u == one { x1 } else { x2 };
-            return Ok(InvOutcome {
-                result,
-                iterations: it,
-                fault: false,
-                latency: inv_latency(it),
-            });
-        }
-        if it == INV_MAX_ITERATIONS {
-            return Ok(InvOutcome {
-                result: x1,
-                iterations: it,
-                fault: true,
-                latency: inv_latency(it),
-            });
-        }
-        it += 1;
-        let half = |x: &BigUint| {
-            if x.bit(0) {
-                (x + &md) >> 1u32
-            } else {
-                x >> 1u32
-            }
-        };
-        if !u.bit(0) {
-            u >>= 1u32;
-            x1 = half(&x1);
-        } else if !v.bit(0) {
-            v >>= 1u32;
-            x2 = half(&x2);
-        } else if u >= v {
-            u -= &v;
-            x1 = if x1 >= x2 { &x1 - &x2 } else { &x1 + &md - &x2 };
-        } else {
-            v -= &u;
-            x2 = if x2 >= x1 { &x2 - &x1 } else { &x2 + &md - &x1 };
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,50 +359,6 @@ mod tests {
                     (&x * &y) % &md,
                     "seed {seed} {m:?} a={x:x} b={y:x}"
                 );
-            }
-        }
-    }
-
-    #[test]
-    fn arith_model_modinv_matches_bignum() {
-        let seed: u64 = rand::thread_rng().gen();
-        eprintln!("arith_model_modinv_matches_bignum seed={seed}");
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        for m in [Modulus::P, Modulus::N] {
-            let md = m.value();
-            let mut ops = vec![
-                BigUint::one(),
-                BigUint::from(2u8),
-                &md - 1u8,
-                &md - 2u8,
-                mask(128),
-            ];
-            for _ in 0..(cases() / 10).max(20) {
-                let mut x = [0u8; 32];
-                rng.fill(&mut x);
-                let v = BigUint::from_bytes_be(&x) % &md;
-                if !v.is_zero() {
-                    ops.push(v);
-                }
-            }
-            let mut max_it = 0;
-            for x in ops {
-                let o = modinv(&x, m).unwrap_or_else(|e| panic!("{e}"));
-                assert!(!o.fault, "seed {seed} {m:?} a={x:x} faulted");
-                assert_eq!(
-                    (&o.result * &x) % &md,
-                    BigUint::one(),
-                    "seed {seed} {m:?} a={x:x}"
-                );
-                assert!(o.result < md);
-                max_it = max_it.max(o.iterations);
-            }
-            eprintln!("{m:?}: max iterations {max_it}");
-            for bad in [BigUint::zero(), md.clone()] {
-                let o = modinv(&bad, m).unwrap_or_else(|e| panic!("{e}"));
-                assert!(o.fault, "{m:?} a={bad:x} must fault");
-                assert_eq!(o.iterations, INV_MAX_ITERATIONS);
-                assert_eq!(o.latency, inv_latency(INV_MAX_ITERATIONS));
             }
         }
     }

@@ -214,24 +214,6 @@ impl Asm {
             None,
         )
     }
-    pub fn invn(&mut self, d: Reg, a: impl Into<Src>) {
-        self.emit(
-            Op::InvN {
-                d: d.0,
-                a: a.into(),
-            },
-            None,
-        )
-    }
-    pub fn invp(&mut self, d: Reg, a: impl Into<Src>) {
-        self.emit(
-            Op::InvP {
-                d: d.0,
-                a: a.into(),
-            },
-            None,
-        )
-    }
     pub fn mov(&mut self, d: Reg, a: impl Into<Src>) {
         self.emit(
             Op::Mov {

@@ -1,6 +1,7 @@
 //! `EcdsaEngine`: one ECDSA secp256k1 verification engine — the microcode sequencer
 //! ([`EcdsaSequencer`]: register file, ROMs, ALU, control) with the arithmetic units it
-//! dispatches to (`ModMul` for MULP/MULN, `ModInv` for INVN/INVP).
+//! dispatches to (`ModMul` for MULP/MULN). There is no inversion unit: the program inverts
+//! by exponentiation on `ModMul` (ISA v2; see `README-rtl.md`, "Why no ModInv").
 //!
 //! Ports (the contract with the register block):
 //! - `clock`, `reset` (synchronous, active high)
@@ -16,7 +17,6 @@
 //!
 #![doc = include_str!("README-rtl.md")]
 
-use super::modinv::ModInv;
 use super::modmul::ModMul;
 use super::sequencer::EcdsaSequencer;
 use rust_hdl::prelude::*;
@@ -40,7 +40,6 @@ pub struct EcdsaEngine {
     pub dbg_wdata: Signal<Out, Bits<256>>,
     seq: EcdsaSequencer,
     mul: ModMul,
-    inv: ModInv,
 }
 
 /// The secp256k1 constant ROM (`consts::const_rom()`) as little-endian 64-bit limbs.
@@ -77,7 +76,6 @@ impl EcdsaEngine {
             dbg_wdata: Default::default(),
             seq: EcdsaSequencer::new(program, &const_rom_limbs()),
             mul: ModMul::default(),
-            inv: ModInv::default(),
         }
     }
 }
@@ -87,10 +85,8 @@ impl Logic for EcdsaEngine {
     fn update(&mut self) {
         self.seq.clock.next = self.clock.val();
         self.mul.clock.next = self.clock.val();
-        self.inv.clock.next = self.clock.val();
         self.seq.reset.next = self.reset.val();
         self.mul.reset.next = self.reset.val();
-        self.inv.reset.next = self.reset.val();
 
         self.seq.load_en.next = self.load_en.val();
         self.seq.load_sel.next = self.load_sel.val();
@@ -111,13 +107,6 @@ impl Logic for EcdsaEngine {
         self.mul.modn.next = self.seq.mul_modn.val();
         self.seq.mul_done.next = self.mul.done.val();
         self.seq.mul_result.next = self.mul.result.val();
-
-        self.inv.start.next = self.seq.inv_start.val();
-        self.inv.a.next = self.seq.inv_a.val();
-        self.inv.modn.next = self.seq.inv_modn.val();
-        self.seq.inv_done.next = self.inv.done.val();
-        self.seq.inv_result.next = self.inv.result.val();
-        self.seq.inv_fault.next = self.inv.fault.val();
     }
 }
 
@@ -129,7 +118,7 @@ pub fn verilog(program: &[u32]) -> String {
 }
 
 /// A self-test microcode program that exercises every opcode, both operand sources, the index
-/// register, every BR condition, loops and both moduli of MULx/INVx on the inputs R0..R5.
+/// register, every BR condition, loops and both moduli of MULx on the inputs R0..R5.
 /// It is the engine's bring-up test (RTL == ISS on random inputs, write trace included), not
 /// the verify program. Preconditions: R0..R5 < p, R1 in [1, n-1], R2 nonzero.
 pub fn selftest_program() -> Result<Vec<u32>, super::asm::AsmError> {
@@ -150,8 +139,8 @@ pub fn selftest_program() -> Result<Vec<u32>, super::asm::AsmError> {
     a.add(r(13), r(12), k(c::P));
     a.sub(r(14), r(13), r(4));
     a.mov(r(15), k(c::N));
-    a.invn(r(16), r(1));
-    a.invp(r(17), r(2));
+    a.muln(r(16), r(1), r(1));
+    a.mulp(r(17), r(2), r(2));
     a.mulp(r(18), r(17), r(2));
     a.muln(r(19), r(16), r(1));
     // Flags and every BR condition (taken and not taken depending on the data).
@@ -221,9 +210,11 @@ pub fn selftest_program() -> Result<Vec<u32>, super::asm::AsmError> {
 pub const ILLEGAL_OPCODE_WORD: u32 = 31 << 27;
 /// BR with condition 12 (illegal), target 0.
 pub const ILLEGAL_COND_WORD: u32 = (16 << 27) | (12 << 23);
+/// Opcode 5, reserved since ISA v2 (v1's INVN, with operands R6, C0): must fault, not run.
+pub const RESERVED_OPCODE_WORD: u32 = (5 << 27) | (6 << 21) | (64 << 14);
 
 /// A microcode program that stops the engine with EngineFault on purpose, selected by R0:
-/// 1 an illegal opcode, 2 an illegal BR condition, 3 INVN of 0 (ModInv's iteration cap),
+/// 1 an illegal opcode, 2 an illegal BR condition, 3 a reserved opcode (ISA v1's INVN),
 /// 4 an endless loop (the watchdog); any other R0 halts with code 0.
 pub fn fault_test_program() -> Result<Vec<u32>, super::asm::AsmError> {
     use super::asm::{Asm, Reg};
@@ -246,7 +237,7 @@ pub fn fault_test_program() -> Result<Vec<u32>, super::asm::AsmError> {
                 a.halt(0);
             }
             2 => {
-                a.invn(Reg(6), Src::c(c::ZERO));
+                patches.push((a.pc(), RESERVED_OPCODE_WORD));
                 a.halt(0);
             }
             _ => {

@@ -1,9 +1,9 @@
-//! The ECDSA engine's microcode ISA (v1) in Rust: [`Op`], [`encode`](Op::encode) and
+//! The ECDSA engine's microcode ISA (v2) in Rust: [`Op`], [`encode`](Op::encode) and
 //! [`decode`](Op::decode), exactly as `ISA.md` specifies them.
 //!
 //! Decoding follows what the RTL looks at: the opcode (bits 31:27) selects the fields; bits a
 //! given opcode does not use are ignored (they are zero in every word the assembler emits, and
-//! `Op::encode(Op::decode(w)) == w` holds for those canonical words). Illegal opcodes (18..31) and
+//! `Op::encode(Op::decode(w)) == w` holds for those canonical words). Illegal opcodes (5, 6 and 18..31) and
 //! illegal branch conditions (10..15) are [`DecodeError`]s; the RTL stops with `EngineFault` on them.
 
 use core::fmt;
@@ -181,14 +181,6 @@ pub enum Op {
         a: Src,
         b: Src,
     },
-    InvN {
-        d: u8,
-        a: Src,
-    },
-    InvP {
-        d: u8,
-        a: Src,
-    },
     Mov {
         d: u8,
         a: Src,
@@ -240,8 +232,10 @@ pub mod opcode {
     pub const ADDP: u8 = 2;
     pub const SUBP: u8 = 3;
     pub const MULN: u8 = 4;
-    pub const INVN: u8 = 5;
-    pub const INVP: u8 = 6;
+    /// Reserved (ISA v1's INVN, removed in v2 with the ModInv unit): illegal.
+    pub const RESERVED_5: u8 = 5;
+    /// Reserved (ISA v1's INVP, removed in v2): illegal.
+    pub const RESERVED_6: u8 = 6;
     pub const MOV: u8 = 7;
     pub const ADD: u8 = 8;
     pub const SUB: u8 = 9;
@@ -255,7 +249,7 @@ pub mod opcode {
     pub const HALT: u8 = 17;
     /// Mnemonics indexed by opcode.
     pub const MNEMONICS: [&str; 18] = [
-        "NOP", "MULP", "ADDP", "SUBP", "MULN", "INVN", "INVP", "MOV", "ADD", "SUB", "CMP", "ODD",
+        "NOP", "MULP", "ADDP", "SUBP", "MULN", "(5)", "(6)", "MOV", "ADD", "SUB", "CMP", "ODD",
         "WIN", "LDLC", "DJNZ", "JMP", "BR", "HALT",
     ];
 }
@@ -263,7 +257,7 @@ pub mod opcode {
 /// Why a word is not a legal instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Opcode field (bits 31:27) is 18..31.
+    /// Opcode field (bits 31:27) is 5, 6 (reserved since ISA v2) or 18..31.
     IllegalOpcode { word: u32, opcode: u8 },
     /// `BR` with a condition field of 10..15.
     IllegalCond { word: u32, cond: u8 },
@@ -351,8 +345,6 @@ impl Op {
             Op::AddP { .. } => ADDP,
             Op::SubP { .. } => SUBP,
             Op::MulN { .. } => MULN,
-            Op::InvN { .. } => INVN,
-            Op::InvP { .. } => INVP,
             Op::Mov { .. } => MOV,
             Op::Add { .. } => ADD,
             Op::Sub { .. } => SUB,
@@ -378,8 +370,6 @@ impl Op {
             opcode::ADDP => Op::AddP { d, a, b },
             opcode::SUBP => Op::SubP { d, a, b },
             opcode::MULN => Op::MulN { d, a, b },
-            opcode::INVN => Op::InvN { d, a },
-            opcode::INVP => Op::InvP { d, a },
             opcode::MOV => Op::Mov { d, a },
             opcode::ADD => Op::Add { d, a, b },
             opcode::SUB => Op::Sub { d, a, b },
@@ -459,7 +449,7 @@ impl Op {
             | Op::MulN { d, a, b }
             | Op::Add { d, a, b }
             | Op::Sub { d, a, b } => d_(d)? | a_(a)? | b_(b)?,
-            Op::InvN { d, a } | Op::InvP { d, a } | Op::Mov { d, a } => d_(d)? | a_(a)?,
+            Op::Mov { d, a } => d_(d)? | a_(a)?,
             Op::Cmp { a, b } => a_(a)? | b_(b)?,
             Op::Odd { a } => a_(a)?,
             Op::Win { a, stride } => {
@@ -488,8 +478,6 @@ impl Op {
             | Op::AddP { d, .. }
             | Op::SubP { d, .. }
             | Op::MulN { d, .. }
-            | Op::InvN { d, .. }
-            | Op::InvP { d, .. }
             | Op::Mov { d, .. }
             | Op::Add { d, .. }
             | Op::Sub { d, .. } => Some(d),
@@ -509,9 +497,7 @@ impl fmt::Display for Op {
             | Op::MulN { d, a, b }
             | Op::Add { d, a, b }
             | Op::Sub { d, a, b } => write!(f, "{m:<5} R{d}, {a}, {b}"),
-            Op::InvN { d, a } | Op::InvP { d, a } | Op::Mov { d, a } => {
-                write!(f, "{m:<5} R{d}, {a}")
-            }
+            Op::Mov { d, a } => write!(f, "{m:<5} R{d}, {a}"),
             Op::Cmp { a, b } => write!(f, "{m:<5} {a}, {b}"),
             Op::Odd { a } => write!(f, "{m:<5} {a}"),
             Op::Win { a, stride } => write!(f, "{m:<5} {a}, {stride}"),
@@ -575,7 +561,9 @@ mod tests {
                     assert_eq!(op.encode().unwrap(), c);
                     n += 1;
                 }
-                Err(DecodeError::IllegalOpcode { opcode, .. }) => assert!(opcode >= 18),
+                Err(DecodeError::IllegalOpcode { opcode, .. }) => {
+                    assert!(opcode >= 18 || opcode == 5 || opcode == 6)
+                }
                 Err(DecodeError::IllegalCond { cond, .. }) => {
                     assert_eq!(w >> 27, 16);
                     assert!(cond >= 10)
@@ -587,7 +575,7 @@ mod tests {
 
     #[test]
     fn isa_illegal_encodings_are_errors() {
-        for op in 18u32..32 {
+        for op in [5u32, 6].into_iter().chain(18u32..32) {
             assert!(matches!(
                 Op::decode(op << 27),
                 Err(DecodeError::IllegalOpcode { .. })

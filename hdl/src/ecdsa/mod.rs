@@ -9,7 +9,6 @@ pub mod consts;
 pub mod engine;
 pub mod isa;
 pub mod model;
-pub mod modinv;
 pub mod modmul;
 pub mod mulleaf;
 pub mod program;
@@ -25,19 +24,14 @@ pub fn sim_models() -> Vec<crate::SimModel> {
     v
 }
 
-/// Verilator models of the arithmetic units (owner: the arithmetic RTL): `ecdsa_modmul`,
-/// `ecdsa_modinv`, each generated standalone with top module `top`.
+/// Verilator model of the arithmetic unit: `ecdsa_modmul`, generated standalone with top
+/// module `top`. (ISA v1's `ModInv` unit was removed in v2: the program inverts by
+/// exponentiation on `ModMul`; see `README-rtl.md`.)
 pub fn arith_sim_models() -> Vec<crate::SimModel> {
-    vec![
-        crate::SimModel {
-            name: "ecdsa_modmul",
-            verilog: modmul::verilog(),
-        },
-        crate::SimModel {
-            name: "ecdsa_modinv",
-            verilog: modinv::verilog(),
-        },
-    ]
+    vec![crate::SimModel {
+        name: "ecdsa_modmul",
+        verilog: modmul::verilog(),
+    }]
 }
 
 /// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine` (the verify program

@@ -1,14 +1,14 @@
 //! The instruction-set simulator (ISS) of the ECDSA engine: the golden model at hardware
 //! granularity. It fetches, decodes and executes the microcode word by word exactly as
 //! `ISA.md` specifies, on exact 256-bit values (num-bigint), and sums the RTL's cycle costs
-//! from [`super::timing`] (`op_cycles`, `inv_cycles`), so it predicts the RTL's cycle count.
+//! from [`super::timing`] (`op_cycles`), so it predicts the RTL's cycle count.
 //!
 //! Beyond the ISA it checks the program: an operand that violates an instruction's
 //! precondition (e.g. a MULP operand `>= p`), a read of a register that was neither loaded by
 //! the host nor written by the program (the RTL would read a stale value of the previous job),
 //! or a PC beyond the program are [`IssError`]s, so a program bug cannot hide behind an
-//! RTL-specific behaviour. Illegal words, an INV that hits the iteration cap and the watchdog
-//! are errors too; the RTL reports all of those as `EngineFault` (15).
+//! RTL-specific behaviour. Illegal words (including the reserved opcodes 5 and 6, ISA v1's
+//! INVN/INVP) and the watchdog are errors too; the RTL reports all of those as `EngineFault` (15).
 
 use super::consts::{const_rom_for, Curve};
 use super::isa::{Cond, DecodeError, Flags, Op, Src, CONST_BASE, NUM_REGS};
@@ -19,10 +19,6 @@ use num_traits::{One, Zero};
 use satchain_regmap::EcdsaCode;
 use std::fmt;
 use std::sync::OnceLock;
-
-/// Iteration cap of INVN/INVP (ISA.md): a run that has not reached `u == 1 || v == 1` after
-/// this many iterations stops the engine with EngineFault.
-pub const INV_ITERATION_CAP: u32 = 1024;
 
 /// The inputs of one verification as the host loads them into R0..R5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,8 +128,6 @@ pub struct IssOutcome {
     pub cycles: u64,
     /// Instructions executed (HALT included).
     pub instructions: u64,
-    /// Iterations of each INVN/INVP executed, in order.
-    pub inv_iterations: Vec<u32>,
     /// Final register file (unwritten registers read as 0).
     pub regs: Vec<BigUint>,
     /// Executed instructions, if tracing was requested.
@@ -164,8 +158,6 @@ pub enum IssError {
     Precondition { pc: u16, op: Op, what: String },
     /// A register read before any load or write.
     UninitRead { pc: u16, op: Op, reg: u8 },
-    /// INVN/INVP did not converge within [`INV_ITERATION_CAP`] iterations.
-    InvFault { pc: u16, op: Op },
     /// More than the watchdog's cycles.
     Watchdog { pc: u16, cycles: u64 },
 }
@@ -191,10 +183,6 @@ impl fmt::Display for IssError {
                     "pc {pc}: `{op}` reads R{reg}, which was never loaded or written"
                 )
             }
-            IssError::InvFault { pc, op } => write!(
-                f,
-                "pc {pc}: `{op}` did not converge in {INV_ITERATION_CAP} iterations (input 0?)"
-            ),
             IssError::Watchdog { pc, cycles } => {
                 write!(f, "watchdog: {cycles} cycles, pc {pc}")
             }
@@ -227,53 +215,6 @@ impl Default for RunOptions {
 pub struct Iss {
     curve: Curve,
     consts: Vec<BigUint>,
-}
-
-/// Outcome of the ISA's inversion algorithm.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvResult {
-    pub value: BigUint,
-    pub iterations: u32,
-    /// The cap was reached without convergence.
-    pub fault: bool,
-}
-
-/// The binary extended Euclid exactly as ISA.md writes it, with the iteration cap.
-pub fn binary_inverse(a: &BigUint, m: &BigUint) -> InvResult {
-    let one = BigUint::one();
-    let (mut u, mut v) = (a.clone(), m.clone());
-    let (mut x1, mut x2) = (BigUint::one(), BigUint::zero());
-    let mut iterations = 0u32;
-    let half = |x: &BigUint| if x.bit(0) { (x + m) >> 1u32 } else { x >> 1u32 };
-    let msub = |x: &BigUint, y: &BigUint| if x >= y { x - y } else { x + m - y };
-    while u != one && v != one {
-        if iterations == INV_ITERATION_CAP {
-            return InvResult {
-                value: x1,
-                iterations,
-                fault: true,
-            };
-        }
-        iterations += 1;
-        if !u.bit(0) {
-            u >>= 1u32;
-            x1 = half(&x1);
-        } else if !v.bit(0) {
-            v >>= 1u32;
-            x2 = half(&x2);
-        } else if u >= v {
-            u -= &v;
-            x1 = msub(&x1, &x2);
-        } else {
-            v -= &u;
-            x2 = msub(&x2, &x1);
-        }
-    }
-    InvResult {
-        value: if u == one { x1 } else { x2 },
-        iterations,
-        fault: false,
-    }
 }
 
 /// 4-bit window `(v >> 4*lc) & 15`, extracted with bitvec over the value's 64-bit digits.
@@ -337,7 +278,6 @@ impl Iss {
         let (mut pc, mut lc, mut idx): (u16, u8, u8) = (0, 0, 0);
         let mut cycles = 0u64;
         let mut instructions = 0u64;
-        let mut inv_iterations = Vec::new();
         let mut trace = Vec::new();
 
         loop {
@@ -377,7 +317,7 @@ impl Iss {
             let mut write: Option<(u8, BigUint)> = None;
             let mut taken = None;
             let mut next = pc.wrapping_add(1);
-            let mut cost = u64::from(timing::op_cycles(op.opcode()));
+            let cost = u64::from(timing::op_cycles(op.opcode()));
             match op {
                 Op::Nop => {}
                 Op::MulP { d, a, b } | Op::AddP { d, a, b } | Op::SubP { d, a, b } => {
@@ -393,18 +333,6 @@ impl Iss {
                 Op::MulN { d, a, b } => {
                     let (x, y) = (read(a)?, read(b)?);
                     write = Some((d, (x * y) % n));
-                }
-                Op::InvN { d, a } | Op::InvP { d, a } => {
-                    let m = if matches!(op, Op::InvN { .. }) { n } else { p };
-                    let x = read(a)?;
-                    pre(!x.is_zero() && &x < m, "INV operand not in [1, m-1]")?;
-                    let r = binary_inverse(&x, m);
-                    inv_iterations.push(r.iterations);
-                    cost = u64::from(timing::inv_cycles(r.iterations));
-                    if r.fault {
-                        return Err(IssError::InvFault { pc, op });
-                    }
-                    write = Some((d, r.value));
                 }
                 Op::Mov { d, a } => write = Some((d, read(a)?)),
                 Op::Add { d, a, b } => {
@@ -470,7 +398,6 @@ impl Iss {
                     code,
                     cycles,
                     instructions,
-                    inv_iterations,
                     regs,
                     trace,
                 });
@@ -510,21 +437,6 @@ mod tests {
 
     fn iss() -> &'static Iss {
         Iss::secp256k1()
-    }
-
-    #[test]
-    fn iss_binary_inverse_is_an_inverse() {
-        let curve = Curve::secp256k1();
-        for a in [1u64, 2, 3, 7, 0xdead_beef, u64::MAX] {
-            for m in [&curve.p, &curve.n] {
-                let r = binary_inverse(&BigUint::from(a), m);
-                assert!(!r.fault);
-                assert_eq!((r.value * a) % m, BigUint::one());
-            }
-        }
-        let r = binary_inverse(&BigUint::zero(), &curve.n);
-        assert!(r.fault);
-        assert_eq!(r.iterations, INV_ITERATION_CAP);
     }
 
     #[test]

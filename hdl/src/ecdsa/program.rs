@@ -20,8 +20,9 @@
 //! | R51..R63 | temporaries T0..T12 |
 //!
 //! Structure: range checks (BAD_R, BAD_S), public-key checks and decompression (BAD_PUBKEY),
-//! w = s⁻¹ (INVN), u1, u2 (MULN), the Q table (one doubling, thirteen mixed additions with the
-//! affine Q), then a 4-bit fixed-window Shamir loop over LC = 63..0 in two phases:
+//! w = s⁻¹ = s^(n−2) (MULN sliding-window exponentiation: the engine has no inversion unit),
+//! u1, u2 (MULN), the Q table in Jacobian coordinates (one doubling, thirteen mixed additions
+//! with the affine Q), then a 4-bit fixed-window Shamir loop over LC = 63..0 in two phases:
 //! phase A while the accumulator is the point at infinity (no doublings; the first nonzero
 //! window loads the accumulator from a table), phase B while it is finite (4 doublings, mixed
 //! addition of the G-table entry from the constant ROM, Jacobian addition of the Q-table entry).
@@ -111,43 +112,176 @@ pub struct ProgramOptions {
     /// Runs of more than this many squarings become an LDLC/DJNZ loop (saves ROM words,
     /// costs one DJNZ per squaring).
     pub max_unrolled_squarings: u32,
-    /// Convert the Q table to affine coordinates (one INVP and Montgomery's batch-inversion
-    /// trick) so that the loop adds Q entries with the mixed addition (11 instead of 16
-    /// multiplications). The Jacobian table (`false`) is kept as a tested alternative.
-    pub affine_q_table: bool,
+    /// Squarings per LDLC/DJNZ loop body (1..=8): a looped run costs one DJNZ cycle per
+    /// body, so a body of 4 squarings makes the loop overhead a quarter cycle per squaring.
+    pub squarings_per_loop_body: u32,
 }
 
 impl Default for ProgramOptions {
     fn default() -> Self {
         ProgramOptions {
-            max_unrolled_squarings: u32::MAX,
-            affine_q_table: true,
+            max_unrolled_squarings: DEFAULT_MAX_UNROLLED_SQUARINGS,
+            squarings_per_loop_body: DEFAULT_SQUARINGS_PER_LOOP_BODY,
         }
     }
 }
 
-/// `d = s^(2^n)`: n squarings (n >= 1), unrolled or as a DJNZ loop (uses LC).
+/// Squaring runs longer than this become LDLC/DJNZ loops (the ROM holds 1024 words; the
+/// unrolled program would not fit once s⁻¹ is an exponentiation).
+pub const DEFAULT_MAX_UNROLLED_SQUARINGS: u32 = 6;
+/// Squarings per loop body (see [`ProgramOptions::squarings_per_loop_body`]).
+pub const DEFAULT_SQUARINGS_PER_LOOP_BODY: u32 = 4;
+
+/// The modulus a multiplication reduces by: MULP (p) or MULN (n).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Modulus {
+    P,
+    N,
+}
+
+fn mulm(a: &mut Asm, m: Modulus, d: Reg, x: impl Into<Src>, y: impl Into<Src>) {
+    match m {
+        Modulus::P => a.mulp(d, x, y),
+        Modulus::N => a.muln(d, x, y),
+    }
+}
+
+/// `d = s^(2^n)` mod p: n squarings, unrolled or as LDLC/DJNZ loops (uses LC).
 fn sqr_n(a: &mut Asm, d: Reg, s: Reg, n: u32, o: &ProgramOptions) {
+    sqr_n_mod(a, Modulus::P, d, s, n, o);
+}
+
+/// `d = s^(2^n)` mod p or n. Runs of more than `o.max_unrolled_squarings` are looped with
+/// `o.squarings_per_loop_body` squarings per DJNZ; the remainder is unrolled. LDLC's 8-bit
+/// count (k runs the body k + 1 times) is split over several loops when needed.
+fn sqr_n_mod(a: &mut Asm, m: Modulus, d: Reg, s: Reg, n: u32, o: &ProgramOptions) {
     if n == 0 {
         if d != s {
             a.mov(d, s);
         }
         return;
     }
-    a.sqrp(d, s);
-    let rest = n - 1;
-    if rest <= o.max_unrolled_squarings || rest < 2 {
-        for _ in 0..rest {
-            a.sqrp(d, d);
+    mulm(a, m, d, s, s);
+    let mut rest = n - 1;
+    let body = o.squarings_per_loop_body.clamp(1, 8);
+    if rest > o.max_unrolled_squarings && rest >= 2 * body {
+        while rest >= 2 * body {
+            let iters = (rest / body).min(256);
+            a.ldlc(u8::try_from(iters - 1).unwrap_or(u8::MAX));
+            let l = a.here("sqr_loop");
+            for _ in 0..body {
+                mulm(a, m, d, d, d);
+            }
+            a.djnz(l);
+            rest -= iters * body;
         }
-    } else {
-        // LDLC k runs the body k+1 times.
-        let imm = u8::try_from(rest - 1).unwrap_or(u8::MAX);
-        a.ldlc(imm);
-        let l = a.here("sqr_loop");
-        a.sqrp(d, d);
-        a.djnz(l);
     }
+    for _ in 0..rest {
+        mulm(a, m, d, d, d);
+    }
+}
+
+/// Multiplications of a left-to-right sliding-window exponentiation by `e` with windows of
+/// up to `w` bits (precomputation included), used to pick `w`.
+fn window_mults(e: &BigUint, w: u32) -> u64 {
+    let mut mults = (1u64 << (w - 1)) - 1 + u64::from(w > 1);
+    let mut i = i64::try_from(e.bits()).unwrap_or(0) - 1;
+    let mut first = true;
+    while i >= 0 {
+        if !e.bit(i as u64) {
+            i -= 1;
+            continue;
+        }
+        let mut j = (i - i64::from(w) + 1).max(0);
+        while !e.bit(j as u64) {
+            j += 1;
+        }
+        if !first {
+            mults += 1;
+        }
+        first = false;
+        i = j - 1;
+    }
+    mults
+}
+
+/// `d = x^e` mod p or n by left-to-right sliding windows over the odd powers
+/// x, x³, …, x^(2^w − 1), with the window width `w` that needs the fewest multiplications for
+/// this exponent and the registers given. The exponent is a constant, so the window
+/// decomposition is done here, at generation time: the microcode is a straight sequence of
+/// squaring runs (looped per [`sqr_n_mod`]) and multiplications, with no data-dependent
+/// control flow. `x` is read only; `tmp[0]` is the accumulator, `tmp[1..]` the table (x² is
+/// formed in the accumulator). `d` may equal `x`, not a `tmp`. Requires `e >= 1`.
+fn pow_window(
+    a: &mut Asm,
+    m: Modulus,
+    d: Reg,
+    x: Reg,
+    e: &BigUint,
+    tmp: &[Reg],
+    o: &ProgramOptions,
+) {
+    let Some((&acc, spare)) = tmp.split_first() else {
+        return;
+    };
+    let max_w = (1..=6u32)
+        .filter(|w| (1usize << (w - 1)) - 1 <= spare.len())
+        .max()
+        .unwrap_or(1);
+    let w = (1..=max_w).min_by_key(|&w| window_mults(e, w)).unwrap_or(1);
+    // table[k] = x^(2k+1)
+    let mut table: Vec<Reg> = vec![x];
+    table.extend(spare.iter().take((1 << (w - 1)) - 1));
+    if w > 1 {
+        a.comment(format!(
+            "odd powers x^1..x^{} (window {w})",
+            (1u32 << w) - 1
+        ));
+        mulm(a, m, acc, x, x);
+        for k in 1..table.len() {
+            mulm(a, m, table[k], table[k - 1], acc);
+        }
+    }
+    let mut i = i64::try_from(e.bits()).unwrap_or(0) - 1;
+    let mut pending = 0u32;
+    let mut first = true;
+    while i >= 0 {
+        if !e.bit(i as u64) {
+            pending += 1;
+            i -= 1;
+            continue;
+        }
+        let mut j = (i - i64::from(w) + 1).max(0);
+        while !e.bit(j as u64) {
+            j += 1;
+        }
+        let mut v = 0usize;
+        for b in (j..=i).rev() {
+            v = (v << 1) | usize::from(e.bit(b as u64));
+        }
+        let entry = table[(v - 1) / 2];
+        if first {
+            a.mov(acc, entry);
+            first = false;
+        } else {
+            pending += u32::try_from(i - j + 1).unwrap_or(0);
+            sqr_n_mod(a, m, acc, acc, pending, o);
+            mulm(a, m, acc, acc, entry);
+        }
+        pending = 0;
+        i = j - 1;
+    }
+    sqr_n_mod(a, m, acc, acc, pending, o);
+    a.mov(d, acc);
+}
+
+/// `d = x⁻¹ mod n` by Fermat's little theorem, `x^(n−2)` (n is prime; the caller has
+/// checked x in [1, n−1]). The engine has no inversion unit: one inversion per verification
+/// does not pay for the LUTs of a binary-GCD datapath (see `README-rtl.md`).
+fn inv_mod_n(a: &mut Asm, d: Reg, x: Reg, curve: &Curve, tmp: &[Reg], o: &ProgramOptions) {
+    a.comment("w = s^(n-2) mod n (Fermat)");
+    let e = &curve.n - 2u32;
+    pow_window(a, Modulus::N, d, x, &e, tmp, o);
 }
 
 /// `d = a^((p+1)/4)` for secp256k1 by libsecp256k1's addition chain (`secp256k1_fe_sqrt`):
@@ -325,35 +459,6 @@ fn jadd(
     a.subp(y1, t6, t4); // Y3
 }
 
-/// Converts Q-table entries 2..15 (Jacobian, `e(k)` = X, then Y, Z) to affine in place
-/// (X, Y slots; the Z slot is left as is and no longer read), with one INVP by Montgomery's
-/// trick: c_2 = Z_2, c_k = c_(k-1)·Z_k; inv = c_15⁻¹; for k = 15..3: zinv_k = inv·c_(k-1),
-/// inv = inv·Z_k; zinv_2 = inv; then X_k·zinv², Y_k·zinv³. 95 MULP + 1 INVP.
-/// All Z_k are nonzero: k·Q is finite for k <= 15 < n. Uses T0..T12 and the accumulator.
-fn to_affine_batch(a: &mut Asm, e: &dyn Fn(u8) -> Reg) {
-    let z = |k: u8| e(k).offset(2);
-    // c_k for k = 3..=15 in T[k-3] (T0..T12); c_2 = Z_2 in place.
-    let cr = |k: u8| if k == 2 { z(2) } else { T[usize::from(k - 3)] };
-    a.comment("Q table to affine: prefix products of Z_2..Z_15");
-    for k in 3u8..=15 {
-        a.mulp(cr(k), cr(k - 1), z(k));
-    }
-    let [inv, zi, zi2] = ACC;
-    a.invp(inv, cr(15));
-    for k in (2u8..=15).rev() {
-        if k > 2 {
-            a.mulp(zi, inv, cr(k - 1)); // zinv_k
-            a.mulp(inv, inv, z(k));
-        }
-        let zk = if k > 2 { zi } else { inv };
-        a.comment(format!("{k}Q to affine"));
-        a.sqrp(zi2, zk);
-        a.mulp(e(k), e(k), zi2);
-        a.mulp(zi2, zi2, zk);
-        a.mulp(e(k).offset(1), e(k).offset(1), zi2);
-    }
-}
-
 /// The secp256k1 verification program (default options).
 pub fn verify_program() -> Program {
     // The generator is deterministic and its output is covered by every ISS test; an
@@ -455,7 +560,9 @@ pub fn try_verify_program(curve: &Curve, o: &ProgramOptions) -> Result<Program, 
         a.muln(R_U1, R_U1, Src::c(c::ONE));
     }
     a.comment("w = s^-1 mod n; u1 = z·w; u2 = r·w");
-    a.invn(R_U2, R_U2);
+    // The Q table is not built yet: R6..R47 are free for the exponentiation.
+    let scratch: Vec<Reg> = (6u8..=47).map(Reg).collect();
+    inv_mod_n(&mut a, R_U2, R_U2, curve, &scratch, o);
     a.muln(R_U1, R_U1, R_U2);
     a.muln(R_U2, R_R, R_U2);
 
@@ -492,10 +599,6 @@ pub fn try_verify_program(curve: &Curve, o: &ProgramOptions) -> Result<Program, 
         );
     }
 
-    if o.affine_q_table {
-        to_affine_batch(&mut a, &e);
-    }
-
     // ---- Shamir loop ----
     let phase_a = a.label(labels::PHASE_A);
     let a_after_g = a.label("a_after_g");
@@ -529,11 +632,7 @@ pub fn try_verify_program(curve: &Curve, o: &ProgramOptions) -> Result<Program, 
     a.bind(a_qcopy);
     a.mov(ax, Q_TABLE.idx());
     a.mov(ay, Q_TABLE.offset(1).idx());
-    if o.affine_q_table {
-        a.mov(az, Src::c(c::ONE));
-    } else {
-        a.mov(az, Q_TABLE.offset(2).idx());
-    }
+    a.mov(az, Q_TABLE.offset(2).idx());
     a.jmp(b_after_q);
 
     a.bind(phase_b);
@@ -552,11 +651,7 @@ pub fn try_verify_program(curve: &Curve, o: &ProgramOptions) -> Result<Program, 
         Q_TABLE.offset(1).idx(),
         Q_TABLE.offset(2).idx(),
     );
-    if o.affine_q_table {
-        madd(&mut a, ax, ay, az, qx, qy, ax, ay, az, &T, Some(q_special));
-    } else {
-        jadd(&mut a, ax, ay, az, qx, qy, qz, &T, q_special);
-    }
+    jadd(&mut a, ax, ay, az, qx, qy, qz, &T, q_special);
     a.bind(b_after_q);
     a.djnz(phase_b);
     a.jmp(final_);
@@ -571,11 +666,7 @@ pub fn try_verify_program(curve: &Curve, o: &ProgramOptions) -> Result<Program, 
 
     a.bind(q_special);
     a.comment("equal x: same point -> double, opposite -> infinity (phase A)");
-    if o.affine_q_table {
-        a.cmp(T[2], ay); // S2 == Y1 ? (madd)
-    } else {
-        a.cmp(T[4], T[5]); // S1 == S2 ? (add)
-    }
+    a.cmp(T[4], T[5]); // S1 == S2 ? (add-2007-bl)
     a.br(Cond::Ne, a_after_q);
     a.here(labels::Q_SPECIAL_DBL);
     dbl(&mut a, ax, ay, az, ax, ay, az, &T);
@@ -637,15 +728,11 @@ mod tests {
         }
         let toy = verify_program_for(&Curve::toy43()).unwrap();
         assert!(toy.words.len() < p.words.len());
-        let jac = ProgramOptions {
-            affine_q_table: false,
-            ..ProgramOptions::default()
+        let looped = ProgramOptions {
+            max_unrolled_squarings: 0,
+            squarings_per_loop_body: 1,
         };
-        let pj = try_verify_program(&Curve::secp256k1(), &jac).unwrap();
-        assert!(
-            pj.words.len() <= crate::ecdsa::isa::MAX_PROGRAM_WORDS,
-            "{}",
-            pj.words.len()
-        );
+        let pl = try_verify_program(&Curve::secp256k1(), &looped).unwrap();
+        assert!(pl.words.len() < p.words.len());
     }
 }

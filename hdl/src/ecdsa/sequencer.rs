@@ -1,7 +1,6 @@
 //! `EcdsaSequencer`: microcode sequencer of the ECDSA engine — microcode ROM, constant ROM,
-//! register file, 256-bit ALU, flags/LC/I/W, branches, HALT, faults — with the ports of the
-//! two arithmetic units (ModMul, ModInv) it dispatches to. `EcdsaEngine` (engine.rs) wires it
-//! to E1's `ModMul` / `ModInv`.
+//! register file, 256-bit ALU, flags/LC/I/W, branches, HALT, faults — with the port of the
+//! arithmetic unit (ModMul) it dispatches to. `EcdsaEngine` (engine.rs) wires it to `ModMul`.
 //!
 //! # Pipeline (normative for `timing.rs`)
 //! Two stages, RD and EX, no data-dependent stalls between instructions, so every opcode has a
@@ -20,7 +19,7 @@
 //!   WIN changes I, so the cycle after a WIN is a bubble too.
 //!
 //! Costs: ALU ops 1, NOP/LDLC/DJNZ/JMP/HALT 1, WIN 2, BR 2 (taken or not), MULP/MULN
-//! `1 + latency`, INVN/INVP `1 + inv_latency(iterations)`.
+//! `1 + latency`.
 //!
 //! Microcode ROM: 1024 words, each the 32-bit instruction from `program.rs` extended by the
 //! generator with its decoded opcode (one-hot) and BR condition (one-hot) — computed from the
@@ -31,7 +30,7 @@
 //! semantics, also outside the ISA's preconditions: ADDP d = a+b-p if a+b >= p else a+b
 //! (mod 2^256); SUBP d = a-b if a >= b else a-b+p (mod 2^256).
 //!
-//! Faults (code 15, EngineFault): opcode > 17, BR cond > 9, ModInv `fault`, and the watchdog
+//! Faults (code 15, EngineFault): opcode 5, 6 (reserved) or > 17, BR cond > 9, and the watchdog
 //! (`timing::WATCHDOG_CYCLES` cycles in one job).
 //!
 //! rust-hdl notes: inside `#[hdl_gen]` there is no `let`, so temporaries are `Local` signals;
@@ -63,12 +62,17 @@ const N_OPS: u64 = 18;
 const N_CONDS: u64 = 10;
 
 /// The pre-decoded microcode word the ROM holds for instruction `word`: bits 31:0 the word,
-/// 49:32 the opcode one-hot (all zero for an illegal opcode), 59:50 the BR condition one-hot
+/// 49:32 the opcode one-hot (all zero for an illegal opcode, including the reserved 5 and 6:
+/// ISA v1's INVN/INVP, removed with the ModInv unit), 59:50 the BR condition one-hot
 /// (all zero for an illegal condition; don't care for other opcodes).
 pub fn predecode(word: u32) -> u64 {
     let op = u64::from(word >> 27);
     let cond = u64::from((word >> 23) & 0xF);
-    let op_hot = if op < N_OPS { 1u64 << op } else { 0 };
+    let op_hot = if op < N_OPS && op != 5 && op != 6 {
+        1u64 << op
+    } else {
+        0
+    };
     let cond_hot = if cond < N_CONDS { 1u64 << cond } else { 0 };
     u64::from(word) | (op_hot << 32) | (cond_hot << 50)
 }
@@ -102,13 +106,6 @@ pub struct EcdsaSequencer {
     pub mul_modn: Signal<Out, Bit>,
     pub mul_done: Signal<In, Bit>,
     pub mul_result: Signal<In, Bits<256>>,
-    /// ModInv interface.
-    pub inv_start: Signal<Out, Bit>,
-    pub inv_a: Signal<Out, Bits<256>>,
-    pub inv_modn: Signal<Out, Bit>,
-    pub inv_done: Signal<In, Bit>,
-    pub inv_result: Signal<In, Bits<256>>,
-    pub inv_fault: Signal<In, Bit>,
 
     // ---- storage (all with registered outputs)
     ucode: SyncROM<Bits<64>, 10>,
@@ -246,12 +243,6 @@ impl EcdsaSequencer {
             mul_modn: Default::default(),
             mul_done: Default::default(),
             mul_result: Default::default(),
-            inv_start: Default::default(),
-            inv_a: Default::default(),
-            inv_modn: Default::default(),
-            inv_done: Default::default(),
-            inv_result: Default::default(),
-            inv_fault: Default::default(),
             ucode,
             rf: OperandStore::new(&crom),
             running: Default::default(),
@@ -476,7 +467,7 @@ impl Logic for EcdsaSequencer {
             || (self.ex_cond.q.val().get_bit(9) && !self.f_wz.q.val());
 
         // ================= EX stage =================
-        // ex_op is one-hot in ISA numbering: 1 MULP 2 ADDP 3 SUBP 4 MULN 5 INVN 6 INVP 7 MOV
+        // ex_op is one-hot in ISA numbering: 1 MULP 2 ADDP 3 SUBP 4 MULN (5, 6 reserved) 7 MOV
         // 8 ADD 9 SUB 10 CMP 11 ODD 12 WIN 16 BR.
         self.pc_inc.next = self.pc.q.val() + self.one10.val();
         self.next_pc.next = self.pc.q.val();
@@ -486,32 +477,15 @@ impl Logic for EcdsaSequencer {
         self.finish.next = false;
         self.finish_code.next = self.k_fault.val();
         self.mul_start.next = false;
-        self.inv_start.next = false;
         self.mul_a.next = self.opa.val();
         self.mul_b.next = self.opb.val();
         self.mul_modn.next = self.ex_op.q.val().get_bit(4);
-        self.inv_a.next = self.opa.val();
-        self.inv_modn.next = self.ex_op.q.val().get_bit(5);
         if self.ex_valid.q.val() {
             if self.ex_op.q.val().get_bit(1) || self.ex_op.q.val().get_bit(4) {
                 self.mul_start.next = self.ex_first.q.val();
                 self.wdata_x.next = self.mul_result.val();
                 if self.mul_done.val() && !self.ex_first.q.val() {
                     self.we_x.next = true;
-                } else {
-                    self.ex_done.next = false;
-                }
-            }
-            if self.ex_op.q.val().get_bit(5) || self.ex_op.q.val().get_bit(6) {
-                self.inv_start.next = self.ex_first.q.val();
-                self.wdata_x.next = self.inv_result.val();
-                if self.inv_done.val() && !self.ex_first.q.val() {
-                    if self.inv_fault.val() {
-                        self.ex_done.next = false;
-                        self.finish.next = true;
-                    } else {
-                        self.we_x.next = true;
-                    }
                 } else {
                     self.ex_done.next = false;
                 }

@@ -9,30 +9,23 @@
 //! - BR: 2 (decided in its EX cycle from registered flags), taken or not.
 //! - MULP / MULN: 1 + the unit's start->done latency (start in the first EX cycle; the result
 //!   is written, and forwarded to the next RD, in the `done` cycle).
-//! - INVN / INVP: 1 + `inv_latency(iterations)` of the unit, likewise.
+//! - Opcodes 5 and 6 (ISA v1's INVN/INVP) are reserved: the RTL faults on them, no cost.
 //!
 //! The job's `cycles` count every cycle from the first RD (PC 0) to the HALT's RD inclusive,
 //! i.e. exactly the sum of the executed instructions' costs.
 
-use super::modinv::inv_latency;
 use super::modmul::{MULN_LATENCY, MULP_LATENCY};
 
 /// Cycles after which a running job stops with EngineFault (the engine's watchdog).
 pub const WATCHDOG_CYCLES: u32 = 1 << 20;
 
 /// Cycles the RTL spends on one instruction with opcode `op` (ISA.md numbering), from its
-/// RD cycle to the RD cycle of the next instruction. INV ops: see [`inv_cycles`].
+/// RD cycle to the RD cycle of the next instruction.
 pub const fn op_cycles(op: u8) -> u32 {
     match op {
         1 => 1 + MULP_LATENCY,
         4 => 1 + MULN_LATENCY,
-        5 | 6 => 0,   // INVN / INVP: inv_cycles()
         12 | 16 => 2, // WIN, BR
         _ => 1,
     }
-}
-
-/// Cycles of an INVN/INVP that ran `iterations` loop iterations.
-pub const fn inv_cycles(iterations: u32) -> u32 {
-    1 + inv_latency(iterations)
 }
