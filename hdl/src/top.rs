@@ -4,8 +4,10 @@
 //! registers (CTRL, STATUS, ERROR, IRQ, CYCLES). Register offsets and constants come from
 //! `satchain_regmap`; none is written here twice.
 //!
-//! Ports (fixed contract with the driver and the Vivado flow): `clock`, `reset` (active high,
-//! synchronous), `s_axi_*` (AXI4-Lite slave, 8-bit addresses, 32-bit data), `irq`.
+//! Ports (fixed contract with the driver and the Vivado flow): `clock` (the bus clock: AXI,
+//! register block, hash cluster, staging), `ecdsa_clock` (the engines' clock, asynchronous to
+//! `clock`; see `ecdsa::cdc` and [`BUS_CLOCK_MHZ`] / [`ECDSA_CLOCK_MHZ`]), `reset` (active high,
+//! synchronous to `clock`), `s_axi_*` (AXI4-Lite slave, 8-bit addresses, 32-bit data), `irq`.
 //!
 //! Semantics (see `hdl/README.md` for the programmer's guide):
 //! - `HASH_CMD` is checked on write: unknown MODE -> `BadMode`, LEN not 64 (MERKLE64) / 80
@@ -25,7 +27,7 @@
 use rust_hdl::prelude::*;
 use satchain_regmap as rm;
 
-use crate::ecdsa::engine::EcdsaEngine;
+use crate::ecdsa::cdc::EngineCdc;
 use crate::regblock::RegBlock;
 use crate::sha256::cluster::{HashCluster, RESULT_FIFO_LOG2};
 use crate::sha256::fifo::SyncFifo;
@@ -38,6 +40,21 @@ const RESULT_FIFO_LOG2_U32: u32 = {
 
 /// ECDSA engines in the shipped configuration.
 pub const DEFAULT_ENGINES: usize = 1;
+
+/// The bus clock the design is projected at (MHz): AXI4-Lite, register block, hash cluster.
+/// Its blocks' logic depth (15-16 levels, `bitstreams/synth.sh`) supports it; Zynq FCLK0.
+pub const BUS_CLOCK_MHZ: f64 = 150.0;
+/// The engines' clock (MHz), Zynq FCLK1 = IO PLL 1000 MHz / 15. The engine's longest path
+/// (ModMul's final 257-bit reduction: ~65 CARRY4 + ~10 LUT levels, ~14.4 ns by the
+/// `hw-report` delay model) supports ~69 MHz; 66.7 MHz is the nearest FCLK at or below.
+pub const ECDSA_CLOCK_MHZ: f64 = 1000.0 / 15.0;
+/// `ECDSA_CLOCK_MHZ / BUS_CLOCK_MHZ` as a fraction (4/9), for simulations that drive both
+/// clocks (`verif::sim::Model` ticks `ecdsa_clock` at this ratio).
+pub const ECDSA_CLOCK_RATIO: (u32, u32) = (4, 9);
+const _: () = {
+    // 4/9 * 150 = 66.67: the ratio and the two clocks agree.
+    assert!(ECDSA_CLOCK_RATIO.0 * 150 * 15 == ECDSA_CLOCK_RATIO.1 * 1000);
+};
 
 /// Value of the CAPS register for a configuration.
 pub const fn caps_value(units: u32, engines: u32) -> u32 {
@@ -59,6 +76,7 @@ fn off(r: rm::Register) -> Constant<Bits<8>> {
 #[derive(LogicBlock)]
 pub struct AccelTop<const UNITS: usize, const ENGINES: usize> {
     pub clock: Signal<In, Clock>,
+    pub ecdsa_clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
     pub s_axi_awaddr: Signal<In, Bits<8>>,
     pub s_axi_awvalid: Signal<In, Bit>,
@@ -80,7 +98,7 @@ pub struct AccelTop<const UNITS: usize, const ENGINES: usize> {
     pub irq: Signal<Out, Bit>,
     rb: RegBlock,
     hc: HashCluster<UNITS>,
-    eng: [EcdsaEngine; ENGINES],
+    eng: [EngineCdc; ENGINES],
     eres: SyncFifo<Bits<44>, RESULT_FIFO_LOG2, { RESULT_FIFO_LOG2 + 1 }>,
     // global registers
     srst: DFF<Bit>,
@@ -228,6 +246,7 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
         use rm::field::STATUS as S;
         Self {
             clock: Default::default(),
+            ecdsa_clock: Default::default(),
             reset: Default::default(),
             s_axi_awaddr: Default::default(),
             s_axi_awvalid: Default::default(),
@@ -249,7 +268,7 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             irq: Default::default(),
             rb: RegBlock::new(),
             hc: HashCluster::new(),
-            eng: std::array::from_fn(|_| EcdsaEngine::new(&program.words)),
+            eng: std::array::from_fn(|_| EngineCdc::new(&program.words)),
             eres: Default::default(),
             srst: Default::default(),
             cyc: Default::default(),
@@ -405,6 +424,7 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
             self.eng_tag[e].clock.next = self.clock.val();
             self.eng_tag[e].d.next = self.eng_tag[e].q.val();
             self.eng[e].clock.next = self.clock.val();
+            self.eng[e].eclock.next = self.ecdsa_clock.val();
         }
         clock!(self, clock, rb, hc, eres);
         self.ireset.next = self.reset.val() | self.srst.q.val();
@@ -795,7 +815,7 @@ pub fn gen_files() -> Vec<GenFile> {
     let mut v = vec![
         GenFile {
             name: "top",
-            doc: "accelerator top: RegBlock + HashCluster<8> + EcdsaEngine x DEFAULT_ENGINES",
+            doc: "accelerator top: RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x DEFAULT_ENGINES",
             verilog: verilog_of(ShippedTop::new()),
         },
         GenFile {

@@ -114,10 +114,26 @@ pub struct Model {
     desc: &'static ModelDesc,
     ptr: *mut c_void,
     clock: Option<PortId>,
+    aux: Option<AuxClock>,
     cycles: u64,
     vcd: Option<PathBuf>,
     buf: Vec<u32>,
 }
+
+/// A second, asynchronous clock driven by [`Model::tick`]: `num` of its cycles per `den` main
+/// clock cycles (a phase accumulator; at most `ceil(num/den)` of its edges per main cycle, each
+/// placed between the main clock's rising and falling edge).
+#[derive(Debug, Clone, Copy)]
+struct AuxClock {
+    port: PortId,
+    num: u32,
+    den: u32,
+    acc: u32,
+    cycles: u64,
+}
+
+/// The second clock of the accelerator top: the ECDSA engines' clock domain.
+pub const ECDSA_CLOCK_PORT: &str = "ecdsa_clock";
 
 // SAFETY: the C++ model is only reached through `&mut self` (or `&self` for reads that do not
 // mutate the model), it owns its own VerilatedContext and no thread-local state, so moving it to
@@ -165,6 +181,7 @@ impl Model {
             desc,
             ptr,
             clock: None,
+            aux: None,
             cycles: 0,
             vcd: vcd.map(Path::to_path_buf),
             buf: vec![0; max_words],
@@ -174,8 +191,51 @@ impl Model {
             // Settle with the clock low first, or the first rising edge is lost (TOOLCHAIN-NOTES).
             m.set(c, 0);
         }
+        if let Ok(p) = m.port(ECDSA_CLOCK_PORT) {
+            // The top's engine clock, at the ratio the design is projected at.
+            let (num, den) = satchain_hdl::top::ECDSA_CLOCK_RATIO;
+            m.set(p, 0);
+            m.aux = Some(AuxClock {
+                port: p,
+                num,
+                den,
+                acc: 0,
+                cycles: 0,
+            });
+        }
         m.eval();
         Ok(m)
+    }
+
+    /// Sets the ratio of the second clock (`ecdsa_clock` on the top): `num` of its cycles per
+    /// `den` main-clock cycles. The crossing must work at any ratio; tests vary it.
+    ///
+    /// # Errors
+    /// If the model has no second clock, or `num` or `den` is 0.
+    pub fn set_aux_clock_ratio(&mut self, num: u32, den: u32) -> Result<(), SimError> {
+        let name = self.desc.name;
+        let Some(a) = self.aux.as_mut() else {
+            return Err(SimError::NoSuchPort {
+                model: name,
+                port: ECDSA_CLOCK_PORT.into(),
+            });
+        };
+        if num == 0 || den == 0 {
+            return Err(SimError::BadValue {
+                model: name,
+                port: "ecdsa_clock",
+                reason: format!("clock ratio {num}/{den}"),
+            });
+        }
+        a.num = num;
+        a.den = den;
+        a.acc = 0;
+        Ok(())
+    }
+
+    /// Cycles of the second clock so far (0 without one).
+    pub fn aux_cycles(&self) -> u64 {
+        self.aux.map_or(0, |a| a.cycles)
     }
 
     /// The model's name.
@@ -293,7 +353,9 @@ impl Model {
         unsafe { (self.desc.eval)(self.ptr) };
     }
 
-    /// One clock cycle: rising edge, evaluate, dump; falling edge, evaluate, dump.
+    /// One clock cycle: rising edge, evaluate, dump; falling edge, evaluate, dump. With a second
+    /// clock (the top's `ecdsa_clock`), its whole cycles due in this main cycle (by the ratio)
+    /// run between the two main edges.
     /// Inputs set before `tick` are sampled at the rising edge.
     ///
     /// # Panics
@@ -306,6 +368,20 @@ impl Model {
         self.eval();
         // SAFETY: `ptr` is a live model.
         unsafe { (self.desc.dump)(self.ptr) };
+        if let Some(mut a) = self.aux {
+            a.acc += a.num;
+            while a.acc >= a.den {
+                a.acc -= a.den;
+                a.cycles += 1;
+                for level in [1, 0] {
+                    self.set(a.port, level);
+                    self.eval();
+                    // SAFETY: `ptr` is a live model.
+                    unsafe { (self.desc.dump)(self.ptr) };
+                }
+            }
+            self.aux = Some(a);
+        }
         self.set(c, 0);
         self.eval();
         // SAFETY: `ptr` is a live model.

@@ -5,6 +5,7 @@
 
 pub mod arith_model;
 pub mod asm;
+pub mod cdc;
 pub mod consts;
 pub mod engine;
 pub mod isa;
