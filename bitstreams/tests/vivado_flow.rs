@@ -208,6 +208,25 @@ fn build_tcl_builds_the_zynq_block_design() {
         Some("1")
     );
     assert_eq!(prop("CONFIG.PCW_IRQ_F2P_INTR").as_deref(), Some("1"));
+    // FCLK_CLK1: the ECDSA engines' own clock domain (hdl/src/ecdsa/cdc.rs).
+    assert_eq!(prop("CONFIG.PCW_EN_CLK1_PORT").as_deref(), Some("1"));
+    assert_eq!(
+        prop("CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ").as_deref(),
+        Some("66.667")
+    );
+    // The crossing's constraints: written for real (plain Tcl file I/O) and added.
+    let xdc_add = r
+        .find("add_files")
+        .into_iter()
+        .find(|c| c.iter().any(|w| w == "constrs_1"))
+        .expect("add_files -fileset constrs_1")
+        .clone();
+    let xdc_path = xdc_add.last().unwrap().clone();
+    assert!(xdc_path.ends_with("cdc.xdc"), "{xdc_path}");
+    let xdc = std::fs::read_to_string(&xdc_path).expect("cdc.xdc written");
+    assert!(xdc.contains("ASYNC_REG TRUE"), "{xdc}");
+    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_0] -to [get_clocks clk_fpga_1] 15.000"), "{xdc}");
+    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_1] -to [get_clocks clk_fpga_0] 6.667"), "{xdc}");
     // Interconnect, reset block, accelerator as a module reference of the wrapper.
     assert!(r.has(&[
         "create_bd_cell",
@@ -255,6 +274,10 @@ fn build_tcl_builds_the_zynq_block_design() {
             "{p} not on the accelerator clock net {clk:?}"
         );
     }
+    assert_eq!(
+        net_of("satchain/eclk"),
+        vec!["ps7/FCLK_CLK1".to_string(), "satchain/eclk".to_string()]
+    );
     assert!(net_of("satchain/aresetn")
         .iter()
         .any(|x| x == "rst_fclk0/peripheral_aresetn"));

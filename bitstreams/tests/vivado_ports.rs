@@ -15,6 +15,7 @@ use std::process::Command;
 /// The top's port contract (notes/C-sha.md): the driver and the Vivado flow depend on it.
 const CONTRACT: &[(&str, Dir, u32)] = &[
     ("clock", Dir::Input, 1),
+    ("ecdsa_clock", Dir::Input, 1),
     ("reset", Dir::Input, 1),
     ("s_axi_awaddr", Dir::Input, 8),
     ("s_axi_awvalid", Dir::Input, 1),

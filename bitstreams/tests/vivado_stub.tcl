@@ -40,6 +40,7 @@ proc unknown {args} {
                 }
                 DIRECTORY { return "/stub/impl_1" }
                 CONFIG.PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ { return $stub_clock }
+                CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ { return 66.666667 }
                 default { return "" }
             }
         }
@@ -70,9 +71,15 @@ proc file {sub args} {
     return [stub_real_file $sub {*}$args]
 }
 
-# `open ... w` for the summary file: write to a scratch channel instead of the out dir.
+# `open ... w`: constraint files (*.xdc) are written for real, so a test can read what Vivado
+# would get; the summary file goes to a scratch channel instead of the out dir.
 rename open stub_real_open
 proc open {path {mode r} args} {
+    if {[string match *w* $mode] && [string match *.xdc $path]} {
+        stub_record [list open $path $mode]
+        stub_real_file mkdir [stub_real_file dirname $path]
+        return [stub_real_open $path $mode]
+    }
     if {[string match *w* $mode]} {
         stub_record [list open $path $mode]
         return [stub_real_open [stub_real_file tempfile] w]

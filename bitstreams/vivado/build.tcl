@@ -14,7 +14,9 @@
 #               grade, so timing met there holds for every grade; the SBG485 package is the one
 #               of common XC7Z030 modules; the fabric is the same in every package).
 #
-# Environment: SATCHAIN_VIVADO_JOBS (parallel jobs, default 2), SATCHAIN_PS7_PRESET (a Tcl file
+# Environment: SATCHAIN_ECDSA_CLOCK_MHZ (FCLK_CLK1, the ECDSA engines' clock domain, default
+# 66.667 = IO PLL 1000 MHz / 15: what the engine's logic depth supports by the hw-report estimate,
+# see hdl/src/top.rs ECDSA_CLOCK_MHZ), SATCHAIN_VIVADO_JOBS (parallel jobs, default 2), SATCHAIN_PS7_PRESET (a Tcl file
 # that sets the board's PS7 configuration, e.g. DDR and MIO, on the cell `ps7`; without it the
 # PS7 keeps Vivado's defaults, which is enough for a PL bitstream loaded from Linux, whose PS is
 # already configured by the boot loader).
@@ -44,6 +46,12 @@ if {![string match xc7z030* $part]} {
     puts stderr "build.tcl: the design targets the XC7Z030; part '$part' is not one"
     exit 2
 }
+set ecdsa_mhz 66.667
+if {[info exists ::env(SATCHAIN_ECDSA_CLOCK_MHZ)]} { set ecdsa_mhz $::env(SATCHAIN_ECDSA_CLOCK_MHZ) }
+if {![string is double -strict $ecdsa_mhz] || $ecdsa_mhz <= 0 || $ecdsa_mhz > 250} {
+    puts stderr "build.tcl: SATCHAIN_ECDSA_CLOCK_MHZ must be a number in (0, 250\], got '$ecdsa_mhz'"
+    exit 2
+}
 set jobs 2
 if {[info exists ::env(SATCHAIN_VIVADO_JOBS)]} { set jobs $::env(SATCHAIN_VIVADO_JOBS) }
 
@@ -66,13 +74,28 @@ set proj_dir [file join $out_dir vivado]
 set accel_base 0x43C00000
 set accel_range 4K
 
-puts "build.tcl: part $part, FCLK_CLK0 $clock_mhz MHz, RTL $top_v, out $out_dir"
+puts "build.tcl: part $part, FCLK_CLK0 $clock_mhz MHz, FCLK_CLK1 (ECDSA) $ecdsa_mhz MHz, RTL $top_v, out $out_dir"
 
 # ---------------------------------------------------------------- project and sources
 create_project -force satchain $proj_dir -part $part
 set_property target_language Verilog [current_project]
 add_files -norecurse -fileset sources_1 [list $top_v $wrapper_v]
 update_compile_order -fileset sources_1
+
+# Clock-domain crossing constraints (hdl/src/ecdsa/cdc.rs): FCLK_CLK0 (bus) and FCLK_CLK1
+# (engines) are treated as unrelated. Every crossing signal is either a 2-flip-flop
+# synchronizer (ASYNC_REG, so placement keeps each pair together and the MTBF analysis sees
+# them) or a handshake-held quasi-static bus (operand staging -> engine load data, engine
+# code/cycles -> bus side), whose datapath delay is bounded by one period of the destination
+# clock instead of being timed as a synchronous path.
+set cdc_xdc [file join $proj_dir cdc.xdc]
+file mkdir $proj_dir
+set fh [open $cdc_xdc w]
+puts $fh "set_property ASYNC_REG TRUE \[get_cells -hier -regexp {.*(ack_s1|ack_s2|rack_s1|rack_s2|req_e1|req_e2|rst_e1|rst_e2).*_reg.*}\]"
+puts $fh "set_max_delay -datapath_only -from \[get_clocks clk_fpga_0\] -to \[get_clocks clk_fpga_1\] [format %.3f [expr {1000.0 / $ecdsa_mhz}]]"
+puts $fh "set_max_delay -datapath_only -from \[get_clocks clk_fpga_1\] -to \[get_clocks clk_fpga_0\] [format %.3f [expr {1000.0 / $clock_mhz}]]"
+close $fh
+add_files -norecurse -fileset constrs_1 $cdc_xdc
 
 # ---------------------------------------------------------------- block design
 create_bd_design satchain_bd
@@ -87,6 +110,8 @@ set_property -dict [list \
     CONFIG.PCW_USE_M_AXI_GP0 {1} \
     CONFIG.PCW_EN_CLK0_PORT {1} \
     CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $clock_mhz \
+    CONFIG.PCW_EN_CLK1_PORT {1} \
+    CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ $ecdsa_mhz \
     CONFIG.PCW_EN_RST0_PORT {1} \
     CONFIG.PCW_USE_FABRIC_INTERRUPT {1} \
     CONFIG.PCW_IRQ_F2P_INTR {1} \
@@ -107,6 +132,8 @@ connect_bd_net [get_bd_pins ps7/FCLK_CLK0] \
     [get_bd_pins rst_fclk0/slowest_sync_clk] \
     [get_bd_pins axi_ic/ACLK] [get_bd_pins axi_ic/S00_ACLK] [get_bd_pins axi_ic/M00_ACLK] \
     [get_bd_pins satchain/aclk]
+# FCLK_CLK1 drives only the ECDSA engines (their reset comes through the crossing).
+connect_bd_net [get_bd_pins ps7/FCLK_CLK1] [get_bd_pins satchain/eclk]
 # Resets: PS reset -> synchronizer -> interconnect and accelerator (the wrapper makes it active-high).
 connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst_fclk0/ext_reset_in]
 connect_bd_net [get_bd_pins rst_fclk0/interconnect_aresetn] [get_bd_pins axi_ic/ARESETN]
@@ -126,7 +153,9 @@ assign_bd_address -offset $accel_base -range $accel_range \
 validate_bd_design
 save_bd_design
 set act_mhz [get_property CONFIG.PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ $ps7]
+set act_ecdsa_mhz [get_property CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ $ps7]
 puts "build.tcl: FCLK_CLK0 requested $clock_mhz MHz, the PS7 PLL gives $act_mhz MHz"
+puts "build.tcl: FCLK_CLK1 requested $ecdsa_mhz MHz, the PS7 PLL gives $act_ecdsa_mhz MHz"
 
 set bd_file [get_files satchain_bd.bd]
 generate_target all $bd_file
@@ -136,8 +165,8 @@ set_property top satchain_bd_wrapper [get_filesets sources_1]
 update_compile_order -fileset sources_1
 
 # ---------------------------------------------------------------- synthesis, implementation, bitstream
-# The clock constraint of FCLK_CLK0 (clk_fpga_0) comes from the PS7 IP's own XDC, at the
-# frequency set above; the accelerator has no I/O pins (everything is inside the PS-PL boundary).
+# The clock constraints of FCLK_CLK0/1 (clk_fpga_0/1) come from the PS7 IP's own XDC, at the
+# frequencies set above (the crossing's constraints are cdc.xdc, written above); the accelerator has no I/O pins (everything is inside the PS-PL boundary).
 launch_runs synth_1 -jobs $jobs
 wait_on_run synth_1
 if {[get_property PROGRESS [get_runs synth_1]] ne "100%"} {
@@ -171,6 +200,8 @@ set fh [open [file join $out_dir build-summary.txt] w]
 puts $fh "part $part"
 puts $fh "fclk0_requested_mhz $clock_mhz"
 puts $fh "fclk0_actual_mhz $act_mhz"
+puts $fh "fclk1_ecdsa_requested_mhz $ecdsa_mhz"
+puts $fh "fclk1_ecdsa_actual_mhz $act_ecdsa_mhz"
 puts $fh "wns_ns $wns"
 puts $fh "timing_met $met"
 puts $fh "accel_base $accel_base"

@@ -21,6 +21,10 @@ module satchain_axi_wrapper (
     (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 aclk CLK" *)
     (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi, ASSOCIATED_RESET aresetn" *)
     input  wire        aclk,
+    // The ECDSA engines' clock (FCLK_CLK1), asynchronous to aclk: the crossing is inside the
+    // generated RTL (hdl/src/ecdsa/cdc.rs); build.tcl constrains it.
+    (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 eclk CLK" *)
+    input  wire        eclk,
     (* X_INTERFACE_INFO = "xilinx.com:signal:reset:1.0 aresetn RST" *)
     (* X_INTERFACE_PARAMETER = "POLARITY ACTIVE_LOW" *)
     input  wire        aresetn,
@@ -68,6 +72,7 @@ module satchain_axi_wrapper (
 
     top accel (
         .clock         (aclk),
+        .ecdsa_clock   (eclk),
         .reset         (~aresetn),
         .s_axi_awaddr  (s_axi_awaddr[7:0]),
         .s_axi_awvalid (s_axi_awvalid),
