@@ -430,7 +430,8 @@ fn overlay_matches_build_tcl() {
     assert!(dtso.contains("reg = <0x43c00000 0x1000>;"));
     // IRQ_F2P[0] = SPI 61 = 32 + 29, level-high (4).
     assert!(dtso.contains("interrupts = <0 29 4>;"));
-    assert!(dtso.contains("assigned-clock-rates = <150000000>;"));
+    assert!(dtso.contains("assigned-clocks = <&clkc 15>, <&clkc 16>;"));
+    assert!(dtso.contains("assigned-clock-rates = <150000000>, <66666667>;"));
     assert!(dtso.contains("firmware-name = \"satchain.bin\";"));
     // The register window fits the mapped page.
     assert!(satchain_hdl::regmap::WINDOW_BYTES <= 0x1000);

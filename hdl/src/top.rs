@@ -845,5 +845,10 @@ pub fn gen_files() -> Vec<GenFile> {
         doc: "EcdsaEngine running verify_program()",
         verilog: verilog_of(crate::ecdsa::engine::EcdsaEngine::new(&program.words)),
     });
+    v.push(GenFile {
+        name: "ecdsa_engine_cdc",
+        doc: "EngineCdc: the engine behind its clock-domain crossing, as the top instantiates it",
+        verilog: verilog_of(crate::ecdsa::cdc::EngineCdc::new(&program.words)),
+    });
     v
 }

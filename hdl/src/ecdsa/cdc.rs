@@ -82,6 +82,10 @@ pub struct EngineCdc {
     lcnt: DFF<Bits<3>>,
     ack: DFF<Bit>,
     // ---- combinational
+    m01: Signal<Local, Bits<256>>,
+    m23: Signal<Local, Bits<256>>,
+    m45: Signal<Local, Bits<256>>,
+    m03: Signal<Local, Bits<256>>,
     idle: Signal<Local, Bit>,
     lcnt1: Signal<Local, Bits<3>>,
     k_zero3: Constant<Bits<3>>,
@@ -123,6 +127,10 @@ impl EngineCdc {
             running: Default::default(),
             lcnt: Default::default(),
             ack: Default::default(),
+            m01: Default::default(),
+            m23: Default::default(),
+            m45: Default::default(),
+            m03: Default::default(),
             idle: Default::default(),
             lcnt1: Default::default(),
             k_zero3: Constant::new(0u64.into()),
@@ -213,24 +221,27 @@ impl Logic for EngineCdc {
 
         self.eng.load_en.next = false;
         self.eng.load_sel.next = self.lcnt.q.val();
-        self.eng.load_data.next = self.stg[0].q.val();
-        match self.lcnt.q.val().index() {
-            1 => {
-                self.eng.load_data.next = self.stg[1].q.val();
-            }
-            2 => {
-                self.eng.load_data.next = self.stg[2].q.val();
-            }
-            3 => {
-                self.eng.load_data.next = self.stg[3].q.val();
-            }
-            4 => {
-                self.eng.load_data.next = self.stg[4].q.val();
-            }
-            5 => {
-                self.eng.load_data.next = self.stg[5].q.val();
-            }
-            _ => {}
+        // R[lcnt] as a balanced tree on the bits of lcnt (a `match` becomes a chain of five
+        // 2:1 multiplexers per bit in yosys, ~5 LUTs per bit; the tree is ~2).
+        self.m01.next = self.stg[0].q.val();
+        if self.lcnt.q.val().get_bit(0) {
+            self.m01.next = self.stg[1].q.val();
+        }
+        self.m23.next = self.stg[2].q.val();
+        if self.lcnt.q.val().get_bit(0) {
+            self.m23.next = self.stg[3].q.val();
+        }
+        self.m45.next = self.stg[4].q.val();
+        if self.lcnt.q.val().get_bit(0) {
+            self.m45.next = self.stg[5].q.val();
+        }
+        self.m03.next = self.m01.val();
+        if self.lcnt.q.val().get_bit(1) {
+            self.m03.next = self.m23.val();
+        }
+        self.eng.load_data.next = self.m03.val();
+        if self.lcnt.q.val().get_bit(2) {
+            self.eng.load_data.next = self.m45.val();
         }
         self.eng.start.next = false;
 
