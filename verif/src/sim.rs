@@ -135,6 +135,22 @@ struct AuxClock {
 /// The second clock of the accelerator top: the ECDSA engines' clock domain.
 pub const ECDSA_CLOCK_PORT: &str = "ecdsa_clock";
 
+/// `"num/den"` with both in 1..=1000.
+fn parse_ratio(v: &str) -> Option<(u32, u32)> {
+    let (a, b) = v.trim().split_once('/')?;
+    let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    ((1..=1000).contains(&a) && (1..=1000).contains(&b)).then_some((a, b))
+}
+
+/// The engine/bus clock ratio a newly opened top runs at (`SATCHAIN_ECDSA_CLOCK_RATIO` or the
+/// shipped [`satchain_hdl::top::ECDSA_CLOCK_RATIO`]); `None` if the variable is malformed.
+pub fn ecdsa_clock_ratio() -> Option<(u32, u32)> {
+    match std::env::var("SATCHAIN_ECDSA_CLOCK_RATIO") {
+        Ok(v) => parse_ratio(&v),
+        Err(_) => Some(satchain_hdl::top::ECDSA_CLOCK_RATIO),
+    }
+}
+
 // SAFETY: the C++ model is only reached through `&mut self` (or `&self` for reads that do not
 // mutate the model), it owns its own VerilatedContext and no thread-local state, so moving it to
 // another thread is sound.
@@ -192,8 +208,19 @@ impl Model {
             m.set(c, 0);
         }
         if let Ok(p) = m.port(ECDSA_CLOCK_PORT) {
-            // The top's engine clock, at the ratio the design is projected at.
-            let (num, den) = satchain_hdl::top::ECDSA_CLOCK_RATIO;
+            // The top's engine clock, at the ratio the design is projected at, unless
+            // SATCHAIN_ECDSA_CLOCK_RATIO=num/den overrides it (long functional runs: the
+            // crossing is exact at any ratio, `tests/ecdsa_cdc.rs`, and 1/1 simulates faster).
+            let (num, den) = match std::env::var("SATCHAIN_ECDSA_CLOCK_RATIO") {
+                Ok(v) => parse_ratio(&v).ok_or_else(|| SimError::BadValue {
+                    model: desc.name,
+                    port: "ecdsa_clock",
+                    reason: format!(
+                        "SATCHAIN_ECDSA_CLOCK_RATIO={v:?}: expected num/den, both in 1..=1000"
+                    ),
+                })?,
+                Err(_) => satchain_hdl::top::ECDSA_CLOCK_RATIO,
+            };
             m.set(p, 0);
             m.aux = Some(AuxClock {
                 port: p,
