@@ -28,7 +28,8 @@
 //! Carry chains: the accumulator update is two independent sums, bits 0..162 (10 operands, a
 //! 166-bit result whose top 4 bits are registered as carries `cy`) and bits 162..324 (11
 //! operands including `cy`); so the value is `acc = A + cy * 2^162` and no adder in the loop is
-//! longer than 166 bits. The fold is a 166-bit sum. The final stage has the one 257-bit chain.
+//! longer than 166 bits. The fold is a 166-bit sum. The final stage's sums are 169 bits with a
+//! carry-selected 89-bit incrementer above them (see `update`).
 //!
 //! rust-hdl notes: no `bit_cast` widening anywhere (Verilator WIDTH, see `mulleaf.rs`): narrow
 //! words are slices (`get_bits`) of wider ones, zero-extension is a slice of a right-shifted
@@ -147,6 +148,14 @@ pub struct ModMul {
     y: Signal<Local, Bits<257>>,
     yc: Signal<Local, Bits<257>>,
     y2: Signal<Local, Bits<257>>,
+    yt: Signal<Local, Bits<257>>,
+    ylo: Signal<Local, Bits<257>>,
+    lo1: Signal<Local, Bits<257>>,
+    lo2: Signal<Local, Bits<257>>,
+    yhb: Signal<Local, Bits<257>>,
+    yhb1: Signal<Local, Bits<257>>,
+    yh1: Signal<Local, Bits<257>>,
+    yh2: Signal<Local, Bits<257>>,
 
     // --- constants ---
     k_mask256: Constant<Bits<ACC_BITS>>,
@@ -155,6 +164,8 @@ pub struct ModMul {
     k_zero166: Constant<Bits<166>>,
     k_zero162: Constant<Bits<162>>,
     k_zero_y: Constant<Bits<257>>,
+    k_mask168y: Constant<Bits<257>>,
+    k_one_y: Constant<Bits<257>>,
     k_zero4: Constant<Bits<4>>,
     k_cp: Constant<Bits<257>>,
     k_cn: Constant<Bits<257>>,
@@ -210,12 +221,22 @@ impl Default for ModMul {
             y: Default::default(),
             yc: Default::default(),
             y2: Default::default(),
+            yt: Default::default(),
+            ylo: Default::default(),
+            lo1: Default::default(),
+            lo2: Default::default(),
+            yhb: Default::default(),
+            yhb1: Default::default(),
+            yh1: Default::default(),
+            yh2: Default::default(),
             k_mask256: Constant::new(mask(256)),
             k_mask162: Constant::new(mask(SEG)),
             k_mask256y: Constant::new(mask(256)),
             k_zero166: Constant::new(Bits::default()),
             k_zero162: Constant::new(Bits::default()),
             k_zero_y: Constant::new(Bits::default()),
+            k_mask168y: Constant::new(mask(168)),
+            k_one_y: Constant::new(1.into()),
             k_zero4: Constant::new(Bits::default()),
             k_cp: Constant::new(hex_bits(CP_HEX)),
             k_cn: Constant::new(hex_bits(CN_HEX)),
@@ -450,8 +471,27 @@ impl Logic for ModMul {
                 + self.hf.val();
             self.yc.next = self.k_cp.val();
         }
-        self.y.next = self.ybase.val() + self.yf.val() + self.acc.cy_at162.val();
-        self.y2.next = self.y.val() + self.yc.val();
+        // y = ybase + t and y2 = y + yc with t = yf + cy * 2^162 < 2^167 and yc < 2^129, as two
+        // parallel 169-bit sums of the low 168 bits (lo1, lo2 < 2^168 + 2^167 + 2^129 < 2^169,
+        // so each carries at most 1 into bit 168) and one shared incrementer of the high 89
+        // bits (carry-select). Longest chain: 169 bits (43 CARRY4) instead of two chained
+        // 257-bit sums (65 CARRY4 + the select), which set the engine's clock.
+        self.yt.next = self.yf.val() + self.acc.cy_at162.val();
+        self.ylo.next = self.ybase.val() & self.k_mask168y.val();
+        self.lo1.next = self.ylo.val() + self.yt.val();
+        self.lo2.next = self.ylo.val() + self.yt.val() + self.yc.val();
+        self.yhb.next = self.ybase.val() >> 168;
+        self.yhb1.next = self.yhb.val() + self.k_one_y.val();
+        self.yh1.next = self.yhb.val();
+        if self.lo1.val().get_bit(168) {
+            self.yh1.next = self.yhb1.val();
+        }
+        self.yh2.next = self.yhb.val();
+        if self.lo2.val().get_bit(168) {
+            self.yh2.next = self.yhb1.val();
+        }
+        self.y.next = (self.yh1.val() << 168) | (self.lo1.val() & self.k_mask168y.val());
+        self.y2.next = (self.yh2.val() << 168) | (self.lo2.val() & self.k_mask168y.val());
 
         // ---------------- registers ----------------
         self.done_r.d.next = false;
