@@ -212,7 +212,7 @@ fn build_tcl_builds_the_zynq_block_design() {
     assert_eq!(prop("CONFIG.PCW_EN_CLK1_PORT").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ").as_deref(),
-        Some("66.667")
+        Some("76.923")
     );
     // The crossing's constraints: written for real (plain Tcl file I/O) and added.
     let xdc_add = r
@@ -225,7 +225,7 @@ fn build_tcl_builds_the_zynq_block_design() {
     assert!(xdc_path.ends_with("cdc.xdc"), "{xdc_path}");
     let xdc = std::fs::read_to_string(&xdc_path).expect("cdc.xdc written");
     assert!(xdc.contains("ASYNC_REG TRUE"), "{xdc}");
-    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_0] -to [get_clocks clk_fpga_1] 15.000"), "{xdc}");
+    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_0] -to [get_clocks clk_fpga_1] 13.000"), "{xdc}");
     assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_1] -to [get_clocks clk_fpga_0] 6.667"), "{xdc}");
     // Interconnect, reset block, accelerator as a module reference of the wrapper.
     assert!(r.has(&[
@@ -431,7 +431,7 @@ fn overlay_matches_build_tcl() {
     // IRQ_F2P[0] = SPI 61 = 32 + 29, level-high (4).
     assert!(dtso.contains("interrupts = <0 29 4>;"));
     assert!(dtso.contains("assigned-clocks = <&clkc 15>, <&clkc 16>;"));
-    assert!(dtso.contains("assigned-clock-rates = <150000000>, <66666667>;"));
+    assert!(dtso.contains("assigned-clock-rates = <150000000>, <76923077>;"));
     assert!(dtso.contains("firmware-name = \"satchain.bin\";"));
     // The register window fits the mapped page.
     assert!(satchain_hdl::regmap::WINDOW_BYTES <= 0x1000);

@@ -40,7 +40,7 @@ proc unknown {args} {
                 }
                 DIRECTORY { return "/stub/impl_1" }
                 CONFIG.PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ { return $stub_clock }
-                CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ { return 66.666667 }
+                CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ { return 76.923077 }
                 default { return "" }
             }
         }

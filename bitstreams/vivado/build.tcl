@@ -15,7 +15,7 @@
 #               of common XC7Z030 modules; the fabric is the same in every package).
 #
 # Environment: SATCHAIN_ECDSA_CLOCK_MHZ (FCLK_CLK1, the ECDSA engines' clock domain, default
-# 66.667 = IO PLL 1000 MHz / 15: what the engine's logic depth supports by the hw-report estimate,
+# 76.923 = IO PLL 1000 MHz / 13: what the engine's logic depth supports by the hw-report estimate,
 # see hdl/src/top.rs ECDSA_CLOCK_MHZ), SATCHAIN_VIVADO_JOBS (parallel jobs, default 2), SATCHAIN_PS7_PRESET (a Tcl file
 # that sets the board's PS7 configuration, e.g. DDR and MIO, on the cell `ps7`; without it the
 # PS7 keeps Vivado's defaults, which is enough for a PL bitstream loaded from Linux, whose PS is
@@ -46,7 +46,7 @@ if {![string match xc7z030* $part]} {
     puts stderr "build.tcl: the design targets the XC7Z030; part '$part' is not one"
     exit 2
 }
-set ecdsa_mhz 66.667
+set ecdsa_mhz 76.923
 if {[info exists ::env(SATCHAIN_ECDSA_CLOCK_MHZ)]} { set ecdsa_mhz $::env(SATCHAIN_ECDSA_CLOCK_MHZ) }
 if {![string is double -strict $ecdsa_mhz] || $ecdsa_mhz <= 0 || $ecdsa_mhz > 250} {
     puts stderr "build.tcl: SATCHAIN_ECDSA_CLOCK_MHZ must be a number in (0, 250\], got '$ecdsa_mhz'"

@@ -44,16 +44,16 @@ pub const DEFAULT_ENGINES: usize = 1;
 /// The bus clock the design is projected at (MHz): AXI4-Lite, register block, hash cluster.
 /// Its blocks' logic depth (15-16 levels, `bitstreams/synth.sh`) supports it; Zynq FCLK0.
 pub const BUS_CLOCK_MHZ: f64 = 150.0;
-/// The engines' clock (MHz), Zynq FCLK1 = IO PLL 1000 MHz / 15. The engine's longest path
-/// (ModMul's final 257-bit reduction: ~65 CARRY4 + ~10 LUT levels, ~14.4 ns by the
-/// `hw-report` delay model) supports ~69 MHz; 66.7 MHz is the nearest FCLK at or below.
-pub const ECDSA_CLOCK_MHZ: f64 = 1000.0 / 15.0;
-/// `ECDSA_CLOCK_MHZ / BUS_CLOCK_MHZ` as a fraction (4/9), for simulations that drive both
+/// The engines' clock (MHz), Zynq FCLK1 = IO PLL 1000 MHz / 13. The engine's longest path
+/// (ModMul's final reduction: 43 CARRY4 + 11 LUT levels, ~12.4 ns by the `hw-report` delay
+/// model) supports ~81 MHz; 76.9 MHz is the nearest FCLK of the IO PLL at or below.
+pub const ECDSA_CLOCK_MHZ: f64 = 1000.0 / 13.0;
+/// `ECDSA_CLOCK_MHZ / BUS_CLOCK_MHZ` as a fraction (20/39), for simulations that drive both
 /// clocks (`verif::sim::Model` ticks `ecdsa_clock` at this ratio).
-pub const ECDSA_CLOCK_RATIO: (u32, u32) = (4, 9);
+pub const ECDSA_CLOCK_RATIO: (u32, u32) = (20, 39);
 const _: () = {
-    // 4/9 * 150 = 66.67: the ratio and the two clocks agree.
-    assert!(ECDSA_CLOCK_RATIO.0 * 150 * 15 == ECDSA_CLOCK_RATIO.1 * 1000);
+    // 20/39 * 150 = 1000/13 = 76.92: the ratio and the two clocks agree.
+    assert!(ECDSA_CLOCK_RATIO.0 * 150 * 13 == ECDSA_CLOCK_RATIO.1 * 1000);
 };
 
 /// Value of the CAPS register for a configuration.

@@ -89,7 +89,7 @@ fn driver_top_qtum_pos_block_same_as_software() {
 /// Verilated top. At ~0.12 M simulated cycles/s of the full top and ~35k engine cycles per
 /// verification on one engine this is about 40 minutes with the engine clocked 1:1 with the
 /// bus (`SATCHAIN_ECDSA_CLOCK_RATIO=1/1`, a functional run: the crossing is exact at any ratio,
-/// `tests/ecdsa_cdc.rs`), and about 2.3 times that at the shipped 4/9 ratio, so it is not in
+/// `tests/ecdsa_cdc.rs`), and about 2 times that at the shipped 20/39 ratio, so it is not in
 /// the default run:
 /// `SATCHAIN_ECDSA_CLOCK_RATIO=1/1 cargo test --release -p verif --test driver_top_blocks -- --ignored`.
 #[test]
