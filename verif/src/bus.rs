@@ -16,6 +16,7 @@ use crypto_core::fpga::{FpgaBackend, FpgaConfig};
 use crypto_core::BackendError;
 use fallback_sw::SoftwareBackend;
 
+use crate::axi_mem::AxiMem;
 use crate::sim::{Model, PortId, SimError};
 
 /// Name of the accelerator top among `satchain_hdl::sim_models()`.
@@ -67,6 +68,8 @@ pub struct VerilatorBus {
     /// Cycles after which an AXI handshake that did not complete is an error.
     pub handshake_limit: u64,
     pub counters: AxiCounters,
+    /// The simulated DDR behind the top's DMA read master (the driver's DMA region).
+    pub mem: AxiMem,
 }
 
 impl VerilatorBus {
@@ -110,7 +113,9 @@ impl VerilatorBus {
             clock_mhz: 150,
             handshake_limit: 64,
             counters: AxiCounters::default(),
+            mem: AxiMem::default(),
         };
+        b.mem.attach(&b.m);
         for port in [
             p.awvalid, p.wvalid, p.bready, p.arvalid, p.rready, p.awaddr, p.araddr, p.wdata,
             p.wstrb,
@@ -123,10 +128,26 @@ impl VerilatorBus {
 
     /// Holds `reset` high for `cycles` clock cycles.
     pub fn reset(&mut self, cycles: u64) {
+        // The top's DMA master forgets its bursts on a hard reset: so does the memory.
+        self.mem.reset_channel();
         self.m.set(self.p.reset, 1);
-        self.m.ticks(cycles.max(1));
+        for _ in 0..cycles.max(1) {
+            self.step();
+        }
         self.m.set(self.p.reset, 0);
         self.m.eval();
+    }
+
+    /// One clock of the top, with the memory model answering its DMA master.
+    pub fn step(&mut self) {
+        self.mem.clock(&mut self.m);
+    }
+
+    /// `n` clocks (see [`VerilatorBus::step`]).
+    pub fn steps(&mut self, n: u64) {
+        for _ in 0..n {
+            self.step();
+        }
     }
 
     /// The underlying model (for VCD flushing, cycle counts, direct port pokes in tests).
@@ -153,7 +174,7 @@ impl VerilatorBus {
             self.m.eval();
             let awr = !aw && self.m.get(p.awready) == 1;
             let wr = !w && self.m.get(p.wready) == 1;
-            self.m.tick();
+            self.step();
             if awr {
                 aw = true;
                 self.m.set(p.awvalid, 0);
@@ -172,12 +193,12 @@ impl VerilatorBus {
             self.m.eval();
             if self.m.get(p.bvalid) == 1 {
                 let resp = self.m.get(p.bresp);
-                self.m.tick();
+                self.step();
                 self.m.set(p.bready, 0);
                 self.counters.axi_cycles += self.m.cycles() - start;
                 return Ok(resp);
             }
-            self.m.tick();
+            self.step();
             if self.m.cycles() - start > self.handshake_limit {
                 self.m.set(p.bready, 0);
                 return Err(self.timeout(offset, "AXI write response"));
@@ -195,7 +216,7 @@ impl VerilatorBus {
         loop {
             self.m.eval();
             let arr = self.m.get(p.arready) == 1;
-            self.m.tick();
+            self.step();
             if arr {
                 self.m.set(p.arvalid, 0);
                 break;
@@ -210,12 +231,12 @@ impl VerilatorBus {
             if self.m.get(p.rvalid) == 1 {
                 let data = (self.m.get(p.rdata) & 0xffff_ffff) as u32;
                 let resp = self.m.get(p.rresp);
-                self.m.tick();
+                self.step();
                 self.m.set(p.rready, 0);
                 self.counters.axi_cycles += self.m.cycles() - start;
                 return Ok((data, resp));
             }
-            self.m.tick();
+            self.step();
             if self.m.cycles() - start > self.handshake_limit {
                 self.m.set(p.rready, 0);
                 return Err(self.timeout(offset, "AXI read data"));
@@ -290,16 +311,22 @@ impl Bus for VerilatorBus {
             if self.m.cycles() - start >= budget {
                 return Ok(false);
             }
-            self.m.tick();
+            self.step();
         }
     }
 
     fn pause(&mut self, us: u32) {
-        self.m.ticks(u64::from(us) * u64::from(self.clock_mhz));
+        for _ in 0..u64::from(us) * u64::from(self.clock_mhz) {
+            self.step();
+        }
     }
 
     fn sim_cycles(&self) -> Option<u64> {
         Some(self.m.cycles())
+    }
+
+    fn dma_region(&mut self) -> Option<&mut dyn accel_driver::DmaRegion> {
+        Some(&mut self.mem)
     }
 }
 
