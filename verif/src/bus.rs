@@ -374,10 +374,15 @@ pub fn sim_backend_with(
 /// top (interrupt mode, default pacing): the `driver` section of `satchain hw-report`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DriverTraffic {
-    pub mmio_writes_per_verify: f64,
-    pub mmio_reads_per_verify: f64,
+    /// Per 80-byte header job through descriptor DMA (the driver's default on the top):
+    /// HASH_DMA_ADDR + HASH_DMA_CMD + HASH_POP, plus IRQ_STATUS clears before waits.
     pub mmio_writes_per_header: f64,
     pub mmio_reads_per_header: f64,
+    /// Per header job through the register path (HASH_CMD + 20 HASH_DATA + HASH_POP, ...).
+    pub mmio_writes_per_header_register_path: f64,
+    pub mmio_reads_per_header_register_path: f64,
+    pub mmio_writes_per_verify: f64,
+    pub mmio_reads_per_verify: f64,
     /// Accelerator cycles for the header batch and the verify batch (CYCLES register).
     pub header_batch_cycles: u32,
     pub verify_batch_cycles: u32,
@@ -385,13 +390,18 @@ pub struct DriverTraffic {
     pub verifies: usize,
 }
 
-/// Measures [`DriverTraffic`] with `headers` 80-byte header jobs and `verifies` ECDSA jobs
-/// (the same known-answer verification repeated) on a fresh Verilated top.
+/// Measures [`DriverTraffic`] with `headers` 80-byte header jobs (once through the register
+/// path, once through descriptor DMA) and `verifies` ECDSA jobs (the same known-answer
+/// verification repeated) on a fresh Verilated top.
 pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverTraffic, String> {
     use accel_driver::regmap::HashMode;
     use accel_driver::{Accel, HashReq};
     let bus = VerilatorBus::new().map_err(|e| format!("Verilated top: {e}"))?;
-    let mut a = Accel::open(bus, sim_driver_config()).map_err(|e| e.to_string())?;
+    let reg_cfg = accel_driver::Config {
+        use_dma: false,
+        ..sim_driver_config()
+    };
+    let mut a = Accel::open(bus, reg_cfg).map_err(|e| e.to_string())?;
     let hdr: Vec<[u8; 80]> = (0..headers)
         .map(|i| [(i % 251).to_le_bytes()[0]; 80])
         .collect();
@@ -403,6 +413,8 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
         })
         .collect();
     let mut out = vec![None; reqs.len()];
+    let hr = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
+    let mut a = Accel::open(a.into_bus(), sim_driver_config()).map_err(|e| e.to_string())?;
     let hi = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
     let kat = crypto_core::fpga::selftest::verify_vectors();
     let job = kat
@@ -418,6 +430,8 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
         mmio_reads_per_verify: per(ei.reads, verifies),
         mmio_writes_per_header: per(hi.writes, headers),
         mmio_reads_per_header: per(hi.reads, headers),
+        mmio_writes_per_header_register_path: per(hr.writes, headers),
+        mmio_reads_per_header_register_path: per(hr.reads, headers),
         header_batch_cycles: hi.device_cycles,
         verify_batch_cycles: ei.device_cycles,
         headers,

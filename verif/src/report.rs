@@ -1,17 +1,21 @@
 //! Cycle measurements of the SHA-256 hardware on the Verilated models, for
 //! `satchain hw-report` (issue 3's `sha256` object).
 //!
-//! Every figure is measured by running the Verilated `hash_cluster` (8 units, the shipped
-//! configuration), fed at its native port at up to one 32-bit word per clock:
+//! `block413567_hash_cycles` is measured on the shipped design: accel-driver on the Verilated
+//! `top`, jobs submitted as DMA descriptors, data read by the cluster's AXI master from the
+//! simulated DDR ([`crate::axi_mem::AxiMem`], [`crate::axi_mem::DEFAULT_LATENCY`] clocks read
+//! latency), every register access of the driver included ([`block_hash_via_dma`]).
+//! The other figures run the Verilated `hash_cluster` (8 units, the shipped configuration),
+//! fed at its register-stream port at up to one 32-bit word per clock:
 //! - `cycles_per_block`: steady state of one unit, `(c(80 blocks) - c(40 blocks)) / 40` for
 //!   single messages on an otherwise idle cluster;
 //! - `cycles_header_sha256d`, `cycles_merkle_node`: one job, command to result popped;
-//! - `block413567_hash_cycles`: all txids of block 413567 (one SHA-256d job per transaction),
-//!   then the merkle tree level by level (each level waits for the previous one), command of
-//!   the first job to the last result popped. The computed root must equal the header's.
-//!
-//! The feed of one word per clock is what a DMA engine over S_AXI_HP would deliver; CPU
-//! writes over AXI4-Lite (GP0) are slower and are not what these figures describe.
+//! - `block413567_hash_cycles_register_stream`: all txids of block 413567 (one SHA-256d job
+//!   per transaction), then the merkle tree level by level (each level waits for the previous
+//!   one) through the single in-order register stream, command of the first job to the last
+//!   result popped: the ingress limit that the DMA removes. The computed root must equal the
+//!   header's. (CPU writes over GP0 are much slower than one word per clock, so on the board
+//!   the register path is slower still.)
 
 use std::path::Path;
 
@@ -28,8 +32,15 @@ pub struct Sha256Cycles {
     pub cycles_per_block: f64,
     pub cycles_header_sha256d: u64,
     pub cycles_merkle_node: u64,
-    /// txids + merkle root of block 413567 on the cluster.
+    /// txids + merkle root of block 413567 on the shipped top through descriptor DMA.
     pub block413567_hash_cycles: u64,
+    /// Memory read latency assumed for `block413567_hash_cycles` (clocks).
+    pub block413567_mem_latency: u64,
+    /// Driver register accesses per hash job in that run (GP0 traffic on the board).
+    pub block413567_reg_writes_per_job: f64,
+    pub block413567_reg_reads_per_job: f64,
+    /// The same on the cluster's register stream, fed one word per clock (no DMA).
+    pub block413567_hash_cycles_register_stream: u64,
     /// SHA-256 compressions that took (from the padding rule, counted in software).
     pub block413567_compressions: u64,
     pub block413567_txs: usize,
@@ -176,12 +187,21 @@ pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
     if lanes.merkle_root[..] != raw[36..68] {
         return Err(ReportError::RootMismatch);
     }
+    let dma = block_hash_via_dma(&raw, crate::axi_mem::DEFAULT_LATENCY)?;
+    if dma.run.merkle_root[..] != raw[36..68] {
+        return Err(ReportError::RootMismatch);
+    }
+    let per_job = |x: u64| x as f64 / dma.jobs.max(1) as f64;
     Ok(Sha256Cycles {
         units: satchain_hdl::sha256::DEFAULT_UNITS,
         cycles_per_block,
         cycles_header_sha256d,
         cycles_merkle_node,
-        block413567_hash_cycles: run.cycles,
+        block413567_hash_cycles: dma.run.cycles,
+        block413567_mem_latency: dma.mem_latency,
+        block413567_reg_writes_per_job: per_job(dma.reg_writes),
+        block413567_reg_reads_per_job: per_job(dma.reg_reads),
+        block413567_hash_cycles_register_stream: run.cycles,
         block413567_compressions: run.compressions,
         block413567_txs: run.txids.len(),
         block413567_hash_cycles_per_unit_feed: lanes.cycles,
