@@ -138,6 +138,13 @@ impl VerilatorBus {
         self.m.eval();
     }
 
+    /// Replaces the simulated DDR (e.g. a smaller region, another base or latency) and
+    /// connects it to the top's DMA master.
+    pub fn set_memory(&mut self, mut mem: AxiMem) {
+        mem.attach(&self.m);
+        self.mem = mem;
+    }
+
     /// One clock of the top, with the memory model answering its DMA master.
     pub fn step(&mut self) {
         self.mem.clock(&mut self.m);

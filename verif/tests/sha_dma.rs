@@ -391,3 +391,51 @@ fn sha_dma_and_register_jobs_in_flight_together() {
     }
     assert_eq!(error_code(&mut bus).0, 0);
 }
+
+#[test]
+fn sha_dma_batch_larger_than_the_region_runs_in_rounds() {
+    // An 8 KiB DMA region: a 40 KiB batch is copied and hashed in several rounds.
+    let mut bus = VerilatorBus::new().expect("top");
+    bus.set_memory(verif::axi_mem::AxiMem::new(
+        DEFAULT_BASE,
+        8192,
+        verif::axi_mem::DEFAULT_LATENCY,
+    ));
+    let mut a = Accel::open(bus, sim_driver_config()).expect("open");
+    let jobs: Vec<Vec<u8>> = (0..40).map(|i| vec![(i * 7) as u8; 700 + 13 * i]).collect();
+    let reqs: Vec<HashReq<'_>> = jobs
+        .iter()
+        .map(|d| HashReq {
+            mode: HashMode::Sha256,
+            data: d,
+        })
+        .collect();
+    let mut out = vec![None; reqs.len()];
+    a.hash_batch(&reqs, &mut out).expect("batch");
+    for (i, o) in out.iter().enumerate() {
+        assert_eq!(*o, Some(sw(HashMode::Sha256, &jobs[i])), "job {i}");
+    }
+    // A job larger than the region is refused before any register write.
+    let big = vec![1u8; 8193];
+    let w0 = a.counters().writes;
+    let e = a
+        .hash_batch(
+            &[HashReq {
+                mode: HashMode::Sha256,
+                data: &big,
+            }],
+            &mut [None],
+        )
+        .expect_err("too large for the region");
+    assert!(
+        matches!(
+            e,
+            DriverError::BadArgument {
+                index: 0,
+                reason: accel_driver::ArgError::DmaRegionTooSmall { .. }
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(a.counters().writes, w0, "nothing written");
+}
