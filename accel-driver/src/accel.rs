@@ -605,7 +605,10 @@ impl<B: Bus> Accel<B> {
             | field::HASH_DMA_CMD::MODE.put(job.mode as u32)
             | field::HASH_DMA_CMD::LEN.put(u32::try_from(job.data.len()).unwrap_or(u32::MAX));
         // The region check keeps addr below 2^32.
-        self.wr(reg::HASH_DMA_ADDR.offset, u32::try_from(addr).unwrap_or(u32::MAX))?;
+        self.wr(
+            reg::HASH_DMA_ADDR.offset,
+            u32::try_from(addr).unwrap_or(u32::MAX),
+        )?;
         self.wr(reg::HASH_DMA_CMD.offset, cmd)
     }
 

@@ -55,7 +55,10 @@ impl fmt::Display for ArgError {
                 write!(f, "{jobs} jobs but {slots} output slots")
             }
             ArgError::DmaRegionTooSmall { len, region } => {
-                write!(f, "message of {len} bytes does not fit the {region}-byte DMA region")
+                write!(
+                    f,
+                    "message of {len} bytes does not fit the {region}-byte DMA region"
+                )
             }
         }
     }

@@ -670,7 +670,11 @@ fn hash_batch_uses_dma_descriptors_when_the_bus_has_a_region() {
         assert_eq!(out[i], Some(sw(HashMode::Sha256d, d)), "job {i}");
     }
     let bus = a.bus();
-    assert_eq!(bus.writes_to(reg::HASH_DATA.offset), 0, "no data through registers");
+    assert_eq!(
+        bus.writes_to(reg::HASH_DATA.offset),
+        0,
+        "no data through registers"
+    );
     assert_eq!(bus.writes_to(reg::HASH_CMD.offset), 0);
     assert_eq!(bus.writes_to(reg::HASH_DMA_CMD.offset), 30);
     assert_eq!(bus.writes_to(reg::HASH_DMA_ADDR.offset), 30);
@@ -711,7 +715,10 @@ fn dma_arguments_checked_before_any_write_and_register_path_still_works() {
         }
     );
     assert!(
-        !a.bus().log.iter().any(|x| matches!(x, Access::Write { .. })),
+        !a.bus()
+            .log
+            .iter()
+            .any(|x| matches!(x, Access::Write { .. })),
         "nothing written"
     );
     // With use_dma off, the register path is used on the same device.

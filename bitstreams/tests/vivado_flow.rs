@@ -200,7 +200,10 @@ fn build_tcl_builds_the_zynq_block_design() {
     assert_eq!(prop("CONFIG.PCW_USE_M_AXI_GP0").as_deref(), Some("1"));
     // S_AXI_HP0, 64 bits wide, for the DMA master.
     assert_eq!(prop("CONFIG.PCW_USE_S_AXI_HP0").as_deref(), Some("1"));
-    assert_eq!(prop("CONFIG.PCW_S_AXI_HP0_DATA_WIDTH").as_deref(), Some("64"));
+    assert_eq!(
+        prop("CONFIG.PCW_S_AXI_HP0_DATA_WIDTH").as_deref(),
+        Some("64")
+    );
     assert_eq!(prop("CONFIG.PCW_EN_CLK0_PORT").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ").as_deref(),

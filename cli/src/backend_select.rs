@@ -48,13 +48,12 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
             // (SATCHAIN_UDMABUF=udmabuf0); otherwise through the data registers.
             match std::env::var("SATCHAIN_UDMABUF") {
                 Ok(name) => {
-                    let region =
-                        accel_driver::linux::UdmabufRegion::open(&name).map_err(|e| {
-                            CliError::BackendUnavailable(format!(
-                                "backend 'fpga': cannot open the DMA buffer /dev/{name} ({e}); \
+                    let region = accel_driver::linux::UdmabufRegion::open(&name).map_err(|e| {
+                        CliError::BackendUnavailable(format!(
+                            "backend 'fpga': cannot open the DMA buffer /dev/{name} ({e}); \
                                  load the u-dma-buf module (bitstreams/README.md, Bring-up)"
-                            ))
-                        })?;
+                        ))
+                    })?;
                     crypto_core::fpga::FpgaBackend::open(
                         accel_driver::WithDma::new(bus, region),
                         SoftwareBackend::parallel(0),

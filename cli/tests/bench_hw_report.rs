@@ -181,7 +181,9 @@ fn hw_report_measures_and_names_what_is_missing() {
     assert!(s["block413567_hash_cycles"].as_u64().unwrap() > 0);
     assert!(
         s["block413567_hash_cycles"].as_u64().unwrap()
-            < s["block413567_hash_cycles_register_stream"].as_u64().unwrap(),
+            < s["block413567_hash_cycles_register_stream"]
+                .as_u64()
+                .unwrap(),
         "the DMA ingress must beat the register stream: {s}"
     );
 

@@ -431,7 +431,9 @@ pub fn block_hash_via_dma(raw: &[u8], mem_latency: u64) -> Result<DmaBlockRun, R
     let drv = |e: accel_driver::DriverError| ReportError::Driver(e.to_string());
     let mut a = Accel::open(bus, crate::bus::sim_driver_config()).map_err(drv)?;
     if !a.caps().hash_dma {
-        return Err(ReportError::Driver("the top reports no CAPS.HASH_DMA".into()));
+        return Err(ReportError::Driver(
+            "the top reports no CAPS.HASH_DMA".into(),
+        ));
     }
     let mut compressions: u64 = txs.iter().map(|t| blocks(t.len()) + 1).sum();
     let c0 = a.bus().sim_cycles().unwrap_or(0);

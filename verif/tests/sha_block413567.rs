@@ -101,8 +101,15 @@ fn sha_block413567_via_dma_on_top_matches_software() {
     for (i, tx) in block.txs.iter().enumerate() {
         assert_eq!(r.run.txids[i], sha256d(&tx.serialize(false)), "txid {i}");
     }
-    assert_eq!(&r.run.merkle_root[..], &raw[36..68], "merkle root vs header");
-    assert!(r.mem.bursts > 0, "the data must come through the DMA master");
+    assert_eq!(
+        &r.run.merkle_root[..],
+        &raw[36..68],
+        "merkle root vs header"
+    );
+    assert!(
+        r.mem.bursts > 0,
+        "the data must come through the DMA master"
+    );
     // Issue 3's target: 1.5 ms at 150 MHz.
     assert!(
         r.run.cycles <= 225_000,

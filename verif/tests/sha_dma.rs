@@ -60,7 +60,12 @@ fn open(latency: u64, outstanding: usize, vcd: Option<&str>) -> Accel<VerilatorB
     a
 }
 
-fn check_batch(jobs: &[Job], latency: u64, outstanding: usize, vcd: Option<&str>) -> Result<(), String> {
+fn check_batch(
+    jobs: &[Job],
+    latency: u64,
+    outstanding: usize,
+    vcd: Option<&str>,
+) -> Result<(), String> {
     let mut a = open(latency, outstanding, vcd);
     let reqs: Vec<HashReq<'_>> = jobs
         .iter()
@@ -149,7 +154,11 @@ fn sha_dma_boundary_lengths_across_4k_pages() {
     // there. Every boundary length, at several distances from the page end, both modes.
     let mut jobs: Vec<Job> = Vec::new();
     let mut pos = 0usize;
-    for (n, &len) in BOUNDARY.iter().chain([4095usize, 4097, 9000].iter()).enumerate() {
+    for (n, &len) in BOUNDARY
+        .iter()
+        .chain([4095usize, 4097, 9000].iter())
+        .enumerate()
+    {
         let k = [1usize, 2, 7, 15, 16, 17][n % 6];
         // Smallest pad that puts the next job 8k bytes before a page end.
         let pad = (4096 + 4096 - 8 * k - pos % 4096) % 4096;
@@ -199,7 +208,9 @@ fn sha_dma_rresp_slverr_is_typed_names_the_job_and_does_not_hang() {
         })
         .collect();
     let mut out = vec![None; reqs.len()];
-    let e = a.hash_batch(&reqs, &mut out).expect_err("SLVERR must fail the batch");
+    let e = a
+        .hash_batch(&reqs, &mut out)
+        .expect_err("SLVERR must fail the batch");
     println!("{e}");
     assert!(
         matches!(e, DriverError::DmaRead { index: 3, .. }),
@@ -261,10 +272,30 @@ fn sha_dma_refused_descriptors_and_decerr() {
     let data: Vec<u8> = (0..200u32).map(|i| i as u8).collect();
     bus.mem.write(0, &data).unwrap();
     let cases: [(u32, HashMode, u32, ErrorCode); 5] = [
-        (DEFAULT_BASE as u32 + 4, HashMode::Sha256, 16, ErrorCode::DmaBadDescriptor),
-        (0xFFFF_FFF8, HashMode::Sha256, 16, ErrorCode::DmaBadDescriptor),
-        (DEFAULT_BASE as u32, HashMode::Merkle64, 63, ErrorCode::BadLength),
-        (DEFAULT_BASE as u32, HashMode::Header80, 64, ErrorCode::BadLength),
+        (
+            DEFAULT_BASE as u32 + 4,
+            HashMode::Sha256,
+            16,
+            ErrorCode::DmaBadDescriptor,
+        ),
+        (
+            0xFFFF_FFF8,
+            HashMode::Sha256,
+            16,
+            ErrorCode::DmaBadDescriptor,
+        ),
+        (
+            DEFAULT_BASE as u32,
+            HashMode::Merkle64,
+            63,
+            ErrorCode::BadLength,
+        ),
+        (
+            DEFAULT_BASE as u32,
+            HashMode::Header80,
+            64,
+            ErrorCode::BadLength,
+        ),
         (DEFAULT_BASE as u32, HashMode::Sha256, 16, ErrorCode::None),
     ];
     for (i, &(addr, mode, len, want)) in cases.iter().enumerate() {
@@ -278,7 +309,11 @@ fn sha_dma_refused_descriptors_and_decerr() {
             assert_eq!(tag, 40 + i as u32, "case {i}: ERROR.TAG");
             bus.steps(100);
             let st = bus.read32(reg::STATUS.offset).unwrap();
-            assert_eq!(field::STATUS::HASH_BUSY.get(st), 0, "case {i}: nothing queued");
+            assert_eq!(
+                field::STATUS::HASH_BUSY.get(st),
+                0,
+                "case {i}: nothing queued"
+            );
         } else {
             let (t, d) = raw_result(&mut bus, 5_000).expect("result");
             assert_eq!(t, 44);
@@ -286,7 +321,8 @@ fn sha_dma_refused_descriptors_and_decerr() {
         }
     }
     // Unknown mode (bits 10:8 = 7).
-    bus.write32(reg::HASH_DMA_ADDR.offset, DEFAULT_BASE as u32).unwrap();
+    bus.write32(reg::HASH_DMA_ADDR.offset, DEFAULT_BASE as u32)
+        .unwrap();
     bus.write32(
         reg::HASH_DMA_CMD.offset,
         field::HASH_DMA_CMD::MODE.put(7) | field::HASH_DMA_CMD::LEN.put(8),
@@ -300,10 +336,7 @@ fn sha_dma_refused_descriptors_and_decerr() {
         .unwrap();
     let (t, _) = raw_result(&mut bus, 5_000).expect("the job must complete");
     assert_eq!(t, 77);
-    assert_eq!(
-        error_code(&mut bus),
-        (ErrorCode::DmaReadError as u32, 77)
-    );
+    assert_eq!(error_code(&mut bus), (ErrorCode::DmaReadError as u32, 77));
     assert!(bus.mem.stats.error_beats >= 13);
     assert!(bus.mem.violations.is_empty(), "{:?}", bus.mem.violations);
     let _ = rm::MAX_HASH_LEN;
@@ -321,21 +354,30 @@ fn sha_dma_soft_reset_with_bursts_in_flight() {
             DEFAULT_BASE as u32 + u32::from(tag) * 40_000,
         )
         .unwrap();
-        bus.write32(reg::HASH_DMA_CMD.offset, raw_cmd(HashMode::Sha256, 40_000, tag))
-            .unwrap();
+        bus.write32(
+            reg::HASH_DMA_CMD.offset,
+            raw_cmd(HashMode::Sha256, 40_000, tag),
+        )
+        .unwrap();
     }
     bus.steps(150);
     assert!(bus.mem.outstanding() > 0, "bursts must be in flight");
     bus.write32(reg::CTRL.offset, field::CTRL::SOFT_RESET.put(1))
         .unwrap();
     bus.steps(400);
-    assert_eq!(bus.mem.outstanding(), 0, "in-flight bursts drain after a soft reset");
+    assert_eq!(
+        bus.mem.outstanding(),
+        0,
+        "in-flight bursts drain after a soft reset"
+    );
     let st = bus.read32(reg::STATUS.offset).unwrap();
     assert_eq!(field::STATUS::HASH_BUSY.get(st), 0, "STATUS {st:#x}");
     // The next batch (fresh data over the same memory) is correct: no stale beat lands in a
     // unit.
     let mut a = Accel::open(bus, sim_driver_config()).expect("open");
-    let jobs: Vec<Vec<u8>> = (0..16).map(|i| vec![i as u8 ^ 0x3c; 500 + 97 * i]).collect();
+    let jobs: Vec<Vec<u8>> = (0..16)
+        .map(|i| vec![i as u8 ^ 0x3c; 500 + 97 * i])
+        .collect();
     let reqs: Vec<HashReq<'_>> = jobs
         .iter()
         .map(|d| HashReq {
@@ -344,7 +386,8 @@ fn sha_dma_soft_reset_with_bursts_in_flight() {
         })
         .collect();
     let mut out = vec![None; reqs.len()];
-    a.hash_batch(&reqs, &mut out).expect("batch after soft reset");
+    a.hash_batch(&reqs, &mut out)
+        .expect("batch after soft reset");
     for (i, o) in out.iter().enumerate() {
         assert_eq!(*o, Some(sw(HashMode::Sha256, &jobs[i])), "job {i}");
     }
@@ -354,7 +397,9 @@ fn sha_dma_soft_reset_with_bursts_in_flight() {
 #[test]
 fn sha_dma_and_register_jobs_in_flight_together() {
     let mut bus = VerilatorBus::new().expect("top");
-    let dma_data: Vec<Vec<u8>> = (0..6).map(|i| vec![0x40 + i as u8; 3000 + 111 * i]).collect();
+    let dma_data: Vec<Vec<u8>> = (0..6)
+        .map(|i| vec![0x40 + i as u8; 3000 + 111 * i])
+        .collect();
     let mut off = 0usize;
     for (i, d) in dma_data.iter().enumerate() {
         bus.mem.write(off, d).unwrap();
@@ -385,7 +430,11 @@ fn sha_dma_and_register_jobs_in_flight_together() {
         if t == 100 {
             assert_eq!(d, sw(HashMode::Sha256, &msg));
         } else {
-            assert_eq!(d, sw(HashMode::Sha256d, &dma_data[usize::from(t)]), "tag {t}");
+            assert_eq!(
+                d,
+                sw(HashMode::Sha256d, &dma_data[usize::from(t)]),
+                "tag {t}"
+            );
         }
         seen += 1;
     }
