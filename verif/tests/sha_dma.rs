@@ -362,8 +362,39 @@ fn sha_dma_soft_reset_with_bursts_in_flight() {
     }
     bus.steps(150);
     assert!(bus.mem.outstanding() > 0, "bursts must be in flight");
+    // Two soft resets in a row while bursts are still in flight.
     bus.write32(reg::CTRL.offset, field::CTRL::SOFT_RESET.put(1))
         .unwrap();
+    bus.steps(5);
+    assert!(bus.mem.outstanding() > 0, "bursts still in flight");
+    bus.write32(reg::CTRL.offset, field::CTRL::SOFT_RESET.put(1))
+        .unwrap();
+    assert!(bus.mem.outstanding() > 0, "bursts still in flight");
+    // New jobs at once, while the old bursts are still arriving: none of their beats may
+    // land in a unit.
+    let fresh: Vec<Vec<u8>> = (0..8).map(|i| vec![0x90 + i as u8; 200 + 64 * i]).collect();
+    let mut off = 1 << 20;
+    for (i, d) in fresh.iter().enumerate() {
+        bus.mem.write(off, d).unwrap();
+        bus.write32(reg::HASH_DMA_ADDR.offset, DEFAULT_BASE as u32 + off as u32)
+            .unwrap();
+        bus.write32(
+            reg::HASH_DMA_CMD.offset,
+            raw_cmd(HashMode::Sha256, d.len() as u32, 100 + i as u8),
+        )
+        .unwrap();
+        off += d.len().div_ceil(8) * 8;
+    }
+    for _ in 0..fresh.len() {
+        let (t, d) = raw_result(&mut bus, 50_000).expect("result after soft reset");
+        let i = usize::from(t - 100);
+        assert_eq!(
+            d,
+            sw(HashMode::Sha256, &fresh[i]),
+            "job {i} after soft reset"
+        );
+    }
+    assert_eq!(error_code(&mut bus).0, 0);
     bus.steps(400);
     assert_eq!(
         bus.mem.outstanding(),

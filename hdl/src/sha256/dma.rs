@@ -17,13 +17,15 @@
 //!   memory latency: at 1 beat per clock the 8 units (2 words per 65 clocks each... ~1.97 words
 //!   per clock together) are fed.
 //! - **Read data.** All bursts use one ID, so data returns in request order; an in-order
-//!   tracker FIFO of {generation, unit, beats} routes each beat to its unit (bytes reversed:
+//!   tracker FIFO of {unit, beats} routes each beat to its unit (bytes reversed:
 //!   AXI is little-endian, the units take big-endian words, first word in 63:32). `RLAST` is not
 //!   needed (beats are counted). A beat with RRESP != OKAY is still delivered (the job finishes,
 //!   nothing hangs) and pulses `err` with the job's tag.
-//! - **Soft reset** (`reset`) drops every job: no further bursts. Bursts already requested are
-//!   still received (AXI has no way to cancel them) and discarded: the tracker entries carry a
-//!   generation bit that `reset` flips. The AXI channel state (`ar_valid`, tracker) is only
+//! - **Soft reset** (`reset`) drops every job. Bursts already requested are still received (AXI
+//!   has no way to cancel them) and discarded: `reset` starts a drain during which no burst is
+//!   requested and every beat is dropped; it ends when the tracker is empty and no AR is
+//!   pending, so any number of soft resets in a row is safe. Jobs dispatched meanwhile start
+//!   their bursts after the drain. The AXI channel state (`ar_valid`, tracker) is only
 //!   cleared by `axi_reset` (the hard reset).
 //!
 //! rust-hdl limits met here: the round-robin pick is two priority chains (units above the
@@ -97,21 +99,22 @@ pub struct DmaReader<const N: usize> {
     tag: [DFF<Bits<8>>; N],
     /// Units after the last burst's unit (round-robin mask).
     last_mask: DFF<Bits<N>>,
-    gen: DFF<Bit>,
+    /// Draining bursts requested before a soft reset.
+    drain: DFF<Bit>,
     ar_valid: DFF<Bit>,
     ar_addr: DFF<Bits<32>>,
     ar_len: DFF<Bits<8>>,
     rcnt: DFF<Bits<4>>,
-    /// Tracker entry: generation in 8, unit in 7:4, beats - 1 in 3:0.
-    trk: SyncFifo<Bits<9>, TRACK_LOG2, { TRACK_LOG2 + 1 }>,
+    /// Tracker entry: unit in 7:4, beats - 1 in 3:0.
+    trk: SyncFifo<Bits<8>, TRACK_LOG2, { TRACK_LOG2 + 1 }>,
     swap: ByteRev64,
     bnd_ext: Widen<9, 10>,
     tb_ext: Widen<10, BEATS_BITS>,
     bl10_ext: Widen<5, 10>,
     bl32_ext: Widen<5, 32>,
     bl8_ext: Widen<5, 8>,
-    hi_ext: Widen<4, 9>,
-    bm9_ext: Widen<5, 9>,
+    hi_ext: Widen<4, 8>,
+    bl8m_ext: Widen<5, 8>,
     bv: Signal<Local, Bits<N>>,
     elig: [Signal<Local, Bit>; N],
     hi: [Signal<Local, Bit>; N],
@@ -134,7 +137,6 @@ pub struct DmaReader<const N: usize> {
     cr_sub: [Signal<Local, Bits<10>>; N],
     cr_new: [Signal<Local, Bits<10>>; N],
     r_fire: Signal<Local, Bit>,
-    h_gen: Signal<Local, Bit>,
     h_idx: Signal<Local, Bits<4>>,
     h_len: Signal<Local, Bits<4>>,
     h_tag: Signal<Local, Bits<8>>,
@@ -157,7 +159,6 @@ pub struct DmaReader<const N: usize> {
     credit_min: Constant<Bits<10>>,
     credit_full: Constant<Bits<10>>,
     zero_n: Constant<Bits<N>>,
-    gen_bit: Constant<Bits<9>>,
 }
 
 fn k<const W: usize>(v: u64) -> Constant<Bits<W>> {
@@ -199,7 +200,7 @@ impl<const N: usize> DmaReader<N> {
             credit: std::array::from_fn(|_| Default::default()),
             tag: std::array::from_fn(|_| Default::default()),
             last_mask: Default::default(),
-            gen: Default::default(),
+            drain: Default::default(),
             ar_valid: Default::default(),
             ar_addr: Default::default(),
             ar_len: Default::default(),
@@ -212,7 +213,7 @@ impl<const N: usize> DmaReader<N> {
             bl32_ext: Default::default(),
             bl8_ext: Default::default(),
             hi_ext: Default::default(),
-            bm9_ext: Default::default(),
+            bl8m_ext: Default::default(),
             bv: Default::default(),
             elig: std::array::from_fn(|_| Default::default()),
             hi: std::array::from_fn(|_| Default::default()),
@@ -235,7 +236,6 @@ impl<const N: usize> DmaReader<N> {
             cr_sub: std::array::from_fn(|_| Default::default()),
             cr_new: std::array::from_fn(|_| Default::default()),
             r_fire: Default::default(),
-            h_gen: Default::default(),
             h_idx: Default::default(),
             h_len: Default::default(),
             h_tag: Default::default(),
@@ -256,7 +256,6 @@ impl<const N: usize> DmaReader<N> {
             credit_min: k(u64::from(DMA_MAX_BURST_BEATS)),
             credit_full: k(1u64 << UNIT_FIFO_LOG2),
             zero_n: k(0),
-            gen_bit: k(1 << 8),
         }
     }
 }
@@ -264,7 +263,7 @@ impl<const N: usize> DmaReader<N> {
 impl<const N: usize> Logic for DmaReader<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, last_mask, gen, ar_valid, ar_addr, ar_len, rcnt);
+        dff_setup!(self, clock, last_mask, drain, ar_valid, ar_addr, ar_len, rcnt);
         for i in 0..N {
             self.addr[i].clock.next = self.clock.val();
             self.addr[i].d.next = self.addr[i].q.val();
@@ -331,16 +330,17 @@ impl<const N: usize> Logic for DmaReader<N> {
         self.bytes.next = self.bl32_ext.out.val() << 3;
         self.next_addr.next = self.p_addr.val() + self.bytes.val();
         self.next_left.next = self.p_left.val() - self.bl19.val();
-        self.issue.next = self.found.val() & !self.ar_valid.q.val() & !self.trk.full.val();
+        self.issue.next =
+            self.found.val() & !self.ar_valid.q.val() & !self.trk.full.val() & !self.drain.q.val();
+        // The drain ends when every burst requested before the soft reset has been received.
+        if self.drain.q.val() & self.trk.empty.val() & !self.ar_valid.q.val() {
+            self.drain.d.next = false;
+        }
 
         // Tracker entry of the burst.
         self.hi_ext.inp.next = self.p_idx.val();
-        self.bm9_ext.inp.next = self.blen_m1.val();
-        self.trk.data_in.next = (self.hi_ext.out.val() << 4) | self.bm9_ext.out.val();
-        if self.gen.q.val() {
-            self.trk.data_in.next =
-                self.gen_bit.val() | (self.hi_ext.out.val() << 4) | self.bm9_ext.out.val();
-        }
+        self.bl8m_ext.inp.next = self.blen_m1.val();
+        self.trk.data_in.next = (self.hi_ext.out.val() << 4) | self.bl8m_ext.out.val();
         self.trk.write.next = self.issue.val();
 
         // AR channel (registered; valid held until ARREADY).
@@ -379,7 +379,6 @@ impl<const N: usize> Logic for DmaReader<N> {
         }
 
         // ---- read data: route each beat to the unit at the tracker head ----
-        self.h_gen.next = self.trk.data_out.val().get_bit(8);
         self.h_idx.next = self.trk.data_out.val().get_bits::<4>(4);
         self.h_len.next = self.trk.data_out.val().get_bits::<4>(0);
         self.m_axi_rready.next = !self.trk.empty.val();
@@ -400,26 +399,26 @@ impl<const N: usize> Logic for DmaReader<N> {
         for i in 0..N {
             if self.h_idx.val() == self.idxc[i].val() {
                 self.h_tag.next = self.tag[i].q.val();
-                if self.r_fire.val() & (self.h_gen.val() == self.gen.q.val()) {
+                if self.r_fire.val() & !self.drain.q.val() {
                     self.bv.next = self.bv.val() | self.onehot[i].val();
                 }
             }
         }
         self.beat_valid.next = self.bv.val();
-        self.err.next = self.r_fire.val()
-            & (self.h_gen.val() == self.gen.q.val())
-            & (self.m_axi_rresp.val() != self.zero2.val());
+        self.err.next =
+            self.r_fire.val() & !self.drain.q.val() & (self.m_axi_rresp.val() != self.zero2.val());
         self.err_tag.next = self.h_tag.val();
 
         // ---- resets ----
         if self.reset.val() {
-            self.gen.d.next = !self.gen.q.val();
+            self.drain.d.next = true;
             for i in 0..N {
                 self.left[i].d.next = self.zero19.val();
                 self.credit[i].d.next = self.zero10.val();
             }
         }
         if self.axi_reset.val() {
+            self.drain.d.next = false;
             self.ar_valid.d.next = false;
             self.rcnt.d.next = self.zero4.val();
             self.last_mask.d.next = self.zero_n.val();
