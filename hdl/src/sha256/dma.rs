@@ -14,8 +14,11 @@
 //!   beats to request and at least `DMA_MAX_BURST_BEATS` credits gets one burst of
 //!   `min(16, beats left, beats to the next 4 KiB boundary)` beats: bursts never cross 4 KiB
 //!   (AXI rule), and several are outstanding (up to the tracker depth, 8), which hides the
-//!   memory latency: at 1 beat per clock the 8 units (2 words per 65 clocks each... ~1.97 words
-//!   per clock together) are fed.
+//!   memory latency: at 1 beat (2 words) per clock the 8 units (16 words per 65 clocks each,
+//!   1.97 words per clock together) are fed. The request is two pipeline stages for the
+//!   clock: each unit's eligibility and burst length are registered from its state, then
+//!   the round-robin pick muxes the winner onto the AR registers while every unit updates its
+//!   own address / beats / credit with its own adders.
 //! - **Read data.** All bursts use one ID, so data returns in request order; an in-order
 //!   tracker FIFO of {unit, beats} routes each beat to its unit (bytes reversed:
 //!   AXI is little-endian, the units take big-endian words, first word in 63:32). `RLAST` is not
@@ -108,15 +111,24 @@ pub struct DmaReader<const N: usize> {
     /// Tracker entry: unit in 7:4, beats - 1 in 3:0.
     trk: SyncFifo<Bits<8>, TRACK_LOG2, { TRACK_LOG2 + 1 }>,
     swap: ByteRev64,
-    bnd_ext: Widen<9, 10>,
-    tb_ext: Widen<10, BEATS_BITS>,
-    bl10_ext: Widen<5, 10>,
-    bl32_ext: Widen<5, 32>,
-    bl8_ext: Widen<5, 8>,
+    elig_q: [DFF<Bit>; N],
+    blen_q: [DFF<Bits<5>>; N],
+    blm1_q: [DFF<Bits<5>>; N],
+    bnd_ext: [Widen<9, 10>; N],
+    tb_ext: [Widen<10, BEATS_BITS>; N],
+    bq10_ext: [Widen<5, 10>; N],
+    bq19_ext: [Widen<5, BEATS_BITS>; N],
+    bq32_ext: [Widen<5, 32>; N],
+    tb: [Signal<Local, Bits<10>>; N],
+    bl19: [Signal<Local, Bits<BEATS_BITS>>; N],
+    bl5: [Signal<Local, Bits<5>>; N],
+    blm1_5: [Signal<Local, Bits<5>>; N],
+    na: [Signal<Local, Bits<32>>; N],
+    nl: [Signal<Local, Bits<BEATS_BITS>>; N],
     hi_ext: Widen<4, 8>,
-    bl8m_ext: Widen<5, 8>,
+    bl8m_ext: Widen<4, 8>,
+    al8_ext: Widen<5, 8>,
     bv: Signal<Local, Bits<N>>,
-    elig: [Signal<Local, Bit>; N],
     hi: [Signal<Local, Bit>; N],
     pick: [Signal<Local, Bit>; N],
     found_hi: Signal<Local, Bit>,
@@ -125,15 +137,7 @@ pub struct DmaReader<const N: usize> {
     p_idx: Signal<Local, Bits<4>>,
     p_above: Signal<Local, Bits<N>>,
     p_addr: Signal<Local, Bits<32>>,
-    p_left: Signal<Local, Bits<BEATS_BITS>>,
-    to_bound: Signal<Local, Bits<10>>,
-    to_bound19: Signal<Local, Bits<BEATS_BITS>>,
-    bl19: Signal<Local, Bits<BEATS_BITS>>,
-    blen: Signal<Local, Bits<5>>,
-    blen_m1: Signal<Local, Bits<5>>,
-    bytes: Signal<Local, Bits<32>>,
-    next_addr: Signal<Local, Bits<32>>,
-    next_left: Signal<Local, Bits<BEATS_BITS>>,
+    p_blm1: Signal<Local, Bits<5>>,
     cr_sub: [Signal<Local, Bits<10>>; N],
     cr_new: [Signal<Local, Bits<10>>; N],
     r_fire: Signal<Local, Bit>,
@@ -150,6 +154,7 @@ pub struct DmaReader<const N: usize> {
     c512_10: Constant<Bits<10>>,
     c1_10: Constant<Bits<10>>,
     c1_5: Constant<Bits<5>>,
+    zero5: Constant<Bits<5>>,
     c1_4: Constant<Bits<4>>,
     zero4: Constant<Bits<4>>,
     zero2: Constant<Bits<2>>,
@@ -207,15 +212,24 @@ impl<const N: usize> DmaReader<N> {
             rcnt: Default::default(),
             trk: Default::default(),
             swap: Default::default(),
-            bnd_ext: Default::default(),
-            tb_ext: Default::default(),
-            bl10_ext: Default::default(),
-            bl32_ext: Default::default(),
-            bl8_ext: Default::default(),
+            elig_q: std::array::from_fn(|_| Default::default()),
+            blen_q: std::array::from_fn(|_| Default::default()),
+            blm1_q: std::array::from_fn(|_| Default::default()),
+            bnd_ext: std::array::from_fn(|_| Default::default()),
+            tb_ext: std::array::from_fn(|_| Default::default()),
+            bq10_ext: std::array::from_fn(|_| Default::default()),
+            bq19_ext: std::array::from_fn(|_| Default::default()),
+            bq32_ext: std::array::from_fn(|_| Default::default()),
+            tb: std::array::from_fn(|_| Default::default()),
+            bl19: std::array::from_fn(|_| Default::default()),
+            bl5: std::array::from_fn(|_| Default::default()),
+            blm1_5: std::array::from_fn(|_| Default::default()),
+            na: std::array::from_fn(|_| Default::default()),
+            nl: std::array::from_fn(|_| Default::default()),
             hi_ext: Default::default(),
             bl8m_ext: Default::default(),
+            al8_ext: Default::default(),
             bv: Default::default(),
-            elig: std::array::from_fn(|_| Default::default()),
             hi: std::array::from_fn(|_| Default::default()),
             pick: std::array::from_fn(|_| Default::default()),
             found_hi: Default::default(),
@@ -224,15 +238,7 @@ impl<const N: usize> DmaReader<N> {
             p_idx: Default::default(),
             p_above: Default::default(),
             p_addr: Default::default(),
-            p_left: Default::default(),
-            to_bound: Default::default(),
-            to_bound19: Default::default(),
-            bl19: Default::default(),
-            blen: Default::default(),
-            blen_m1: Default::default(),
-            bytes: Default::default(),
-            next_addr: Default::default(),
-            next_left: Default::default(),
+            p_blm1: Default::default(),
             cr_sub: std::array::from_fn(|_| Default::default()),
             cr_new: std::array::from_fn(|_| Default::default()),
             r_fire: Default::default(),
@@ -247,6 +253,7 @@ impl<const N: usize> DmaReader<N> {
             c512_10: k(512),
             c1_10: k(1),
             c1_5: k(1),
+            zero5: k(0),
             c1_4: k(1),
             zero4: k(0),
             zero2: k(0),
@@ -273,15 +280,40 @@ impl<const N: usize> Logic for DmaReader<N> {
             self.credit[i].d.next = self.credit[i].q.val();
             self.tag[i].clock.next = self.clock.val();
             self.tag[i].d.next = self.tag[i].q.val();
+            self.elig_q[i].clock.next = self.clock.val();
+            self.blen_q[i].clock.next = self.clock.val();
+            self.blm1_q[i].clock.next = self.clock.val();
         }
         clock!(self, clock, trk);
         self.trk.reset.next = self.axi_reset.val();
 
-        // ---- burst request: round-robin over units with beats left and a burst of credit ----
+        // ---- burst request, stage 1 (registered per unit, from the registered state) ----
+        // Eligibility and burst length: min(16, beats left, beats to the next 4 KiB boundary
+        // = 512 - addr[11:3]). They are one clock old when used; that is exact, because two
+        // requests are at least two clocks apart (ar_valid is high for at least one clock
+        // after each), so a unit's state has settled into them by its next request.
         for i in 0..N {
-            self.elig[i].next = (self.left[i].q.val() != self.zero19.val())
+            self.elig_q[i].d.next = (self.left[i].q.val() != self.zero19.val())
                 & (self.credit[i].q.val() >= self.credit_min.val());
-            self.hi[i].next = self.elig[i].val() & self.last_mask.q.val().get_bit(i);
+            self.bnd_ext[i].inp.next = self.addr[i].q.val().get_bits::<9>(3);
+            self.tb[i].next = self.c512_10.val() - self.bnd_ext[i].out.val();
+            self.tb_ext[i].inp.next = self.tb[i].val();
+            self.bl19[i].next = self.c16_19.val();
+            if self.left[i].q.val() < self.bl19[i].val() {
+                self.bl19[i].next = self.left[i].q.val();
+            }
+            if self.tb_ext[i].out.val() < self.bl19[i].val() {
+                self.bl19[i].next = self.tb_ext[i].out.val();
+            }
+            self.bl5[i].next = self.bl19[i].val().get_bits::<5>(0);
+            self.blm1_5[i].next = self.bl5[i].val() - self.c1_5.val();
+            self.blen_q[i].d.next = self.bl5[i].val();
+            self.blm1_q[i].d.next = self.blm1_5[i].val();
+        }
+
+        // ---- stage 2: round-robin pick among eligible units, request ----
+        for i in 0..N {
+            self.hi[i].next = self.elig_q[i].q.val() & self.last_mask.q.val().get_bit(i);
         }
         self.found_hi.next = false;
         for i in 0..N {
@@ -293,43 +325,23 @@ impl<const N: usize> Logic for DmaReader<N> {
         }
         self.found.next = self.found_hi.val();
         for i in 0..N {
-            if !self.found.val() & self.elig[i].val() {
+            if !self.found.val() & self.elig_q[i].q.val() {
                 self.pick[i].next = true;
                 self.found.next = true;
             }
         }
         self.p_idx.next = self.zero4.val();
         self.p_addr.next = self.addr[0].q.val();
-        self.p_left.next = self.zero19.val();
+        self.p_blm1.next = self.zero5.val();
         self.p_above.next = self.zero_n.val();
         for i in 0..N {
             if self.pick[i].val() {
                 self.p_above.next = self.above[i].val();
                 self.p_idx.next = self.idxc[i].val();
                 self.p_addr.next = self.addr[i].q.val();
-                self.p_left.next = self.left[i].q.val();
+                self.p_blm1.next = self.blm1_q[i].q.val();
             }
         }
-        // Beats to the next 4 KiB boundary: 512 - addr[11:3] (1..=512).
-        self.bnd_ext.inp.next = self.p_addr.val().get_bits::<9>(3);
-        self.to_bound.next = self.c512_10.val() - self.bnd_ext.out.val();
-        self.tb_ext.inp.next = self.to_bound.val();
-        self.to_bound19.next = self.tb_ext.out.val();
-        self.bl19.next = self.c16_19.val();
-        if self.p_left.val() < self.bl19.val() {
-            self.bl19.next = self.p_left.val();
-        }
-        if self.to_bound19.val() < self.bl19.val() {
-            self.bl19.next = self.to_bound19.val();
-        }
-        self.blen.next = self.bl19.val().get_bits::<5>(0);
-        self.blen_m1.next = self.blen.val() - self.c1_5.val();
-        self.bl10_ext.inp.next = self.blen.val();
-        self.bl32_ext.inp.next = self.blen.val();
-        self.bl8_ext.inp.next = self.blen_m1.val();
-        self.bytes.next = self.bl32_ext.out.val() << 3;
-        self.next_addr.next = self.p_addr.val() + self.bytes.val();
-        self.next_left.next = self.p_left.val() - self.bl19.val();
         self.issue.next =
             self.found.val() & !self.ar_valid.q.val() & !self.trk.full.val() & !self.drain.q.val();
         // The drain ends when every burst requested before the soft reset has been received.
@@ -339,7 +351,8 @@ impl<const N: usize> Logic for DmaReader<N> {
 
         // Tracker entry of the burst.
         self.hi_ext.inp.next = self.p_idx.val();
-        self.bl8m_ext.inp.next = self.blen_m1.val();
+        self.bl8m_ext.inp.next = self.p_blm1.val().get_bits::<4>(0);
+        self.al8_ext.inp.next = self.p_blm1.val();
         self.trk.data_in.next = (self.hi_ext.out.val() << 4) | self.bl8m_ext.out.val();
         self.trk.write.next = self.issue.val();
 
@@ -350,20 +363,26 @@ impl<const N: usize> Logic for DmaReader<N> {
         if self.issue.val() {
             self.ar_valid.d.next = true;
             self.ar_addr.d.next = self.p_addr.val();
-            self.ar_len.d.next = self.bl8_ext.out.val();
+            self.ar_len.d.next = self.al8_ext.out.val();
             self.last_mask.d.next = self.p_above.val();
         }
         self.m_axi_arvalid.next = self.ar_valid.q.val();
         self.m_axi_araddr.next = self.ar_addr.q.val();
         self.m_axi_arlen.next = self.ar_len.q.val();
 
-        // Per-unit state: job start, burst issue, credit return.
+        // Per-unit state: job start, burst issue (each unit's own adders, in parallel with
+        // the pick), credit return.
         for i in 0..N {
+            self.bq10_ext[i].inp.next = self.blen_q[i].q.val();
+            self.bq19_ext[i].inp.next = self.blen_q[i].q.val();
+            self.bq32_ext[i].inp.next = self.blen_q[i].q.val();
+            self.na[i].next = self.addr[i].q.val() + (self.bq32_ext[i].out.val() << 3);
+            self.nl[i].next = self.left[i].q.val() - self.bq19_ext[i].out.val();
             self.cr_sub[i].next = self.credit[i].q.val();
             if self.issue.val() & self.pick[i].val() {
-                self.cr_sub[i].next = self.credit[i].q.val() - self.bl10_ext.out.val();
-                self.addr[i].d.next = self.next_addr.val();
-                self.left[i].d.next = self.next_left.val();
+                self.cr_sub[i].next = self.credit[i].q.val() - self.bq10_ext[i].out.val();
+                self.addr[i].d.next = self.na[i].val();
+                self.left[i].d.next = self.nl[i].val();
             }
             self.cr_new[i].next = self.cr_sub[i].val();
             if self.pop.val().get_bit(i) {
