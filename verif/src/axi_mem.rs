@@ -16,7 +16,7 @@
 
 use std::collections::VecDeque;
 
-use accel_driver::dma::{DmaError, DmaRegion};
+use accel_driver::dma::{check_range, DmaError, DmaRegion};
 use satchain_regmap::DMA_MAX_BURST_BEATS;
 
 use crate::sim::{Model, PortId};
@@ -153,14 +153,18 @@ impl AxiMem {
         if self.errors.iter().any(|&(s, e)| addr >= s && addr < e) {
             return (0, SLVERR);
         }
-        let off = addr.wrapping_sub(self.base);
-        if addr < self.base || off + 8 > self.data.len() as u64 {
-            return (0, DECERR);
+        let bytes = addr
+            .checked_sub(self.base)
+            .and_then(|o| usize::try_from(o).ok())
+            .and_then(|o| self.data.get(o..o.checked_add(8)?));
+        match bytes {
+            Some(b) => {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(b);
+                (u64::from_le_bytes(w), OKAY)
+            }
+            None => (0, DECERR),
         }
-        let o = off as usize;
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&self.data[o..o + 8]);
-        (u64::from_le_bytes(b), OKAY)
     }
 
     /// One clock of the slave around one clock of the model: drives the slave outputs for
@@ -250,26 +254,12 @@ impl DmaRegion for AxiMem {
         self.data.len()
     }
     fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), DmaError> {
-        let end = offset
-            .checked_add(data.len())
-            .filter(|&e| e <= self.data.len())
-            .ok_or(DmaError::OutOfRange {
-                offset,
-                len: data.len(),
-                region: self.data.len(),
-            })?;
+        let end = check_range(offset, data.len(), self.data.len())?;
         self.data[offset..end].copy_from_slice(data);
         Ok(())
     }
     fn read(&self, offset: usize, out: &mut [u8]) -> Result<(), DmaError> {
-        let end = offset
-            .checked_add(out.len())
-            .filter(|&e| e <= self.data.len())
-            .ok_or(DmaError::OutOfRange {
-                offset,
-                len: out.len(),
-                region: self.data.len(),
-            })?;
+        let end = check_range(offset, out.len(), self.data.len())?;
         out.copy_from_slice(&self.data[offset..end]);
         Ok(())
     }

@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 //! Descriptor DMA on the Verilated top (driver -> HASH_DMA_ADDR/HASH_DMA_CMD -> DmaReader ->
 //! units), the data in the simulated DDR (`verif::axi_mem::AxiMem`):
 //! - proptest batches (random 0..4 KiB, boundary lengths, headers, merkle pairs, all modes,
