@@ -1,8 +1,8 @@
 //! `Accel`: open the device, submit hash and ECDSA batches, collect results by tag.
 
 use satchain_regmap::{
-    field, reg, EcdsaCode, ErrorCode, HashMode, ECDSA_JOB_WORDS, ID_VALUE, MAP_HASH, MAX_HASH_LEN,
-    VERSION_VALUE,
+    field, reg, EcdsaCode, ErrorCode, HashMode, DMA_ADDR_ALIGN, ECDSA_JOB_WORDS, ID_VALUE,
+    MAP_HASH, MAX_HASH_LEN, VERSION_VALUE,
 };
 
 use crate::bus::Bus;
@@ -42,6 +42,9 @@ pub struct Config {
     pub max_in_flight: Option<u16>,
     /// Read `ECDSA_CYCLES` for every result (one more read per verification).
     pub read_engine_cycles: bool,
+    /// Submit hash jobs as DMA descriptors when the bitstream has `CAPS.HASH_DMA` and the
+    /// bus offers a [`crate::dma::DmaRegion`] (otherwise, or when false: HASH_CMD/HASH_DATA).
+    pub use_dma: bool,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             ecdsa_words_per_ready: ECDSA_JOB_WORDS,
             max_in_flight: None,
             read_engine_cycles: false,
+            use_dma: true,
         }
     }
 }
@@ -67,8 +71,10 @@ pub struct Caps {
     pub ecdsa_engines: u32,
     /// Bit m set: `HashMode` m supported.
     pub hash_modes: u32,
-    /// Depth of each result FIFO.
+    /// Depth of each result FIFO (and of the DMA descriptor queue).
     pub result_fifo_depth: u32,
+    /// Descriptor DMA ingress present (`HASH_DMA_ADDR` / `HASH_DMA_CMD`).
+    pub hash_dma: bool,
 }
 
 impl Caps {
@@ -80,6 +86,7 @@ impl Caps {
             ecdsa_engines: field::CAPS::ECDSA_ENGINES.get(caps),
             hash_modes: field::CAPS::HASH_MODES.get(caps),
             result_fifo_depth: 1u32 << log2,
+            hash_dma: field::CAPS::HASH_DMA.get(caps) != 0,
         }
     }
     pub const fn supports(&self, mode: HashMode) -> bool {
@@ -433,6 +440,9 @@ impl<B: Bus> Accel<B> {
         out: &mut [Option<[u8; 32]>],
     ) -> Result<BatchInfo, DriverError> {
         self.check_hash_jobs(jobs, out.len())?;
+        if self.cfg.use_dma && self.caps.hash_dma && self.bus.dma_region().is_some() {
+            return self.hash_batch_dma(jobs, out);
+        }
         out.iter_mut().for_each(|o| *o = None);
         let start = self.begin_batch()?;
         let limit = self.limit();
@@ -481,6 +491,144 @@ impl<B: Bus> Accel<B> {
             }
         }
         self.end_batch(n, start)
+    }
+
+    /// The DMA path of [`Accel::hash_batch`]: jobs are copied into the bus's DMA region
+    /// (8-byte aligned, as many as fit: a batch larger than the region runs in several
+    /// rounds) and submitted as descriptors, `HASH_DMA_ADDR` + `HASH_DMA_CMD` per job; the
+    /// hardware fetches the data itself. At most `limit()` jobs are in flight, which is never
+    /// more than the descriptor queue holds (as deep as the result FIFO), so no STATUS read
+    /// is needed before a submission. Results are collected as on the register path.
+    fn hash_batch_dma(
+        &mut self,
+        jobs: &[HashReq<'_>],
+        out: &mut [Option<[u8; 32]>],
+    ) -> Result<BatchInfo, DriverError> {
+        let (base, region) = match self.bus.dma_region() {
+            Some(r) => (r.bus_addr(), r.len()),
+            None => {
+                return Err(DriverError::Unsupported {
+                    what: "DMA without a DMA region",
+                })
+            }
+        };
+        let align = DMA_ADDR_ALIGN as usize;
+        if base % u64::from(DMA_ADDR_ALIGN) != 0
+            || base.saturating_add(region as u64) > (1u64 << 32)
+        {
+            return Err(DriverError::Unsupported {
+                what: "a DMA region that is not 8-byte aligned inside the 32-bit bus",
+            });
+        }
+        let padded = |len: usize| len.div_ceil(align) * align;
+        for (index, j) in jobs.iter().enumerate() {
+            if padded(j.data.len()) > region {
+                return Err(DriverError::BadArgument {
+                    index,
+                    reason: ArgError::DmaRegionTooSmall {
+                        len: j.data.len(),
+                        region,
+                    },
+                });
+            }
+        }
+        out.iter_mut().for_each(|o| *o = None);
+        let start = self.begin_batch()?;
+        let limit = self.limit();
+        let n = jobs.len();
+        let mut first = 0usize;
+        while first < n {
+            // Copy a round of jobs into the region.
+            let mut end = first;
+            let mut pos = 0usize;
+            if let Some(r) = self.bus.dma_region() {
+                while end < n && pos + padded(jobs[end].data.len()) <= region {
+                    r.write(pos, jobs[end].data).map_err(DriverError::Dma)?;
+                    pos += padded(jobs[end].data.len());
+                    end += 1;
+                }
+                r.sync_for_device(0, pos);
+            }
+            let (mut next, mut done, mut waited) = (first, first, 0u64);
+            let mut at = 0usize;
+            while done < end {
+                let st = self.rd(reg::STATUS.offset)?;
+                if field::STATUS::ERROR.get(st) != 0 {
+                    return Err(self.hw_error_dma());
+                }
+                let mut progress = false;
+                while next < end && self.in_flight < limit {
+                    let addr = base + at as u64;
+                    self.submit_hash_dma(next, &jobs[next], addr)?;
+                    at += padded(jobs[next].data.len());
+                    next += 1;
+                    progress = true;
+                }
+                let mut result_seen = false;
+                if field::STATUS::HASH_RESULT_VALID.get(st) != 0 {
+                    while done < end && self.collect_hash(out)? {
+                        done += 1;
+                        progress = true;
+                        result_seen = true;
+                    }
+                }
+                if progress {
+                    self.note_progress(result_seen);
+                    waited = 0;
+                } else {
+                    waited += self.idle(|s| {
+                        field::STATUS::ERROR.get(s) != 0
+                            || field::STATUS::HASH_RESULT_VALID.get(s) != 0
+                    })?;
+                    if waited > u64::from(self.cfg.timeout_us) {
+                        return Err(DriverError::Timeout {
+                            phase: Phase::HashResult,
+                            pending: n - done,
+                            waited_us: waited,
+                        });
+                    }
+                }
+            }
+            first = end;
+        }
+        self.end_batch(n, start)
+    }
+
+    fn submit_hash_dma(
+        &mut self,
+        index: usize,
+        job: &HashReq<'_>,
+        addr: u64,
+    ) -> Result<(), DriverError> {
+        let tag = self.alloc_tag(index);
+        let cmd = field::HASH_DMA_CMD::TAG.put(u32::from(tag))
+            | field::HASH_DMA_CMD::MODE.put(job.mode as u32)
+            | field::HASH_DMA_CMD::LEN.put(u32::try_from(job.data.len()).unwrap_or(u32::MAX));
+        // The region check keeps addr below 2^32.
+        self.wr(
+            reg::HASH_DMA_ADDR.offset,
+            u32::try_from(addr).unwrap_or(u32::MAX),
+        )?;
+        self.wr(reg::HASH_DMA_CMD.offset, cmd)
+    }
+
+    /// ERROR as a typed error; a DMA read error names the job whose data failed.
+    fn hw_error_dma(&mut self) -> DriverError {
+        match self.hw_error() {
+            DriverError::Hw {
+                code: Some(ErrorCode::DmaReadError),
+                tag,
+                ..
+            } => match self.tag_owner[usize::from(tag)] {
+                NO_JOB => DriverError::Hw {
+                    code: Some(ErrorCode::DmaReadError),
+                    raw: ErrorCode::DmaReadError as u32,
+                    tag,
+                },
+                index => DriverError::DmaRead { index, tag },
+            },
+            e => e,
+        }
     }
 
     fn wait_ready(&mut self, mask: u32, phase: Phase, pending: usize) -> Result<(), DriverError> {

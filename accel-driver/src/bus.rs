@@ -92,6 +92,11 @@ pub trait Bus {
     fn sim_cycles(&self) -> Option<u64> {
         None
     }
+    /// Memory the accelerator's DMA master can read, when this bus has some (see
+    /// [`crate::dma`]); `None`: jobs go through the data registers.
+    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        None
+    }
 }
 
 impl<B: Bus + ?Sized> Bus for &mut B {
@@ -112,5 +117,8 @@ impl<B: Bus + ?Sized> Bus for &mut B {
     }
     fn sim_cycles(&self) -> Option<u64> {
         (**self).sim_cycles()
+    }
+    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        (**self).dma_region()
     }
 }

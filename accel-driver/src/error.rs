@@ -38,6 +38,8 @@ pub enum ArgError {
     },
     /// The output slice does not have one slot per job.
     OutputLength { jobs: usize, slots: usize },
+    /// The job (rounded up to 8 bytes) does not fit the bus's DMA region.
+    DmaRegionTooSmall { len: usize, region: usize },
 }
 
 impl fmt::Display for ArgError {
@@ -51,6 +53,12 @@ impl fmt::Display for ArgError {
             }
             ArgError::OutputLength { jobs, slots } => {
                 write!(f, "{jobs} jobs but {slots} output slots")
+            }
+            ArgError::DmaRegionTooSmall { len, region } => {
+                write!(
+                    f,
+                    "message of {len} bytes does not fit the {region}-byte DMA region"
+                )
             }
         }
     }
@@ -101,6 +109,11 @@ pub enum DriverError {
     UnexpectedTag { tag: u8 },
     /// An ECDSA result carried a code that is not an `EcdsaCode`.
     BadResultCode { tag: u8, raw: u32 },
+    /// The memory answered the DMA read of job `index` (tag `tag`) with SLVERR/DECERR
+    /// (`ERROR.CODE` = `DmaReadError`): the job's data did not arrive.
+    DmaRead { index: usize, tag: u8 },
+    /// A CPU access to the DMA region failed (a driver bug: ranges are checked first).
+    Dma(crate::dma::DmaError),
 }
 
 impl DriverError {
@@ -116,7 +129,9 @@ impl DriverError {
             DriverError::Timeout { .. } => ErrorKind::Timeout,
             DriverError::Hw { .. }
             | DriverError::UnexpectedTag { .. }
-            | DriverError::BadResultCode { .. } => ErrorKind::Hardware,
+            | DriverError::BadResultCode { .. }
+            | DriverError::DmaRead { .. }
+            | DriverError::Dma(_) => ErrorKind::Hardware,
         }
     }
 }
@@ -149,6 +164,8 @@ impl fmt::Display for DriverError {
             DriverError::Hw { code, raw, tag } => write!(f, "device error {code:?} (raw {raw:#x}) for tag {tag}"),
             DriverError::UnexpectedTag { tag } => write!(f, "result with tag {tag} that no pending job holds"),
             DriverError::BadResultCode { tag, raw } => write!(f, "ECDSA result for tag {tag} has unknown code {raw}"),
+            DriverError::DmaRead { index, tag } => write!(f, "DMA read error (SLVERR/DECERR) fetching the data of job {index} (tag {tag})"),
+            DriverError::Dma(e) => write!(f, "{e}"),
         }
     }
 }

@@ -8,6 +8,7 @@ extern crate std;
 
 pub mod accel;
 pub mod bus;
+pub mod dma;
 pub mod error;
 pub mod fault;
 #[cfg(feature = "std")]
@@ -24,5 +25,6 @@ pub use accel::{
     Accel, BatchInfo, Caps, Config, Counters, EcdsaReq, EcdsaResult, HashReq, WaitMode,
 };
 pub use bus::{Bus, BusError, BusErrorKind};
+pub use dma::{DmaError, DmaRegion, WithDma};
 pub use error::{ArgError, DriverError, ErrorKind, Phase};
 pub use satchain_regmap as regmap;

@@ -249,3 +249,86 @@ impl Bus for DevMemBus {
         self.mmio.pause(us)
     }
 }
+
+/// A DMA buffer from the `u-dma-buf` kernel module (`/dev/udmabufN`, a physically contiguous
+/// buffer, e.g. carved out of a `reserved-memory` node), mapped uncached (`O_SYNC`), its bus
+/// address read from `/sys/class/u-dma-buf/udmabufN/phys_addr`. On the Zynq-7000 the HP
+/// ports see DDR at its physical address, so that address is what `HASH_DMA_ADDR` takes.
+/// Pair it with the register bus: `WithDma::new(UioBus::open(0)?, UdmabufRegion::open("udmabuf0")?)`.
+#[derive(Debug)]
+pub struct UdmabufRegion {
+    map: Mapping,
+    _fd: Fd,
+    bus_addr: u64,
+}
+
+// SAFETY: the mapping and descriptor are owned exclusively; moving them between threads is fine.
+unsafe impl Send for UdmabufRegion {}
+
+fn read_sysfs_u64(path: &Path) -> Result<u64, BusError> {
+    let s = std::fs::read_to_string(path)
+        .map_err(|_| BusError::new(BusErrorKind::Io, None, "read u-dma-buf sysfs attribute"))?;
+    let t = s.trim();
+    let v = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16),
+        None => t.parse(),
+    };
+    v.map_err(|_| BusError::new(BusErrorKind::Io, None, "parse u-dma-buf sysfs attribute"))
+}
+
+impl UdmabufRegion {
+    /// Opens `/dev/{name}` with the size and physical address from
+    /// `/sys/class/u-dma-buf/{name}/{size,phys_addr}`.
+    pub fn open(name: &str) -> Result<Self, BusError> {
+        let sys = Path::new("/sys/class/u-dma-buf").join(name);
+        let len = read_sysfs_u64(&sys.join("size"))?;
+        let bus_addr = read_sysfs_u64(&sys.join("phys_addr"))?;
+        Self::open_path(&Path::new("/dev").join(name), bus_addr, len)
+    }
+
+    /// Maps `len` bytes of a device node (or, for tests, a file) whose memory the accelerator
+    /// sees at `bus_addr`.
+    pub fn open_path(path: &Path, bus_addr: u64, len: u64) -> Result<Self, BusError> {
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&l| l > 0)
+            .ok_or(BusError::new(BusErrorKind::Io, None, "DMA buffer size"))?;
+        let fd = open_fd(path, libc::O_RDWR | libc::O_SYNC)?;
+        let map = map(&fd, 0, len)?;
+        Ok(UdmabufRegion {
+            map,
+            _fd: fd,
+            bus_addr,
+        })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: the mapping is `len` bytes, readable and writable, owned by this value and
+        // alive as long as it; the device only reads it.
+        unsafe { core::slice::from_raw_parts(self.map.base.cast::<u8>(), self.map.len) }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `bytes`, and `&mut self` makes this the only CPU view in use.
+        unsafe { core::slice::from_raw_parts_mut(self.map.base.cast::<u8>(), self.map.len) }
+    }
+}
+
+impl crate::dma::DmaRegion for UdmabufRegion {
+    fn bus_addr(&self) -> u64 {
+        self.bus_addr
+    }
+    fn len(&self) -> usize {
+        self.map.len
+    }
+    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), crate::dma::DmaError> {
+        let end = crate::dma::check_range(offset, data.len(), self.map.len)?;
+        self.bytes_mut()[offset..end].copy_from_slice(data);
+        Ok(())
+    }
+    fn read(&self, offset: usize, out: &mut [u8]) -> Result<(), crate::dma::DmaError> {
+        let end = crate::dma::check_range(offset, out.len(), self.map.len)?;
+        out.copy_from_slice(&self.bytes()[offset..end]);
+        Ok(())
+    }
+}

@@ -35,7 +35,9 @@ pub struct RegisterBlock {
     pub hash_result: RO<u32>,
     pub hash_pop: WO<u32>,
     pub hash_digest: [RO<u32>; 8],
-    _reserved1: [u32; 4],
+    pub hash_dma_addr: RW<u32>,
+    pub hash_dma_cmd: WO<u32>,
+    _reserved1: [u32; 2],
     pub ecdsa_in: WO<u32>,
     pub ecdsa_result: RO<u32>,
     pub ecdsa_pop: WO<u32>,
@@ -102,6 +104,16 @@ pub const LAYOUT: &[(&str, usize, Cell)] = &[
     ("HASH_DIGEST5", DIGEST + 20, Cell::Ro),
     ("HASH_DIGEST6", DIGEST + 24, Cell::Ro),
     ("HASH_DIGEST7", DIGEST + 28, Cell::Ro),
+    (
+        "HASH_DMA_ADDR",
+        offset_of!(RegisterBlock, hash_dma_addr),
+        Cell::Rw,
+    ),
+    (
+        "HASH_DMA_CMD",
+        offset_of!(RegisterBlock, hash_dma_cmd),
+        Cell::Wo,
+    ),
     ("ECDSA_IN", offset_of!(RegisterBlock, ecdsa_in), Cell::Wo),
     (
         "ECDSA_RESULT",
@@ -136,6 +148,8 @@ const O_HASH_RESULT: u32 = reg::HASH_RESULT.offset;
 const O_HASH_POP: u32 = reg::HASH_POP.offset;
 const O_DIGEST0: u32 = reg::HASH_DIGEST0.offset;
 const O_DIGEST7: u32 = reg::HASH_DIGEST7.offset;
+const O_HASH_DMA_ADDR: u32 = reg::HASH_DMA_ADDR.offset;
+const O_HASH_DMA_CMD: u32 = reg::HASH_DMA_CMD.offset;
 const O_ECDSA_IN: u32 = reg::ECDSA_IN.offset;
 const O_ECDSA_RESULT: u32 = reg::ECDSA_RESULT.offset;
 const O_ECDSA_POP: u32 = reg::ECDSA_POP.offset;
@@ -223,7 +237,8 @@ impl<D: DelayNs> Bus for MmioBus<D> {
             }
             O_ECDSA_RESULT => r.ecdsa_result.read(),
             O_ECDSA_CYCLES => r.ecdsa_cycles.read(),
-            O_HASH_CMD | O_HASH_DATA | O_HASH_POP | O_ECDSA_IN | O_ECDSA_POP => {
+            O_HASH_DMA_ADDR => r.hash_dma_addr.read(),
+            O_HASH_CMD | O_HASH_DATA | O_HASH_POP | O_HASH_DMA_CMD | O_ECDSA_IN | O_ECDSA_POP => {
                 return Err(BusError::new(
                     BusErrorKind::Access,
                     Some(offset),
@@ -253,6 +268,8 @@ impl<D: DelayNs> Bus for MmioBus<D> {
                 O_HASH_CMD => r.hash_cmd.write(value),
                 O_HASH_DATA => r.hash_data.write(value),
                 O_HASH_POP => r.hash_pop.write(value),
+                O_HASH_DMA_ADDR => r.hash_dma_addr.write(value),
+                O_HASH_DMA_CMD => r.hash_dma_cmd.write(value),
                 O_ECDSA_IN => r.ecdsa_in.write(value),
                 O_ECDSA_POP => r.ecdsa_pop.write(value),
                 O_ID | O_VERSION | O_MAP_HASH | O_CAPS | O_STATUS | O_CYCLES | O_HASH_RESULT

@@ -15,6 +15,10 @@ pub trait Device {
     fn advance(&mut self, cycles: u64);
     /// Level of the interrupt output.
     fn irq(&self) -> bool;
+    /// Memory behind the device's DMA master, if it models one.
+    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        None
+    }
 }
 
 /// One recorded access.
@@ -176,5 +180,8 @@ impl<D: Device> Bus for MockBus<D> {
     }
     fn sim_cycles(&self) -> Option<u64> {
         Some(self.cycles)
+    }
+    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        self.dev.dma_region()
     }
 }

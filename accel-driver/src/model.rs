@@ -2,7 +2,8 @@
 //! and of crypto-core's `FpgaBackend` before (and besides) the Verilated RTL.
 //!
 //! It follows the register semantics of `satchain_regmap` (FIFOs, tags, ERROR latching,
-//! IRQ_STATUS, soft reset) with a simple timing model: a SHA-256 unit takes
+//! IRQ_STATUS, soft reset; descriptor DMA when [`DeviceModel::dma`] holds a region, read
+//! instantly at `HASH_DMA_CMD`) with a simple timing model: a SHA-256 unit takes
 //! `hash_cycles_per_block` per 64-byte block, an ECDSA engine `ecdsa_cycles` per job; jobs
 //! of different length finish out of order. It is a test model, not a reference for the RTL's
 //! cycle counts.
@@ -109,6 +110,11 @@ pub struct DeviceModel {
     dataq: u64,
     /// Jobs the model has completed (hash, ecdsa), for tests.
     pub completed: (u64, u64),
+    /// Memory behind the modelled DMA master: `Some` makes `CAPS.HASH_DMA` read 1 and
+    /// enables `HASH_DMA_ADDR` / `HASH_DMA_CMD` (a read outside it answers DmaReadError).
+    pub dma: Option<crate::dma::MemRegion>,
+    dma_addr: u32,
+    dma_q: VecDeque<HashPend>,
 }
 
 /// SHA-256 digest as eight big-endian words.
@@ -209,6 +215,9 @@ impl DeviceModel {
             ecdsa_results: VecDeque::new(),
             dataq: 0,
             completed: (0, 0),
+            dma: None,
+            dma_addr: 0,
+            dma_q: VecDeque::new(),
         }
     }
 
@@ -226,10 +235,13 @@ impl DeviceModel {
 
     fn soft_reset(&mut self) {
         let cfg = self.cfg;
-        let (cycles, completed) = (self.cycles, self.completed);
+        let (cycles, completed, dma, dma_addr) =
+            (self.cycles, self.completed, self.dma.take(), self.dma_addr);
         *self = DeviceModel::new(cfg);
         self.cycles = cycles;
         self.completed = completed;
+        self.dma = dma;
+        self.dma_addr = dma_addr;
     }
 
     fn status(&self) -> u32 {
@@ -243,8 +255,14 @@ impl DeviceModel {
         if !self.hash_results.is_empty() {
             s |= field::STATUS::HASH_RESULT_VALID.mask();
         }
-        if !self.hash_q.is_empty() || self.units.iter().any(Option::is_some) {
+        if !self.hash_q.is_empty()
+            || !self.dma_q.is_empty()
+            || self.units.iter().any(Option::is_some)
+        {
             s |= field::STATUS::HASH_BUSY.mask();
+        }
+        if self.dma.is_some() && self.dma_q.len() < self.fifo_depth() {
+            s |= field::STATUS::HASH_DMA_READY.mask();
         }
         if self.ecdsa_q.len() < self.cfg.ecdsa_queue {
             s |= field::STATUS::ECDSA_READY.mask();
@@ -287,11 +305,11 @@ impl DeviceModel {
             if self.units[i].is_some() {
                 continue;
             }
-            match self.hash_q.front() {
-                Some(j) if j.data.len() >= j.len => {}
-                _ => break,
-            }
-            let Some(j) = self.hash_q.pop_front() else {
+            let j = match self.hash_q.front() {
+                Some(j) if j.data.len() >= j.len => self.hash_q.pop_front(),
+                _ => self.dma_q.pop_front(),
+            };
+            let Some(j) = j else {
                 break;
             };
             let one = Sha256::digest(&j.data[..j.len]);
@@ -364,6 +382,45 @@ impl DeviceModel {
         });
     }
 
+    fn dma_cmd(&mut self, v: u32) {
+        let tag = field::HASH_DMA_CMD::TAG.get(v).to_le_bytes()[0];
+        let len = field::HASH_DMA_CMD::LEN.get(v) as usize;
+        let Some(mode) = HashMode::from_bits(field::HASH_DMA_CMD::MODE.get(v)) else {
+            return self.latch(ErrorCode::BadMode, tag);
+        };
+        let want = match mode {
+            HashMode::Merkle64 => Some(64),
+            HashMode::Header80 => Some(80),
+            _ => None,
+        };
+        if want.is_some_and(|w| w != len) {
+            return self.latch(ErrorCode::BadLength, tag);
+        }
+        let addr = u64::from(self.dma_addr);
+        if addr % u64::from(satchain_regmap::DMA_ADDR_ALIGN) != 0 || addr + len as u64 > 1 << 32 {
+            return self.latch(ErrorCode::DmaBadDescriptor, tag);
+        }
+        if self.dma_q.len() >= self.fifo_depth() {
+            return self.latch(ErrorCode::CmdOverflow, tag);
+        }
+        let mut data = std::vec![0u8; len];
+        let ok = self.dma.as_ref().is_some_and(|r| {
+            use crate::dma::DmaRegion;
+            addr.checked_sub(r.bus_addr())
+                .and_then(|o| usize::try_from(o).ok())
+                .is_some_and(|o| r.read(o, &mut data).is_ok())
+        });
+        if !ok {
+            self.latch(ErrorCode::DmaReadError, tag);
+        }
+        self.dma_q.push_back(HashPend {
+            tag,
+            mode,
+            len,
+            data,
+        });
+    }
+
     fn hash_data(&mut self, v: u32) {
         if self.dataq >= self.cfg.data_queue_words {
             return self.latch(ErrorCode::DataOverflow, 0);
@@ -409,7 +466,10 @@ impl Device for DeviceModel {
             o if o == reg::ID.offset => self.cfg.id,
             o if o == reg::VERSION.offset => self.cfg.version,
             o if o == reg::MAP_HASH.offset => self.cfg.map_hash,
-            o if o == reg::CAPS.offset => self.cfg.caps(),
+            o if o == reg::CAPS.offset => {
+                self.cfg.caps() | field::CAPS::HASH_DMA.put(u32::from(self.dma.is_some()))
+            }
+            o if o == reg::HASH_DMA_ADDR.offset => self.dma_addr,
             o if o == reg::CTRL.offset => 0,
             o if o == reg::STATUS.offset => self.status(),
             o if o == reg::ERROR.offset => self.error,
@@ -454,6 +514,8 @@ impl Device for DeviceModel {
             o if o == reg::IRQ_STATUS.offset => self.irq_status &= !v,
             o if o == reg::HASH_CMD.offset => self.hash_cmd(v),
             o if o == reg::HASH_DATA.offset => self.hash_data(v),
+            o if o == reg::HASH_DMA_ADDR.offset && self.dma.is_some() => self.dma_addr = v,
+            o if o == reg::HASH_DMA_CMD.offset && self.dma.is_some() => self.dma_cmd(v),
             o if o == reg::HASH_POP.offset => {
                 if self.hash_results.pop_front().is_none() {
                     self.latch(ErrorCode::ResultUnderflow, 0);
@@ -487,6 +549,11 @@ impl Device for DeviceModel {
         self.run();
     }
 
+    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        self.dma
+            .as_mut()
+            .map(|r| r as &mut dyn crate::dma::DmaRegion)
+    }
     fn irq(&self) -> bool {
         self.irq_status & self.irq_enable != 0
     }

@@ -644,3 +644,102 @@ fn unpaced_data_words_overflow_the_data_queue() {
     a.hash_batch(&jobs, &mut out).unwrap();
     assert_eq!(out[2], Some(sw(HashMode::Sha256, &d)));
 }
+
+fn open_dma(region: usize) -> Accel<MockBus<DeviceModel>> {
+    let mut dev = DeviceModel::new(ModelConfig::default());
+    dev.dma = Some(accel_driver::dma::MemRegion::new(0x1000_0000, region));
+    Accel::open(MockBus::new(dev), Config::default()).expect("open model with DMA")
+}
+
+#[test]
+fn hash_batch_uses_dma_descriptors_when_the_bus_has_a_region() {
+    let mut a = open_dma(4096);
+    assert!(a.caps().hash_dma);
+    let data: Vec<Vec<u8>> = (0..30).map(|i| msg(17 * i + 3, i as u8)).collect();
+    let reqs: Vec<HashReq<'_>> = data
+        .iter()
+        .map(|d| HashReq {
+            mode: HashMode::Sha256d,
+            data: d,
+        })
+        .collect();
+    let mut out = vec![None; reqs.len()];
+    // 30 jobs of up to ~500 bytes do not fit 4 KiB at once: several rounds.
+    let info = a.hash_batch(&reqs, &mut out).unwrap();
+    for (i, d) in data.iter().enumerate() {
+        assert_eq!(out[i], Some(sw(HashMode::Sha256d, d)), "job {i}");
+    }
+    let bus = a.bus();
+    assert_eq!(
+        bus.writes_to(reg::HASH_DATA.offset),
+        0,
+        "no data through registers"
+    );
+    assert_eq!(bus.writes_to(reg::HASH_CMD.offset), 0);
+    assert_eq!(bus.writes_to(reg::HASH_DMA_CMD.offset), 30);
+    assert_eq!(bus.writes_to(reg::HASH_DMA_ADDR.offset), 30);
+    // Descriptor addresses are 8-byte aligned inside the region.
+    for acc in &bus.log {
+        if let Access::Write { offset, value } = *acc {
+            if offset == reg::HASH_DMA_ADDR.offset {
+                assert_eq!(value % 8, 0);
+                assert!((0x1000_0000..0x1000_1000).contains(&value));
+            }
+        }
+    }
+    assert!(info.writes >= 60);
+}
+
+#[test]
+fn dma_arguments_checked_before_any_write_and_register_path_still_works() {
+    let mut a = open_dma(256);
+    let big = msg(257, 1);
+    a.bus_mut().log.clear();
+    let e = a
+        .hash_batch(
+            &[HashReq {
+                mode: HashMode::Sha256,
+                data: &big,
+            }],
+            &mut [None],
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        DriverError::BadArgument {
+            index: 0,
+            reason: ArgError::DmaRegionTooSmall {
+                len: 257,
+                region: 256
+            }
+        }
+    );
+    assert!(
+        !a.bus()
+            .log
+            .iter()
+            .any(|x| matches!(x, Access::Write { .. })),
+        "nothing written"
+    );
+    // With use_dma off, the register path is used on the same device.
+    let bus = a.into_bus();
+    let mut a = Accel::open(
+        bus,
+        Config {
+            use_dma: false,
+            ..Config::default()
+        },
+    )
+    .unwrap();
+    let mut out = [None];
+    a.hash_batch(
+        &[HashReq {
+            mode: HashMode::Sha256,
+            data: &big,
+        }],
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(out[0], Some(sw(HashMode::Sha256, &big)));
+    assert!(a.bus().writes_to(reg::HASH_DATA.offset) > 0);
+}

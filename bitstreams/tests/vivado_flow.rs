@@ -198,6 +198,12 @@ fn build_tcl_builds_the_zynq_block_design() {
             .map(|i| dict[i + 1].clone())
     };
     assert_eq!(prop("CONFIG.PCW_USE_M_AXI_GP0").as_deref(), Some("1"));
+    // S_AXI_HP0, 64 bits wide, for the DMA master.
+    assert_eq!(prop("CONFIG.PCW_USE_S_AXI_HP0").as_deref(), Some("1"));
+    assert_eq!(
+        prop("CONFIG.PCW_S_AXI_HP0_DATA_WIDTH").as_deref(),
+        Some("64")
+    );
     assert_eq!(prop("CONFIG.PCW_EN_CLK0_PORT").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ").as_deref(),
@@ -268,6 +274,10 @@ fn build_tcl_builds_the_zynq_block_design() {
         "axi_ic/ACLK",
         "axi_ic/M00_ACLK",
         "rst_fclk0/slowest_sync_clk",
+        "ps7/S_AXI_HP0_ACLK",
+        "axi_ic_hp/ACLK",
+        "axi_ic_hp/S00_ACLK",
+        "axi_ic_hp/M00_ACLK",
     ] {
         assert!(
             clk.iter().any(|x| x == p),
@@ -290,6 +300,13 @@ fn build_tcl_builds_the_zynq_block_design() {
     );
     assert!(r.has(&["connect_bd_intf_net", "ps7/M_AXI_GP0", "axi_ic/S00_AXI"]));
     assert!(r.has(&["connect_bd_intf_net", "axi_ic/M00_AXI", "satchain/s_axi"]));
+    // DMA: accelerator master -> interconnect -> S_AXI_HP0, the DDR window mapped.
+    assert!(r.has(&["connect_bd_intf_net", "satchain/m_axi", "axi_ic_hp/S00_AXI"]));
+    assert!(r.has(&["connect_bd_intf_net", "axi_ic_hp/M00_AXI", "ps7/S_AXI_HP0"]));
+    assert!(r.has(&["assign_bd_address", "-offset", "0x00000000", "-range", "1G"]));
+    assert!(net_of("axi_ic_hp/S00_ARESETN")
+        .iter()
+        .any(|x| x == "rst_fclk0/peripheral_aresetn"));
     // Address of the register window.
     assert!(r.has(&["assign_bd_address", "-offset", "0x43C00000", "-range", "4K"]));
     assert!(r.find("validate_bd_design").len() == 1);
@@ -347,6 +364,21 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
                 "AXI4-Lite without PROT has 17 signals: {members:?}"
             );
             covered.extend(members);
+        } else if pin == "m_axi" {
+            // The DMA read master: AXI4 read channels (AR with the tied-off SIZE, BURST,
+            // CACHE, PROT; R with LAST).
+            let members: Vec<String> = w
+                .ports
+                .iter()
+                .filter(|p| p.name.starts_with("m_axi_"))
+                .map(|p| p.name.clone())
+                .collect();
+            assert_eq!(
+                members.len(),
+                13,
+                "AXI4 read-only master has 13 signals here: {members:?}"
+            );
+            covered.extend(members);
         } else {
             assert!(
                 w.port(pin).is_some(),
@@ -363,10 +395,14 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
         "every wrapper port is connected in the block design"
     );
     // Each AXI signal carries its X_INTERFACE_INFO so the interface is inferred.
-    for p in w.ports.iter().filter(|p| p.name.starts_with("s_axi_")) {
-        let sig = p.name.trim_start_matches("s_axi_").to_ascii_uppercase();
+    for p in w
+        .ports
+        .iter()
+        .filter(|p| p.name.starts_with("s_axi_") || p.name.starts_with("m_axi_"))
+    {
+        let (bus, sig) = (&p.name[..5], p.name[6..].to_ascii_uppercase());
         assert!(
-            wrapper.contains(&format!("xilinx.com:interface:aximm:1.0 s_axi {sig}\" *)")),
+            wrapper.contains(&format!("xilinx.com:interface:aximm:1.0 {bus} {sig}\" *)")),
             "no X_INTERFACE_INFO for {}",
             p.name
         );

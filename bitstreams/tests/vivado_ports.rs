@@ -35,6 +35,14 @@ const CONTRACT: &[(&str, Dir, u32)] = &[
     ("s_axi_rvalid", Dir::Output, 1),
     ("s_axi_rready", Dir::Input, 1),
     ("irq", Dir::Output, 1),
+    ("m_axi_araddr", Dir::Output, 32),
+    ("m_axi_arlen", Dir::Output, 8),
+    ("m_axi_arvalid", Dir::Output, 1),
+    ("m_axi_arready", Dir::Input, 1),
+    ("m_axi_rdata", Dir::Input, 64),
+    ("m_axi_rresp", Dir::Input, 2),
+    ("m_axi_rvalid", Dir::Input, 1),
+    ("m_axi_rready", Dir::Output, 1),
 ];
 
 fn wrapper_text() -> String {

@@ -73,6 +73,11 @@ set proj_dir [file join $out_dir vivado]
 # Accelerator register window on M_AXI_GP0 (Linux maps it through UIO; see the overlay).
 set accel_base 0x43C00000
 set accel_range 4K
+# The DMA master (satchain/m_axi) reaches DDR through S_AXI_HP0: the whole 1 GiB DDR window
+# of the HP port (0x0000_0000..0x3FFF_FFFF; the driver's buffer is a reserved-memory /
+# u-dma-buf region inside it).
+set hp_ddr_base 0x00000000
+set hp_ddr_range 1G
 
 puts "build.tcl: part $part, FCLK_CLK0 $clock_mhz MHz, FCLK_CLK1 (ECDSA) $ecdsa_mhz MHz, RTL $top_v, out $out_dir"
 
@@ -100,7 +105,8 @@ add_files -norecurse -fileset constrs_1 $cdc_xdc
 # ---------------------------------------------------------------- block design
 create_bd_design satchain_bd
 
-# Zynq PS: GP0 master for the registers, FCLK_CLK0 for the fabric, one fabric interrupt.
+# Zynq PS: GP0 master for the registers, S_AXI_HP0 (64-bit) for the DMA master's reads from
+# DDR, FCLK_CLK0 for the fabric, one fabric interrupt.
 set ps7 [create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7]
 if {[info exists ::env(SATCHAIN_PS7_PRESET)]} {
     puts "build.tcl: applying the PS7 preset $::env(SATCHAIN_PS7_PRESET)"
@@ -108,6 +114,8 @@ if {[info exists ::env(SATCHAIN_PS7_PRESET)]} {
 }
 set_property -dict [list \
     CONFIG.PCW_USE_M_AXI_GP0 {1} \
+    CONFIG.PCW_USE_S_AXI_HP0 {1} \
+    CONFIG.PCW_S_AXI_HP0_DATA_WIDTH {64} \
     CONFIG.PCW_EN_CLK0_PORT {1} \
     CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $clock_mhz \
     CONFIG.PCW_EN_CLK1_PORT {1} \
@@ -124,6 +132,10 @@ apply_bd_automation -rule xilinx.com:bd_rule:processing_system7 \
 set rst [create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_fclk0]
 set ic  [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_ic]
 set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] $ic
+# DMA path: the accelerator's AXI4 read master -> interconnect (AXI4 -> AXI3 protocol
+# conversion; bursts are <= 16 beats, so none is split) -> S_AXI_HP0.
+set ic_hp [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_ic_hp]
+set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] $ic_hp
 set acc [create_bd_cell -type module -reference satchain_axi_wrapper satchain]
 
 # Clock: FCLK_CLK0 drives GP0, the interconnect, the reset block and the accelerator.
@@ -131,24 +143,34 @@ connect_bd_net [get_bd_pins ps7/FCLK_CLK0] \
     [get_bd_pins ps7/M_AXI_GP0_ACLK] \
     [get_bd_pins rst_fclk0/slowest_sync_clk] \
     [get_bd_pins axi_ic/ACLK] [get_bd_pins axi_ic/S00_ACLK] [get_bd_pins axi_ic/M00_ACLK] \
+    [get_bd_pins ps7/S_AXI_HP0_ACLK] \
+    [get_bd_pins axi_ic_hp/ACLK] [get_bd_pins axi_ic_hp/S00_ACLK] [get_bd_pins axi_ic_hp/M00_ACLK] \
     [get_bd_pins satchain/aclk]
 # FCLK_CLK1 drives only the ECDSA engines (their reset comes through the crossing).
 connect_bd_net [get_bd_pins ps7/FCLK_CLK1] [get_bd_pins satchain/eclk]
 # Resets: PS reset -> synchronizer -> interconnect and accelerator (the wrapper makes it active-high).
 connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst_fclk0/ext_reset_in]
-connect_bd_net [get_bd_pins rst_fclk0/interconnect_aresetn] [get_bd_pins axi_ic/ARESETN]
+connect_bd_net [get_bd_pins rst_fclk0/interconnect_aresetn] [get_bd_pins axi_ic/ARESETN] \
+    [get_bd_pins axi_ic_hp/ARESETN]
 connect_bd_net [get_bd_pins rst_fclk0/peripheral_aresetn] \
     [get_bd_pins axi_ic/S00_ARESETN] [get_bd_pins axi_ic/M00_ARESETN] \
+    [get_bd_pins axi_ic_hp/S00_ARESETN] [get_bd_pins axi_ic_hp/M00_ARESETN] \
     [get_bd_pins satchain/aresetn]
 # Registers: GP0 -> interconnect -> accelerator.
 connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins axi_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins axi_ic/M00_AXI] [get_bd_intf_pins satchain/s_axi]
+# DMA: accelerator -> interconnect -> S_AXI_HP0 (DDR).
+connect_bd_intf_net [get_bd_intf_pins satchain/m_axi] [get_bd_intf_pins axi_ic_hp/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins axi_ic_hp/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
 # Interrupt: IRQ_F2P[0] = GIC SPI 61 (the overlay's `interrupts = <0 29 4>`).
 connect_bd_net [get_bd_pins satchain/irq] [get_bd_pins ps7/IRQ_F2P]
 
 assign_bd_address -offset $accel_base -range $accel_range \
     -target_address_space [get_bd_addr_spaces ps7/Data] \
     [get_bd_addr_segs satchain/s_axi/reg0] -force
+assign_bd_address -offset $hp_ddr_base -range $hp_ddr_range \
+    -target_address_space [get_bd_addr_spaces satchain/m_axi] \
+    [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
 
 validate_bd_design
 save_bd_design

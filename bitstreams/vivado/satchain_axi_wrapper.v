@@ -4,7 +4,14 @@
 // `cargo run --release -p satchain-hdl --bin gen-verilog -- DIR`) the port names and interface
 // attributes Vivado's IP integrator expects, so the block design can use it as a module
 // reference, and it turns the active-low AXI reset into the top's active-high synchronous reset.
-// It contains no logic besides the reset inversion; all behaviour is in the generated RTL.
+// It contains no logic besides the reset inversion and the constant AXI attributes of the DMA
+// read master (ARSIZE = 8 bytes, ARBURST = INCR, ARCACHE = normal non-cacheable bufferable,
+// ARPROT = 0); all behaviour is in the generated RTL.
+//
+// m_axi: the hash cluster's descriptor-DMA read master (AXI4, read only, 64-bit data, 32-bit
+// addresses, one ID, INCR bursts of at most 16 beats that never cross 4 KiB, so the AXI3
+// S_AXI_HP0 port takes them through the interconnect unchanged). RLAST is not used by the top
+// (it counts beats); the port exists for the interface definition.
 //
 // The register window of the top is 256 bytes (8 address bits, regmap WINDOW_BYTES); the AXI
 // slave takes the 12 address bits of a 4 KiB page (the smallest range the address editor
@@ -19,7 +26,7 @@
 
 module satchain_axi_wrapper (
     (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 aclk CLK" *)
-    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi, ASSOCIATED_RESET aresetn" *)
+    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi:m_axi, ASSOCIATED_RESET aresetn" *)
     input  wire        aclk,
     // The ECDSA engines' clock (FCLK_CLK1), asynchronous to aclk: the crossing is inside the
     // generated RTL (hdl/src/ecdsa/cdc.rs); build.tcl constrains it.
@@ -65,10 +72,43 @@ module satchain_axi_wrapper (
     (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 s_axi RREADY" *)
     input  wire        s_axi_rready,
 
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARADDR" *)
+    (* X_INTERFACE_PARAMETER = "PROTOCOL AXI4, READ_WRITE_MODE READ_ONLY, DATA_WIDTH 64, ADDR_WIDTH 32, ID_WIDTH 0, MAX_BURST_LENGTH 16, NUM_READ_OUTSTANDING 8, SUPPORTS_NARROW_BURST 0" *)
+    output wire [31:0] m_axi_araddr,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARLEN" *)
+    output wire [7:0]  m_axi_arlen,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARSIZE" *)
+    output wire [2:0]  m_axi_arsize,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARBURST" *)
+    output wire [1:0]  m_axi_arburst,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARCACHE" *)
+    output wire [3:0]  m_axi_arcache,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARPROT" *)
+    output wire [2:0]  m_axi_arprot,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARVALID" *)
+    output wire        m_axi_arvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi ARREADY" *)
+    input  wire        m_axi_arready,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi RDATA" *)
+    input  wire [63:0] m_axi_rdata,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi RRESP" *)
+    input  wire [1:0]  m_axi_rresp,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi RLAST" *)
+    input  wire        m_axi_rlast,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi RVALID" *)
+    input  wire        m_axi_rvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi RREADY" *)
+    output wire        m_axi_rready,
+
     (* X_INTERFACE_INFO = "xilinx.com:signal:interrupt:1.0 irq INTERRUPT" *)
     (* X_INTERFACE_PARAMETER = "SENSITIVITY LEVEL_HIGH" *)
     output wire        irq
 );
+
+    assign m_axi_arsize  = 3'b011;   // 8-byte beats
+    assign m_axi_arburst = 2'b01;    // INCR
+    assign m_axi_arcache = 4'b0011;  // normal non-cacheable, bufferable
+    assign m_axi_arprot  = 3'b000;
 
     top accel (
         .clock         (aclk),
@@ -91,7 +131,15 @@ module satchain_axi_wrapper (
         .s_axi_rresp   (s_axi_rresp),
         .s_axi_rvalid  (s_axi_rvalid),
         .s_axi_rready  (s_axi_rready),
-        .irq           (irq)
+        .irq           (irq),
+        .m_axi_araddr  (m_axi_araddr),
+        .m_axi_arlen   (m_axi_arlen),
+        .m_axi_arvalid (m_axi_arvalid),
+        .m_axi_arready (m_axi_arready),
+        .m_axi_rdata   (m_axi_rdata),
+        .m_axi_rresp   (m_axi_rresp),
+        .m_axi_rvalid  (m_axi_rvalid),
+        .m_axi_rready  (m_axi_rready)
     );
 
 endmodule

@@ -44,12 +44,30 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
                      overlay first (bitstreams/README.md, Bring-up on the board)"
                 ))
             })?;
-            crypto_core::fpga::FpgaBackend::open(
-                bus,
-                SoftwareBackend::parallel(0),
-                crypto_core::fpga::FpgaConfig::default(),
-            )
-            .map(|b| Box::new(b) as Box<dyn Backend>)
+            // Hash job data by descriptor DMA when a u-dma-buf buffer is named
+            // (SATCHAIN_UDMABUF=udmabuf0); otherwise through the data registers.
+            match std::env::var("SATCHAIN_UDMABUF") {
+                Ok(name) => {
+                    let region = accel_driver::linux::UdmabufRegion::open(&name).map_err(|e| {
+                        CliError::BackendUnavailable(format!(
+                            "backend 'fpga': cannot open the DMA buffer /dev/{name} ({e}); \
+                                 load the u-dma-buf module (bitstreams/README.md, Bring-up)"
+                        ))
+                    })?;
+                    crypto_core::fpga::FpgaBackend::open(
+                        accel_driver::WithDma::new(bus, region),
+                        SoftwareBackend::parallel(0),
+                        crypto_core::fpga::FpgaConfig::default(),
+                    )
+                    .map(|b| Box::new(b) as Box<dyn Backend>)
+                }
+                Err(_) => crypto_core::fpga::FpgaBackend::open(
+                    bus,
+                    SoftwareBackend::parallel(0),
+                    crypto_core::fpga::FpgaConfig::default(),
+                )
+                .map(|b| Box::new(b) as Box<dyn Backend>),
+            }
             .map_err(|e| CliError::BackendUnavailable(format!("backend 'fpga': {e}")))
         }
         other => Err(CliError::Usage(format!(

@@ -181,6 +181,13 @@ fn hw_report_measures_and_names_what_is_missing() {
     assert!(s["cycles_header_sha256d"].as_u64().unwrap() > 3 * 64, "{s}");
     assert_eq!(s["block413567_txs"], 1557);
     assert!(s["block413567_hash_cycles"].as_u64().unwrap() > 0);
+    assert!(
+        s["block413567_hash_cycles"].as_u64().unwrap()
+            < s["block413567_hash_cycles_register_stream"]
+                .as_u64()
+                .unwrap(),
+        "the DMA ingress must beat the register stream: {s}"
+    );
 
     let e = &v["ecdsa"];
     assert!(!e.is_null(), "ecdsa not measured: {missing:?}");
@@ -202,8 +209,14 @@ fn hw_report_measures_and_names_what_is_missing() {
     assert!(!d.is_null(), "driver traffic not measured: {missing:?}");
     // An ECDSA job is 41 data words at least.
     assert!(d["mmio_writes_per_verify"].as_f64().unwrap() >= 41.0, "{d}");
-    // A header is 20 data words plus a command.
-    assert!(d["mmio_writes_per_header"].as_f64().unwrap() >= 21.0, "{d}");
+    // Register path: a header is 20 data words plus a command; descriptor DMA: address,
+    // command and the result pop.
+    assert!(
+        d["mmio_writes_per_header_register_path"].as_f64().unwrap() >= 21.0,
+        "{d}"
+    );
+    let w = d["mmio_writes_per_header"].as_f64().unwrap();
+    assert!((3.0..5.0).contains(&w), "{d}");
 }
 
 #[test]

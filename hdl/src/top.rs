@@ -5,15 +5,24 @@
 //! `satchain_regmap`; none is written here twice.
 //!
 //! Ports (fixed contract with the driver and the Vivado flow): `clock` (the bus clock: AXI,
-//! register block, hash cluster, staging), `ecdsa_clock` (the engines' clock, asynchronous to
-//! `clock`; see `ecdsa::cdc` and [`BUS_CLOCK_MHZ`] / [`ECDSA_CLOCK_MHZ`]), `reset` (active high,
-//! synchronous to `clock`), `s_axi_*` (AXI4-Lite slave, 8-bit addresses, 32-bit data), `irq`.
+//! register block, hash cluster, DMA, staging), `ecdsa_clock` (the engines' clock, asynchronous
+//! to `clock`; see `ecdsa::cdc` and [`BUS_CLOCK_MHZ`] / [`ECDSA_CLOCK_MHZ`]), `reset` (active
+//! high, synchronous to `clock`), `s_axi_*` (AXI4-Lite slave, 8-bit addresses, 32-bit data),
+//! `irq`, and the DMA read master `m_axi_ar{addr[32],len[8],valid,ready}`,
+//! `m_axi_r{data[64],resp,valid,ready}` (one ID, INCR bursts of 8-byte beats, at most 16 beats,
+//! never crossing 4 KiB; the Vivado wrapper ties ARSIZE = 3, ARBURST = INCR and leaves RLAST
+//! unused: beats are counted).
 //!
 //! Semantics (see `hdl/README.md` for the programmer's guide):
 //! - `HASH_CMD` is checked on write: unknown MODE -> `BadMode`, LEN not 64 (MERKLE64) / 80
 //!   (HEADER80) -> `BadLength`, command queue full -> `CmdOverflow`; a refused command queues
 //!   nothing. Each accepted command expects `ceil(LEN/4)` `HASH_DATA` words; a word with none
 //!   expected, or while the data queue is full, is dropped with `DataOverflow`.
+//! - `HASH_DMA_CMD` queues a DMA job {`HASH_DMA_ADDR`, LEN, MODE, TAG}: the same MODE/LEN
+//!   checks as `HASH_CMD`, then ADDR not 8-byte aligned or ADDR + LEN past 2^32 ->
+//!   `DmaBadDescriptor`, descriptor queue full -> `CmdOverflow`; a refused descriptor queues
+//!   nothing. The cluster's `DmaReader` fetches the bytes over the `m_axi_*` read master; an
+//!   RRESP error latches `DmaReadError` with the job's tag (the job still completes).
 //! - `HASH_POP`/`ECDSA_POP` on an empty FIFO -> `ResultUnderflow`.
 //! - `ECDSA_IN`: 40 operand words (Z, R, S, QX, QY, most-significant word first) are shifted
 //!   into a staging register, the 41st (KEY) queues the job; a write while a job waits in
@@ -62,6 +71,7 @@ pub const fn caps_value(units: u32, engines: u32) -> u32 {
         | rm::field::CAPS::ECDSA_ENGINES.put(engines)
         | rm::field::CAPS::HASH_MODES.put(0x0F)
         | rm::field::CAPS::RESULT_FIFO_LOG2.put(RESULT_FIFO_LOG2_U32)
+        | rm::field::CAPS::HASH_DMA.put(1)
 }
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -96,7 +106,28 @@ pub struct AccelTop<const UNITS: usize, const ENGINES: usize> {
     pub s_axi_rvalid: Signal<Out, Bit>,
     pub s_axi_rready: Signal<In, Bit>,
     pub irq: Signal<Out, Bit>,
+    pub m_axi_araddr: Signal<Out, Bits<32>>,
+    pub m_axi_arlen: Signal<Out, Bits<8>>,
+    pub m_axi_arvalid: Signal<Out, Bit>,
+    pub m_axi_arready: Signal<In, Bit>,
+    pub m_axi_rdata: Signal<In, Bits<64>>,
+    pub m_axi_rresp: Signal<In, Bits<2>>,
+    pub m_axi_rvalid: Signal<In, Bit>,
+    pub m_axi_rready: Signal<Out, Bit>,
     rb: RegBlock,
+    dma_addr: DFF<Bits<32>>,
+    w_daddr: Signal<Local, Bit>,
+    w_dcmd: Signal<Local, Bit>,
+    d_end: Signal<Local, Bits<33>>,
+    daddr33_ext: Widen<32, 33>,
+    dlen33_ext: Widen<21, 33>,
+    o_daddr: Constant<Bits<8>>,
+    o_dcmd: Constant<Bits<8>>,
+    e_dma_desc: Constant<Bits<8>>,
+    e_dma_read: Constant<Bits<8>>,
+    s_dma_ready: Constant<Bits<32>>,
+    zero3a: Constant<Bits<3>>,
+    top33: Constant<Bits<33>>,
     hc: HashCluster<UNITS>,
     eng: [EngineCdc; ENGINES],
     eres: SyncFifo<Bits<44>, RESULT_FIFO_LOG2, { RESULT_FIFO_LOG2 + 1 }>,
@@ -266,7 +297,28 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             s_axi_rvalid: Default::default(),
             s_axi_rready: Default::default(),
             irq: Default::default(),
+            m_axi_araddr: Default::default(),
+            m_axi_arlen: Default::default(),
+            m_axi_arvalid: Default::default(),
+            m_axi_arready: Default::default(),
+            m_axi_rdata: Default::default(),
+            m_axi_rresp: Default::default(),
+            m_axi_rvalid: Default::default(),
+            m_axi_rready: Default::default(),
             rb: RegBlock::new(),
+            dma_addr: Default::default(),
+            w_daddr: Default::default(),
+            w_dcmd: Default::default(),
+            d_end: Default::default(),
+            daddr33_ext: Default::default(),
+            dlen33_ext: Default::default(),
+            o_daddr: off(rm::reg::HASH_DMA_ADDR),
+            o_dcmd: off(rm::reg::HASH_DMA_CMD),
+            e_dma_desc: k(rm::ErrorCode::DmaBadDescriptor as u64),
+            e_dma_read: k(rm::ErrorCode::DmaReadError as u64),
+            s_dma_ready: bit(S::HASH_DMA_READY),
+            zero3a: k(0),
+            top33: k(1u64 << 32),
             hc: HashCluster::new(),
             eng: std::array::from_fn(|_| EngineCdc::new(&program.words)),
             eres: Default::default(),
@@ -412,7 +464,7 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
     fn update(&mut self) {
         dff_setup!(
             self, clock, srst, cyc, err_code, err_tag, irq_en, irq_st, hexp, stage, st_cnt,
-            st_full, st_key, ld_active, ld_cnt
+            st_full, st_key, ld_active, ld_cnt, dma_addr
         );
         for e in 0..ENGINES {
             self.ld_eng[e].clock.next = self.clock.val();
@@ -430,6 +482,15 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
         self.ireset.next = self.reset.val() | self.srst.q.val();
         self.rb.reset.next = self.reset.val();
         self.hc.reset.next = self.ireset.val();
+        self.hc.axi_reset.next = self.reset.val();
+        self.m_axi_araddr.next = self.hc.m_axi_araddr.val();
+        self.m_axi_arlen.next = self.hc.m_axi_arlen.val();
+        self.m_axi_arvalid.next = self.hc.m_axi_arvalid.val();
+        self.hc.m_axi_arready.next = self.m_axi_arready.val();
+        self.hc.m_axi_rdata.next = self.m_axi_rdata.val();
+        self.hc.m_axi_rresp.next = self.m_axi_rresp.val();
+        self.hc.m_axi_rvalid.next = self.m_axi_rvalid.val();
+        self.m_axi_rready.next = self.hc.m_axi_rready.val();
         self.eres.reset.next = self.ireset.val();
         for e in 0..ENGINES {
             self.eng[e].reset.next = self.ireset.val();
@@ -464,6 +525,8 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
         self.w_hpop.next = self.rb.wr_stb.val() & (self.rb.wr_addr.val() == self.o_hpop.val());
         self.w_ein.next = self.rb.wr_stb.val() & (self.rb.wr_addr.val() == self.o_ein.val());
         self.w_epop.next = self.rb.wr_stb.val() & (self.rb.wr_addr.val() == self.o_epop.val());
+        self.w_daddr.next = self.rb.wr_stb.val() & (self.rb.wr_addr.val() == self.o_daddr.val());
+        self.w_dcmd.next = self.rb.wr_stb.val() & (self.rb.wr_addr.val() == self.o_dcmd.val());
 
         // Free-running cycle counter; soft reset pulse.
         self.cyc1.next = self.cyc.q.val() + self.one32.val();
@@ -508,6 +571,43 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
                 self.hc.cmd_valid.next = true;
                 self.hexp.d.next = self.exp_plus.val();
             }
+        }
+        // DMA descriptors: same MODE/LEN checks, then alignment and the end of the address space.
+        if self.w_daddr.val() {
+            self.dma_addr.d.next = self.rb.wr_data.val();
+        }
+        self.daddr33_ext.inp.next = self.dma_addr.q.val();
+        self.dlen33_ext.inp.next = self.c_len.val();
+        self.d_end.next = self.daddr33_ext.out.val() + self.dlen33_ext.out.val();
+        self.hc.dcmd_valid.next = false;
+        self.hc.dcmd_double.next = self.c_mode.val() != self.mode_sha256.val();
+        self.hc.dcmd_len.next = self.c_len.val();
+        self.hc.dcmd_tag.next = self.c_tag.val();
+        self.hc.dcmd_addr.next = self.dma_addr.q.val();
+        if self.w_dcmd.val() {
+            self.new_tag.next = self.c_tag.val();
+            if self.c_mode.val() >= self.mode_limit.val() {
+                self.new_err.next = self.e_bad_mode.val();
+            } else if ((self.c_mode.val() == self.mode_merkle.val())
+                & (self.c_len.val() != self.len64.val()))
+                | ((self.c_mode.val() == self.mode_header.val())
+                    & (self.c_len.val() != self.len80.val()))
+            {
+                self.new_err.next = self.e_bad_len.val();
+            } else if (self.dma_addr.q.val().get_bits::<3>(0) != self.zero3a.val())
+                | (self.d_end.val() > self.top33.val())
+            {
+                self.new_err.next = self.e_dma_desc.val();
+            } else if !self.hc.dcmd_ready.val() {
+                self.new_err.next = self.e_cmd_ovf.val();
+            } else {
+                self.hc.dcmd_valid.next = true;
+            }
+        }
+        // A DMA read error (unless this clock's register access latched one).
+        if self.hc.dma_err.val() & (self.new_err.val() == self.zero8.val()) {
+            self.new_err.next = self.e_dma_read.val();
+            self.new_tag.next = self.hc.dma_err_tag.val();
         }
         if self.w_hdata.val() {
             if (self.hexp.q.val() == self.zero22.val()) | !self.hc.data_ready.val() {
@@ -717,6 +817,12 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
             if self.err_code.q.val() != self.zero8.val() {
                 self.rdv.next = self.rdv.val() | self.s_error.val();
             }
+            if self.hc.dcmd_ready.val() {
+                self.rdv.next = self.rdv.val() | self.s_dma_ready.val();
+            }
+        }
+        if self.rb.rd_addr.val() == self.o_daddr.val() {
+            self.rdv.next = self.dma_addr.q.val();
         }
         if self.rb.rd_addr.val() == self.o_error.val() {
             self.rdv.next = (self.err_tag_ext.out.val() << 8) | self.err_code_ext.out.val();
@@ -772,6 +878,7 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
             }
         }
         if self.reset.val() {
+            self.dma_addr.d.next = self.zero32.val();
             self.irq_en.d.next = self.zero3.val();
             self.srst.d.next = false;
         }

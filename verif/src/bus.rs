@@ -16,6 +16,7 @@ use crypto_core::fpga::{FpgaBackend, FpgaConfig};
 use crypto_core::BackendError;
 use fallback_sw::SoftwareBackend;
 
+use crate::axi_mem::AxiMem;
 use crate::sim::{Model, PortId, SimError};
 
 /// Name of the accelerator top among `satchain_hdl::sim_models()`.
@@ -67,6 +68,8 @@ pub struct VerilatorBus {
     /// Cycles after which an AXI handshake that did not complete is an error.
     pub handshake_limit: u64,
     pub counters: AxiCounters,
+    /// The simulated DDR behind the top's DMA read master (the driver's DMA region).
+    pub mem: AxiMem,
 }
 
 impl VerilatorBus {
@@ -110,7 +113,9 @@ impl VerilatorBus {
             clock_mhz: 150,
             handshake_limit: 64,
             counters: AxiCounters::default(),
+            mem: AxiMem::default(),
         };
+        b.mem.attach(&b.m);
         for port in [
             p.awvalid, p.wvalid, p.bready, p.arvalid, p.rready, p.awaddr, p.araddr, p.wdata,
             p.wstrb,
@@ -123,10 +128,33 @@ impl VerilatorBus {
 
     /// Holds `reset` high for `cycles` clock cycles.
     pub fn reset(&mut self, cycles: u64) {
+        // The top's DMA master forgets its bursts on a hard reset: so does the memory.
+        self.mem.reset_channel();
         self.m.set(self.p.reset, 1);
-        self.m.ticks(cycles.max(1));
+        for _ in 0..cycles.max(1) {
+            self.step();
+        }
         self.m.set(self.p.reset, 0);
         self.m.eval();
+    }
+
+    /// Replaces the simulated DDR (e.g. a smaller region, another base or latency) and
+    /// connects it to the top's DMA master.
+    pub fn set_memory(&mut self, mut mem: AxiMem) {
+        mem.attach(&self.m);
+        self.mem = mem;
+    }
+
+    /// One clock of the top, with the memory model answering its DMA master.
+    pub fn step(&mut self) {
+        self.mem.clock(&mut self.m);
+    }
+
+    /// `n` clocks (see [`VerilatorBus::step`]).
+    pub fn steps(&mut self, n: u64) {
+        for _ in 0..n {
+            self.step();
+        }
     }
 
     /// The underlying model (for VCD flushing, cycle counts, direct port pokes in tests).
@@ -153,7 +181,7 @@ impl VerilatorBus {
             self.m.eval();
             let awr = !aw && self.m.get(p.awready) == 1;
             let wr = !w && self.m.get(p.wready) == 1;
-            self.m.tick();
+            self.step();
             if awr {
                 aw = true;
                 self.m.set(p.awvalid, 0);
@@ -172,12 +200,12 @@ impl VerilatorBus {
             self.m.eval();
             if self.m.get(p.bvalid) == 1 {
                 let resp = self.m.get(p.bresp);
-                self.m.tick();
+                self.step();
                 self.m.set(p.bready, 0);
                 self.counters.axi_cycles += self.m.cycles() - start;
                 return Ok(resp);
             }
-            self.m.tick();
+            self.step();
             if self.m.cycles() - start > self.handshake_limit {
                 self.m.set(p.bready, 0);
                 return Err(self.timeout(offset, "AXI write response"));
@@ -195,7 +223,7 @@ impl VerilatorBus {
         loop {
             self.m.eval();
             let arr = self.m.get(p.arready) == 1;
-            self.m.tick();
+            self.step();
             if arr {
                 self.m.set(p.arvalid, 0);
                 break;
@@ -210,12 +238,12 @@ impl VerilatorBus {
             if self.m.get(p.rvalid) == 1 {
                 let data = (self.m.get(p.rdata) & 0xffff_ffff) as u32;
                 let resp = self.m.get(p.rresp);
-                self.m.tick();
+                self.step();
                 self.m.set(p.rready, 0);
                 self.counters.axi_cycles += self.m.cycles() - start;
                 return Ok((data, resp));
             }
-            self.m.tick();
+            self.step();
             if self.m.cycles() - start > self.handshake_limit {
                 self.m.set(p.rready, 0);
                 return Err(self.timeout(offset, "AXI read data"));
@@ -290,16 +318,22 @@ impl Bus for VerilatorBus {
             if self.m.cycles() - start >= budget {
                 return Ok(false);
             }
-            self.m.tick();
+            self.step();
         }
     }
 
     fn pause(&mut self, us: u32) {
-        self.m.ticks(u64::from(us) * u64::from(self.clock_mhz));
+        for _ in 0..u64::from(us) * u64::from(self.clock_mhz) {
+            self.step();
+        }
     }
 
     fn sim_cycles(&self) -> Option<u64> {
         Some(self.m.cycles())
+    }
+
+    fn dma_region(&mut self) -> Option<&mut dyn accel_driver::DmaRegion> {
+        Some(&mut self.mem)
     }
 }
 
@@ -347,10 +381,15 @@ pub fn sim_backend_with(
 /// top (interrupt mode, default pacing): the `driver` section of `satchain hw-report`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DriverTraffic {
-    pub mmio_writes_per_verify: f64,
-    pub mmio_reads_per_verify: f64,
+    /// Per 80-byte header job through descriptor DMA (the driver's default on the top):
+    /// HASH_DMA_ADDR + HASH_DMA_CMD + HASH_POP, plus IRQ_STATUS clears before waits.
     pub mmio_writes_per_header: f64,
     pub mmio_reads_per_header: f64,
+    /// Per header job through the register path (HASH_CMD + 20 HASH_DATA + HASH_POP, ...).
+    pub mmio_writes_per_header_register_path: f64,
+    pub mmio_reads_per_header_register_path: f64,
+    pub mmio_writes_per_verify: f64,
+    pub mmio_reads_per_verify: f64,
     /// Accelerator cycles for the header batch and the verify batch (CYCLES register).
     pub header_batch_cycles: u32,
     pub verify_batch_cycles: u32,
@@ -358,13 +397,18 @@ pub struct DriverTraffic {
     pub verifies: usize,
 }
 
-/// Measures [`DriverTraffic`] with `headers` 80-byte header jobs and `verifies` ECDSA jobs
-/// (the same known-answer verification repeated) on a fresh Verilated top.
+/// Measures [`DriverTraffic`] with `headers` 80-byte header jobs (once through the register
+/// path, once through descriptor DMA) and `verifies` ECDSA jobs (the same known-answer
+/// verification repeated) on a fresh Verilated top.
 pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverTraffic, String> {
     use accel_driver::regmap::HashMode;
     use accel_driver::{Accel, HashReq};
     let bus = VerilatorBus::new().map_err(|e| format!("Verilated top: {e}"))?;
-    let mut a = Accel::open(bus, sim_driver_config()).map_err(|e| e.to_string())?;
+    let reg_cfg = accel_driver::Config {
+        use_dma: false,
+        ..sim_driver_config()
+    };
+    let mut a = Accel::open(bus, reg_cfg).map_err(|e| e.to_string())?;
     let hdr: Vec<[u8; 80]> = (0..headers)
         .map(|i| [(i % 251).to_le_bytes()[0]; 80])
         .collect();
@@ -376,6 +420,8 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
         })
         .collect();
     let mut out = vec![None; reqs.len()];
+    let hr = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
+    let mut a = Accel::open(a.into_bus(), sim_driver_config()).map_err(|e| e.to_string())?;
     let hi = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
     let kat = crypto_core::fpga::selftest::verify_vectors();
     let job = kat
@@ -391,6 +437,8 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
         mmio_reads_per_verify: per(ei.reads, verifies),
         mmio_writes_per_header: per(hi.writes, headers),
         mmio_reads_per_header: per(hi.reads, headers),
+        mmio_writes_per_header_register_path: per(hr.writes, headers),
+        mmio_reads_per_header_register_path: per(hr.reads, headers),
         header_batch_cycles: hi.device_cycles,
         verify_batch_cycles: ei.device_cycles,
         headers,

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod axi_mem;
 pub mod bus;
 pub mod ecdsa;
 pub mod report;

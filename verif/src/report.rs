@@ -1,17 +1,21 @@
 //! Cycle measurements of the SHA-256 hardware on the Verilated models, for
 //! `satchain hw-report` (issue 3's `sha256` object).
 //!
-//! Every figure is measured by running the Verilated `hash_cluster` (8 units, the shipped
-//! configuration), fed at its native port at up to one 32-bit word per clock:
+//! `block413567_hash_cycles` is measured on the shipped design: accel-driver on the Verilated
+//! `top`, jobs submitted as DMA descriptors, data read by the cluster's AXI master from the
+//! simulated DDR ([`crate::axi_mem::AxiMem`], [`crate::axi_mem::DEFAULT_LATENCY`] clocks read
+//! latency), every register access of the driver included ([`block_hash_via_dma`]).
+//! The other figures run the Verilated `hash_cluster` (8 units, the shipped configuration),
+//! fed at its register-stream port at up to one 32-bit word per clock:
 //! - `cycles_per_block`: steady state of one unit, `(c(80 blocks) - c(40 blocks)) / 40` for
 //!   single messages on an otherwise idle cluster;
 //! - `cycles_header_sha256d`, `cycles_merkle_node`: one job, command to result popped;
-//! - `block413567_hash_cycles`: all txids of block 413567 (one SHA-256d job per transaction),
-//!   then the merkle tree level by level (each level waits for the previous one), command of
-//!   the first job to the last result popped. The computed root must equal the header's.
-//!
-//! The feed of one word per clock is what a DMA engine over S_AXI_HP would deliver; CPU
-//! writes over AXI4-Lite (GP0) are slower and are not what these figures describe.
+//! - `block413567_hash_cycles_register_stream`: all txids of block 413567 (one SHA-256d job
+//!   per transaction), then the merkle tree level by level (each level waits for the previous
+//!   one) through the single in-order register stream, command of the first job to the last
+//!   result popped: the ingress limit that the DMA removes. The computed root must equal the
+//!   header's. (CPU writes over GP0 are much slower than one word per clock, so on the board
+//!   the register path is slower still.)
 
 use std::path::Path;
 
@@ -28,8 +32,15 @@ pub struct Sha256Cycles {
     pub cycles_per_block: f64,
     pub cycles_header_sha256d: u64,
     pub cycles_merkle_node: u64,
-    /// txids + merkle root of block 413567 on the cluster.
+    /// txids + merkle root of block 413567 on the shipped top through descriptor DMA.
     pub block413567_hash_cycles: u64,
+    /// Memory read latency assumed for `block413567_hash_cycles` (clocks).
+    pub block413567_mem_latency: u64,
+    /// Driver register accesses per hash job in that run (GP0 traffic on the board).
+    pub block413567_reg_writes_per_job: f64,
+    pub block413567_reg_reads_per_job: f64,
+    /// The same on the cluster's register stream, fed one word per clock (no DMA).
+    pub block413567_hash_cycles_register_stream: u64,
     /// SHA-256 compressions that took (from the padding rule, counted in software).
     pub block413567_compressions: u64,
     pub block413567_txs: usize,
@@ -47,6 +58,8 @@ pub enum ReportError {
     Parse(String),
     /// The hardware's merkle root differs from the block header's.
     RootMismatch,
+    /// The driver failed on the Verilated top.
+    Driver(String),
 }
 
 impl std::fmt::Display for ReportError {
@@ -59,6 +72,7 @@ impl std::fmt::Display for ReportError {
                 f,
                 "merkle root from the simulated cluster differs from the header"
             ),
+            ReportError::Driver(e) => write!(f, "driver on the Verilated top: {e}"),
         }
     }
 }
@@ -173,12 +187,21 @@ pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
     if lanes.merkle_root[..] != raw[36..68] {
         return Err(ReportError::RootMismatch);
     }
+    let dma = block_hash_via_dma(&raw, crate::axi_mem::DEFAULT_LATENCY)?;
+    if dma.run.merkle_root[..] != raw[36..68] {
+        return Err(ReportError::RootMismatch);
+    }
+    let per_job = |x: u64| x as f64 / dma.jobs.max(1) as f64;
     Ok(Sha256Cycles {
         units: satchain_hdl::sha256::DEFAULT_UNITS,
         cycles_per_block,
         cycles_header_sha256d,
         cycles_merkle_node,
-        block413567_hash_cycles: run.cycles,
+        block413567_hash_cycles: dma.run.cycles,
+        block413567_mem_latency: dma.mem_latency,
+        block413567_reg_writes_per_job: per_job(dma.reg_writes),
+        block413567_reg_reads_per_job: per_job(dma.reg_reads),
+        block413567_hash_cycles_register_stream: run.cycles,
         block413567_compressions: run.compressions,
         block413567_txs: run.txids.len(),
         block413567_hash_cycles_per_unit_feed: lanes.cycles,
@@ -191,7 +214,8 @@ struct UnitLane {
     m: crate::sim::Model,
     p: Vec<crate::sim::PortId>,
     job: Option<usize>,
-    words: Vec<u32>,
+    /// The job's 64-bit beats (two big-endian words each, first in 63:32).
+    words: Vec<u64>,
     pos: usize,
 }
 
@@ -268,11 +292,11 @@ fn run_lanes(lanes: &mut [UnitLane], jobs: &[&[u8]]) -> Result<(Vec<[u8; 32]>, u
                 next += 1;
                 u.job = Some(j);
                 u.words = jobs[j]
-                    .chunks(4)
+                    .chunks(8)
                     .map(|c| {
-                        let mut b = [0u8; 4];
+                        let mut b = [0u8; 8];
                         b[..c.len()].copy_from_slice(c);
-                        u32::from_be_bytes(b)
+                        u64::from_be_bytes(b)
                     })
                     .collect();
                 u.pos = 0;
@@ -286,7 +310,7 @@ fn run_lanes(lanes: &mut [UnitLane], jobs: &[&[u8]]) -> Result<(Vec<[u8; 32]>, u
             // data
             if u.job.is_some() && u.pos < u.words.len() && u.m.get(u.p[8]) == 1 {
                 u.m.set(u.p[6], 1);
-                u.m.set(u.p[7], u64::from(u.words[u.pos]));
+                u.m.set(u.p[7], u.words[u.pos]);
                 u.pos += 1;
             } else {
                 u.m.set(u.p[6], 0);
@@ -356,5 +380,117 @@ pub fn block_hash_per_unit_feed(raw: &[u8], units: usize) -> Result<BlockHashRun
         merkle_root,
         cycles,
         compressions,
+    })
+}
+
+/// Txids and merkle root of a block hashed through the shipped top with descriptor DMA.
+#[derive(Debug, Clone)]
+pub struct DmaBlockRun {
+    pub run: BlockHashRun,
+    /// Memory read latency assumed (clocks from AR to the first beat).
+    pub mem_latency: u64,
+    /// Register accesses by the driver over the whole block (GP0 traffic on the board).
+    pub reg_reads: u64,
+    pub reg_writes: u64,
+    /// Hash jobs submitted (txids + merkle nodes).
+    pub jobs: usize,
+    pub mem: crate::axi_mem::AxiMemStats,
+}
+
+/// Splits a raw non-segwit Bitcoin block into its serialized transactions.
+pub fn block_transactions(raw: &[u8]) -> Result<Vec<&[u8]>, ReportError> {
+    let block =
+        Block::parse(raw, Chain::Bitcoin).map_err(|e| ReportError::Parse(format!("{e:?}")))?;
+    let n = block.txs.len();
+    let mut txs = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = block.tx_offsets[i];
+        let end = if i + 1 < n {
+            block.tx_offsets[i + 1]
+        } else {
+            raw.len()
+        };
+        txs.push(&raw[start..end]);
+    }
+    Ok(txs)
+}
+
+/// Hashes a block's transactions (one SHA-256d job each) and then its merkle tree (level by
+/// level, MERKLE64 jobs) through accel-driver on the Verilated shipped top (`top`), the data
+/// fetched by the hash cluster's DMA from the simulated DDR ([`crate::axi_mem::AxiMem`],
+/// read latency `mem_latency`). Cycles: from the first descriptor of the txid batch to the
+/// last result read of the root, all register traffic of the driver included (interrupt
+/// mode, the settings of `--backend sim`). The driver's copies into the DMA region take no
+/// simulated time (on the board the block would already be in that memory).
+pub fn block_hash_via_dma(raw: &[u8], mem_latency: u64) -> Result<DmaBlockRun, ReportError> {
+    use accel_driver::regmap::HashMode;
+    use accel_driver::{Accel, Bus, HashReq};
+    let txs = block_transactions(raw)?;
+    let mut bus = crate::bus::VerilatorBus::new()?;
+    bus.mem.latency = mem_latency.max(1);
+    let drv = |e: accel_driver::DriverError| ReportError::Driver(e.to_string());
+    let mut a = Accel::open(bus, crate::bus::sim_driver_config()).map_err(drv)?;
+    if !a.caps().hash_dma {
+        return Err(ReportError::Driver(
+            "the top reports no CAPS.HASH_DMA".into(),
+        ));
+    }
+    let mut compressions: u64 = txs.iter().map(|t| blocks(t.len()) + 1).sum();
+    let c0 = a.bus().sim_cycles().unwrap_or(0);
+    let c = a.counters();
+    let reqs: Vec<HashReq<'_>> = txs
+        .iter()
+        .map(|t| HashReq {
+            mode: HashMode::Sha256d,
+            data: t,
+        })
+        .collect();
+    let mut out = vec![None; reqs.len()];
+    a.hash_batch(&reqs, &mut out).map_err(drv)?;
+    let txids: Vec<[u8; 32]> = out.iter().map(|d| d.unwrap_or([0; 32])).collect();
+    let mut jobs = reqs.len();
+    let mut level = txids.clone();
+    while level.len() > 1 {
+        if level.len() % 2 == 1 {
+            if let Some(last) = level.last().copied() {
+                level.push(last);
+            }
+        }
+        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let reqs: Vec<HashReq<'_>> = pairs
+            .iter()
+            .map(|p| HashReq {
+                mode: HashMode::Merkle64,
+                data: p,
+            })
+            .collect();
+        compressions += 3 * reqs.len() as u64;
+        jobs += reqs.len();
+        let mut out = vec![None; reqs.len()];
+        a.hash_batch(&reqs, &mut out).map_err(drv)?;
+        level = out.iter().map(|d| d.unwrap_or([0; 32])).collect();
+    }
+    let cycles = a.bus().sim_cycles().unwrap_or(0) - c0;
+    let c1 = a.counters();
+    let merkle_root = level.first().copied().unwrap_or([0u8; 32]);
+    let bus = a.into_bus();
+    if !bus.mem.violations.is_empty() {
+        return Err(ReportError::Driver(format!(
+            "AXI protocol violations by the DMA master: {:?}",
+            bus.mem.violations
+        )));
+    }
+    Ok(DmaBlockRun {
+        run: BlockHashRun {
+            txids,
+            merkle_root,
+            cycles,
+            compressions,
+        },
+        mem_latency: bus.mem.latency,
+        reg_reads: c1.reads - c.reads,
+        reg_writes: c1.writes - c.writes,
+        jobs,
+        mem: bus.mem.stats,
     })
 }

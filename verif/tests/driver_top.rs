@@ -107,11 +107,18 @@ fn driver_top_verify_batch_equals_software() {
 fn driver_top_register_traffic_per_job() {
     let t = verif::bus::measure_driver_traffic(32, 4).unwrap();
     println!("{t:?}");
-    // 1 HASH_CMD + 20 HASH_DATA + 1 HASH_POP per header, 41 ECDSA_IN + 1 ECDSA_POP per verify;
-    // the rest are IRQ_STATUS clears before waits.
-    assert!((22.0..24.0).contains(&t.mmio_writes_per_header), "{t:?}");
+    // Register path: 1 HASH_CMD + 20 HASH_DATA + 1 HASH_POP per header; descriptor DMA:
+    // HASH_DMA_ADDR + HASH_DMA_CMD + HASH_POP; 41 ECDSA_IN + 1 ECDSA_POP per verify; the rest
+    // are IRQ_STATUS clears before waits.
+    assert!(
+        (22.0..24.0).contains(&t.mmio_writes_per_header_register_path),
+        "{t:?}"
+    );
+    assert!((3.0..5.0).contains(&t.mmio_writes_per_header), "{t:?}");
     assert!((42.0..45.0).contains(&t.mmio_writes_per_verify), "{t:?}");
-    // Reads: STATUS before every data word (pacing), the result, 8 digest words.
+    // Reads: STATUS before every data word (pacing, register path only), the result, 8
+    // digest words.
+    assert!(t.mmio_reads_per_header_register_path >= 29.0, "{t:?}");
     assert!(t.mmio_reads_per_header >= 9.0, "{t:?}");
     assert!(t.mmio_reads_per_verify >= 1.0, "{t:?}");
 }

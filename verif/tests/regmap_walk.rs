@@ -41,12 +41,16 @@ fn regmap_walk_reset_and_constant_values() {
             assert_eq!(v, 0, "WO register {} must read 0", r.name);
         }
     }
-    // STATUS after reset: ready for hash and ECDSA work, nothing pending, no error.
+    // STATUS after reset: ready for hash (register and DMA) and ECDSA work, nothing
+    // pending, no error.
     let s = a.rd(reg::STATUS.offset);
     assert_eq!(field::STATUS::HASH_READY.get(s), 1, "STATUS {s:#x}");
+    assert_eq!(field::STATUS::HASH_DMA_READY.get(s), 1, "STATUS {s:#x}");
     assert_eq!(field::STATUS::ECDSA_READY.get(s), 1, "STATUS {s:#x}");
     assert_eq!(
-        s & !(field::STATUS::HASH_READY.mask() | field::STATUS::ECDSA_READY.mask()),
+        s & !(field::STATUS::HASH_READY.mask()
+            | field::STATUS::HASH_DMA_READY.mask()
+            | field::STATUS::ECDSA_READY.mask()),
         0,
         "STATUS {s:#x}"
     );
@@ -69,6 +73,7 @@ fn regmap_walk_reset_and_constant_values() {
         DEFAULT_ENGINES
     );
     assert_eq!(field::CAPS::HASH_MODES.get(caps), 0x0F);
+    assert_eq!(field::CAPS::HASH_DMA.get(caps), 1);
 }
 
 #[test]

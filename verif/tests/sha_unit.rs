@@ -60,13 +60,17 @@ impl Unit {
         tag: u8,
         data_first: usize,
     ) -> ([u8; 32], u8, u64) {
-        let words = model::bytes_to_words(data);
+        // 64-bit beats: two big-endian words, the first in 63:32.
+        let words: Vec<u64> = model::bytes_to_words(data)
+            .chunks(2)
+            .map(|p| (u64::from(p[0]) << 32) | u64::from(*p.get(1).unwrap_or(&0)))
+            .collect();
         let mut wi = 0;
-        // Optionally push some data words before the command.
+        // Optionally push some data beats before the command.
         while wi < data_first.min(words.len()) {
             assert_eq!(self.m.get(self.data_ready), 1);
             self.m.set(self.data_valid, 1);
-            self.m.set(self.data, u64::from(words[wi]));
+            self.m.set(self.data, words[wi]);
             self.m.tick();
             wi += 1;
         }
@@ -88,7 +92,7 @@ impl Unit {
             }
             if wi < words.len() && self.m.get(self.data_ready) == 1 {
                 self.m.set(self.data_valid, 1);
-                self.m.set(self.data, u64::from(words[wi]));
+                self.m.set(self.data, words[wi]);
                 wi += 1;
             } else {
                 self.m.set(self.data_valid, 0);

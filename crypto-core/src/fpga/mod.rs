@@ -137,6 +137,7 @@ pub mod fault {
     pub const SELF_TEST: &str = "self_test";
     pub const MISSED_IRQ: &str = "missed_irq";
     pub const UNSUPPORTED: &str = "unsupported";
+    pub const DMA: &str = "dma_error";
 }
 
 fn fault_name(e: &DriverError) -> &'static str {
@@ -145,6 +146,7 @@ fn fault_name(e: &DriverError) -> &'static str {
         DriverError::Hw { .. } => fault::ERROR_BIT,
         DriverError::UnexpectedTag { .. } => fault::BAD_TAG,
         DriverError::BadResultCode { .. } => fault::BAD_CODE,
+        DriverError::DmaRead { .. } | DriverError::Dma(_) => fault::DMA,
         DriverError::Bus(_) => fault::BUS,
         DriverError::NotPresent { .. } => fault::NOT_PRESENT,
         DriverError::BitstreamMismatch { .. } | DriverError::VersionMismatch { .. } => {

@@ -115,7 +115,7 @@ macro_rules! regs {
 /// Value of the `ID` register: ASCII "SACC".
 pub const ID_VALUE: u32 = 0x5341_4343;
 /// Register-map / RTL interface version: major in 31:16, minor in 15:0.
-pub const VERSION_VALUE: u32 = 0x0001_0000;
+pub const VERSION_VALUE: u32 = 0x0001_0001;
 
 /// Size of the AXI4-Lite window in bytes (address bits used by the slave).
 pub const WINDOW_BYTES: u32 = 0x100;
@@ -132,6 +132,7 @@ regs! {
         ECDSA_ENGINES: 4, 4, "number of ECDSA verification engines";
         HASH_MODES: 8, 8, "bit m set: hash mode m supported";
         RESULT_FIFO_LOG2: 16, 4, "log2 of the result FIFO depth (hash and ECDSA)";
+        HASH_DMA: 20, 1, "descriptor DMA ingress (HASH_DMA_ADDR / HASH_DMA_CMD, AXI read master) present";
     ];
     CTRL = 0x010, Rw, 0, "Global control.", [
         SOFT_RESET: 0, 1, "write 1: abort all jobs, empty all FIFOs, clear ERROR (self-clearing)";
@@ -144,6 +145,7 @@ regs! {
         ECDSA_RESULT_VALID: 4, 1, "an ECDSA result waits in ECDSA_RESULT";
         ECDSA_BUSY: 5, 1, "a verification is queued or running";
         ERROR: 8, 1, "ERROR holds a nonzero code";
+        HASH_DMA_READY: 9, 1, "the DMA descriptor queue accepts a HASH_DMA_CMD";
     ];
     ERROR = 0x018, Rw, 0, "First error since the last clear. Any write clears it.", [
         CODE: 0, 8, "error code (ErrorCode)";
@@ -179,6 +181,12 @@ regs! {
     HASH_DIGEST5 = 0x064, Ro, 0, "Digest bytes 20..24.", [];
     HASH_DIGEST6 = 0x068, Ro, 0, "Digest bytes 24..28.", [];
     HASH_DIGEST7 = 0x06C, Ro, 0, "Digest bytes 28..32.", [];
+    HASH_DMA_ADDR = 0x070, Rw, 0, "Bus address of the next DMA job's first byte (8-byte aligned); HASH_DMA_CMD takes it.", [];
+    HASH_DMA_CMD = 0x074, Wo, 0, "Queue a DMA hash job {HASH_DMA_ADDR, LEN, MODE, TAG}: the hardware reads the LEN bytes from memory itself (no HASH_DATA writes). Same fields as HASH_CMD.", [
+        TAG: 0, 8, "tag returned with the result";
+        MODE: 8, 3, "HashMode, as HASH_CMD.MODE";
+        LEN: 11, 21, "message length in bytes; HASH_DMA_ADDR + LEN must not pass 2^32";
+    ];
     ECDSA_IN = 0x080, Wo, 0, "ECDSA operand stream: 41 writes per job: Z[8], R[8], S[8], QX[8], QY[8] (each most-significant word first), then KEY; the KEY word queues the job.", [];
     ECDSA_RESULT = 0x084, Ro, 0, "Head of the ECDSA result FIFO.", [
         VALID: 0, 1, "a result is present";
@@ -200,6 +208,10 @@ pub mod ecdsa_key {
 
 /// Words written to `ECDSA_IN` per job.
 pub const ECDSA_JOB_WORDS: u32 = 41;
+/// Alignment (bytes) of `HASH_DMA_ADDR`: the DMA reads 64-bit beats.
+pub const DMA_ADDR_ALIGN: u32 = 8;
+/// Longest AXI read burst of the DMA master, in 64-bit beats (bursts never cross 4 KiB).
+pub const DMA_MAX_BURST_BEATS: u32 = 16;
 /// Largest message a single `HASH_CMD` job may carry, in bytes.
 pub const MAX_HASH_LEN: u32 = (1 << 21) - 1;
 
@@ -256,6 +268,12 @@ pub enum ErrorCode {
     EngineTimeout = 7,
     /// Access to an address with no register (AXI SLVERR as well).
     BadAddress = 8,
+    /// A DMA descriptor was refused: HASH_DMA_ADDR not 8-byte aligned, or ADDR + LEN passes
+    /// the end of the 32-bit address space. Nothing was queued.
+    DmaBadDescriptor = 9,
+    /// The memory answered a DMA read of job TAG with SLVERR/DECERR. The job still completes
+    /// (with a meaningless digest): discard it, then `CTRL.SOFT_RESET`.
+    DmaReadError = 10,
 }
 
 impl ErrorCode {
@@ -270,6 +288,8 @@ impl ErrorCode {
             6 => Some(ErrorCode::EcdsaOverflow),
             7 => Some(ErrorCode::EngineTimeout),
             8 => Some(ErrorCode::BadAddress),
+            9 => Some(ErrorCode::DmaBadDescriptor),
+            10 => Some(ErrorCode::DmaReadError),
             _ => None,
         }
     }

@@ -11,8 +11,18 @@
 //!
 //! Commands reaching the cluster are already validated (mode, length) by the register block;
 //! the cluster sees only `double`, `len` and `tag`.
+//!
+//! Two ingresses feed the units:
+//! - the register stream (`cmd_*` + `data`): 32-bit words in job order, packed in pairs into
+//!   the units' 64-bit beats (an odd last word of a job goes alone, zero-padded);
+//! - descriptor DMA (`dcmd_*`: address, length, double, tag): a second queue of 16 descriptors;
+//!   its head goes to the lowest idle unit on any clock the register stream does not dispatch,
+//!   and `DmaReader` fetches the bytes over the `m_axi_*` read master straight into that unit's
+//!   FIFO, for all units at once (see `dma.rs`). A DMA job never waits behind another job's
+//!   data, which is what lets 8 units run at full speed on large transactions.
 use rust_hdl::prelude::*;
 
+use super::dma::{DmaReader, BEATS_BITS};
 use super::fifo::SyncFifo;
 use super::unit::Sha256Unit;
 use super::widen::Widen;
@@ -43,7 +53,48 @@ pub struct HashCluster<const N: usize> {
     pub res_digest: Signal<Out, Bits<256>>,
     /// A job is queued, streaming or being hashed.
     pub busy: Signal<Out, Bit>,
+    /// Hard reset of the AXI master's channel state (`reset` is the soft reset).
+    pub axi_reset: Signal<In, Bit>,
+    pub dcmd_valid: Signal<In, Bit>,
+    pub dcmd_ready: Signal<Out, Bit>,
+    pub dcmd_double: Signal<In, Bit>,
+    pub dcmd_len: Signal<In, Bits<21>>,
+    pub dcmd_tag: Signal<In, Bits<8>>,
+    pub dcmd_addr: Signal<In, Bits<32>>,
+    /// A DMA read of job `dma_err_tag` was answered SLVERR/DECERR (one pulse per beat).
+    pub dma_err: Signal<Out, Bit>,
+    pub dma_err_tag: Signal<Out, Bits<8>>,
+    pub m_axi_araddr: Signal<Out, Bits<32>>,
+    pub m_axi_arlen: Signal<Out, Bits<8>>,
+    pub m_axi_arvalid: Signal<Out, Bit>,
+    pub m_axi_arready: Signal<In, Bit>,
+    pub m_axi_rdata: Signal<In, Bits<64>>,
+    pub m_axi_rresp: Signal<In, Bits<2>>,
+    pub m_axi_rvalid: Signal<In, Bit>,
+    pub m_axi_rready: Signal<Out, Bit>,
     units: [Sha256Unit; N],
+    dma: DmaReader<N>,
+    /// DMA descriptor queue entry: addr in 61:30, len in 29:9, tag in 8:1, double in 0.
+    dq: SyncFifo<Bits<62>, CMD_FIFO_LOG2, { CMD_FIFO_LOG2 + 1 }>,
+    half: DFF<Bit>,
+    hold: DFF<Bits<32>>,
+    d_len_ext: Widen<21, 62>,
+    d_tag_ext: Widen<8, 62>,
+    d_addr_ext: Widen<32, 62>,
+    dq_len_ext: Widen<18, BEATS_BITS>,
+    hold_ext: Widen<32, 64>,
+    word_ext: Widen<32, 64>,
+    dbeats: Signal<Local, Bits<BEATS_BITS>>,
+    ddispatch: Signal<Local, Bit>,
+    push: Signal<Local, Bit>,
+    lbeat: Signal<Local, Bits<64>>,
+    start_v: Signal<Local, Bits<N>>,
+    pop_v: Signal<Local, Bits<N>>,
+    c1_19: Constant<Bits<BEATS_BITS>>,
+    zero3: Constant<Bits<3>>,
+    onehot: [Constant<Bits<N>>; N],
+    c1_62: Constant<Bits<62>>,
+    zero_n: Constant<Bits<N>>,
     cmdq: SyncFifo<Bits<30>, CMD_FIFO_LOG2, { CMD_FIFO_LOG2 + 1 }>,
     dataq: SyncFifo<Bits<32>, DATA_FIFO_LOG2, { DATA_FIFO_LOG2 + 1 }>,
     resq: SyncFifo<Bits<264>, RESULT_FIFO_LOG2, { RESULT_FIFO_LOG2 + 1 }>,
@@ -104,7 +155,45 @@ impl<const N: usize> HashCluster<N> {
             res_tag: Default::default(),
             res_digest: Default::default(),
             busy: Default::default(),
+            axi_reset: Default::default(),
+            dcmd_valid: Default::default(),
+            dcmd_ready: Default::default(),
+            dcmd_double: Default::default(),
+            dcmd_len: Default::default(),
+            dcmd_tag: Default::default(),
+            dcmd_addr: Default::default(),
+            dma_err: Default::default(),
+            dma_err_tag: Default::default(),
+            m_axi_araddr: Default::default(),
+            m_axi_arlen: Default::default(),
+            m_axi_arvalid: Default::default(),
+            m_axi_arready: Default::default(),
+            m_axi_rdata: Default::default(),
+            m_axi_rresp: Default::default(),
+            m_axi_rvalid: Default::default(),
+            m_axi_rready: Default::default(),
             units: std::array::from_fn(|_| Sha256Unit::new()),
+            dma: DmaReader::new(),
+            dq: Default::default(),
+            half: Default::default(),
+            hold: Default::default(),
+            d_len_ext: Default::default(),
+            d_tag_ext: Default::default(),
+            d_addr_ext: Default::default(),
+            dq_len_ext: Default::default(),
+            hold_ext: Default::default(),
+            word_ext: Default::default(),
+            dbeats: Default::default(),
+            ddispatch: Default::default(),
+            push: Default::default(),
+            lbeat: Default::default(),
+            start_v: Default::default(),
+            pop_v: Default::default(),
+            c1_19: Constant::new(1u64.into()),
+            zero3: Constant::new(0u64.into()),
+            onehot: std::array::from_fn(|i| Constant::new((1u64 << i).into())),
+            c1_62: Constant::new(1u64.into()),
+            zero_n: Constant::new(0u64.into()),
             cmdq: Default::default(),
             dataq: Default::default(),
             resq: Default::default(),
@@ -142,14 +231,17 @@ impl<const N: usize> HashCluster<N> {
 impl<const N: usize> Logic for HashCluster<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, streaming, words_left);
+        dff_setup!(self, clock, streaming, words_left, half, hold);
         for i in 0..N {
             self.cur[i].clock.next = self.clock.val();
             self.cur[i].d.next = self.cur[i].q.val();
             self.units[i].clock.next = self.clock.val();
             self.units[i].reset.next = self.reset.val();
         }
-        clock!(self, clock, cmdq, dataq, resq);
+        clock!(self, clock, cmdq, dataq, resq, dq, dma);
+        self.dq.reset.next = self.reset.val();
+        self.dma.reset.next = self.reset.val();
+        self.dma.axi_reset.next = self.axi_reset.val();
         self.cmdq.reset.next = self.reset.val();
         self.dataq.reset.next = self.reset.val();
         self.resq.reset.next = self.reset.val();
@@ -186,6 +278,58 @@ impl<const N: usize> Logic for HashCluster<N> {
         self.dispatch.next = !self.streaming.q.val() & !self.cmdq.empty.val() & self.found.val();
         self.cmdq.read.next = self.dispatch.val();
 
+        // DMA descriptors: the head goes to the lowest idle unit when the register stream
+        // does not dispatch on this clock.
+        self.d_len_ext.inp.next = self.dcmd_len.val();
+        self.d_tag_ext.inp.next = self.dcmd_tag.val();
+        self.d_addr_ext.inp.next = self.dcmd_addr.val();
+        self.dq.data_in.next = (self.d_addr_ext.out.val() << 30)
+            | (self.d_len_ext.out.val() << 9)
+            | (self.d_tag_ext.out.val() << 1);
+        if self.dcmd_double.val() {
+            self.dq.data_in.next = (self.d_addr_ext.out.val() << 30)
+                | (self.d_len_ext.out.val() << 9)
+                | (self.d_tag_ext.out.val() << 1)
+                | self.c1_62.val();
+        }
+        self.dq.write.next = self.dcmd_valid.val();
+        self.dcmd_ready.next = !self.dq.full.val();
+        self.ddispatch.next = !self.dispatch.val() & !self.dq.empty.val() & self.found.val();
+        self.dq.read.next = self.ddispatch.val();
+        // ceil(len / 8) beats: len[20:3], plus one for a partial last beat.
+        self.dq_len_ext.inp.next = self.dq.data_out.val().get_bits::<18>(12);
+        self.dbeats.next = self.dq_len_ext.out.val();
+        if self.dq.data_out.val().get_bits::<3>(9) != self.zero3.val() {
+            self.dbeats.next = self.dq_len_ext.out.val() + self.c1_19.val();
+        }
+        self.start_v.next = self.zero_n.val();
+        for i in 0..N {
+            if self.ddispatch.val() & self.pick[i].val() {
+                self.start_v.next = self.start_v.val() | self.onehot[i].val();
+            }
+        }
+        self.dma.start.next = self.start_v.val();
+        self.dma.start_addr.next = self.dq.data_out.val().get_bits::<32>(30);
+        self.dma.start_beats.next = self.dbeats.val();
+        self.dma.start_tag.next = self.dq.data_out.val().get_bits::<8>(1);
+        self.pop_v.next = self.zero_n.val();
+        for i in 0..N {
+            if self.units[i].data_pop.val() {
+                self.pop_v.next = self.pop_v.val() | self.onehot[i].val();
+            }
+        }
+        self.dma.pop.next = self.pop_v.val();
+        self.m_axi_araddr.next = self.dma.m_axi_araddr.val();
+        self.m_axi_arlen.next = self.dma.m_axi_arlen.val();
+        self.m_axi_arvalid.next = self.dma.m_axi_arvalid.val();
+        self.dma.m_axi_arready.next = self.m_axi_arready.val();
+        self.dma.m_axi_rdata.next = self.m_axi_rdata.val();
+        self.dma.m_axi_rresp.next = self.m_axi_rresp.val();
+        self.dma.m_axi_rvalid.next = self.m_axi_rvalid.val();
+        self.m_axi_rready.next = self.dma.m_axi_rready.val();
+        self.dma_err.next = self.dma.err.val();
+        self.dma_err_tag.next = self.dma.err_tag.val();
+
         // Route data to the streaming unit.
         self.cur_rdy.next = false;
         for i in 0..N {
@@ -195,13 +339,41 @@ impl<const N: usize> Logic for HashCluster<N> {
         }
         self.move_data.next = self.streaming.q.val() & !self.dataq.empty.val() & self.cur_rdy.val();
         self.dataq.read.next = self.move_data.val();
+        // Pack register-stream words in pairs (first word in 63:32); a job's last word goes
+        // out at once.
+        self.push.next = self.move_data.val()
+            & (self.half.q.val() | (self.words_left.q.val() == self.c1_22.val()));
+        self.hold_ext.inp.next = self.hold.q.val();
+        self.word_ext.inp.next = self.dataq.data_out.val();
+        self.lbeat.next = self.word_ext.out.val() << 32;
+        if self.half.q.val() {
+            self.lbeat.next = (self.hold_ext.out.val() << 32) | self.word_ext.out.val();
+        }
+        if self.move_data.val() {
+            if self.push.val() {
+                self.half.d.next = false;
+            } else {
+                self.half.d.next = true;
+                self.hold.d.next = self.dataq.data_out.val();
+            }
+        }
         for i in 0..N {
-            self.units[i].cmd_valid.next = self.dispatch.val() & self.pick[i].val();
+            self.units[i].cmd_valid.next =
+                (self.dispatch.val() | self.ddispatch.val()) & self.pick[i].val();
             self.units[i].cmd_double.next = self.cmdq.data_out.val().get_bit(0);
             self.units[i].cmd_len.next = self.cmdq.data_out.val().get_bits::<21>(9);
             self.units[i].cmd_tag.next = self.cmdq.data_out.val().get_bits::<8>(1);
-            self.units[i].data.next = self.dataq.data_out.val();
-            self.units[i].data_valid.next = self.move_data.val() & self.cur[i].q.val();
+            if self.ddispatch.val() {
+                self.units[i].cmd_double.next = self.dq.data_out.val().get_bit(0);
+                self.units[i].cmd_len.next = self.dq.data_out.val().get_bits::<21>(9);
+                self.units[i].cmd_tag.next = self.dq.data_out.val().get_bits::<8>(1);
+            }
+            self.units[i].data.next = self.lbeat.val();
+            self.units[i].data_valid.next = self.push.val() & self.cur[i].q.val();
+            if self.dma.beat_valid.val().get_bit(i) {
+                self.units[i].data.next = self.dma.beat.val();
+                self.units[i].data_valid.next = true;
+            }
         }
         if self.move_data.val() {
             self.words_left.d.next = self.wl1.val();
@@ -248,10 +420,14 @@ impl<const N: usize> Logic for HashCluster<N> {
                 self.any_busy.next = true;
             }
         }
-        self.busy.next = self.any_busy.val() | !self.cmdq.empty.val() | self.streaming.q.val();
+        self.busy.next = self.any_busy.val()
+            | !self.cmdq.empty.val()
+            | !self.dq.empty.val()
+            | self.streaming.q.val();
 
         if self.reset.val() {
             self.streaming.d.next = false;
+            self.half.d.next = false;
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod cluster;
 pub mod consts;
 pub mod core;
+pub mod dma;
 pub mod fifo;
 pub mod model;
 pub mod unit;

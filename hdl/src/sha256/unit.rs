@@ -2,9 +2,14 @@
 //! sequencer (single or double SHA-256).
 //!
 //! A job is a command (`cmd_len` bytes, `cmd_double`, `cmd_tag`) accepted only when the unit
-//! is idle (`cmd_ready`), followed by `ceil(len/4)` big-endian data words (the last one
-//! zero-padded) written into the unit's FIFO (`data_ready` = FIFO not full; the FIFO may
-//! already hold words when the command arrives, but never words of another job).
+//! is idle (`cmd_ready`), followed by `ceil(len/8)` 64-bit data beats written into the unit's
+//! FIFO (`data_ready` = FIFO not full; the FIFO may already hold beats when the command
+//! arrives, but never beats of another job). A beat carries two big-endian message words:
+//! the earlier one in bits 63:32 (message bytes 0..3 of the beat in 63:56..39:32), the later
+//! one in 31:0; bytes past `len` are ignored. The 64-bit write side lets the DMA fill a unit
+//! at two words per clock; the padder reads one 32-bit half per clock and pops a beat after
+//! its second half (or after the job's last word). `data_pop` pulses for each beat popped
+//! (the DMA's credit return).
 //!
 //! The padder emits one 32-bit word per clock into a 16-word shift register: data words, the
 //! `0x80` marker (merged into the last partial word), zero words and the 64-bit bit length,
@@ -19,8 +24,8 @@ use super::core::{words_to_bits256, Sha256Core};
 use super::fifo::SyncFifo;
 use super::widen::Widen;
 
-/// log2 of the per-unit input FIFO depth (512 words = 2 KiB = one RAMB18).
-pub const UNIT_FIFO_LOG2: usize = 9;
+/// log2 of the per-unit input FIFO depth in 64-bit beats (256 beats = 2 KiB).
+pub const UNIT_FIFO_LOG2: usize = 8;
 
 /// SHA-256 / SHA-256d unit with hardware padding.
 #[derive(LogicBlock)]
@@ -33,15 +38,17 @@ pub struct Sha256Unit {
     pub cmd_len: Signal<In, Bits<21>>,
     pub cmd_tag: Signal<In, Bits<8>>,
     pub data_valid: Signal<In, Bit>,
-    pub data: Signal<In, Bits<32>>,
+    pub data: Signal<In, Bits<64>>,
     pub data_ready: Signal<Out, Bit>,
+    /// One beat left the FIFO this clock.
+    pub data_pop: Signal<Out, Bit>,
     pub res_valid: Signal<Out, Bit>,
     pub res_ack: Signal<In, Bit>,
     pub res_tag: Signal<Out, Bits<8>>,
     pub res_digest: Signal<Out, Bits<256>>,
     pub busy: Signal<Out, Bit>,
     core: Sha256Core,
-    fifo: SyncFifo<Bits<32>, UNIT_FIFO_LOG2, { UNIT_FIFO_LOG2 + 1 }>,
+    fifo: SyncFifo<Bits<64>, UNIT_FIFO_LOG2, { UNIT_FIFO_LOG2 + 1 }>,
     p1: DFF<Bit>,
     p2: DFF<Bit>,
     res: DFF<Bit>,
@@ -70,6 +77,9 @@ pub struct Sha256Unit {
     wi1: Signal<Local, Bits<22>>,
     k1: Signal<Local, Bits<4>>,
     word: Signal<Local, Bits<32>>,
+    fword: Signal<Local, Bits<32>>,
+    nwm1: Signal<Local, Bits<22>>,
+    pop: Signal<Local, Bit>,
     needs: Signal<Local, Bit>,
     can_emit: Signal<Local, Bit>,
     start1: Signal<Local, Bit>,
@@ -126,6 +136,7 @@ impl Sha256Unit {
             data_valid: Default::default(),
             data: Default::default(),
             data_ready: Default::default(),
+            data_pop: Default::default(),
             res_valid: Default::default(),
             res_ack: Default::default(),
             res_tag: Default::default(),
@@ -161,6 +172,9 @@ impl Sha256Unit {
             wi1: Default::default(),
             k1: Default::default(),
             word: Default::default(),
+            fword: Default::default(),
+            nwm1: Default::default(),
+            pop: Default::default(),
             needs: Default::default(),
             can_emit: Default::default(),
             start1: Default::default(),
@@ -228,6 +242,7 @@ impl Logic for Sha256Unit {
         self.fifo.data_in.next = self.data.val();
         self.data_ready.next = !self.fifo.full.val();
         self.fifo.read.next = false;
+        self.pop.next = false;
 
         // Command decode (latched on accept).
         self.len_ext.inp.next = self.cmd_len.val();
@@ -239,21 +254,26 @@ impl Logic for Sha256Unit {
         self.wi1.next = self.wi.q.val() + self.c1_22.val();
         self.k1.next = self.k.q.val() + self.c1_4.val();
 
-        // The padder's next word.
+        // The padder's next word: half `wi[0]` of the head beat.
+        self.fword.next = self.fifo.data_out.val().get_bits::<32>(32);
+        if self.wi.q.val().get_bit(0) {
+            self.fword.next = self.fifo.data_out.val().get_bits::<32>(0);
+        }
+        self.nwm1.next = self.nwords.q.val() - self.c1_22.val();
         self.needs.next = self.wi.q.val() < self.nwords.q.val();
         self.word.next = self.zero32.val();
         if self.wi.q.val() < self.full_w.q.val() {
-            self.word.next = self.fifo.data_out.val();
+            self.word.next = self.fword.val();
         } else if self.wi.q.val() == self.full_w.q.val() {
             self.word.next = self.mark0.val();
             if self.rem.q.val() == self.rem1.val() {
-                self.word.next = (self.fifo.data_out.val() & self.mask1.val()) | self.mark1.val();
+                self.word.next = (self.fword.val() & self.mask1.val()) | self.mark1.val();
             }
             if self.rem.q.val() == self.rem2.val() {
-                self.word.next = (self.fifo.data_out.val() & self.mask2.val()) | self.mark2.val();
+                self.word.next = (self.fword.val() & self.mask2.val()) | self.mark2.val();
             }
             if self.rem.q.val() == self.rem3.val() {
-                self.word.next = (self.fifo.data_out.val() & self.mask3.val()) | self.mark3.val();
+                self.word.next = (self.fword.val() & self.mask3.val()) | self.mark3.val();
             }
         } else if self.wi.q.val() == self.tm1.val() {
             self.word.next = self.lenbits.q.val();
@@ -269,12 +289,17 @@ impl Logic for Sha256Unit {
             self.buf[15].d.next = self.word.val();
             self.wi.d.next = self.wi1.val();
             self.k.d.next = self.k1.val();
-            self.fifo.read.next = self.needs.val();
+            // Pop after the second half, or after the job's last word.
+            self.pop.next = self.needs.val()
+                & (self.wi.q.val().get_bit(0) | (self.wi.q.val() == self.nwm1.val()));
+            self.fifo.read.next = self.pop.val();
             if self.k.q.val() == self.c15_4.val() {
                 self.blk_full.d.next = true;
                 self.blk_last.d.next = self.wi.q.val() == self.tm1.val();
             }
         }
+
+        self.data_pop.next = self.pop.val();
 
         // Block to the core.
         for i in 0..16 {
