@@ -112,19 +112,27 @@ pub struct DmaReader<const N: usize> {
     trk: SyncFifo<Bits<8>, TRACK_LOG2, { TRACK_LOG2 + 1 }>,
     swap: ByteRev64,
     elig_q: [DFF<Bit>; N],
-    blen_q: [DFF<Bits<5>>; N],
-    blm1_q: [DFF<Bits<5>>; N],
-    bnd_ext: [Widen<9, 10>; N],
-    tb_ext: [Widen<10, BEATS_BITS>; N],
-    bq10_ext: [Widen<5, 10>; N],
-    bq19_ext: [Widen<5, BEATS_BITS>; N],
-    bq32_ext: [Widen<5, 32>; N],
-    tb: [Signal<Local, Bits<10>>; N],
-    bl19: [Signal<Local, Bits<BEATS_BITS>>; N],
-    bl5: [Signal<Local, Bits<5>>; N],
-    blm1_5: [Signal<Local, Bits<5>>; N],
-    na: [Signal<Local, Bits<32>>; N],
-    nl: [Signal<Local, Bits<BEATS_BITS>>; N],
+    /// Request pipeline: stage 1 holds the picked unit, stage 2 adds its burst length.
+    s1: DFF<Bit>,
+    s2: DFF<Bit>,
+    s_onehot: DFF<Bits<N>>,
+    s_idx: DFF<Bits<4>>,
+    s_addr: DFF<Bits<32>>,
+    s_left: DFF<Bits<BEATS_BITS>>,
+    s_blen: DFF<Bits<5>>,
+    s_blm1: DFF<Bits<5>>,
+    bnd_ext: Widen<9, 10>,
+    tb_ext: Widen<10, BEATS_BITS>,
+    bq10_ext: Widen<5, 10>,
+    bq19_ext: Widen<5, BEATS_BITS>,
+    bq32_ext: Widen<5, 32>,
+    tb: Signal<Local, Bits<10>>,
+    bl19: Signal<Local, Bits<BEATS_BITS>>,
+    bl5: Signal<Local, Bits<5>>,
+    na: Signal<Local, Bits<32>>,
+    nl: Signal<Local, Bits<BEATS_BITS>>,
+    p_onehot: Signal<Local, Bits<N>>,
+    p_left: Signal<Local, Bits<BEATS_BITS>>,
     hi_ext: Widen<4, 8>,
     bl8m_ext: Widen<4, 8>,
     al8_ext: Widen<5, 8>,
@@ -134,10 +142,10 @@ pub struct DmaReader<const N: usize> {
     found_hi: Signal<Local, Bit>,
     found: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
+    can_pick: Signal<Local, Bit>,
     p_idx: Signal<Local, Bits<4>>,
     p_above: Signal<Local, Bits<N>>,
     p_addr: Signal<Local, Bits<32>>,
-    p_blm1: Signal<Local, Bits<5>>,
     cr_sub: [Signal<Local, Bits<10>>; N],
     cr_new: [Signal<Local, Bits<10>>; N],
     r_fire: Signal<Local, Bit>,
@@ -154,7 +162,6 @@ pub struct DmaReader<const N: usize> {
     c512_10: Constant<Bits<10>>,
     c1_10: Constant<Bits<10>>,
     c1_5: Constant<Bits<5>>,
-    zero5: Constant<Bits<5>>,
     c1_4: Constant<Bits<4>>,
     zero4: Constant<Bits<4>>,
     zero2: Constant<Bits<2>>,
@@ -213,19 +220,26 @@ impl<const N: usize> DmaReader<N> {
             trk: Default::default(),
             swap: Default::default(),
             elig_q: std::array::from_fn(|_| Default::default()),
-            blen_q: std::array::from_fn(|_| Default::default()),
-            blm1_q: std::array::from_fn(|_| Default::default()),
-            bnd_ext: std::array::from_fn(|_| Default::default()),
-            tb_ext: std::array::from_fn(|_| Default::default()),
-            bq10_ext: std::array::from_fn(|_| Default::default()),
-            bq19_ext: std::array::from_fn(|_| Default::default()),
-            bq32_ext: std::array::from_fn(|_| Default::default()),
-            tb: std::array::from_fn(|_| Default::default()),
-            bl19: std::array::from_fn(|_| Default::default()),
-            bl5: std::array::from_fn(|_| Default::default()),
-            blm1_5: std::array::from_fn(|_| Default::default()),
-            na: std::array::from_fn(|_| Default::default()),
-            nl: std::array::from_fn(|_| Default::default()),
+            s1: Default::default(),
+            s2: Default::default(),
+            s_onehot: Default::default(),
+            s_idx: Default::default(),
+            s_addr: Default::default(),
+            s_left: Default::default(),
+            s_blen: Default::default(),
+            s_blm1: Default::default(),
+            bnd_ext: Default::default(),
+            tb_ext: Default::default(),
+            bq10_ext: Default::default(),
+            bq19_ext: Default::default(),
+            bq32_ext: Default::default(),
+            tb: Default::default(),
+            bl19: Default::default(),
+            bl5: Default::default(),
+            na: Default::default(),
+            nl: Default::default(),
+            p_onehot: Default::default(),
+            p_left: Default::default(),
             hi_ext: Default::default(),
             bl8m_ext: Default::default(),
             al8_ext: Default::default(),
@@ -235,10 +249,10 @@ impl<const N: usize> DmaReader<N> {
             found_hi: Default::default(),
             found: Default::default(),
             issue: Default::default(),
+            can_pick: Default::default(),
             p_idx: Default::default(),
             p_above: Default::default(),
             p_addr: Default::default(),
-            p_blm1: Default::default(),
             cr_sub: std::array::from_fn(|_| Default::default()),
             cr_new: std::array::from_fn(|_| Default::default()),
             r_fire: Default::default(),
@@ -253,7 +267,6 @@ impl<const N: usize> DmaReader<N> {
             c512_10: k(512),
             c1_10: k(1),
             c1_5: k(1),
-            zero5: k(0),
             c1_4: k(1),
             zero4: k(0),
             zero2: k(0),
@@ -270,7 +283,10 @@ impl<const N: usize> DmaReader<N> {
 impl<const N: usize> Logic for DmaReader<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, last_mask, drain, ar_valid, ar_addr, ar_len, rcnt);
+        dff_setup!(
+            self, clock, last_mask, drain, ar_valid, ar_addr, ar_len, rcnt, s1, s2, s_onehot,
+            s_idx, s_addr, s_left, s_blen, s_blm1
+        );
         for i in 0..N {
             self.addr[i].clock.next = self.clock.val();
             self.addr[i].d.next = self.addr[i].q.val();
@@ -281,38 +297,21 @@ impl<const N: usize> Logic for DmaReader<N> {
             self.tag[i].clock.next = self.clock.val();
             self.tag[i].d.next = self.tag[i].q.val();
             self.elig_q[i].clock.next = self.clock.val();
-            self.blen_q[i].clock.next = self.clock.val();
-            self.blm1_q[i].clock.next = self.clock.val();
         }
         clock!(self, clock, trk);
         self.trk.reset.next = self.axi_reset.val();
 
-        // ---- burst request, stage 1 (registered per unit, from the registered state) ----
-        // Eligibility and burst length: min(16, beats left, beats to the next 4 KiB boundary
-        // = 512 - addr[11:3]). They are one clock old when used; that is exact, because two
-        // requests are at least two clocks apart (ar_valid is high for at least one clock
-        // after each), so a unit's state has settled into them by its next request.
+        // ---- burst request: a three-stage pipeline, one request at a time ----
+        // Stage 0 (every clock, per unit, registered): eligibility = beats left and at least
+        // a burst of credit. Stage 1: round-robin pick among eligible units, the winner's
+        // address and beats left registered. Stage 2: burst length = min(16, beats left,
+        // beats to the next 4 KiB boundary = 512 - addr[11:3]), registered. Stage 3: the
+        // request (AR registers, tracker entry) and the winner's state update. A new pick
+        // waits until the AR handshake of the previous one, so every pick sees its unit's
+        // state settled (at most one burst per 4 clocks: bursts are up to 16 beats).
         for i in 0..N {
             self.elig_q[i].d.next = (self.left[i].q.val() != self.zero19.val())
                 & (self.credit[i].q.val() >= self.credit_min.val());
-            self.bnd_ext[i].inp.next = self.addr[i].q.val().get_bits::<9>(3);
-            self.tb[i].next = self.c512_10.val() - self.bnd_ext[i].out.val();
-            self.tb_ext[i].inp.next = self.tb[i].val();
-            self.bl19[i].next = self.c16_19.val();
-            if self.left[i].q.val() < self.bl19[i].val() {
-                self.bl19[i].next = self.left[i].q.val();
-            }
-            if self.tb_ext[i].out.val() < self.bl19[i].val() {
-                self.bl19[i].next = self.tb_ext[i].out.val();
-            }
-            self.bl5[i].next = self.bl19[i].val().get_bits::<5>(0);
-            self.blm1_5[i].next = self.bl5[i].val() - self.c1_5.val();
-            self.blen_q[i].d.next = self.bl5[i].val();
-            self.blm1_q[i].d.next = self.blm1_5[i].val();
-        }
-
-        // ---- stage 2: round-robin pick among eligible units, request ----
-        for i in 0..N {
             self.hi[i].next = self.elig_q[i].q.val() & self.last_mask.q.val().get_bit(i);
         }
         self.found_hi.next = false;
@@ -331,30 +330,71 @@ impl<const N: usize> Logic for DmaReader<N> {
             }
         }
         self.p_idx.next = self.zero4.val();
+        self.p_onehot.next = self.zero_n.val();
         self.p_addr.next = self.addr[0].q.val();
-        self.p_blm1.next = self.zero5.val();
+        self.p_left.next = self.zero19.val();
         self.p_above.next = self.zero_n.val();
         for i in 0..N {
             if self.pick[i].val() {
                 self.p_above.next = self.above[i].val();
+                self.p_onehot.next = self.onehot[i].val();
                 self.p_idx.next = self.idxc[i].val();
                 self.p_addr.next = self.addr[i].q.val();
-                self.p_blm1.next = self.blm1_q[i].q.val();
+                self.p_left.next = self.left[i].q.val();
             }
         }
-        self.issue.next =
-            self.found.val() & !self.ar_valid.q.val() & !self.trk.full.val() & !self.drain.q.val();
+        self.can_pick.next = !self.s1.q.val()
+            & !self.s2.q.val()
+            & !self.ar_valid.q.val()
+            & !self.trk.full.val()
+            & !self.drain.q.val();
+        if self.can_pick.val() & self.found.val() {
+            self.s1.d.next = true;
+            self.s_onehot.d.next = self.p_onehot.val();
+            self.s_idx.d.next = self.p_idx.val();
+            self.s_addr.d.next = self.p_addr.val();
+            self.s_left.d.next = self.p_left.val();
+            self.last_mask.d.next = self.p_above.val();
+        }
+        // Stage 2: burst length.
+        self.bnd_ext.inp.next = self.s_addr.q.val().get_bits::<9>(3);
+        self.tb.next = self.c512_10.val() - self.bnd_ext.out.val();
+        self.tb_ext.inp.next = self.tb.val();
+        self.bl19.next = self.c16_19.val();
+        if self.s_left.q.val() < self.bl19.val() {
+            self.bl19.next = self.s_left.q.val();
+        }
+        if self.tb_ext.out.val() < self.bl19.val() {
+            self.bl19.next = self.tb_ext.out.val();
+        }
+        self.bl5.next = self.bl19.val().get_bits::<5>(0);
+        if self.s1.q.val() {
+            self.s1.d.next = false;
+            self.s2.d.next = true;
+            self.s_blen.d.next = self.bl5.val();
+            self.s_blm1.d.next = self.bl5.val() - self.c1_5.val();
+        }
+        // Stage 3: request and update.
+        self.issue.next = self.s2.q.val();
+        if self.s2.q.val() {
+            self.s2.d.next = false;
+        }
+        self.bq10_ext.inp.next = self.s_blen.q.val();
+        self.bq19_ext.inp.next = self.s_blen.q.val();
+        self.bq32_ext.inp.next = self.s_blen.q.val();
+        self.na.next = self.s_addr.q.val() + (self.bq32_ext.out.val() << 3);
+        self.nl.next = self.s_left.q.val() - self.bq19_ext.out.val();
+
+        // Tracker entry of the burst.
+        self.hi_ext.inp.next = self.s_idx.q.val();
+        self.bl8m_ext.inp.next = self.s_blm1.q.val().get_bits::<4>(0);
+        self.al8_ext.inp.next = self.s_blm1.q.val();
+        self.trk.data_in.next = (self.hi_ext.out.val() << 4) | self.bl8m_ext.out.val();
+        self.trk.write.next = self.issue.val();
         // The drain ends when every burst requested before the soft reset has been received.
         if self.drain.q.val() & self.trk.empty.val() & !self.ar_valid.q.val() {
             self.drain.d.next = false;
         }
-
-        // Tracker entry of the burst.
-        self.hi_ext.inp.next = self.p_idx.val();
-        self.bl8m_ext.inp.next = self.p_blm1.val().get_bits::<4>(0);
-        self.al8_ext.inp.next = self.p_blm1.val();
-        self.trk.data_in.next = (self.hi_ext.out.val() << 4) | self.bl8m_ext.out.val();
-        self.trk.write.next = self.issue.val();
 
         // AR channel (registered; valid held until ARREADY).
         if self.ar_valid.q.val() & self.m_axi_arready.val() {
@@ -362,27 +402,20 @@ impl<const N: usize> Logic for DmaReader<N> {
         }
         if self.issue.val() {
             self.ar_valid.d.next = true;
-            self.ar_addr.d.next = self.p_addr.val();
+            self.ar_addr.d.next = self.s_addr.q.val();
             self.ar_len.d.next = self.al8_ext.out.val();
-            self.last_mask.d.next = self.p_above.val();
         }
         self.m_axi_arvalid.next = self.ar_valid.q.val();
         self.m_axi_araddr.next = self.ar_addr.q.val();
         self.m_axi_arlen.next = self.ar_len.q.val();
 
-        // Per-unit state: job start, burst issue (each unit's own adders, in parallel with
-        // the pick), credit return.
+        // Per-unit state: job start, burst issue, credit return.
         for i in 0..N {
-            self.bq10_ext[i].inp.next = self.blen_q[i].q.val();
-            self.bq19_ext[i].inp.next = self.blen_q[i].q.val();
-            self.bq32_ext[i].inp.next = self.blen_q[i].q.val();
-            self.na[i].next = self.addr[i].q.val() + (self.bq32_ext[i].out.val() << 3);
-            self.nl[i].next = self.left[i].q.val() - self.bq19_ext[i].out.val();
             self.cr_sub[i].next = self.credit[i].q.val();
-            if self.issue.val() & self.pick[i].val() {
-                self.cr_sub[i].next = self.credit[i].q.val() - self.bq10_ext[i].out.val();
-                self.addr[i].d.next = self.na[i].val();
-                self.left[i].d.next = self.nl[i].val();
+            if self.issue.val() & self.s_onehot.q.val().get_bit(i) {
+                self.cr_sub[i].next = self.credit[i].q.val() - self.bq10_ext.out.val();
+                self.addr[i].d.next = self.na.val();
+                self.left[i].d.next = self.nl.val();
             }
             self.cr_new[i].next = self.cr_sub[i].val();
             if self.pop.val().get_bit(i) {
@@ -431,6 +464,8 @@ impl<const N: usize> Logic for DmaReader<N> {
         // ---- resets ----
         if self.reset.val() {
             self.drain.d.next = true;
+            self.s1.d.next = false;
+            self.s2.d.next = false;
             for i in 0..N {
                 self.left[i].d.next = self.zero19.val();
                 self.credit[i].d.next = self.zero10.val();
