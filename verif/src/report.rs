@@ -106,6 +106,17 @@ pub struct BlockHashRun {
     pub compressions: u64,
 }
 
+/// One merkle level's node inputs: an odd level repeats its last hash (Bitcoin's rule), then
+/// each pair is concatenated into the 64-byte message of its parent.
+fn merkle_pairs(level: &mut Vec<[u8; 32]>) -> Vec<Vec<u8>> {
+    if level.len() % 2 == 1 {
+        if let Some(last) = level.last().copied() {
+            level.push(last);
+        }
+    }
+    level.chunks(2).map(|p| [p[0], p[1]].concat()).collect()
+}
+
 /// Hashes the transactions of a raw (non-segwit) Bitcoin block and its merkle tree on the
 /// Verilated cluster. The caller compares the root with the header.
 pub fn block_hash_on_cluster(raw: &[u8]) -> Result<BlockHashRun, ReportError> {
@@ -136,12 +147,7 @@ pub fn block_hash_on_cluster(raw: &[u8]) -> Result<BlockHashRun, ReportError> {
     let txids = run.digests;
     let mut level = txids.clone();
     while level.len() > 1 {
-        if level.len() % 2 == 1 {
-            if let Some(last) = level.last().copied() {
-                level.push(last);
-            }
-        }
-        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let pairs = merkle_pairs(&mut level);
         let jobs: Vec<ClusterJob<'_>> = pairs
             .iter()
             .map(|p| ClusterJob {
@@ -362,12 +368,7 @@ pub fn block_hash_per_unit_feed(raw: &[u8], units: usize) -> Result<BlockHashRun
     let (txids, mut cycles) = run_lanes(&mut lanes, &txs)?;
     let mut level = txids.clone();
     while level.len() > 1 {
-        if level.len() % 2 == 1 {
-            if let Some(last) = level.last().copied() {
-                level.push(last);
-            }
-        }
-        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let pairs = merkle_pairs(&mut level);
         let jobs: Vec<&[u8]> = pairs.iter().map(Vec::as_slice).collect();
         compressions += 3 * jobs.len() as u64;
         let (d, c) = run_lanes(&mut lanes, &jobs)?;
@@ -451,12 +452,7 @@ pub fn block_hash_via_dma(raw: &[u8], mem_latency: u64) -> Result<DmaBlockRun, R
     let mut jobs = reqs.len();
     let mut level = txids.clone();
     while level.len() > 1 {
-        if level.len() % 2 == 1 {
-            if let Some(last) = level.last().copied() {
-                level.push(last);
-            }
-        }
-        let pairs: Vec<Vec<u8>> = level.chunks(2).map(|p| [p[0], p[1]].concat()).collect();
+        let pairs = merkle_pairs(&mut level);
         let reqs: Vec<HashReq<'_>> = pairs
             .iter()
             .map(|p| HashReq {
