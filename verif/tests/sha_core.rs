@@ -1,10 +1,14 @@
-//! Sha256Core (Verilator) against sha2's compression function: single blocks, chained
-//! blocks with `use_prev`, back-to-back starts in the FINAL cycle (65 cycles per block).
+//! Sha256Core (Verilator) against the golden model's compression: the serial word stream
+//! (`W[0]` prefetched, `W[1]` at start, `W[t+2]` in round t), messages of one or more chained
+//! blocks, gaps in the stream (the rounds stall), back-to-back blocks at 65 cycles per block.
+//!
+//! A failing case prints its seed (`SATCHAIN_SEED` replays it) and is re-run with a VCD
+//! waveform under `target/vcd/`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use satchain_hdl::sha256::model;
-use verif::sim::{Model, PortId};
+use verif::sim::{vcd_path, Model, PortId};
 
 const IV: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
@@ -13,36 +17,34 @@ const IV: [u32; 8] = [
 struct Core {
     m: Model,
     reset: PortId,
-    start: PortId,
-    use_prev: PortId,
-    h_in: PortId,
-    block: PortId,
+    win: PortId,
+    win_valid: PortId,
+    win_first: PortId,
+    win_ready: PortId,
     ready: PortId,
     done: PortId,
     digest: PortId,
 }
 
-fn le_words_of_be(words_be: &[u32]) -> Vec<u32> {
-    // The harness takes least-significant word first; our buses put word 0 at the top.
-    words_be.iter().rev().copied().collect()
-}
-
 impl Core {
-    fn new() -> Core {
-        let m = Model::new("sha256_core").expect("model sha256_core");
+    fn new(vcd: Option<&std::path::Path>) -> Core {
+        let m = match vcd {
+            Some(p) => Model::with_vcd("sha256_core", p),
+            None => Model::new("sha256_core"),
+        }
+        .expect("model sha256_core");
         let p = |m: &Model, n: &str| m.port(n).expect(n);
-        let c = Core {
+        let mut c = Core {
             reset: p(&m, "reset"),
-            start: p(&m, "start"),
-            use_prev: p(&m, "use_prev"),
-            h_in: p(&m, "h_in"),
-            block: p(&m, "block"),
+            win: p(&m, "win"),
+            win_valid: p(&m, "win_valid"),
+            win_first: p(&m, "win_first"),
+            win_ready: p(&m, "win_ready"),
             ready: p(&m, "ready"),
             done: p(&m, "done"),
             digest: p(&m, "digest"),
             m,
         };
-        let mut c = c;
         c.m.eval();
         c.m.set(c.reset, 1);
         c.m.ticks(2);
@@ -58,108 +60,173 @@ impl Core {
         }
         d
     }
-    fn set_block(&mut self, block: &[u8; 64]) {
-        let be: Vec<u32> = block
-            .chunks(4)
-            .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        self.m.set_words(self.block, &le_words_of_be(&be));
-    }
 }
 
-/// The golden model's compression (itself checked against FIPS vectors and sha2).
-fn sw_compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    let w = model::bytes_to_words(block);
-    let mut b = [0u32; 16];
-    b.copy_from_slice(&w);
-    model::compress(state, &b);
+/// What one run measured.
+struct Run {
+    /// Cycle of each block's start (the clock its `W[1]` is taken).
+    starts: Vec<u64>,
 }
 
-#[test]
-fn sha256_core_single_blocks_match_model() {
-    let seed: u64 = std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5A5A_0001);
-    println!("seed = {seed}");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut c = Core::new();
-    for n in 0..20 {
-        let mut block = [0u8; 64];
-        rng.fill(&mut block[..]);
+/// Streams `msgs` (each a list of 16-word blocks) into the core; a word is offered with
+/// probability `p_valid` each clock. Checks the digest after every block against the model.
+fn stream(
+    c: &mut Core,
+    msgs: &[Vec<[u32; 16]>],
+    p_valid: f64,
+    rng: &mut ChaCha8Rng,
+) -> Result<Run, String> {
+    // The word stream and the expected digest after each block.
+    let mut words: Vec<(u32, bool, bool)> = Vec::new(); // (word, first, is W[1])
+    let mut want: Vec<[u32; 8]> = Vec::new();
+    for m in msgs {
         let mut h = IV;
-        if n % 2 == 1 {
-            for w in h.iter_mut() {
-                *w = rng.gen();
+        for (bi, b) in m.iter().enumerate() {
+            for (wi, &w) in b.iter().enumerate() {
+                words.push((w, wi == 0 && bi == 0, wi == 1));
             }
+            model::compress(&mut h, b);
+            want.push(h);
         }
-        assert_eq!(c.m.get(c.ready), 1);
-        c.set_block(&block);
-        c.m.set_words(c.h_in, &le_words_of_be(&h));
-        c.m.set(c.use_prev, 0);
-        c.m.set(c.start, 1);
-        c.m.tick();
-        c.m.set(c.start, 0);
-        let t0 = c.m.cycles();
-        let mut guard = 0;
-        while c.m.get(c.done) == 0 {
-            c.m.tick();
-            guard += 1;
-            assert!(guard < 200, "core hung (seed {seed})");
-        }
-        // start accepted at cycle t0-1; done visible after 65 more edges.
-        assert_eq!(c.m.cycles() - t0, 65, "latency from start edge to done");
-        let mut want = h;
-        sw_compress(&mut want, &block);
-        assert_eq!(c.digest(), want, "block {n} (seed {seed})");
     }
-}
-
-#[test]
-fn sha256_core_chained_back_to_back_65_cycles_per_block() {
-    let seed: u64 = 0x5A5A_0002;
-    println!("seed = {seed}");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut c = Core::new();
-    let nblocks = 12;
-    let blocks: Vec<[u8; 64]> = (0..nblocks)
-        .map(|_| {
-            let mut b = [0u8; 64];
-            rng.fill(&mut b[..]);
-            b
-        })
-        .collect();
-    let mut want = IV;
-    for b in &blocks {
-        sw_compress(&mut want, b);
-    }
-    c.m.set_words(c.h_in, &le_words_of_be(&IV));
     let mut next = 0;
+    let mut done = 0;
     let mut starts = Vec::new();
-    let mut dones = 0;
-    let mut guard = 0;
-    while dones < nblocks {
-        if next < nblocks && c.m.get(c.ready) == 1 {
-            c.set_block(&blocks[next]);
-            c.m.set(c.use_prev, u64::from(next > 0));
-            c.m.set(c.start, 1);
-            starts.push(c.m.cycles());
+    let mut guard = 0u64;
+    while done < want.len() {
+        let offer = next < words.len() && rng.gen_bool(p_valid);
+        if offer {
+            c.m.set(c.win, u64::from(words[next].0));
+            c.m.set(c.win_first, u64::from(words[next].1));
+        }
+        c.m.set(c.win_valid, u64::from(offer));
+        c.m.eval();
+        if offer && c.m.get(c.win_ready) == 1 {
+            if words[next].2 {
+                starts.push(c.m.cycles());
+            }
             next += 1;
-        } else {
-            c.m.set(c.start, 0);
         }
         c.m.tick();
+        c.m.eval();
         if c.m.get(c.done) == 1 {
-            dones += 1;
+            let got = c.digest();
+            if got != want[done] {
+                return Err(format!(
+                    "block {done}: digest {got:08x?}, model {:08x?} (cycle {})",
+                    want[done],
+                    c.m.cycles()
+                ));
+            }
+            done += 1;
         }
         guard += 1;
-        assert!(guard < 100 * nblocks, "hung");
+        if guard as f64 > 2_000.0 + 400.0 * want.len() as f64 / p_valid.max(0.05) {
+            return Err(format!("hung after {done} of {} blocks", want.len()));
+        }
     }
-    assert_eq!(c.digest(), want);
-    let periods: Vec<u64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
-    println!("start periods: {periods:?}");
-    assert!(
-        periods.iter().all(|&p| p == 65),
-        "steady state must be 65 cycles/block: {periods:?}"
-    );
+    c.m.set(c.win_valid, 0);
+    c.m.eval();
+    Ok(Run { starts })
+}
+
+fn random_msgs(rng: &mut ChaCha8Rng, n: usize, max_blocks: usize) -> Vec<Vec<[u32; 16]>> {
+    (0..n)
+        .map(|_| {
+            let nb = rng.gen_range(1..=max_blocks);
+            (0..nb)
+                .map(|_| {
+                    let mut b = [0u32; 16];
+                    for w in b.iter_mut() {
+                        *w = rng.gen();
+                    }
+                    b
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn seed(default: u64) -> u64 {
+    std::env::var("SATCHAIN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs `case` on a fresh model; on failure re-runs it with a VCD and panics with the seed.
+fn check(name: &str, seed: u64, case: impl Fn(&mut Core, &mut ChaCha8Rng) -> Result<(), String>) {
+    println!("{name}: seed {seed} (SATCHAIN_SEED to replay)");
+    let mut c = Core::new(None);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    if let Err(e) = case(&mut c, &mut rng) {
+        let vcd = vcd_path(&format!("sha256_core-{name}-{seed}"));
+        let mut c2 = Core::new(Some(&vcd));
+        let mut rng2 = ChaCha8Rng::seed_from_u64(seed);
+        let _ = case(&mut c2, &mut rng2);
+        c2.m.flush_vcd();
+        panic!("{name}: {e} (seed {seed}; waveform {})", vcd.display());
+    }
+}
+
+#[test]
+fn sha256_core_messages_match_model() {
+    check("messages", seed(0x5A5A_0001), |c, rng| {
+        let msgs = random_msgs(rng, 12, 3);
+        stream(c, &msgs, 1.0, rng).map(|_| ())
+    });
+}
+
+#[test]
+fn sha256_core_stalls_keep_state() {
+    // Words offered at random with gaps: every stall in rounds 0..13, idle gaps between
+    // blocks and a late W[1] must leave the digests exact.
+    check("stalls", seed(0x5A5A_0003), |c, rng| {
+        for p in [0.9, 0.5, 0.15] {
+            let msgs = random_msgs(rng, 6, 3);
+            stream(c, &msgs, p, rng)?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn sha256_core_back_to_back_65_cycles_per_block() {
+    check("b2b", seed(0x5A5A_0002), |c, rng| {
+        // One 12-block message, then three 1-block messages (a new message starts in FINAL).
+        let mut msgs = random_msgs(rng, 1, 1);
+        msgs[0] = random_msgs(rng, 12, 1).into_iter().flatten().collect();
+        msgs.extend(random_msgs(rng, 3, 1));
+        let run = stream(c, &msgs, 1.0, rng)?;
+        let periods: Vec<u64> = run.starts.windows(2).map(|w| w[1] - w[0]).collect();
+        println!("start periods: {periods:?}");
+        if periods.len() != 14 || periods.iter().any(|&p| p != 65) {
+            return Err(format!("steady state must be 65 cycles/block: {periods:?}"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn sha256_core_reset_mid_block_recovers() {
+    check("reset", seed(0x5A5A_0004), |c, rng| {
+        let msgs = random_msgs(rng, 1, 2);
+        // Start a block, reset in the middle of it (and with a W[0] prefetched), then run.
+        for (i, &w) in msgs[0][0].iter().take(9).enumerate() {
+            c.m.set(c.win, u64::from(w));
+            c.m.set(c.win_first, u64::from(i == 0));
+            c.m.set(c.win_valid, 1);
+            c.m.tick();
+        }
+        c.m.set(c.win_valid, 0);
+        c.m.ticks(3);
+        c.m.set(c.reset, 1);
+        c.m.tick();
+        c.m.set(c.reset, 0);
+        c.m.eval();
+        if c.m.get(c.ready) != 1 {
+            return Err("not idle after reset".into());
+        }
+        stream(c, &msgs, 1.0, rng).map(|_| ())
+    });
 }

@@ -1,48 +1,72 @@
-//! `Sha256Core`: the SHA-256 compression function, one round per clock.
+//! `Sha256Core`: the SHA-256 compression function, one round per clock, fed one message word
+//! per clock.
 //!
-//! Timing (see README): a `start` accepted in cycle 0 loads the block; rounds 0..63 run in
-//! cycles 1..64; cycle 65 is the FINAL cycle, in which the chaining addition `H + a..h` is
-//! computed and written back into the chaining register, and `ready` is high, so the next
-//! block can be loaded in that same cycle: **65 cycles per block at steady state**. `done`
-//! pulses in the cycle after FINAL, when `digest` holds the new value; it is held until the
-//! next `start` (the chaining register doubles as the digest register: no separate 256-bit
-//! digest register).
+//! **Word stream.** The core pulls the padded message as a stream of 32-bit words (`win`,
+//! `win_valid`; a word is taken when `win_valid & win_ready`), 16 per block, and never needs
+//! the block as a whole: no 512-bit block register, no 512-bit load multiplexer. Of each
+//! block it takes
+//! - `W[0]` ahead of time into `w0r` (any clock when it has none and is idle, in FINAL, or in
+//!   rounds 14..63 of the block before), with `win_first` = "this block starts a message"
+//!   (chaining value IV; otherwise the previous block's digest);
+//! - `W[1]` in the start clock: a block starts when the core is not running, holds `W[0]`, and
+//!   `W[1]` is offered;
+//! - `W[t+2]` in round t, for t = 0..13. When that word is not offered the round **stalls**
+//!   (every state register holds), so a late FIFO never corrupts a block.
 //!
-//! The critical path is shortened by precomputing `h + K[t] + W[t]` one round ahead (`hkw`):
-//! in round t, `hkw <= g + K[t+1] + W[t+1]` (g becomes h in round t+1), so a round is
-//! `T1 = hkw + Σ1(e) + Ch(e,f,g)`, `a' = T1 + Σ0(a) + Maj(a,b,c)`, `e' = d + T1`.
-//! The message schedule is a 16-word shift register: `w[0]` is `W[t]`.
+//! **Timing.** Start clock 0 loads a..h and `hkw`; rounds 0..63 run in clocks 1..64; clock 65 is
+//! FINAL: the chaining addition is computed and written into `chain` (and into a..h), and the
+//! next block may start in that same clock: **65 clocks per block at steady state**. `done`
+//! pulses in the clock after FINAL, when `digest` holds the result (until the next FINAL).
+//!
+//! **Datapath.** `hkw = h + K[t] + W[t]` is computed one round ahead (`hkw <= g + K[t+1] +
+//! W[t+1]`, g being next round's h), so a round is `T1 = hkw + Σ1(e) + Ch(e,f,g)`, `a' = T1 +
+//! Σ0(a) + Maj(a,b,c)`, `e' = d + T1`. The schedule register `x` holds `W[t-14..t+1]` in round
+//! t (`x[15]` = `W[t+1]`), so both `hkw` and the next schedule word
+//! `W[t+2] = σ1(x[14]) + x[9] + σ0(x[1]) + x[0]` come from registers. In the start clock `W[0]`
+//! (from `w0r`) and `W[1]` (from `win`) enter `x[14]` and `x[15]`.
+//!
+//! **Chaining without a load path.** FINAL writes the sum into both `chain` (the digest) and
+//! a..h, so a block that continues a message starts from a..h as they are; a block that starts
+//! a message loads the IV constant. The chaining addition takes IV instead of `chain` for the
+//! first block of a message (`first_r`), so `chain` is only ever written by FINAL and can feed
+//! the second pass of SHA-256d (the unit reads the digest words while the second block runs).
+//!
+//! `x` has a synchronous reset only to keep yosys from packing its middle taps into SRL16
+//! shift registers, which would cost LUTs (the resource the cluster is short of) to save FFs.
 use rust_hdl::prelude::*;
 
 use super::consts::{IV, K};
 use super::widen::Widen;
 
-/// SHA-256 compression, 1 round/clock, 65 clocks per block at steady state.
+/// SHA-256 compression, 1 round/clock, 65 clocks per block at steady state, serial word input.
 #[derive(LogicBlock)]
 pub struct Sha256Core {
     pub clock: Signal<In, Clock>,
-    /// Synchronous, active high: aborts a block in progress.
+    /// Synchronous, active high: aborts a block in progress and drops a prefetched `W[0]`.
     pub reset: Signal<In, Bit>,
-    /// Load `block` (accepted when `ready`).
-    pub start: Signal<In, Bit>,
-    /// With `start`: chain from the digest of the previous block instead of `h_in`.
-    pub use_prev: Signal<In, Bit>,
-    /// Chaining value for `start` without `use_prev`; H0 in bits 255:224.
-    pub h_in: Signal<In, Bits<256>>,
-    /// 64-byte block, `W[0]` in bits 511:480 (big-endian message order).
-    pub block: Signal<In, Bits<512>>,
-    /// A `start` is accepted in this cycle (idle, or the FINAL cycle of a block).
+    /// Next message word, big-endian word order (W[0] of a block first).
+    pub win: Signal<In, Bits<32>>,
+    pub win_valid: Signal<In, Bit>,
+    /// With the word that is `W[0]` of a block: the block starts a message (chain from IV).
+    pub win_first: Signal<In, Bit>,
+    /// A word offered now would be taken (from flip-flops only, so the producer computes
+    /// `take = win_valid & win_ready` without a combinational path back through the core).
+    pub win_ready: Signal<Out, Bit>,
+    /// No block is running (idle or FINAL).
     pub ready: Signal<Out, Bit>,
-    /// One-cycle pulse: `digest` holds the result of the block that just finished (until the
-    /// next `start`).
+    /// One-cycle pulse: `digest` holds the result of the block that just finished.
     pub done: Signal<Out, Bit>,
-    /// Digest (chaining value) after the last finished block; `H0` in bits 255:224.
+    /// Chaining value after the last finished block; `H0` in bits 255:224.
     pub digest: Signal<Out, Bits<256>>,
     // --- state ---
     st: [DFF<Bits<32>>; 8],
-    w: [DFF<Bits<32>>; 16],
+    x: [DFF<Bits<32>>; 16],
     hkw: DFF<Bits<32>>,
     chain: [DFF<Bits<32>>; 8],
+    w0r: DFF<Bits<32>>,
+    have_w0: DFF<Bit>,
+    w0_first: DFF<Bit>,
+    first_r: DFF<Bit>,
     run: DFF<Bit>,
     fin: DFF<Bit>,
     done_r: DFF<Bit>,
@@ -50,7 +74,7 @@ pub struct Sha256Core {
     krom: ROM<Bits<32>, 6>,
     ext: [Widen<32, 256>; 8],
     // --- combinational temporaries ---
-    sel: [Signal<Local, Bits<32>>; 8],
+    base: [Signal<Local, Bits<32>>; 8],
     sum: [Signal<Local, Bits<32>>; 8],
     s0: Signal<Local, Bits<32>>,
     s1: Signal<Local, Bits<32>>,
@@ -67,13 +91,21 @@ pub struct Sha256Core {
     wa: Signal<Local, Bits<32>>,
     wb: Signal<Local, Bits<32>>,
     wnew: Signal<Local, Bits<32>>,
-    w0: Signal<Local, Bits<32>>,
+    hsel: Signal<Local, Bits<32>>,
     kw0: Signal<Local, Bits<32>>,
     hkw0: Signal<Local, Bits<32>>,
+    early: Signal<Local, Bit>,
+    take_w0: Signal<Local, Bit>,
+    start: Signal<Local, Bit>,
+    stall: Signal<Local, Bit>,
+    adv: Signal<Local, Bit>,
+    ivw: [Constant<Bits<32>>; 8],
     k0: Constant<Bits<32>>,
     one6: Constant<Bits<6>>,
+    c14: Constant<Bits<6>>,
     last_round: Constant<Bits<6>>,
     zero6: Constant<Bits<6>>,
+    zero32: Constant<Bits<32>>,
 }
 
 impl Default for Sha256Core {
@@ -87,24 +119,28 @@ impl Sha256Core {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            start: Default::default(),
-            use_prev: Default::default(),
-            h_in: Default::default(),
-            block: Default::default(),
+            win: Default::default(),
+            win_valid: Default::default(),
+            win_first: Default::default(),
+            win_ready: Default::default(),
             ready: Default::default(),
             done: Default::default(),
             digest: Default::default(),
             st: Default::default(),
-            w: Default::default(),
+            x: Default::default(),
             hkw: Default::default(),
             chain: Default::default(),
+            w0r: Default::default(),
+            have_w0: Default::default(),
+            w0_first: Default::default(),
+            first_r: Default::default(),
             run: Default::default(),
             fin: Default::default(),
             done_r: Default::default(),
             round: Default::default(),
-            ext: Default::default(),
             krom: K.iter().map(|&k| Bits::<32>::from(u64::from(k))).into(),
-            sel: Default::default(),
+            ext: Default::default(),
+            base: Default::default(),
             sum: Default::default(),
             s0: Default::default(),
             s1: Default::default(),
@@ -121,18 +157,26 @@ impl Sha256Core {
             wa: Default::default(),
             wb: Default::default(),
             wnew: Default::default(),
-            w0: Default::default(),
+            hsel: Default::default(),
             kw0: Default::default(),
             hkw0: Default::default(),
+            early: Default::default(),
+            take_w0: Default::default(),
+            start: Default::default(),
+            stall: Default::default(),
+            adv: Default::default(),
+            ivw: std::array::from_fn(|i| Constant::new(u64::from(IV[i]).into())),
             k0: Constant::new(u64::from(K[0]).into()),
             one6: Constant::new(1u64.into()),
+            c14: Constant::new(14u64.into()),
             last_round: Constant::new(63u64.into()),
             zero6: Constant::new(0u64.into()),
+            zero32: Constant::new(0u64.into()),
         }
     }
 }
 
-/// The IV as a `Bits<256>` value in the `h_in` layout (H0 in bits 255:224).
+/// The IV as a `Bits<256>` value in the `digest` layout (H0 in bits 255:224).
 pub fn iv_bits() -> Bits<256> {
     words_to_bits256(&IV)
 }
@@ -161,25 +205,31 @@ impl Logic for Sha256Core {
             self.chain[i].d.next = self.chain[i].q.val();
         }
         for i in 0..16 {
-            self.w[i].clock.next = self.clock.val();
-            self.w[i].d.next = self.w[i].q.val();
+            self.x[i].clock.next = self.clock.val();
+            self.x[i].d.next = self.x[i].q.val();
         }
-        dff_setup!(self, clock, hkw, run, fin, done_r, round);
+        dff_setup!(self, clock, hkw, w0r, have_w0, w0_first, first_r, run, fin, done_r, round);
 
-        // Chaining addition (used in FINAL).
+        // Handshake: which word `win` is, and whether the rounds can advance.
+        self.early.next = self.round.q.val() < self.c14.val();
+        self.take_w0.next =
+            !self.have_w0.q.val() & self.win_valid.val() & (!self.run.q.val() | !self.early.val());
+        self.start.next = !self.run.q.val() & self.have_w0.q.val() & self.win_valid.val();
+        self.stall.next = self.run.q.val() & self.early.val() & !self.win_valid.val();
+        self.adv.next = self.run.q.val() & !self.stall.val();
+        // Takes W[0] when it has none (idle, FINAL, rounds 14..63), W[1] to start, W[t+2] in
+        // rounds 0..13; refuses only in rounds 14..63 with W[0] already held.
+        // (Registers only: no local of the main block, see `verif/lint-waivers.vlt`.)
+        self.win_ready.next =
+            !(self.run.q.val() & !(self.round.q.val() < self.c14.val()) & self.have_w0.q.val());
+
+        // Chaining addition (FINAL): IV for the first block of a message, else the digest.
         for i in 0..8 {
-            self.sum[i].next = self.chain[i].q.val() + self.st[i].q.val();
-        }
-        // Chaining value for a load: h_in, or the previous digest.
-        for i in 0..8 {
-            self.sel[i].next = self.h_in.val().get_bits::<32>(224 - 32 * i);
-            if self.use_prev.val() {
-                if self.fin.q.val() {
-                    self.sel[i].next = self.sum[i].val();
-                } else {
-                    self.sel[i].next = self.chain[i].q.val();
-                }
+            self.base[i].next = self.chain[i].q.val();
+            if self.first_r.q.val() {
+                self.base[i].next = self.ivw[i].val();
             }
+            self.sum[i].next = self.base[i].val() + self.st[i].q.val();
         }
 
         // Round function.
@@ -198,24 +248,30 @@ impl Logic for Sha256Core {
         self.t2.next = self.s0.val() + self.maj.val();
         self.anew.next = self.t1.val() + self.t2.val();
         self.enew.next = self.st[3].q.val() + self.t1.val();
-        // K[t+1] + W[t+1] + g, for the next round.
+        // g + K[t+1] + W[t+1], for the next round.
         self.krom.address.next = self.round.q.val() + self.one6.val();
-        self.kw1.next = self.krom.data.val() + self.w[1].q.val();
+        self.kw1.next = self.krom.data.val() + self.x[15].q.val();
         self.hkw1.next = self.kw1.val() + self.st[6].q.val();
-        // Message schedule: W[t+16] = σ1(W[t+14]) + W[t+9] + σ0(W[t+1]) + W[t].
-        self.ws0.next = ((self.w[1].q.val() >> 7) | (self.w[1].q.val() << 25))
-            ^ ((self.w[1].q.val() >> 18) | (self.w[1].q.val() << 14))
-            ^ (self.w[1].q.val() >> 3);
-        self.ws1.next = ((self.w[14].q.val() >> 17) | (self.w[14].q.val() << 15))
-            ^ ((self.w[14].q.val() >> 19) | (self.w[14].q.val() << 13))
-            ^ (self.w[14].q.val() >> 10);
-        self.wa.next = self.ws1.val() + self.w[9].q.val();
-        self.wb.next = self.ws0.val() + self.w[0].q.val();
+        // Schedule: W[t+2] = σ1(W[t]) + W[t-5] + σ0(W[t-13]) + W[t-14].
+        self.ws0.next = ((self.x[1].q.val() >> 7) | (self.x[1].q.val() << 25))
+            ^ ((self.x[1].q.val() >> 18) | (self.x[1].q.val() << 14))
+            ^ (self.x[1].q.val() >> 3);
+        self.ws1.next = ((self.x[14].q.val() >> 17) | (self.x[14].q.val() << 15))
+            ^ ((self.x[14].q.val() >> 19) | (self.x[14].q.val() << 13))
+            ^ (self.x[14].q.val() >> 10);
+        self.wa.next = self.ws1.val() + self.x[9].q.val();
+        self.wb.next = self.ws0.val() + self.x[0].q.val();
         self.wnew.next = self.wa.val() + self.wb.val();
-        // Load path: h0 + K[0] + W[0] for round 0.
-        self.w0.next = self.block.val().get_bits::<32>(480);
-        self.kw0.next = self.w0.val() + self.k0.val();
-        self.hkw0.next = self.kw0.val() + self.sel[7].val();
+        // Start: h + K[0] + W[0]; h is IV[7], or the digest (the sum in FINAL, else a..h).
+        self.hsel.next = self.st[7].q.val();
+        if self.fin.q.val() {
+            self.hsel.next = self.sum[7].val();
+        }
+        if self.w0_first.q.val() {
+            self.hsel.next = self.ivw[7].val();
+        }
+        self.kw0.next = self.w0r.q.val() + self.k0.val();
+        self.hkw0.next = self.kw0.val() + self.hsel.val();
 
         self.ready.next = !self.run.q.val();
         self.done_r.d.next = self.fin.q.val() & !self.reset.val();
@@ -232,7 +288,7 @@ impl Logic for Sha256Core {
             | (self.ext[6].out.val() << 32)
             | self.ext[7].out.val();
 
-        if self.run.q.val() {
+        if self.adv.val() {
             self.st[0].d.next = self.anew.val();
             self.st[1].d.next = self.st[0].q.val();
             self.st[2].d.next = self.st[1].q.val();
@@ -241,10 +297,10 @@ impl Logic for Sha256Core {
             self.st[5].d.next = self.st[4].q.val();
             self.st[6].d.next = self.st[5].q.val();
             self.st[7].d.next = self.st[6].q.val();
-            for i in 0..15 {
-                self.w[i].d.next = self.w[i + 1].q.val();
+            self.x[15].d.next = self.wnew.val();
+            if self.early.val() {
+                self.x[15].d.next = self.win.val();
             }
-            self.w[15].d.next = self.wnew.val();
             self.hkw.d.next = self.hkw1.val();
             self.round.d.next = self.round.q.val() + self.one6.val();
             if self.round.q.val() == self.last_round.val() {
@@ -252,28 +308,45 @@ impl Logic for Sha256Core {
                 self.fin.d.next = true;
             }
         }
+        if self.adv.val() | self.start.val() {
+            for i in 0..15 {
+                self.x[i].d.next = self.x[i + 1].q.val();
+            }
+        }
         if self.fin.q.val() {
             for i in 0..8 {
                 self.chain[i].d.next = self.sum[i].val();
+                self.st[i].d.next = self.sum[i].val();
             }
             self.fin.d.next = false;
         }
-        if self.start.val() & !self.run.q.val() {
-            for i in 0..8 {
-                self.st[i].d.next = self.sel[i].val();
-                self.chain[i].d.next = self.sel[i].val();
+        if self.take_w0.val() {
+            self.w0r.d.next = self.win.val();
+            self.have_w0.d.next = true;
+            self.w0_first.d.next = self.win_first.val();
+        }
+        if self.start.val() {
+            if self.w0_first.q.val() {
+                for i in 0..8 {
+                    self.st[i].d.next = self.ivw[i].val();
+                }
             }
-            for i in 0..16 {
-                self.w[i].d.next = self.block.val().get_bits::<32>(480 - 32 * i);
-            }
+            self.x[14].d.next = self.w0r.q.val();
+            self.x[15].d.next = self.win.val();
             self.hkw.d.next = self.hkw0.val();
             self.round.d.next = self.zero6.val();
             self.run.d.next = true;
+            self.have_w0.d.next = false;
+            self.first_r.d.next = self.w0_first.q.val();
         }
         if self.reset.val() {
             self.run.d.next = false;
             self.fin.d.next = false;
+            self.have_w0.d.next = false;
             self.round.d.next = self.zero6.val();
+            for i in 0..16 {
+                self.x[i].d.next = self.zero32.val();
+            }
         }
     }
 }

@@ -21,8 +21,9 @@ use crate::regmap::HashMode;
 pub struct Round {
     /// a..h
     pub st: [u32; 8],
-    /// `W[t..t+16]`
-    pub w: [u32; 16],
+    /// The schedule register: `W[t-14..=t+1]` in round t (`x[15]` = `W[t+1]`); entries before
+    /// `W[0]` are don't-care (0 here).
+    pub x: [u32; 16],
     /// `h + K[t] + W[t]`, precomputed in the previous cycle.
     pub hkw: u32,
     /// Round index t.
@@ -43,18 +44,28 @@ fn ssig1(x: u32) -> u32 {
 }
 
 impl Round {
-    /// The LOAD cycle: state = chaining value, schedule = block, `hkw = h + K[0] + W[0]`.
-    pub fn load(chain: &[u32; 8], block: &[u32; 16]) -> Round {
+    /// The start clock: state = chaining value, `hkw = h + K[0] + W[0]`; `W[0]` (prefetched)
+    /// and `W[1]` (taken this clock) enter the schedule register.
+    pub fn load(chain: &[u32; 8], w0: u32, w1: u32) -> Round {
+        let mut x = [0u32; 16];
+        x[14] = w0;
+        x[15] = w1;
         Round {
             st: *chain,
-            w: *block,
-            hkw: chain[7].wrapping_add(K[0]).wrapping_add(block[0]),
+            x,
+            hkw: chain[7].wrapping_add(K[0]).wrapping_add(w0),
             t: 0,
         }
     }
 
-    /// One clock of the round datapath (what `Sha256Core` does while running).
-    pub fn step(&mut self) {
+    /// Whether round `t` takes a message word (`W[t+2]`) from the stream.
+    pub fn needs_word(&self) -> bool {
+        self.t < 14
+    }
+
+    /// One round (what `Sha256Core` does in a clock it advances). `win` is `W[t+2]` for
+    /// t < 14 and ignored afterwards.
+    pub fn step(&mut self, win: u32) {
         let [a, b, c, d, e, f, g, _h] = self.st;
         let t1 = self
             .hkw
@@ -62,23 +73,29 @@ impl Round {
             .wrapping_add((e & f) ^ (!e & g));
         let t2 = bsig0(a).wrapping_add((a & b) ^ (a & c) ^ (b & c));
         let k_next = K[(self.t + 1) % 64];
-        self.hkw = k_next.wrapping_add(self.w[1]).wrapping_add(g);
-        let wnew = ssig1(self.w[14])
-            .wrapping_add(self.w[9])
-            .wrapping_add(ssig0(self.w[1]))
-            .wrapping_add(self.w[0]);
-        self.w.copy_within(1..16, 0);
-        self.w[15] = wnew;
+        self.hkw = k_next.wrapping_add(self.x[15]).wrapping_add(g);
+        let wnew = if self.needs_word() {
+            win
+        } else {
+            ssig1(self.x[14])
+                .wrapping_add(self.x[9])
+                .wrapping_add(ssig0(self.x[1]))
+                .wrapping_add(self.x[0])
+        };
+        self.x.copy_within(1..16, 0);
+        self.x[15] = wnew;
         self.st = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
         self.t += 1;
     }
 }
 
-/// Compresses one block (16 big-endian words) into `chain`, the way the core does.
+/// Compresses one block (16 big-endian words) into `chain`, the way the core does: `W[0]`
+/// and `W[1]` at the start, `W[t+2]` in round t.
 pub fn compress(chain: &mut [u32; 8], block: &[u32; 16]) {
-    let mut r = Round::load(chain, block);
-    for _ in 0..64 {
-        r.step();
+    let mut r = Round::load(chain, block[0], block[1]);
+    for t in 0..64 {
+        let win = if t < 14 { block[t + 2] } else { 0 };
+        r.step(win);
     }
     for (h, s) in chain.iter_mut().zip(r.st.iter()) {
         *h = h.wrapping_add(*s);

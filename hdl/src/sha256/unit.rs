@@ -11,16 +11,18 @@
 //! its second half (or after the job's last word). `data_pop` pulses for each beat popped
 //! (the DMA's credit return).
 //!
-//! The padder emits one 32-bit word per clock into a 16-word shift register: data words, the
-//! `0x80` marker (merged into the last partial word), zero words and the 64-bit bit length,
-//! exactly as `model::PadStream`. A full block is handed to the core when it is ready (in the
-//! core's FINAL cycle when the padder is ahead: 65 cycles per block at steady state). Double
-//! modes run a second pass over `digest || 0x80 || 0.. || 256`, built in one cycle from the
-//! core's digest. The result (`res_tag`, `res_digest`) is held until `res_ack`.
+//! The padder emits the padded message as a word stream straight into the core (no block
+//! buffer): data words, the `0x80` marker (merged into the last partial word), zero words and
+//! the 64-bit bit length, exactly as `model::PadStream`, one word each clock the core takes
+//! one (`win_valid & win_ready`); when the FIFO runs dry in the middle of a block the core stalls. At steady
+//! state the core takes 16 words per 65 clocks. Double modes run a second pass over
+//! `digest || 0x80 || 0.. || 256`: the digest words are read from the core's chaining register
+//! (which the second pass does not overwrite before its FINAL) through an 8-to-1 word
+//! multiplexer, the padding words are constants; the first word goes out in the clock `done`
+//! pulses. The result (`res_tag`, `res_digest`) is held until `res_ack`.
 use rust_hdl::prelude::*;
 
-use super::consts::IV;
-use super::core::{words_to_bits256, Sha256Core};
+use super::core::Sha256Core;
 use super::fifo::SyncFifo;
 use super::widen::Widen;
 
@@ -60,38 +62,36 @@ pub struct Sha256Unit {
     wi: DFF<Bits<22>>,
     rem: DFF<Bits<2>>,
     lenbits: DFF<Bits<32>>,
-    buf: [DFF<Bits<32>>; 16],
-    k: DFF<Bits<4>>,
-    blk_full: DFF<Bit>,
-    blk_last: DFF<Bit>,
-    first: DFF<Bit>,
-    last_started: DFF<Bit>,
+    /// The job's last padded word has been taken by the core.
+    last_fed: DFF<Bit>,
     len_ext: Widen<21, 22>,
     lb_ext: Widen<21, 32>,
-    bext: [Widen<32, 512>; 16],
-    dext: Widen<256, 512>,
     t_a: Signal<Local, Bits<22>>,
     t_b: Signal<Local, Bits<22>>,
     nw_a: Signal<Local, Bits<22>>,
     tm1: Signal<Local, Bits<22>>,
     wi1: Signal<Local, Bits<22>>,
-    k1: Signal<Local, Bits<4>>,
     word: Signal<Local, Bits<32>>,
     fword: Signal<Local, Bits<32>>,
     nwm1: Signal<Local, Bits<22>>,
     pop: Signal<Local, Bit>,
     needs: Signal<Local, Bit>,
-    can_emit: Signal<Local, Bit>,
-    start1: Signal<Local, Bit>,
-    start2: Signal<Local, Bit>,
+    take1: Signal<Local, Bit>,
     fin1: Signal<Local, Bit>,
+    /// `fin1` of a double job: word 0 of the second pass goes out.
+    fin1d: Signal<Local, Bit>,
     idle: Signal<Local, Bit>,
-    bufcat: Signal<Local, Bits<512>>,
+    /// Second pass: word index, digest word pairs/quads (binary multiplexer tree), the word.
+    pidx: Signal<Local, Bits<4>>,
+    dw: [Signal<Local, Bits<32>>; 8],
+    m2: [Signal<Local, Bits<32>>; 4],
+    m4: [Signal<Local, Bits<32>>; 2],
+    p2w: Signal<Local, Bits<32>>,
     c1_22: Constant<Bits<22>>,
     c3_22: Constant<Bits<22>>,
     c8_22: Constant<Bits<22>>,
     zero22: Constant<Bits<22>>,
-    c1_4: Constant<Bits<4>>,
+    c8_4: Constant<Bits<4>>,
     c15_4: Constant<Bits<4>>,
     zero4: Constant<Bits<4>>,
     rem1: Constant<Bits<2>>,
@@ -104,9 +104,8 @@ pub struct Sha256Unit {
     mark1: Constant<Bits<32>>,
     mark2: Constant<Bits<32>>,
     mark3: Constant<Bits<32>>,
+    len256: Constant<Bits<32>>,
     zero32: Constant<Bits<32>>,
-    iv: Constant<Bits<256>>,
-    p2pad: Constant<Bits<512>>,
 }
 
 fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -121,10 +120,6 @@ impl Default for Sha256Unit {
 
 impl Sha256Unit {
     pub fn new() -> Self {
-        // Second-pass padding: 0x80000000 in word 8, bit length 256 in word 15.
-        let mut p2pad: Bits<512> = Bits::default();
-        p2pad = p2pad.replace_bit(255, true);
-        p2pad = p2pad.replace_bit(8, true);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -155,38 +150,33 @@ impl Sha256Unit {
             wi: Default::default(),
             rem: Default::default(),
             lenbits: Default::default(),
-            buf: Default::default(),
-            k: Default::default(),
-            blk_full: Default::default(),
-            blk_last: Default::default(),
-            first: Default::default(),
-            last_started: Default::default(),
+            last_fed: Default::default(),
             len_ext: Default::default(),
             lb_ext: Default::default(),
-            bext: Default::default(),
-            dext: Default::default(),
             t_a: Default::default(),
             t_b: Default::default(),
             nw_a: Default::default(),
             tm1: Default::default(),
             wi1: Default::default(),
-            k1: Default::default(),
             word: Default::default(),
             fword: Default::default(),
             nwm1: Default::default(),
             pop: Default::default(),
             needs: Default::default(),
-            can_emit: Default::default(),
-            start1: Default::default(),
-            start2: Default::default(),
+            take1: Default::default(),
             fin1: Default::default(),
+            fin1d: Default::default(),
             idle: Default::default(),
-            bufcat: Default::default(),
+            pidx: Default::default(),
+            dw: Default::default(),
+            m2: Default::default(),
+            m4: Default::default(),
+            p2w: Default::default(),
             c1_22: c(1),
             c3_22: c(3),
             c8_22: c(8),
             zero22: c(0),
-            c1_4: c(1),
+            c8_4: c(8),
             c15_4: c(15),
             zero4: c(0),
             rem1: c(1),
@@ -199,9 +189,8 @@ impl Sha256Unit {
             mark1: c(0x0080_0000),
             mark2: c(0x0000_8000),
             mark3: c(0x0000_0080),
+            len256: c(256),
             zero32: c(0),
-            iv: Constant::new(words_to_bits256(&IV)),
-            p2pad: Constant::new(p2pad),
         }
     }
 }
@@ -210,29 +199,8 @@ impl Logic for Sha256Unit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self,
-            clock,
-            p1,
-            p2,
-            res,
-            tag,
-            dbl,
-            full_w,
-            nwords,
-            total,
-            wi,
-            rem,
-            lenbits,
-            k,
-            blk_full,
-            blk_last,
-            first,
-            last_started
+            self, clock, p1, p2, res, tag, dbl, full_w, nwords, total, wi, rem, lenbits, last_fed
         );
-        for i in 0..16 {
-            self.buf[i].clock.next = self.clock.val();
-            self.buf[i].d.next = self.buf[i].q.val();
-        }
         clock!(self, clock, core, fifo);
         self.core.reset.next = self.reset.val();
         self.fifo.reset.next = self.reset.val();
@@ -252,9 +220,8 @@ impl Logic for Sha256Unit {
         self.t_b.next = (self.t_a.val() >> 6) + self.c1_22.val();
         self.tm1.next = self.total.q.val() - self.c1_22.val();
         self.wi1.next = self.wi.q.val() + self.c1_22.val();
-        self.k1.next = self.k.q.val() + self.c1_4.val();
 
-        // The padder's next word: half `wi[0]` of the head beat.
+        // Pass 1: the padder's word `wi`; data words come from half `wi[0]` of the head beat.
         self.fword.next = self.fifo.data_out.val().get_bits::<32>(32);
         if self.wi.q.val().get_bit(0) {
             self.fword.next = self.fifo.data_out.val().get_bits::<32>(0);
@@ -278,74 +245,81 @@ impl Logic for Sha256Unit {
         } else if self.wi.q.val() == self.tm1.val() {
             self.word.next = self.lenbits.q.val();
         }
-        self.can_emit.next = self.p1.q.val()
-            & !self.blk_full.q.val()
-            & (self.wi.q.val() < self.total.q.val())
-            & (!self.needs.val() | !self.fifo.empty.val());
-        if self.can_emit.val() {
-            for i in 0..15 {
-                self.buf[i].d.next = self.buf[i + 1].q.val();
+
+        // Pass 2 (double modes): word `pidx` of digest || 0x80 || 0.. || 256. The first word
+        // goes out in the clock pass 1 finishes (`fin1`, pidx 0).
+        // (`core.ready` holds here: no block follows the last one.)
+        self.fin1.next =
+            self.p1.q.val() & self.core.done.val() & self.last_fed.q.val() & self.core.ready.val();
+        self.pidx.next = self.wi.q.val().get_bits::<4>(0);
+        if self.fin1.val() {
+            self.pidx.next = self.zero4.val();
+        }
+        for i in 0..8 {
+            self.dw[i].next = self.core.digest.val().get_bits::<32>(224 - 32 * i);
+        }
+        for i in 0..4 {
+            self.m2[i].next = self.dw[2 * i].val();
+            if self.pidx.val().get_bit(0) {
+                self.m2[i].next = self.dw[2 * i + 1].val();
             }
-            self.buf[15].d.next = self.word.val();
+        }
+        for i in 0..2 {
+            self.m4[i].next = self.m2[2 * i].val();
+            if self.pidx.val().get_bit(1) {
+                self.m4[i].next = self.m2[2 * i + 1].val();
+            }
+        }
+        self.p2w.next = self.m4[0].val();
+        if self.pidx.val().get_bit(2) {
+            self.p2w.next = self.m4[1].val();
+        }
+        if self.pidx.val().get_bit(3) {
+            self.p2w.next = self.zero32.val();
+            if self.pidx.val() == self.c8_4.val() {
+                self.p2w.next = self.mark0.val();
+            }
+            if self.pidx.val() == self.c15_4.val() {
+                self.p2w.next = self.len256.val();
+            }
+        }
+
+        // The word stream into the core.
+        self.core.win.next = self.word.val();
+        self.core.win_valid.next =
+            self.p1.q.val() & !self.last_fed.q.val() & (!self.needs.val() | !self.fifo.empty.val());
+        self.core.win_first.next = self.p1.q.val() & (self.wi.q.val() == self.zero22.val());
+        self.fin1d.next = self.fin1.val() & self.dbl.q.val();
+        if self.p2.q.val() | self.fin1d.val() {
+            self.core.win.next = self.p2w.val();
+            self.core.win_valid.next = self.fin1d.val() | !self.wi.q.val().get_bit(4);
+            self.core.win_first.next = self.fin1d.val();
+        }
+        self.take1.next = self.p1.q.val()
+            & !self.last_fed.q.val()
+            & self.core.win_ready.val()
+            & self.core.win_valid.val();
+        if self.take1.val() {
             self.wi.d.next = self.wi1.val();
-            self.k.d.next = self.k1.val();
             // Pop after the second half, or after the job's last word.
             self.pop.next = self.needs.val()
                 & (self.wi.q.val().get_bit(0) | (self.wi.q.val() == self.nwm1.val()));
             self.fifo.read.next = self.pop.val();
-            if self.k.q.val() == self.c15_4.val() {
-                self.blk_full.d.next = true;
-                self.blk_last.d.next = self.wi.q.val() == self.tm1.val();
+            if self.wi.q.val() == self.tm1.val() {
+                self.last_fed.d.next = true;
             }
         }
-
+        if self.p2.q.val() & self.core.win_ready.val() & self.core.win_valid.val() {
+            self.wi.d.next = self.wi1.val();
+        }
         self.data_pop.next = self.pop.val();
 
-        // Block to the core.
-        for i in 0..16 {
-            self.bext[i].inp.next = self.buf[i].q.val();
-        }
-        self.bufcat.next = (self.bext[0].out.val() << 480)
-            | (self.bext[1].out.val() << 448)
-            | (self.bext[2].out.val() << 416)
-            | (self.bext[3].out.val() << 384)
-            | (self.bext[4].out.val() << 352)
-            | (self.bext[5].out.val() << 320)
-            | (self.bext[6].out.val() << 288)
-            | (self.bext[7].out.val() << 256)
-            | (self.bext[8].out.val() << 224)
-            | (self.bext[9].out.val() << 192)
-            | (self.bext[10].out.val() << 160)
-            | (self.bext[11].out.val() << 128)
-            | (self.bext[12].out.val() << 96)
-            | (self.bext[13].out.val() << 64)
-            | (self.bext[14].out.val() << 32)
-            | self.bext[15].out.val();
-        self.dext.inp.next = self.core.digest.val();
-        self.start1.next = self.p1.q.val() & self.blk_full.q.val() & self.core.ready.val();
-        self.fin1.next = self.p1.q.val()
-            & self.core.done.val()
-            & self.last_started.q.val()
-            & self.core.ready.val();
-        self.start2.next = self.fin1.val() & self.dbl.q.val();
-        self.core.h_in.next = self.iv.val();
-        self.core.block.next = self.bufcat.val();
-        if self.start2.val() {
-            self.core.block.next = (self.dext.out.val() << 256) | self.p2pad.val();
-        }
-        self.core.start.next = self.start1.val() | self.start2.val();
-        self.core.use_prev.next = self.start1.val() & !self.first.q.val();
-        if self.start1.val() {
-            self.blk_full.d.next = false;
-            self.first.d.next = false;
-            if self.blk_last.q.val() {
-                self.last_started.d.next = true;
-            }
-        }
         if self.fin1.val() {
             self.p1.d.next = false;
             if self.dbl.q.val() {
+                // Word 0 of the second pass is taken in this clock (the core is idle).
                 self.p2.d.next = true;
+                self.wi.d.next = self.c1_22.val();
             } else {
                 self.res.d.next = true;
             }
@@ -377,17 +351,12 @@ impl Logic for Sha256Unit {
             self.total.d.next = self.t_b.val() << 4;
             self.lenbits.d.next = self.lb_ext.out.val() << 3;
             self.wi.d.next = self.zero22.val();
-            self.k.d.next = self.zero4.val();
-            self.blk_full.d.next = false;
-            self.blk_last.d.next = false;
-            self.first.d.next = true;
-            self.last_started.d.next = false;
+            self.last_fed.d.next = false;
         }
         if self.reset.val() {
             self.p1.d.next = false;
             self.p2.d.next = false;
             self.res.d.next = false;
-            self.blk_full.d.next = false;
         }
     }
 }
