@@ -58,7 +58,11 @@ pub struct Sha256Unit {
     dbl: DFF<Bit>,
     full_w: DFF<Bits<22>>,
     nwords: DFF<Bits<22>>,
-    total: DFF<Bits<22>>,
+    /// Index of the job's last padded word (16 * blocks - 1), registered at accept so no
+    /// subtractor sits in front of the word multiplexer.
+    tm1: DFF<Bits<22>>,
+    /// Index of the job's last data word (`nwords - 1`), registered at accept.
+    nwm1: DFF<Bits<22>>,
     wi: DFF<Bits<22>>,
     rem: DFF<Bits<2>>,
     lenbits: DFF<Bits<32>>,
@@ -67,13 +71,11 @@ pub struct Sha256Unit {
     len_ext: Widen<21, 22>,
     lb_ext: Widen<21, 32>,
     t_a: Signal<Local, Bits<22>>,
-    t_b: Signal<Local, Bits<22>>,
     nw_a: Signal<Local, Bits<22>>,
-    tm1: Signal<Local, Bits<22>>,
     wi1: Signal<Local, Bits<22>>,
     word: Signal<Local, Bits<32>>,
     fword: Signal<Local, Bits<32>>,
-    nwm1: Signal<Local, Bits<22>>,
+    nw: Signal<Local, Bits<22>>,
     pop: Signal<Local, Bit>,
     needs: Signal<Local, Bit>,
     take1: Signal<Local, Bit>,
@@ -90,6 +92,7 @@ pub struct Sha256Unit {
     c1_22: Constant<Bits<22>>,
     c3_22: Constant<Bits<22>>,
     c8_22: Constant<Bits<22>>,
+    c15_22: Constant<Bits<22>>,
     zero22: Constant<Bits<22>>,
     c8_4: Constant<Bits<4>>,
     c15_4: Constant<Bits<4>>,
@@ -146,7 +149,8 @@ impl Sha256Unit {
             dbl: Default::default(),
             full_w: Default::default(),
             nwords: Default::default(),
-            total: Default::default(),
+            tm1: Default::default(),
+            nwm1: Default::default(),
             wi: Default::default(),
             rem: Default::default(),
             lenbits: Default::default(),
@@ -154,13 +158,11 @@ impl Sha256Unit {
             len_ext: Default::default(),
             lb_ext: Default::default(),
             t_a: Default::default(),
-            t_b: Default::default(),
             nw_a: Default::default(),
-            tm1: Default::default(),
             wi1: Default::default(),
             word: Default::default(),
             fword: Default::default(),
-            nwm1: Default::default(),
+            nw: Default::default(),
             pop: Default::default(),
             needs: Default::default(),
             take1: Default::default(),
@@ -175,6 +177,7 @@ impl Sha256Unit {
             c1_22: c(1),
             c3_22: c(3),
             c8_22: c(8),
+            c15_22: c(15),
             zero22: c(0),
             c8_4: c(8),
             c15_4: c(15),
@@ -199,7 +202,8 @@ impl Logic for Sha256Unit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, p1, p2, res, tag, dbl, full_w, nwords, total, wi, rem, lenbits, last_fed
+            self, clock, p1, p2, res, tag, dbl, full_w, nwords, tm1, nwm1, wi, rem, lenbits,
+            last_fed
         );
         clock!(self, clock, core, fifo);
         self.core.reset.next = self.reset.val();
@@ -217,8 +221,7 @@ impl Logic for Sha256Unit {
         self.lb_ext.inp.next = self.cmd_len.val();
         self.nw_a.next = self.len_ext.out.val() + self.c3_22.val();
         self.t_a.next = self.len_ext.out.val() + self.c8_22.val();
-        self.t_b.next = (self.t_a.val() >> 6) + self.c1_22.val();
-        self.tm1.next = self.total.q.val() - self.c1_22.val();
+        self.nw.next = self.nw_a.val() >> 2;
         self.wi1.next = self.wi.q.val() + self.c1_22.val();
 
         // Pass 1: the padder's word `wi`; data words come from half `wi[0]` of the head beat.
@@ -226,7 +229,6 @@ impl Logic for Sha256Unit {
         if self.wi.q.val().get_bit(0) {
             self.fword.next = self.fifo.data_out.val().get_bits::<32>(0);
         }
-        self.nwm1.next = self.nwords.q.val() - self.c1_22.val();
         self.needs.next = self.wi.q.val() < self.nwords.q.val();
         self.word.next = self.zero32.val();
         if self.wi.q.val() < self.full_w.q.val() {
@@ -242,7 +244,7 @@ impl Logic for Sha256Unit {
             if self.rem.q.val() == self.rem3.val() {
                 self.word.next = (self.fword.val() & self.mask3.val()) | self.mark3.val();
             }
-        } else if self.wi.q.val() == self.tm1.val() {
+        } else if self.wi.q.val() == self.tm1.q.val() {
             self.word.next = self.lenbits.q.val();
         }
 
@@ -303,9 +305,9 @@ impl Logic for Sha256Unit {
             self.wi.d.next = self.wi1.val();
             // Pop after the second half, or after the job's last word.
             self.pop.next = self.needs.val()
-                & (self.wi.q.val().get_bit(0) | (self.wi.q.val() == self.nwm1.val()));
+                & (self.wi.q.val().get_bit(0) | (self.wi.q.val() == self.nwm1.q.val()));
             self.fifo.read.next = self.pop.val();
-            if self.wi.q.val() == self.tm1.val() {
+            if self.wi.q.val() == self.tm1.q.val() {
                 self.last_fed.d.next = true;
             }
         }
@@ -347,8 +349,10 @@ impl Logic for Sha256Unit {
             self.dbl.d.next = self.cmd_double.val();
             self.full_w.d.next = self.len_ext.out.val() >> 2;
             self.rem.d.next = self.cmd_len.val().get_bits::<2>(0);
-            self.nwords.d.next = self.nw_a.val() >> 2;
-            self.total.d.next = self.t_b.val() << 4;
+            self.nwords.d.next = self.nw.val();
+            self.nwm1.d.next = self.nw.val() - self.c1_22.val();
+            // 16 * ((len + 8) / 64 + 1) - 1 = 16 * ((len + 8) / 64) + 15.
+            self.tm1.d.next = ((self.t_a.val() >> 6) << 4) | self.c15_22.val();
             self.lenbits.d.next = self.lb_ext.out.val() << 3;
             self.wi.d.next = self.zero22.val();
             self.last_fed.d.next = false;
