@@ -5,7 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use satchain_hdl::sha256::model;
 use sha2::{Digest, Sha256};
-use verif::sim::{Model, PortId};
+use verif::sim::{vcd_path, Model, PortId};
 
 struct Unit {
     m: Model,
@@ -26,7 +26,15 @@ struct Unit {
 
 impl Unit {
     fn new() -> Unit {
-        let m = Model::new("sha256_unit").expect("model sha256_unit");
+        Unit::open(None)
+    }
+
+    fn open(vcd: Option<&std::path::Path>) -> Unit {
+        let m = match vcd {
+            Some(p) => Model::with_vcd("sha256_unit", p),
+            None => Model::new("sha256_unit"),
+        }
+        .expect("model sha256_unit");
         let p = |n: &str| m.port(n).expect(n);
         let mut u = Unit {
             cmd_valid: p("cmd_valid"),
@@ -156,50 +164,73 @@ fn sw(double: bool, data: &[u8]) -> [u8; 32] {
     }
 }
 
+/// Runs a sequence of jobs on one unit (results may depend on what ran before, so a replay
+/// starts from the beginning); on a mismatch the whole sequence is re-run on a fresh model
+/// writing a VCD, and the test fails with the seed and the waveform's path.
+fn check(name: &str, seed: u64, case: impl Fn(&mut Unit, u64) -> Result<(), String>) {
+    println!("{name}: seed {seed} (SATCHAIN_SEED to replay)");
+    let mut u = Unit::new();
+    if let Err(e) = case(&mut u, seed) {
+        let vcd = vcd_path(&format!("sha256_unit-{name}-{seed}"));
+        let mut u2 = Unit::open(Some(&vcd));
+        let _ = case(&mut u2, seed);
+        u2.m.flush_vcd();
+        panic!("{name}: {e} (seed {seed}; waveform {})", vcd.display());
+    }
+}
+
+fn env_seed(default: u64) -> u64 {
+    std::env::var("SATCHAIN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
 #[test]
 fn sha256_unit_boundary_lengths_match_sha2() {
-    let mut u = Unit::new();
-    let mut rng = ChaCha8Rng::seed_from_u64(3);
-    for len in [
-        0usize, 1, 2, 3, 4, 5, 55, 56, 57, 63, 64, 65, 80, 119, 120, 127, 128, 129, 200,
-    ] {
-        let mut data = vec![0u8; len];
-        rng.fill(&mut data[..]);
-        for double in [false, true] {
-            let tag = (len as u8) ^ u8::from(double);
-            let (d, t, _) = u.run(double, &data, tag, 0);
-            assert_eq!(d, sw(double, &data), "len {len} double {double}");
-            assert_eq!(t, tag);
+    check("boundary", env_seed(3), |u, seed| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for len in [
+            0usize, 1, 2, 3, 4, 5, 55, 56, 57, 63, 64, 65, 80, 119, 120, 127, 128, 129, 200,
+        ] {
+            let mut data = vec![0u8; len];
+            rng.fill(&mut data[..]);
+            for double in [false, true] {
+                let tag = (len as u8) ^ u8::from(double);
+                let (d, t, _) = u.run(double, &data, tag, 0);
+                if d != sw(double, &data) || t != tag {
+                    return Err(format!("len {len} double {double}: digest/tag differ"));
+                }
+            }
         }
-    }
+        Ok(())
+    });
 }
 
 #[test]
 fn sha256_unit_random_lengths_match_sha2() {
-    let seed: u64 = std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x51A);
     let cases: usize = std::env::var("SATCHAIN_PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(24);
-    println!("seed = {seed}, cases = {cases}");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut u = Unit::new();
-    for n in 0..cases {
-        let len = rng.gen_range(0..4096usize);
-        let mut data = vec![0u8; len];
-        rng.fill(&mut data[..]);
-        let double = rng.gen_bool(0.5);
-        let early = rng.gen_range(0..8usize);
-        let (d, _, _) = u.run(double, &data, n as u8, early);
-        assert_eq!(
-            d,
-            sw(double, &data),
-            "case {n}: len {len} double {double} early {early} (seed {seed})"
-        );
-    }
+    println!("cases = {cases}");
+    check("random", env_seed(0x51A), |u, seed| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for n in 0..cases {
+            let len = rng.gen_range(0..4096usize);
+            let mut data = vec![0u8; len];
+            rng.fill(&mut data[..]);
+            let double = rng.gen_bool(0.5);
+            let early = rng.gen_range(0..8usize);
+            let (d, _, _) = u.run(double, &data, n as u8, early);
+            if d != sw(double, &data) {
+                return Err(format!(
+                    "case {n}: len {len} double {double} early {early}: digest differs"
+                ));
+            }
+        }
+        Ok(())
+    });
 }
 
 #[test]
@@ -207,27 +238,24 @@ fn sha256_unit_slow_data_stalls_the_core_exactly() {
     // Data arriving slower than the core consumes it: the padder runs dry inside blocks and
     // the rounds stall; single and double jobs alternate so a second pass always follows a
     // first pass that stalled.
-    let seed: u64 = std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x51B);
-    println!("seed = {seed}");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut thr = ChaCha8Rng::seed_from_u64(seed ^ 0xFFFF);
-    let mut u = Unit::new();
-    for n in 0..12 {
-        let len = rng.gen_range(0..600usize);
-        let mut data = vec![0u8; len];
-        rng.fill(&mut data[..]);
-        let double = n % 2 == 1;
-        let p = [0.05, 0.2, 0.6][n % 3];
-        let (d, _, _) = u.run_throttled(double, &data, n as u8, 0, Some((&mut thr, p)));
-        assert_eq!(
-            d,
-            sw(double, &data),
-            "case {n}: len {len} double {double} p {p} (seed {seed})"
-        );
-    }
+    check("slow-data", env_seed(0x51B), |u, seed| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut thr = ChaCha8Rng::seed_from_u64(seed ^ 0xFFFF);
+        for n in 0..12 {
+            let len = rng.gen_range(0..600usize);
+            let mut data = vec![0u8; len];
+            rng.fill(&mut data[..]);
+            let double = n % 2 == 1;
+            let p = [0.05, 0.2, 0.6][n % 3];
+            let (d, _, _) = u.run_throttled(double, &data, n as u8, 0, Some((&mut thr, p)));
+            if d != sw(double, &data) {
+                return Err(format!(
+                    "case {n}: len {len} double {double} p {p}: digest differs"
+                ));
+            }
+        }
+        Ok(())
+    });
 }
 
 #[test]
