@@ -259,6 +259,116 @@ fn sha256_unit_slow_data_stalls_the_core_exactly() {
 }
 
 #[test]
+fn sha256_unit_next_job_slot_overlaps_jobs() {
+    // Commands go in as soon as `cmd_ready` (the next-job slot frees when the running job has
+    // taken all its data), data beats in order as the FIFO takes them, results acknowledged a
+    // random number of clocks late: every job's digest and tag must come out, in order, and
+    // the slot must really be used (a command accepted while the unit is busy).
+    check("next-job", env_seed(0x51C), |u, seed| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let jobs: Vec<(bool, Vec<u8>)> = (0..16)
+            .map(|_| {
+                let len = rng.gen_range(0..300usize);
+                let mut d = vec![0u8; len];
+                rng.fill(&mut d[..]);
+                (rng.gen_bool(0.5), d)
+            })
+            .collect();
+        let busy = u.m.port("busy").unwrap();
+        let beats: Vec<Vec<u64>> = jobs
+            .iter()
+            .map(|(_, d)| {
+                model::bytes_to_words(d)
+                    .chunks(2)
+                    .map(|p| (u64::from(p[0]) << 32) | u64::from(*p.get(1).unwrap_or(&0)))
+                    .collect()
+            })
+            .collect();
+        let (mut next_cmd, mut feed_job, mut feed_beat, mut got) = (0usize, 0usize, 0usize, 0);
+        let mut overlapped = 0;
+        let mut ack_wait = 0u32;
+        for _ in 0..200_000 {
+            u.m.eval();
+            // Command.
+            let cmd = next_cmd < jobs.len() && u.m.get(u.cmd_ready) == 1;
+            if cmd {
+                if u.m.get(busy) == 1 {
+                    overlapped += 1;
+                }
+                u.m.set(u.cmd_double, u64::from(jobs[next_cmd].0));
+                u.m.set(u.cmd_len, jobs[next_cmd].1.len() as u64);
+                u.m.set(u.cmd_tag, next_cmd as u64);
+            }
+            u.m.set(u.cmd_valid, u64::from(cmd));
+            // Data of accepted jobs only, in order.
+            while feed_job < next_cmd && feed_beat == beats[feed_job].len() {
+                feed_job += 1;
+                feed_beat = 0;
+            }
+            let data = feed_job < next_cmd
+                && feed_beat < beats[feed_job].len()
+                && u.m.get(u.data_ready) == 1
+                && rng.gen_bool(0.7);
+            if data {
+                u.m.set(u.data, beats[feed_job][feed_beat]);
+            }
+            u.m.set(u.data_valid, u64::from(data));
+            // Result, acknowledged late.
+            let mut ack = false;
+            if u.m.get(u.res_valid) == 1 {
+                if ack_wait == 0 {
+                    let w = u.m.get_words(u.res_digest);
+                    let mut d = [0u32; 8];
+                    for i in 0..8 {
+                        d[i] = w[7 - i];
+                    }
+                    let tag = u.m.get(u.res_tag) as usize;
+                    let (dbl, msg) = &jobs[got];
+                    if tag != got || model::words_to_bytes(&d) != sw(*dbl, msg) {
+                        return Err(format!(
+                            "result {got}: tag {tag}, digest differs (len {}, double {dbl})",
+                            msg.len()
+                        ));
+                    }
+                    ack = true;
+                    got += 1;
+                    ack_wait = if rng.gen_bool(0.3) {
+                        rng.gen_range(60..250)
+                    } else {
+                        rng.gen_range(0..8)
+                    };
+                } else {
+                    ack_wait -= 1;
+                }
+            }
+            u.m.set(u.res_ack, u64::from(ack));
+            if cmd {
+                next_cmd += 1;
+            }
+            if data {
+                feed_beat += 1;
+            }
+            u.m.tick();
+            if got == jobs.len() {
+                u.m.set(u.cmd_valid, 0);
+                u.m.set(u.data_valid, 0);
+                u.m.set(u.res_ack, 0);
+                u.m.eval();
+                if overlapped == 0 {
+                    return Err("no command was accepted while the unit was busy".into());
+                }
+                println!(
+                    "{overlapped} of {} commands went into the next-job slot",
+                    jobs.len()
+                );
+                return Ok(());
+            }
+        }
+        Err(format!("hung after {got} of {} results", jobs.len()))
+    });
+}
+
+#[test]
 fn sha256_unit_cycle_counts() {
     let mut u = Unit::new();
     let hdr = [7u8; 80];

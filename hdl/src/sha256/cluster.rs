@@ -2,10 +2,11 @@
 //! and a result FIFO; results carry their job's tag and may return out of order.
 //!
 //! Dispatcher: when no job is streaming, the command at the head of the command queue goes
-//! to the lowest-numbered idle unit; then the job's `ceil(len/4)` data words are routed from
-//! the data queue to that unit's 2 KiB input FIFO at up to one word per clock. A job whose
-//! data fits the unit FIFO releases the stream at once, so the next job goes to the next
-//! idle unit while the first is still hashing. Result arbiter: each clock, the lowest-numbered
+//! to the lowest-numbered idle unit, or, when no unit is idle, to the lowest unit whose
+//! next-job slot is free (its running job has taken all its data; see `unit.rs`); then the
+//! job's `ceil(len/4)` data words are routed from the data queue to that unit's 2 KiB input
+//! FIFO at up to one word per clock. A job whose data fits the unit FIFO releases the stream
+//! at once, so the next job goes to the next unit while the first is still hashing. Result arbiter: each clock, the lowest-numbered
 //! unit holding a result moves it into the result FIFO (if not full; the unit waits
 //! otherwise, so the result FIFO never overflows).
 //!
@@ -16,7 +17,7 @@
 //! - the register stream (`cmd_*` + `data`): 32-bit words in job order, packed in pairs into
 //!   the units' 64-bit beats (an odd last word of a job goes alone, zero-padded);
 //! - descriptor DMA (`dcmd_*`: address, length, double, tag): a second queue of 16 descriptors;
-//!   its head goes to the lowest idle unit on any clock the register stream does not dispatch,
+//!   its head goes to a unit (the same choice) on any clock the register stream does not dispatch,
 //!   and `DmaReader` fetches the bytes over the `m_axi_*` read master straight into that unit's
 //!   FIFO, for all units at once (see `dma.rs`). A DMA job never waits behind another job's
 //!   data, which is what lets 8 units run at full speed on large transactions.
@@ -107,6 +108,8 @@ pub struct HashCluster<const N: usize> {
     rtag_ext: Widen<8, 264>,
     rdig_ext: Widen<256, 264>,
     pick: [Signal<Local, Bit>; N],
+    pick_idle: [Signal<Local, Bit>; N],
+    found_idle: Signal<Local, Bit>,
     rpick: [Signal<Local, Bit>; N],
     found: Signal<Local, Bit>,
     rfound: Signal<Local, Bit>,
@@ -206,6 +209,8 @@ impl<const N: usize> HashCluster<N> {
             rtag_ext: Default::default(),
             rdig_ext: Default::default(),
             pick: std::array::from_fn(|_| Default::default()),
+            pick_idle: std::array::from_fn(|_| Default::default()),
+            found_idle: Default::default(),
             rpick: std::array::from_fn(|_| Default::default()),
             found: Default::default(),
             rfound: Default::default(),
@@ -266,19 +271,31 @@ impl<const N: usize> Logic for HashCluster<N> {
         self.q_words.next = self.q_words3.val() >> 2;
         self.wl1.next = self.words_left.q.val() - self.c1_22.val();
 
-        // Pick the lowest idle unit.
+        // Pick the lowest idle unit; when none is idle, the lowest unit whose next-job slot is
+        // free (its running job has all its data; the new job's data streams in meanwhile).
+        self.found_idle.next = false;
         self.found.next = false;
         for i in 0..N {
+            self.pick_idle[i].next = false;
+            if !self.found_idle.val() & self.units[i].cmd_ready.val() & !self.units[i].busy.val() {
+                self.pick_idle[i].next = true;
+                self.found_idle.next = true;
+            }
             self.pick[i].next = false;
             if !self.found.val() & self.units[i].cmd_ready.val() {
                 self.pick[i].next = true;
                 self.found.next = true;
             }
         }
+        if self.found_idle.val() {
+            for i in 0..N {
+                self.pick[i].next = self.pick_idle[i].val();
+            }
+        }
         self.dispatch.next = !self.streaming.q.val() & !self.cmdq.empty.val() & self.found.val();
         self.cmdq.read.next = self.dispatch.val();
 
-        // DMA descriptors: the head goes to the lowest idle unit when the register stream
+        // DMA descriptors: the head goes to the picked unit when the register stream
         // does not dispatch on this clock.
         self.d_len_ext.inp.next = self.dcmd_len.val();
         self.d_tag_ext.inp.next = self.dcmd_tag.val();

@@ -1,10 +1,18 @@
 //! `Sha256Unit`: one `Sha256Core` with its input FIFO, the hardware padder and the mode
 //! sequencer (single or double SHA-256).
 //!
-//! A job is a command (`cmd_len` bytes, `cmd_double`, `cmd_tag`) accepted only when the unit
-//! is idle (`cmd_ready`), followed by `ceil(len/8)` 64-bit data beats written into the unit's
-//! FIFO (`data_ready` = FIFO not full; the FIFO may already hold beats when the command
-//! arrives, but never beats of another job). A beat carries two big-endian message words:
+//! A job is a command (`cmd_len` bytes, `cmd_double`, `cmd_tag`), followed by `ceil(len/8)`
+//! 64-bit data beats written into the unit's FIFO (`data_ready` = FIFO not full; the FIFO may
+//! already hold beats when the command arrives).
+//!
+//! **Next-job slot.** A command is accepted (`cmd_ready`) into a one-entry pending slot as soon
+//! as the running job has taken all its data words out of the FIFO, i.e. while it still emits
+//! padding, hashes its last block(s), runs its second pass or waits for `res_ack`. So the next
+//! job's data can already stream in (the DMA's first burst pays the memory latency while this
+//! job finishes) and the FIFO then holds beats of the next job only. The pending job starts
+//! when the unit is idle (one clock after the slot is written, at the earliest). `busy`
+//! covers the slot. Because the FIFO is empty of the running job's data when the next command
+//! is accepted, a DMA credit count that starts at the FIFO depth stays exact. A beat carries two big-endian message words:
 //! the earlier one in bits 63:32 (message bytes 0..3 of the beat in 63:56..39:32), the later
 //! one in 31:0; bytes past `len` are ignored. The 64-bit write side lets the DMA fill a unit
 //! at two words per clock; the padder reads one 32-bit half per clock and pops a beat after
@@ -66,6 +74,11 @@ pub struct Sha256Unit {
     wi: DFF<Bits<22>>,
     rem: DFF<Bits<2>>,
     lenbits: DFF<Bits<32>>,
+    /// Pending (next) job: valid, length, tag, double.
+    pv: DFF<Bit>,
+    plen: DFF<Bits<21>>,
+    ptag: DFF<Bits<8>>,
+    pdbl: DFF<Bit>,
     /// The job's last padded word has been taken by the core.
     last_fed: DFF<Bit>,
     len_ext: Widen<21, 22>,
@@ -155,6 +168,10 @@ impl Sha256Unit {
             rem: Default::default(),
             lenbits: Default::default(),
             last_fed: Default::default(),
+            pv: Default::default(),
+            plen: Default::default(),
+            ptag: Default::default(),
+            pdbl: Default::default(),
             len_ext: Default::default(),
             lb_ext: Default::default(),
             t_a: Default::default(),
@@ -203,7 +220,7 @@ impl Logic for Sha256Unit {
     fn update(&mut self) {
         dff_setup!(
             self, clock, p1, p2, res, tag, dbl, full_w, nwords, tm1, nwm1, wi, rem, lenbits,
-            last_fed
+            last_fed, pv, plen, ptag, pdbl
         );
         clock!(self, clock, core, fifo);
         self.core.reset.next = self.reset.val();
@@ -217,8 +234,8 @@ impl Logic for Sha256Unit {
         self.pop.next = false;
 
         // Command decode (latched on accept).
-        self.len_ext.inp.next = self.cmd_len.val();
-        self.lb_ext.inp.next = self.cmd_len.val();
+        self.len_ext.inp.next = self.plen.q.val();
+        self.lb_ext.inp.next = self.plen.q.val();
         self.nw_a.next = self.len_ext.out.val() + self.c3_22.val();
         self.t_a.next = self.len_ext.out.val() + self.c8_22.val();
         self.nw.next = self.nw_a.val() >> 2;
@@ -335,20 +352,23 @@ impl Logic for Sha256Unit {
         }
 
         // Outputs.
+        // (`cmd_ready`, `idle`, `busy` from flip-flops only: see `verif/lint-waivers.vlt`.)
         self.idle.next = !self.p1.q.val() & !self.p2.q.val() & !self.res.q.val();
-        self.cmd_ready.next = self.idle.val();
-        self.busy.next = !self.idle.val();
+        self.cmd_ready.next =
+            !self.pv.q.val() & !(self.p1.q.val() & (self.wi.q.val() < self.nwords.q.val()));
+        self.busy.next = self.p1.q.val() | self.p2.q.val() | self.res.q.val() | self.pv.q.val();
         self.res_valid.next = self.res.q.val();
         self.res_tag.next = self.tag.q.val();
         self.res_digest.next = self.core.digest.val();
 
-        // Accept a command.
-        if self.idle.val() & self.cmd_valid.val() {
+        // Start the pending job when idle.
+        if self.idle.val() & self.pv.q.val() {
+            self.pv.d.next = false;
             self.p1.d.next = true;
-            self.tag.d.next = self.cmd_tag.val();
-            self.dbl.d.next = self.cmd_double.val();
+            self.tag.d.next = self.ptag.q.val();
+            self.dbl.d.next = self.pdbl.q.val();
             self.full_w.d.next = self.len_ext.out.val() >> 2;
-            self.rem.d.next = self.cmd_len.val().get_bits::<2>(0);
+            self.rem.d.next = self.plen.q.val().get_bits::<2>(0);
             self.nwords.d.next = self.nw.val();
             self.nwm1.d.next = self.nw.val() - self.c1_22.val();
             // 16 * ((len + 8) / 64 + 1) - 1 = 16 * ((len + 8) / 64) + 15.
@@ -357,7 +377,15 @@ impl Logic for Sha256Unit {
             self.wi.d.next = self.zero22.val();
             self.last_fed.d.next = false;
         }
+        // Accept a command into the pending slot.
+        if self.cmd_ready.val() & self.cmd_valid.val() {
+            self.pv.d.next = true;
+            self.plen.d.next = self.cmd_len.val();
+            self.ptag.d.next = self.cmd_tag.val();
+            self.pdbl.d.next = self.cmd_double.val();
+        }
         if self.reset.val() {
+            self.pv.d.next = false;
             self.p1.d.next = false;
             self.p2.d.next = false;
             self.res.d.next = false;
