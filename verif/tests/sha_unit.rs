@@ -179,6 +179,13 @@ fn check(name: &str, seed: u64, case: impl Fn(&mut Unit, u64) -> Result<(), Stri
     }
 }
 
+/// `len` random bytes, `len` drawn from `lens`.
+fn random_msg(rng: &mut ChaCha8Rng, lens: std::ops::Range<usize>) -> Vec<u8> {
+    let mut data = vec![0u8; rng.gen_range(lens)];
+    rng.fill(&mut data[..]);
+    data
+}
+
 fn env_seed(default: u64) -> u64 {
     std::env::var("SATCHAIN_SEED")
         .ok()
@@ -215,22 +222,39 @@ fn sha256_unit_random_lengths_match_sha2() {
         .unwrap_or(24);
     println!("cases = {cases}");
     check("random", env_seed(0x51A), |u, seed| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        for n in 0..cases {
-            let len = rng.gen_range(0..4096usize);
-            let mut data = vec![0u8; len];
-            rng.fill(&mut data[..]);
-            let double = rng.gen_bool(0.5);
-            let early = rng.gen_range(0..8usize);
-            let (d, _, _) = u.run(double, &data, n as u8, early);
-            if d != sw(double, &data) {
-                return Err(format!(
-                    "case {n}: len {len} double {double} early {early}: digest differs"
-                ));
-            }
-        }
-        Ok(())
+        job_sequence(u, seed, cases, 4096, false)
     });
+}
+
+/// `cases` random jobs in a row on one unit, compared with sha2. Unthrottled: random mode,
+/// up to 7 beats written before the command. Throttled: data offered with probability
+/// 0.05 / 0.2 / 0.6 per clock, single and double alternating.
+fn job_sequence(
+    u: &mut Unit,
+    seed: u64,
+    cases: usize,
+    max_len: usize,
+    throttled: bool,
+) -> Result<(), String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut thr = ChaCha8Rng::seed_from_u64(seed ^ 0xFFFF);
+    for n in 0..cases {
+        let data = random_msg(&mut rng, 0..max_len);
+        let (double, early, p) = if throttled {
+            (n % 2 == 1, 0, [0.05, 0.2, 0.6][n % 3])
+        } else {
+            (rng.gen_bool(0.5), rng.gen_range(0..8usize), 1.0)
+        };
+        let throttle = throttled.then_some((&mut thr, p));
+        let (d, _, _) = u.run_throttled(double, &data, n as u8, early, throttle);
+        if d != sw(double, &data) {
+            return Err(format!(
+                "case {n}: len {} double {double} early {early} p {p}: digest differs",
+                data.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[test]
@@ -239,22 +263,7 @@ fn sha256_unit_slow_data_stalls_the_core_exactly() {
     // the rounds stall; single and double jobs alternate so a second pass always follows a
     // first pass that stalled.
     check("slow-data", env_seed(0x51B), |u, seed| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut thr = ChaCha8Rng::seed_from_u64(seed ^ 0xFFFF);
-        for n in 0..12 {
-            let len = rng.gen_range(0..600usize);
-            let mut data = vec![0u8; len];
-            rng.fill(&mut data[..]);
-            let double = n % 2 == 1;
-            let p = [0.05, 0.2, 0.6][n % 3];
-            let (d, _, _) = u.run_throttled(double, &data, n as u8, 0, Some((&mut thr, p)));
-            if d != sw(double, &data) {
-                return Err(format!(
-                    "case {n}: len {len} double {double} p {p}: digest differs"
-                ));
-            }
-        }
-        Ok(())
+        job_sequence(u, seed, 12, 600, true)
     });
 }
 
@@ -268,9 +277,7 @@ fn sha256_unit_next_job_slot_overlaps_jobs() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let jobs: Vec<(bool, Vec<u8>)> = (0..16)
             .map(|_| {
-                let len = rng.gen_range(0..300usize);
-                let mut d = vec![0u8; len];
-                rng.fill(&mut d[..]);
+                let d = random_msg(&mut rng, 0..300);
                 (rng.gen_bool(0.5), d)
             })
             .collect();
