@@ -774,6 +774,18 @@ impl<B: Bus> Accel<B> {
                 self.submit_ecdsa(next, &jobs[next])?;
                 next += 1;
                 progress = true;
+                // With at most CAPS.ECDSA_ENGINES jobs in the device an engine is idle, so
+                // the job just staged moves into it within a few clocks and the staging
+                // register takes the next one. Staging room is not an interrupt source: wait
+                // for it by polling, or an IRQ-mode wait would sleep until a result and the
+                // other engines would sit idle.
+                if next < n && self.in_flight < limit && self.in_flight <= self.caps.ecdsa_engines {
+                    self.wait_ready(
+                        field::STATUS::ECDSA_READY.mask(),
+                        Phase::EcdsaSubmit,
+                        n - done,
+                    )?;
+                }
             }
             let mut result_seen = false;
             if field::STATUS::ECDSA_RESULT_VALID.get(st) != 0 && self.collect_ecdsa(out)? {

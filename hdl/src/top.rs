@@ -888,8 +888,9 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
 /// The shipped configuration.
 pub type ShippedTop = AccelTop<{ crate::sha256::DEFAULT_UNITS }, DEFAULT_ENGINES>;
 
-/// Verilator models of the top: `top` (the shipped configuration) and `top_hash` (the same
-/// with no ECDSA engine: a smaller model for the hash-path tests).
+/// Verilator models of the top: `top` (the shipped configuration), `top_hash` (the same
+/// with no ECDSA engine: a smaller model for the hash-path tests) and `top_2eng` (two ECDSA
+/// engines: the dispatch to several engines, which the shipped configuration does not use).
 pub fn sim_models() -> Vec<crate::SimModel> {
     vec![
         crate::SimModel {
@@ -900,6 +901,12 @@ pub fn sim_models() -> Vec<crate::SimModel> {
             name: "top_hash",
             verilog: crate::sha256::verilog_of(
                 AccelTop::<{ crate::sha256::DEFAULT_UNITS }, 0>::new(),
+            ),
+        },
+        crate::SimModel {
+            name: "top_2eng",
+            verilog: crate::sha256::verilog_of(
+                AccelTop::<{ crate::sha256::DEFAULT_UNITS }, 2>::new(),
             ),
         },
     ]
