@@ -1,5 +1,5 @@
-//! `AccelTop` with two ECDSA engines (`top_2eng`; the shipped top has one): the top loads each
-//! staged job into the lowest idle engine, so a batch runs on both engines at once. Through
+//! The shipped top's two ECDSA engines (`top`) against the one-engine top (`top_1eng`): the
+//! top loads each staged job into the lowest idle engine, so a batch runs on both at once. Through
 //! the real driver every verdict equals the software backend's and every job's engine cycle
 //! count equals the ISS's; the batch must take clearly fewer bus cycles than the same batch
 //! on the one-engine top (both engines really work in parallel). A failure leaves a VCD in
@@ -106,15 +106,15 @@ fn check(model: &str, js: &[VerifyJob]) -> Result<u64, String> {
 #[test]
 fn two_engines_share_a_batch_and_match_iss_and_software() {
     let js = jobs(6);
-    let two = check("top_2eng", &js).unwrap_or_else(|e| {
+    let two = check("top", &js).unwrap_or_else(|e| {
         let _ = std::panic::catch_unwind(|| {
-            let mut a = open("top_2eng", true);
+            let mut a = open("top", true);
             let _ = run(&mut a, &jobs(6));
             a.bus_mut().model().flush_vcd();
         });
         panic!("{e}");
     });
-    let one = check("top", &js).unwrap();
+    let one = check("top_1eng", &js).unwrap();
     // Two engines in parallel: about half the one-engine time (measured 0.50).
     assert!(
         (two as f64) < 0.6 * one as f64,
