@@ -13,36 +13,21 @@
 
 use accel_driver::{Accel, EcdsaReq, EcdsaResult};
 use crypto_core::fpga::ecdsa_req;
-use crypto_core::{Backend, PubkeyBytes, Verdict, VerifyJob};
+use crypto_core::{Backend, Verdict, VerifyJob};
 use fallback_sw::SoftwareBackend;
-use k256::ecdsa::signature::hazmat::PrehashSigner;
-use k256::ecdsa::{Signature, SigningKey};
 use satchain_hdl::ecdsa::model::{self, EngineInputs};
 use satchain_hdl::ecdsa::program::verify_program;
-use sha2::{Digest, Sha256};
 use verif::bus::{sim_driver_config, VerilatorBus};
 use verif::sim::Model;
 
+/// Valid signatures (compressed and uncompressed keys), every fourth with a wrong `s`
+/// (INVALID after a full run).
 fn jobs(n: usize) -> Vec<VerifyJob> {
-    (0..n)
-        .map(|i| {
-            let key = SigningKey::from_bytes(&[(i % 5 + 1) as u8 ^ 0x5c; 32].into()).unwrap();
-            let z: [u8; 32] = Sha256::digest([i as u8, 0x2e]).into();
-            let sig: Signature = key.sign_prehash(&z).unwrap();
-            let (r, s) = sig.split_bytes();
-            let pk = key.verifying_key().to_encoded_point(i % 2 == 0);
-            let mut j = VerifyJob {
-                pubkey: PubkeyBytes::from_sec1(pk.as_bytes()).unwrap(),
-                prehash: z,
-                r: r.into(),
-                s: s.into(),
-            };
-            if i % 4 == 3 {
-                j.s[31] ^= 1; // a wrong s: INVALID after a full run
-            }
-            j
-        })
-        .collect()
+    let mut js = verif::ecdsa::random_valid_jobs(n, 0x2e);
+    for j in js.iter_mut().skip(3).step_by(4) {
+        j.s[31] ^= 1;
+    }
+    js
 }
 
 fn open(model: &str, vcd: bool) -> Accel<VerilatorBus> {
