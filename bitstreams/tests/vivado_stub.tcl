@@ -82,7 +82,9 @@ proc open {path {mode r} args} {
     }
     if {[string match *w* $mode]} {
         stub_record [list open $path $mode]
-        return [stub_real_open [stub_real_file tempfile] w]
+        # `file tempfile` already returns an open channel (named like `file4`): opening that
+        # name again would create a file of that name in the working directory.
+        return [stub_real_file tempfile]
     }
     return [stub_real_open $path $mode {*}$args]
 }
