@@ -214,6 +214,18 @@ pub fn sha256_cycles(block413567: &Path) -> Result<Sha256Cycles, ReportError> {
     })
 }
 
+/// A message as `Sha256Unit` data beats: 8 bytes each, big-endian (the first word in bits
+/// 63:32), the last beat zero-padded.
+pub fn unit_beats(data: &[u8]) -> Vec<u64> {
+    data.chunks(8)
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            u64::from_be_bytes(b)
+        })
+        .collect()
+}
+
 /// One Verilated `sha256_unit` with its own data channel (for [`block_hash_per_unit_feed`]).
 #[derive(Debug)]
 struct UnitLane {
@@ -297,14 +309,7 @@ fn run_lanes(lanes: &mut [UnitLane], jobs: &[&[u8]]) -> Result<(Vec<[u8; 32]>, u
                 let j = order[next];
                 next += 1;
                 u.job = Some(j);
-                u.words = jobs[j]
-                    .chunks(8)
-                    .map(|c| {
-                        let mut b = [0u8; 8];
-                        b[..c.len()].copy_from_slice(c);
-                        u64::from_be_bytes(b)
-                    })
-                    .collect();
+                u.words = unit_beats(jobs[j]);
                 u.pos = 0;
                 u.m.set(u.p[1], 1);
                 u.m.set(u.p[3], 1);

@@ -5,6 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use satchain_hdl::sha256::model;
 use sha2::{Digest, Sha256};
+use verif::report::unit_beats;
 use verif::sim::{vcd_path, Model, PortId};
 
 struct Unit {
@@ -81,11 +82,7 @@ impl Unit {
         data_first: usize,
         mut throttle: Option<(&mut ChaCha8Rng, f64)>,
     ) -> ([u8; 32], u8, u64) {
-        // 64-bit beats: two big-endian words, the first in 63:32.
-        let words: Vec<u64> = model::bytes_to_words(data)
-            .chunks(2)
-            .map(|p| (u64::from(p[0]) << 32) | u64::from(*p.get(1).unwrap_or(&0)))
-            .collect();
+        let words = unit_beats(data);
         let mut wi = 0;
         // Optionally push some data beats before the command.
         while wi < data_first.min(words.len()) {
@@ -282,15 +279,7 @@ fn sha256_unit_next_job_slot_overlaps_jobs() {
             })
             .collect();
         let busy = u.m.port("busy").unwrap();
-        let beats: Vec<Vec<u64>> = jobs
-            .iter()
-            .map(|(_, d)| {
-                model::bytes_to_words(d)
-                    .chunks(2)
-                    .map(|p| (u64::from(p[0]) << 32) | u64::from(*p.get(1).unwrap_or(&0)))
-                    .collect()
-            })
-            .collect();
+        let beats: Vec<Vec<u64>> = jobs.iter().map(|(_, d)| unit_beats(d)).collect();
         let (mut next_cmd, mut feed_job, mut feed_beat, mut got) = (0usize, 0usize, 0usize, 0);
         let mut overlapped = 0;
         let mut ack_wait = 0u32;

@@ -94,7 +94,7 @@ impl Round {
 pub fn compress(chain: &mut [u32; 8], block: &[u32; 16]) {
     let mut r = Round::load(chain, block[0], block[1]);
     for t in 0..64 {
-        let win = if t < 14 { block[t + 2] } else { 0 };
+        let win = if r.needs_word() { block[t + 2] } else { 0 };
         r.step(win);
     }
     for (h, s) in chain.iter_mut().zip(r.st.iter()) {
