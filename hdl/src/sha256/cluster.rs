@@ -6,9 +6,9 @@
 //! next-job slot is free (its running job has taken all its data; see `unit.rs`); then the
 //! job's `ceil(len/4)` data words are routed from the data queue to that unit's 2 KiB input
 //! FIFO at up to one word per clock. A job whose data fits the unit FIFO releases the stream
-//! at once, so the next job goes to the next unit while the first is still hashing. Result arbiter: each clock, the lowest-numbered
-//! unit holding a result moves it into the result FIFO (if not full; the unit waits
-//! otherwise, so the result FIFO never overflows).
+//! at once, so the next job goes to the next unit while the first is still hashing. Result
+//! arbiter: each clock, the lowest-numbered unit holding a result moves it into the result
+//! FIFO (if not full; the unit waits otherwise, so the result FIFO never overflows).
 //!
 //! Commands reaching the cluster are already validated (mode, length) by the register block;
 //! the cluster sees only `double`, `len` and `tag`.
@@ -17,8 +17,8 @@
 //! - the register stream (`cmd_*` + `data`): 32-bit words in job order, packed in pairs into
 //!   the units' 64-bit beats (an odd last word of a job goes alone, zero-padded);
 //! - descriptor DMA (`dcmd_*`: address, length, double, tag): a second queue of 16 descriptors;
-//!   its head goes to a unit (the same choice) on any clock the register stream does not dispatch,
-//!   and `DmaReader` fetches the bytes over the `m_axi_*` read master straight into that unit's
+//!   its head goes to a unit (the same choice) on any clock the register stream does not
+//!   dispatch, and `DmaReader` fetches the bytes over the `m_axi_*` read master straight into that unit's
 //!   FIFO, for all units at once (see `dma.rs`). A DMA job never waits behind another job's
 //!   data, which is what lets 8 units run at full speed on large transactions.
 use rust_hdl::prelude::*;
@@ -277,7 +277,8 @@ impl<const N: usize> Logic for HashCluster<N> {
         self.found.next = false;
         for i in 0..N {
             self.pick_idle[i].next = false;
-            if !self.found_idle.val() & self.units[i].cmd_ready.val() & !self.units[i].busy.val() {
+            // (`!busy`: no job and no pending job, which implies `cmd_ready`.)
+            if !self.found_idle.val() & !self.units[i].busy.val() {
                 self.pick_idle[i].next = true;
                 self.found_idle.next = true;
             }

@@ -91,6 +91,8 @@ pub struct Sha256Unit {
     nw: Signal<Local, Bits<22>>,
     pop: Signal<Local, Bit>,
     needs: Signal<Local, Bit>,
+    /// The core takes `win` this clock; `take1`: a pass-1 word of the running job.
+    take: Signal<Local, Bit>,
     take1: Signal<Local, Bit>,
     fin1: Signal<Local, Bit>,
     /// `fin1` of a double job: word 0 of the second pass goes out.
@@ -182,6 +184,7 @@ impl Sha256Unit {
             nw: Default::default(),
             pop: Default::default(),
             needs: Default::default(),
+            take: Default::default(),
             take1: Default::default(),
             fin1: Default::default(),
             fin1d: Default::default(),
@@ -314,10 +317,8 @@ impl Logic for Sha256Unit {
             self.core.win_valid.next = self.fin1d.val() | !self.wi.q.val().get_bit(4);
             self.core.win_first.next = self.fin1d.val();
         }
-        self.take1.next = self.p1.q.val()
-            & !self.last_fed.q.val()
-            & self.core.win_ready.val()
-            & self.core.win_valid.val();
+        self.take.next = self.core.win_ready.val() & self.core.win_valid.val();
+        self.take1.next = self.p1.q.val() & !self.last_fed.q.val() & self.take.val();
         if self.take1.val() {
             self.wi.d.next = self.wi1.val();
             // Pop after the second half, or after the job's last word.
@@ -328,7 +329,7 @@ impl Logic for Sha256Unit {
                 self.last_fed.d.next = true;
             }
         }
-        if self.p2.q.val() & self.core.win_ready.val() & self.core.win_valid.val() {
+        if self.p2.q.val() & self.take.val() {
             self.wi.d.next = self.wi1.val();
         }
         self.data_pop.next = self.pop.val();
