@@ -15,35 +15,20 @@
 use accel_driver::regmap::{ecdsa_key, reg};
 use accel_driver::{Accel, Bus, EcdsaReq, EcdsaResult};
 use crypto_core::fpga::ecdsa_req;
-use crypto_core::{Backend, PubkeyBytes, Verdict, VerifyJob};
+use crypto_core::{Backend, Verdict, VerifyJob};
 use fallback_sw::SoftwareBackend;
-use k256::ecdsa::signature::hazmat::PrehashSigner;
-use k256::ecdsa::{Signature, SigningKey};
 use satchain_hdl::ecdsa::model::{self, EngineInputs};
 use satchain_hdl::ecdsa::program::verify_program;
-use sha2::{Digest, Sha256};
 use verif::bus::{sim_driver_config, VerilatorBus};
 
+/// Valid signatures (compressed and uncompressed keys, seeded by `salt`), every third with a
+/// tampered prehash (INVALID, after a full run).
 fn jobs(n: usize, salt: u8) -> Vec<VerifyJob> {
-    (0..n)
-        .map(|i| {
-            let key = SigningKey::from_bytes(&[(i % 7 + 1) as u8 ^ salt; 32].into()).unwrap();
-            let z: [u8; 32] = Sha256::digest([i as u8, salt]).into();
-            let sig: Signature = key.sign_prehash(&z).unwrap();
-            let (r, s) = sig.split_bytes();
-            let pk = key.verifying_key().to_encoded_point(i % 2 == 1);
-            let mut j = VerifyJob {
-                pubkey: PubkeyBytes::from_sec1(pk.as_bytes()).unwrap(),
-                prehash: z,
-                r: r.into(),
-                s: s.into(),
-            };
-            if i % 3 == 2 {
-                j.prehash[0] ^= 1; // a tampered prehash: INVALID, after a full run
-            }
-            j
-        })
-        .collect()
+    let mut js = verif::ecdsa::random_valid_jobs(n, u64::from(salt));
+    for j in js.iter_mut().skip(2).step_by(3) {
+        j.prehash[0] ^= 1;
+    }
+    js
 }
 
 /// HALT code and cycles the ISS predicts for a job.
