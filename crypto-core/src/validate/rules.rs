@@ -1,0 +1,208 @@
+//! Structural consensus rules that need no UTXO set: Core's `CheckBlock` / `CheckTransaction`
+//! (sizes, weight, coinbase, output values, duplicate inputs, legacy sigops) and BIP34.
+
+use std::collections::BTreeMap;
+
+use crate::block::Block;
+use crate::header::Header;
+use crate::script::{
+    self, get_op, script_num, OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
+    OP_CHECKSIGVERIFY,
+};
+use crate::tx::{OutPoint, Transaction};
+use crate::Chain;
+
+use super::options::ValidateOptions;
+use super::qtum::check_qtum_stake;
+use super::report::{BlockReport, ValidationError};
+
+// Consensus constants.
+const COIN: i64 = 100_000_000;
+const BITCOIN_MAX_MONEY: i64 = 21_000_000 * COIN;
+const QTUM_MAX_MONEY: i64 = 10_782_240_625_000_000;
+const WITNESS_SCALE_FACTOR: u64 = 4;
+const BITCOIN_MAX_BLOCK_WEIGHT: u64 = 4_000_000;
+const QTUM_MAX_BLOCK_WEIGHT: u64 = 8_000_000;
+const BITCOIN_MAX_BLOCK_SIGOPS_COST: u64 = 80_000;
+pub(super) const WITNESS_COMMITMENT_HEADER: [u8; 6] = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
+
+fn max_money(chain: Chain) -> i64 {
+    match chain {
+        Chain::Bitcoin => BITCOIN_MAX_MONEY,
+        Chain::Qtum => QTUM_MAX_MONEY,
+    }
+}
+pub(super) fn max_weight(chain: Chain) -> u64 {
+    match chain {
+        Chain::Bitcoin => BITCOIN_MAX_BLOCK_WEIGHT,
+        Chain::Qtum => QTUM_MAX_BLOCK_WEIGHT,
+    }
+}
+
+/// BIP34 height: the first push of the coinbase scriptSig as a script number.
+pub fn bip34_height(coinbase: &Transaction) -> Option<u32> {
+    let ss = &coinbase.inputs.first()?.script_sig;
+    let mut pc = 0;
+    let op = get_op(ss, &mut pc)?;
+    let n = match (op.opcode, op.push) {
+        (_, Some(d)) => script_num(d, 5)?,
+        (o, None) if (script::OP_1..=script::OP_16).contains(&o) => i64::from(o - script::OP_1 + 1),
+        _ => return None,
+    };
+    u32::try_from(n).ok()
+}
+
+pub(super) fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockReport) {
+    let chain = opts.chain;
+    let maxw = max_weight(chain);
+    if block.txs.is_empty() {
+        rep.fail(ValidationError::NoTransactions);
+        return;
+    }
+    let ntx = block.txs.len() as u64;
+    if ntx * WITNESS_SCALE_FACTOR > maxw {
+        rep.fail(ValidationError::BlockTooLarge {
+            what: "tx count x4",
+            value: ntx * 4,
+            limit: maxw,
+        });
+    }
+    let stripped = block.stripped_size() as u64;
+    if stripped * WITNESS_SCALE_FACTOR > maxw {
+        rep.fail(ValidationError::BlockTooLarge {
+            what: "stripped size x4",
+            value: stripped * 4,
+            limit: maxw,
+        });
+    }
+    let weight = block.weight() as u64;
+    if weight > maxw {
+        rep.fail(ValidationError::BlockTooLarge {
+            what: "weight",
+            value: weight,
+            limit: maxw,
+        });
+    }
+    if !block.txs.first().is_some_and(|t| t.is_coinbase()) {
+        rep.fail(ValidationError::FirstTxNotCoinbase);
+    }
+    for (i, tx) in block.txs.iter().enumerate().skip(1) {
+        if tx.is_coinbase() {
+            rep.fail(ValidationError::ExtraCoinbase { tx: i });
+        }
+    }
+    for (i, tx) in block.txs.iter().enumerate() {
+        check_tx_rules(i, tx, chain, maxw, rep);
+    }
+    if chain == Chain::Bitcoin {
+        let sigops: u64 = block.txs.iter().map(legacy_sigops).sum();
+        if sigops * WITNESS_SCALE_FACTOR > BITCOIN_MAX_BLOCK_SIGOPS_COST {
+            rep.fail(ValidationError::BlockTooLarge {
+                what: "legacy sigop cost",
+                value: sigops * WITNESS_SCALE_FACTOR,
+                limit: BITCOIN_MAX_BLOCK_SIGOPS_COST,
+            });
+        }
+    }
+    if let Header::Qtum(q) = &block.header {
+        check_qtum_stake(block, q, rep);
+    }
+}
+
+/// CheckTransaction rules for tx `i` (no UTXO set needed).
+pub(super) fn check_tx_rules(
+    i: usize,
+    tx: &Transaction,
+    chain: Chain,
+    maxw: u64,
+    rep: &mut BlockReport,
+) {
+    let money = max_money(chain);
+
+    if tx.inputs.is_empty() {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "no inputs".into(),
+        });
+    }
+    if tx.outputs.is_empty() {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "no outputs".into(),
+        });
+    }
+    if (tx.stripped_size() as u64) * WITNESS_SCALE_FACTOR > maxw {
+        rep.fail(ValidationError::BadTx {
+            tx: i,
+            reason: "transaction exceeds the block weight limit".into(),
+        });
+    }
+    let mut total: i64 = 0;
+    for (k, o) in tx.outputs.iter().enumerate() {
+        if o.value < 0 {
+            rep.fail(ValidationError::BadTx {
+                tx: i,
+                reason: format!("output {k} value is negative"),
+            });
+        } else if o.value > money {
+            rep.fail(ValidationError::BadTx {
+                tx: i,
+                reason: format!("output {k} value above MAX_MONEY"),
+            });
+        } else {
+            total = total.saturating_add(o.value);
+            if total > money {
+                rep.fail(ValidationError::BadTx {
+                    tx: i,
+                    reason: "output total above MAX_MONEY".into(),
+                });
+            }
+        }
+    }
+    let mut seen: BTreeMap<OutPoint, usize> = BTreeMap::new();
+    for (k, inp) in tx.inputs.iter().enumerate() {
+        if let Some(first) = seen.insert(inp.prevout, k) {
+            rep.fail(ValidationError::DuplicateInput {
+                tx: i,
+                input: k,
+                first,
+            });
+        }
+    }
+    if tx.is_coinbase() {
+        let len = tx.inputs.first().map_or(0, |x| x.script_sig.len());
+        if !(2..=100).contains(&len) {
+            rep.fail(ValidationError::BadCoinbaseLength { len });
+        }
+    } else {
+        for (k, inp) in tx.inputs.iter().enumerate() {
+            if inp.prevout.is_null() {
+                rep.fail(ValidationError::NullPrevout { tx: i, input: k });
+            }
+        }
+    }
+}
+
+/// Core's `GetLegacySigOpCount` (inaccurate mode: a CHECKMULTISIG counts 20).
+pub fn legacy_sigops(tx: &Transaction) -> u64 {
+    let count = |s: &[u8]| -> u64 {
+        let mut n = 0u64;
+        let mut pc = 0usize;
+        while pc < s.len() {
+            match get_op(s, &mut pc) {
+                Some(op) => match op.opcode {
+                    OP_CHECKSIG | OP_CHECKSIGVERIFY => n += 1,
+                    OP_CHECKMULTISIG | OP_CHECKMULTISIGVERIFY => n += 20,
+                    _ => {}
+                },
+                None => break,
+            }
+        }
+        n
+    };
+    tx.inputs.iter().map(|i| count(&i.script_sig)).sum::<u64>()
+        + tx.outputs
+            .iter()
+            .map(|o| count(&o.script_pubkey))
+            .sum::<u64>()
+}
