@@ -13,12 +13,7 @@ use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 use crate::input::{decode_hex_dump, read_all};
 use crate::progress::Progress;
 
-/// Bitcoin regtest proof-of-work limit (big-endian): 7fff..ff.
-pub const REGTEST_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xff; 32];
-    a[0] = 0x7f;
-    a
-};
+pub use crypto_core::params::REGTEST_POW_LIMIT;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {

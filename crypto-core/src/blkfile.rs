@@ -14,8 +14,7 @@ pub const KNOWN_MAGICS: &[([u8; 4], &str)] = &[
     ([0xfd, 0xdd, 0xc6, 0xe1], "qtum-regtest"),
 ];
 
-/// Largest record accepted (Qtum's largest serialized block is above Bitcoin's 4 MB).
-pub const MAX_RECORD_SIZE: u32 = 32 * 1024 * 1024;
+pub use crate::params::MAX_BLK_RECORD_SIZE as MAX_RECORD_SIZE;
 
 /// Iterator over the blocks of a blk*.dat image: `(offset of the block bytes, block bytes)`.
 /// Zero bytes between or after records are skipped, as Core's pre-allocated files end in

@@ -19,6 +19,7 @@ pub mod fpga;
 pub mod hashes;
 pub mod header;
 pub mod merkle;
+pub mod params;
 pub mod pow;
 pub mod script;
 pub mod sighash;

@@ -29,7 +29,8 @@ use crate::block::Block;
 use crate::encode::display_hex;
 use crate::header::Header;
 use crate::merkle::merkle_root;
-use crate::pow::{check_pow, BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};
+use crate::params::{max_block_weight, BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};
+use crate::pow::check_pow;
 use crate::tx::Transaction;
 use crate::Chain;
 
@@ -37,7 +38,7 @@ pub use options::{PrevoutProvider, ScriptFlags, ValidateOptions, BIP66_HEIGHT, S
 pub use report::{BlockReport, SigCounts, TxReport, ValidationError};
 pub use rules::{bip34_height, legacy_sigops};
 
-use rules::{check_structure, check_tx_rules, max_weight};
+use rules::{check_structure, check_tx_rules};
 use sigs::{check_signatures, sig_pipeline};
 use witness::check_witness;
 
@@ -241,7 +242,7 @@ pub fn check_transaction(
     backend: &dyn Backend,
 ) -> TxReport {
     let mut rep = BlockReport::new(opts.chain, backend.name());
-    check_tx_rules(0, tx, opts.chain, max_weight(opts.chain), &mut rep);
+    check_tx_rules(0, tx, opts.chain, max_block_weight(opts.chain), &mut rep);
     let mut ctx = Ctx {
         backend,
         rep: &mut rep,

@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::block::Block;
 use crate::header::Header;
+use crate::params::{
+    max_block_weight, max_money, BITCOIN_MAX_BLOCK_SIGOPS_COST, COINBASE_SCRIPT_SIG_LEN,
+    WITNESS_SCALE_FACTOR,
+};
 use crate::script::{
     self, get_op, script_num, OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
     OP_CHECKSIGVERIFY,
@@ -15,29 +19,6 @@ use crate::Chain;
 use super::options::ValidateOptions;
 use super::qtum::check_qtum_stake;
 use super::report::{BlockReport, ValidationError};
-
-// Consensus constants.
-const COIN: i64 = 100_000_000;
-const BITCOIN_MAX_MONEY: i64 = 21_000_000 * COIN;
-const QTUM_MAX_MONEY: i64 = 10_782_240_625_000_000;
-const WITNESS_SCALE_FACTOR: u64 = 4;
-const BITCOIN_MAX_BLOCK_WEIGHT: u64 = 4_000_000;
-const QTUM_MAX_BLOCK_WEIGHT: u64 = 8_000_000;
-const BITCOIN_MAX_BLOCK_SIGOPS_COST: u64 = 80_000;
-pub(super) const WITNESS_COMMITMENT_HEADER: [u8; 6] = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
-
-fn max_money(chain: Chain) -> i64 {
-    match chain {
-        Chain::Bitcoin => BITCOIN_MAX_MONEY,
-        Chain::Qtum => QTUM_MAX_MONEY,
-    }
-}
-pub(super) fn max_weight(chain: Chain) -> u64 {
-    match chain {
-        Chain::Bitcoin => BITCOIN_MAX_BLOCK_WEIGHT,
-        Chain::Qtum => QTUM_MAX_BLOCK_WEIGHT,
-    }
-}
 
 /// BIP34 height: the first push of the coinbase scriptSig as a script number.
 pub fn bip34_height(coinbase: &Transaction) -> Option<u32> {
@@ -54,7 +35,7 @@ pub fn bip34_height(coinbase: &Transaction) -> Option<u32> {
 
 pub(super) fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockReport) {
     let chain = opts.chain;
-    let maxw = max_weight(chain);
+    let maxw = max_block_weight(chain);
     if block.txs.is_empty() {
         rep.fail(ValidationError::NoTransactions);
         return;
@@ -171,7 +152,7 @@ pub(super) fn check_tx_rules(
     }
     if tx.is_coinbase() {
         let len = tx.inputs.first().map_or(0, |x| x.script_sig.len());
-        if !(2..=100).contains(&len) {
+        if !COINBASE_SCRIPT_SIG_LEN.contains(&len) {
             rep.fail(ValidationError::BadCoinbaseLength { len });
         }
     } else {

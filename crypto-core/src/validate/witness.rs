@@ -5,9 +5,9 @@ use crate::backend::HashJob;
 use crate::block::Block;
 use crate::header::Header;
 use crate::merkle::merkle_root;
+use crate::params::WITNESS_COMMITMENT_HEADER;
 
 use super::report::ValidationError;
-use super::rules::WITNESS_COMMITMENT_HEADER;
 use super::{merkle_node_count, Ctx};
 
 pub(super) fn check_witness(block: &Block, ctx: &mut Ctx<'_, '_>) -> Result<(), ValidationError> {
