@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use clap::Args;
-use crypto_core::blkfile::{blk_file_blocks, magic_name};
+use crypto_core::blkfile::blk_file_blocks;
+use crypto_core::params::{Network, NetworkParams};
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use serde_json::Value;
 
@@ -20,8 +21,16 @@ pub struct ValidateArgs {
     /// Block file: raw block bytes, the same as hex text, or a blk*.dat file; `-` = stdin.
     pub file: String,
     /// Block format and rules. Default: from the blk*.dat magic, else bitcoin.
-    #[arg(long, value_parser = ["bitcoin", "qtum"])]
+    #[arg(long, value_parser = ["bitcoin", "qtum"], ignore_case = true)]
     pub chain: Option<String>,
+    /// Network: activation heights, proof-of-work limit, Qtum staking heights. Default: from
+    /// the blk*.dat magic, else mainnet. Qtum has mainnet, testnet and regtest.
+    #[arg(long, value_parser = ["mainnet", "testnet", "testnet4", "signet", "regtest"], ignore_case = true)]
+    pub network: Option<String>,
+    /// The block's height as your node knows it: enables the exact BIP34, version and
+    /// activation rules (default: the height the coinbase claims, where it can be trusted).
+    #[arg(long)]
+    pub height: Option<u32>,
     #[command(flatten)]
     pub backend: BackendArgs,
     /// One JSON object per block on stdout instead of the human summary.
@@ -33,8 +42,8 @@ pub struct ValidateArgs {
     /// Enforce BIP146 low S (a policy rule; off by default).
     #[arg(long)]
     pub low_s: bool,
-    /// Check proof of work against the regtest limit (for blocks made by `demo --out`).
-    #[arg(long)]
+    /// Same as `--network regtest` (for blocks made by `demo --out`).
+    #[arg(long, conflicts_with = "network")]
     pub regtest: bool,
 }
 
@@ -45,12 +54,13 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
     }
     let backend = args.backend.make()?;
     let magic: Option<[u8; 4]> = raw.get(..4).and_then(|m| m.try_into().ok());
-    match magic.and_then(|m| magic_name(&m)) {
-        Some(network) => run_blk_file(args, &raw, network, backend.as_ref()),
+    match magic.and_then(|m| NetworkParams::by_magic(&m)) {
+        Some(net) => run_blk_file(args, &raw, net, backend.as_ref()),
         None => {
             let block = decode_hex_dump(&raw).unwrap_or(raw);
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
-            let report = validate_block(&block, &options(args, chain), backend.as_ref());
+            let opts = options(args, chain, Network::Mainnet)?;
+            let report = validate_block(&block, &opts, backend.as_ref());
             let mut out = std::io::stdout().lock();
             let device = device_summary(backend.as_ref());
             if args.json {
@@ -104,31 +114,39 @@ fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
     }
 }
 
-fn options(args: &ValidateArgs, chain: Chain) -> ValidateOptions<'static> {
-    let mut o = ValidateOptions::new(chain);
+/// The options of `args` for `chain`; `default_network` applies when neither `--network`
+/// nor `--regtest` is given.
+fn options(
+    args: &ValidateArgs,
+    chain: Chain,
+    default_network: Network,
+) -> Result<ValidateOptions<'static>, CliError> {
+    let network = match (&args.network, args.regtest) {
+        (Some(n), _) => n.parse::<Network>().map_err(CliError::Usage)?,
+        (None, true) => Network::Regtest,
+        (None, false) => default_network,
+    };
+    let mut b = ValidateOptions::builder(chain)
+        .network(network)
+        .low_s(args.low_s);
     if args.strict_der {
-        o.strict_der = Some(true);
+        b = b.strict_der(true);
     }
-    o.low_s = args.low_s;
-    if args.regtest {
-        o.pow_limit = Some(REGTEST_POW_LIMIT);
+    if let Some(h) = args.height {
+        b = b.height(h);
     }
-    o
+    b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
 fn run_blk_file(
     args: &ValidateArgs,
     data: &[u8],
-    network: &str,
+    file_net: &NetworkParams,
     backend: &dyn Backend,
 ) -> Result<u8, CliError> {
-    let default_chain = if network.starts_with("qtum") {
-        Chain::Qtum
-    } else {
-        Chain::Bitcoin
-    };
-    let chain = parse_chain(args.chain.as_deref(), default_chain)?;
-    let opts = options(args, chain);
+    let network = file_net.name;
+    let chain = parse_chain(args.chain.as_deref(), file_net.chain)?;
+    let opts = options(args, chain, file_net.network)?;
     let mut progress = Progress::new(data.len());
     progress.update(0, "0 blocks");
     let mut out = std::io::stdout().lock();
@@ -215,12 +233,13 @@ fn yes(b: bool) -> &'static str {
 pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std::io::Result<()> {
     writeln!(
         out,
-        "{source}: {} block {}",
+        "{source}: {} {} block {}",
         r.chain,
+        r.network,
         r.block_hash.as_deref().unwrap_or("(unparsed)")
     )?;
     if let Some(h) = r.height {
-        writeln!(out, "  height (BIP34)     {h}")?;
+        writeln!(out, "  height             {h}")?;
     }
     writeln!(
         out,

@@ -1,18 +1,7 @@
 //! Bitcoin Core `blk*.dat` files: records of 4-byte network magic, u32 LE size, block.
 
 use crate::encode::{Cursor, ParseError, ParseReason};
-
-/// Network magics this reader accepts (`pchMessageStart`).
-pub const KNOWN_MAGICS: &[([u8; 4], &str)] = &[
-    ([0xf9, 0xbe, 0xb4, 0xd9], "bitcoin-main"),
-    ([0x0b, 0x11, 0x09, 0x07], "bitcoin-testnet3"),
-    ([0x1c, 0x16, 0x3f, 0x28], "bitcoin-testnet4"),
-    ([0x0a, 0x03, 0xcf, 0x40], "bitcoin-signet"),
-    ([0xfa, 0xbf, 0xb5, 0xda], "bitcoin-regtest"),
-    ([0xf1, 0xcf, 0xa6, 0xd3], "qtum-main"),
-    ([0x0d, 0x22, 0x15, 0x06], "qtum-testnet"),
-    ([0xfd, 0xdd, 0xc6, 0xe1], "qtum-regtest"),
-];
+use crate::params::NetworkParams;
 
 pub use crate::params::MAX_BLK_RECORD_SIZE as MAX_RECORD_SIZE;
 
@@ -34,9 +23,10 @@ pub fn blk_file_blocks(data: &[u8]) -> BlkIter<'_> {
     }
 }
 
-/// Name of a known network magic.
+/// Name of a known network magic (`bitcoin-main`, `qtum-testnet`, ...; see
+/// [`NetworkParams::by_magic`] for the network's parameters).
 pub fn magic_name(m: &[u8; 4]) -> Option<&'static str> {
-    KNOWN_MAGICS.iter().find(|(k, _)| k == m).map(|(_, n)| *n)
+    NetworkParams::by_magic(m).map(|p| p.name)
 }
 
 impl<'a> Iterator for BlkIter<'a> {
@@ -102,7 +92,7 @@ mod tests {
 
     #[test]
     fn iterates_records_and_padding() {
-        let m = KNOWN_MAGICS[0].0;
+        let m = crate::params::NETWORKS[0].magic;
         let mut f = rec(m, &[1u8; 81]);
         f.extend(rec(m, &[2u8; 90]));
         f.extend([0u8; 100]);
@@ -114,7 +104,7 @@ mod tests {
 
     #[test]
     fn typed_errors() {
-        let m = KNOWN_MAGICS[0].0;
+        let m = crate::params::NETWORKS[0].magic;
         let mut f = rec(m, &[1u8; 81]);
         f.truncate(50);
         let e = blk_file_blocks(&f).next().unwrap().unwrap_err();

@@ -224,3 +224,25 @@ fn witness_without_commitment_and_bad_commitment_rejected() {
         rep.error
     );
 }
+
+/// Before segwit activation no transaction may carry a witness, commitment or not
+/// (`unexpected-witness`): the block claims height 500,000, after mainnet's activation
+/// (481,824) and before testnet3's (834,624).
+#[test]
+fn witness_before_segwit_activation_is_rejected() {
+    let (raw, op, prev) = build(true);
+    let map: HashMap<OutPoint, TxOut> = [(op, prev)].into();
+    let be = TestBackend::default();
+    let mut o = opts(Some(&map));
+    o.network = crypto_core::params::Network::Testnet;
+    let rep = validate_block(&raw, &o, &be);
+    assert_eq!(rep.height, Some(500_000));
+    // The coinbase's witness reserved value is the first witness found.
+    assert_eq!(
+        rep.error_detail,
+        Some(ValidationError::UnexpectedWitness { tx: 0 }),
+        "{:?}",
+        rep.error
+    );
+    assert!(!rep.flags.unwrap().null_dummy);
+}

@@ -29,16 +29,16 @@ use crate::block::Block;
 use crate::encode::display_hex;
 use crate::header::Header;
 use crate::merkle::merkle_root;
-use crate::params::{max_block_weight, BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};
+use crate::params::max_block_weight;
 use crate::pow::check_pow;
 use crate::tx::Transaction;
-use crate::Chain;
 
 pub use options::{PrevoutProvider, ScriptFlags, ValidateOptions, BIP66_HEIGHT, SEGWIT_HEIGHT};
 pub use report::{BlockReport, SigCounts, TxReport, ValidationError};
 pub use rules::{bip34_height, legacy_sigops};
 
-use rules::{check_structure, check_tx_rules};
+use qtum::check_qtum_context;
+use rules::{block_height, check_bip34, check_structure, check_tx_rules, check_version};
 use sigs::{check_signatures, sig_pipeline};
 use witness::check_witness;
 
@@ -51,7 +51,7 @@ pub fn validate_block(
     backend: &dyn Backend,
 ) -> BlockReport {
     let t0 = Instant::now();
-    let mut rep = BlockReport::new(opts.chain, backend.name());
+    let mut rep = BlockReport::new(opts.chain, opts.network, backend.name());
     let mut ctx = Ctx {
         backend,
         rep: &mut rep,
@@ -130,18 +130,16 @@ fn run(
     opts: &ValidateOptions<'_>,
     ctx: &mut Ctx<'_, '_>,
 ) -> Result<(), ValidationError> {
+    let params = opts.params()?;
     // 1. parse
     let t = Instant::now();
     let block = Block::parse(raw, opts.chain).map_err(ValidationError::Parse)?;
     ctx.time("parse", t);
     ctx.rep.txs = block.txs.len();
     ctx.rep.inputs = block.input_count();
-    ctx.rep.height = block
-        .txs
-        .first()
-        .filter(|t| t.is_coinbase())
-        .and_then(bip34_height);
-    let flags = opts.script_flags(ctx.rep.height);
+    let height = block_height(&block, opts, params);
+    ctx.rep.height = height;
+    let flags = opts.script_flags(height);
     ctx.rep.flags = Some(flags);
 
     // 2. header hash (Qtum: also the hash the staker signed)
@@ -167,10 +165,7 @@ fn run(
     if pos {
         ctx.rep.pow_ok = true;
     } else {
-        let limit = opts.pow_limit.unwrap_or(match opts.chain {
-            Chain::Bitcoin => BITCOIN_POW_LIMIT,
-            Chain::Qtum => QTUM_POW_LIMIT,
-        });
+        let limit = opts.pow_limit.unwrap_or(params.pow_limit);
         match check_pow(&block_hash, base.bits, &limit) {
             Ok(()) => ctx.rep.pow_ok = true,
             Err(e) => {
@@ -181,9 +176,16 @@ fn run(
         }
     }
 
-    // 4. structure
+    // Header context that needs only the height (version; Qtum: last PoW block, stake time).
+    check_version(&block, params, height, ctx.rep);
+    if let (Header::Qtum(q), Some(qp)) = (&block.header, params.qtum.as_ref()) {
+        check_qtum_context(q, qp, height, ctx.rep);
+    }
+
+    // 4. structure (CheckBlock), then BIP34 (ContextualCheckBlock)
     let t = Instant::now();
     check_structure(&block, opts, ctx.rep);
+    check_bip34(&block, opts, params, ctx.rep);
     ctx.time("structure", t);
 
     // 5. txids
@@ -214,7 +216,9 @@ fn run(
 
     // 7. witness commitment
     let t = Instant::now();
-    check_witness(&block, ctx)?;
+    // An unknown height counts as segwit-active: the commitment is checked when present.
+    let segwit = height.is_none_or(|h| h >= params.segwit_height);
+    check_witness(&block, segwit, ctx)?;
     ctx.time("witness", t);
 
     // 8. signatures (+ Qtum block signature in the same verify batch)
@@ -241,7 +245,7 @@ pub fn check_transaction(
     flags: ScriptFlags,
     backend: &dyn Backend,
 ) -> TxReport {
-    let mut rep = BlockReport::new(opts.chain, backend.name());
+    let mut rep = BlockReport::new(opts.chain, opts.network, backend.name());
     check_tx_rules(0, tx, opts.chain, max_block_weight(opts.chain), &mut rep);
     let mut ctx = Ctx {
         backend,

@@ -6,10 +6,38 @@ use crate::block::Block;
 use crate::der;
 use crate::hashes::ripemd160;
 use crate::header::QtumHeader;
+use crate::params::QtumParams;
 use crate::script::{classify, push_only, Template};
 
 use super::report::{BlockReport, ValidationError};
 use super::Ctx;
+
+/// Qtum header rules that need only the height: no proof-of-work block after the last
+/// proof-of-work height (`reject-pow`), and a proof-of-stake block time on the stake
+/// timestamp grid (`CheckCoinStakeTimestamp`).
+pub(super) fn check_qtum_context(
+    q: &QtumHeader,
+    qp: &QtumParams,
+    height: Option<u32>,
+    rep: &mut BlockReport,
+) {
+    let Some(h) = height else {
+        return;
+    };
+    if !q.is_proof_of_stake() && h > qp.last_pow_block {
+        rep.fail(ValidationError::ProofOfWorkAfterLastPowBlock {
+            height: h,
+            last: qp.last_pow_block,
+        });
+    }
+    let mask = qp.stake_timestamp_mask_at(h);
+    if q.is_proof_of_stake() && q.base.time & mask != 0 {
+        rep.fail(ValidationError::BadStakeTimestamp {
+            time: q.base.time,
+            mask,
+        });
+    }
+}
 
 pub(super) fn check_qtum_stake(block: &Block, q: &QtumHeader, rep: &mut BlockReport) {
     for (i, tx) in block.txs.iter().enumerate() {

@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::backend::BackendError;
 use crate::encode::ParseError;
+use crate::params::Network;
 use crate::pow::PowError;
 use crate::Chain;
 
@@ -68,6 +69,33 @@ pub enum ValidationError {
     },
     BadCoinstake {
         reason: String,
+    },
+    /// `nVersion` below what the network requires at this height (`bad-version`).
+    BadVersion {
+        version: i32,
+        height: u32,
+        min: i32,
+    },
+    /// The coinbase does not start with the block's height (BIP34, `bad-cb-height`).
+    BadCoinbaseHeight {
+        /// The height the node gave, or `None` when the coinbase's own claim was checked.
+        expected: Option<u32>,
+        reason: String,
+    },
+    /// Qtum: a proof-of-work block above the network's last proof-of-work height (`reject-pow`).
+    ProofOfWorkAfterLastPowBlock {
+        height: u32,
+        last: u32,
+    },
+    /// Qtum: a proof-of-stake block time not on the stake timestamp grid (`timestamp-invalid`).
+    BadStakeTimestamp {
+        time: u32,
+        mask: u32,
+    },
+    /// The options name a network the chain does not have (e.g. Qtum testnet4).
+    UnsupportedNetwork {
+        chain: Chain,
+        network: Network,
     },
     /// A signature check failed (verification, encoding, or multisig matching).
     BadSignature {
@@ -135,9 +163,36 @@ impl fmt::Display for ValidationError {
             BadWitnessCommitment { reason } => write!(f, "witness commitment: {reason}"),
             UnexpectedWitness { tx } => write!(
                 f,
-                "tx {tx} has witness data but the block has no witness commitment"
+                "tx {tx} has unexpected witness data (no witness commitment, or segwit not active at this height)"
             ),
             BadCoinstake { reason } => write!(f, "coinstake: {reason}"),
+            BadVersion {
+                version,
+                height,
+                min,
+            } => write!(
+                f,
+                "block version {version:#010x} is below {min} required at height {height}"
+            ),
+            BadCoinbaseHeight {
+                expected: Some(h),
+                reason,
+            } => write!(f, "coinbase does not start with height {h} (BIP34): {reason}"),
+            BadCoinbaseHeight {
+                expected: None,
+                reason,
+            } => write!(f, "coinbase height (BIP34): {reason}"),
+            ProofOfWorkAfterLastPowBlock { height, last } => write!(
+                f,
+                "proof-of-work block at height {height}, after the last proof-of-work block {last}"
+            ),
+            BadStakeTimestamp { time, mask } => write!(
+                f,
+                "proof-of-stake block time {time} has bits of the stake timestamp mask {mask:#x} set"
+            ),
+            UnsupportedNetwork { chain, network } => {
+                write!(f, "{chain} has no {network} network")
+            }
             BadSignature { tx, input, reason } => {
                 write!(f, "tx {tx} input {input}: bad signature: {reason}")
             }
@@ -162,6 +217,8 @@ pub struct BlockReport {
     pub error: Option<String>,
     pub error_detail: Option<ValidationError>,
     pub chain: Chain,
+    /// The network whose parameters applied.
+    pub network: Network,
     /// Display hex (byte-reversed).
     pub block_hash: Option<String>,
     /// BIP34 height from the coinbase, when present.
@@ -188,12 +245,13 @@ pub struct BlockReport {
 }
 
 impl BlockReport {
-    pub(super) fn new(chain: Chain, backend: &str) -> Self {
+    pub(super) fn new(chain: Chain, network: Network, backend: &str) -> Self {
         BlockReport {
             valid: false,
             error: None,
             error_detail: None,
             chain,
+            network,
             block_hash: None,
             height: None,
             txs: 0,

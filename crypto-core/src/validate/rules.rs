@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::block::Block;
 use crate::header::Header;
+use crate::params::NetworkParams;
 use crate::params::{
     max_block_weight, max_money, BITCOIN_MAX_BLOCK_SIGOPS_COST, COINBASE_SCRIPT_SIG_LEN,
     WITNESS_SCALE_FACTOR,
 };
 use crate::script::{
-    self, get_op, script_num, OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
+    self, get_op, height_push, script_num, OP_CHECKMULTISIG, OP_CHECKMULTISIGVERIFY, OP_CHECKSIG,
     OP_CHECKSIGVERIFY,
 };
 use crate::tx::{OutPoint, Transaction};
@@ -31,6 +32,109 @@ pub fn bip34_height(coinbase: &Transaction) -> Option<u32> {
         _ => return None,
     };
     u32::try_from(n).ok()
+}
+
+/// The height the contextual rules use: the node's (`opts.height`), else the coinbase's
+/// BIP34 claim where the claim can be trusted: on networks where BIP34 is active from
+/// genesis or block 1, and elsewhere for blocks of version 2 or more (version-1 blocks
+/// predate BIP34 and their coinbase's first push is arbitrary, e.g. `04ffff001d`).
+pub(super) fn block_height(
+    block: &Block,
+    opts: &ValidateOptions<'_>,
+    params: &NetworkParams,
+) -> Option<u32> {
+    if opts.height.is_some() {
+        return opts.height;
+    }
+    let claimed = block
+        .txs
+        .first()
+        .filter(|t| t.is_coinbase())
+        .and_then(bip34_height)?;
+    (params.bip34_height <= 1 || block.header.base().version >= 2).then_some(claimed)
+}
+
+/// Header context that depends only on the height (`ContextualCheckBlockHeader`): the
+/// minimum block version (BIP34 / BIP66 / BIP65 `bad-version`).
+pub(super) fn check_version(
+    block: &Block,
+    params: &NetworkParams,
+    height: Option<u32>,
+    rep: &mut BlockReport,
+) {
+    let Some(h) = height else {
+        return;
+    };
+    let version = block.header.base().version;
+    let min = params.min_block_version(h);
+    if version < min {
+        rep.fail(ValidationError::BadVersion {
+            version,
+            height: h,
+            min,
+        });
+    }
+}
+
+/// BIP34 (`ContextualCheckBlock`, `bad-cb-height`): from the network's BIP34 height the
+/// coinbase scriptSig starts with `CScript() << height`. Checked against the node's height
+/// when it is given; without it, only where BIP34 is active from genesis or block 1 (every
+/// block then carries its height, so the claim must be a canonical push of at least the
+/// activation height). Elsewhere a node must give the height for this rule.
+pub(super) fn check_bip34(
+    block: &Block,
+    opts: &ValidateOptions<'_>,
+    params: &NetworkParams,
+    rep: &mut BlockReport,
+) {
+    let Some(ss) = block
+        .txs
+        .first()
+        .filter(|t| t.is_coinbase())
+        .and_then(|cb| cb.inputs.first())
+        .map(|i| i.script_sig.as_slice())
+    else {
+        return; // FirstTxNotCoinbase is reported by check_structure
+    };
+    let shown = |n: usize| hex::encode(ss.get(..n.min(ss.len())).unwrap_or(&[]));
+    match opts.height {
+        Some(h) if h >= params.bip34_height => {
+            let want = height_push(h);
+            if !ss.starts_with(&want) {
+                rep.fail(ValidationError::BadCoinbaseHeight {
+                    expected: Some(h),
+                    reason: format!(
+                        "scriptSig starts with {}, expected {}",
+                        shown(want.len()),
+                        hex::encode(&want)
+                    ),
+                });
+            }
+        }
+        Some(_) => {}
+        None if params.bip34_height <= 1 => {
+            let claimed = block.txs.first().and_then(bip34_height);
+            let reason = match claimed {
+                None => Some("the coinbase does not start with a height push".to_string()),
+                Some(c) if c < params.bip34_height => Some(format!(
+                    "claims height {c}, below the activation height {}",
+                    params.bip34_height
+                )),
+                Some(c) if !ss.starts_with(&height_push(c)) => Some(format!(
+                    "height {c} is not pushed as CScript() << {c} (scriptSig starts with {})",
+                    shown(6)
+                )),
+                Some(_) => None,
+            };
+            if let Some(reason) = reason {
+                rep.fail(ValidationError::BadCoinbaseHeight {
+                    expected: None,
+                    reason,
+                });
+            }
+        }
+        None => {}
+    }
 }
 
 pub(super) fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockReport) {

@@ -10,10 +10,23 @@ use crate::params::WITNESS_COMMITMENT_HEADER;
 use super::report::ValidationError;
 use super::{merkle_node_count, Ctx};
 
-pub(super) fn check_witness(block: &Block, ctx: &mut Ctx<'_, '_>) -> Result<(), ValidationError> {
+/// Core's `ContextualCheckBlock` witness rules. Before segwit activation (`segwit` false)
+/// no transaction may carry witness data and the commitment output is an ordinary output.
+pub(super) fn check_witness(
+    block: &Block,
+    segwit: bool,
+    ctx: &mut Ctx<'_, '_>,
+) -> Result<(), ValidationError> {
     let Some(cb) = block.txs.first() else {
         return Ok(());
     };
+    if !segwit {
+        if let Some(tx) = block.txs.iter().position(|t| t.has_witness()) {
+            ctx.rep.witness_commitment_ok = Some(false);
+            ctx.rep.fail(ValidationError::UnexpectedWitness { tx });
+        }
+        return Ok(());
+    }
     // Core's GetWitnessCommitmentIndex: the last matching output.
     let commit_idx = cb.outputs.iter().rposition(|o| {
         o.script_pubkey.len() >= 38 && o.script_pubkey.starts_with(&WITNESS_COMMITMENT_HEADER)
