@@ -21,6 +21,7 @@ pub mod header;
 pub mod merkle;
 pub mod params;
 pub mod pow;
+pub mod recover;
 pub mod script;
 pub mod sighash;
 pub mod tx;

@@ -24,6 +24,8 @@ pub const OP_CREATE: u8 = 0xc1;
 pub const OP_CALL: u8 = 0xc2;
 /// Qtum: spend of a contract-owned output (condensing transaction).
 pub const OP_SPEND: u8 = 0xc3;
+/// Qtum: `OP_SENDER` (an output naming the contract call's sender).
+pub const OP_SENDER: u8 = 0xc4;
 
 /// One decoded operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

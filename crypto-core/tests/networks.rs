@@ -308,16 +308,28 @@ fn qtum_proof_of_work_after_the_last_pow_block() {
     );
 }
 
-/// The real Qtum block validates on Qtum mainnet, testnet and regtest (its rules are the same
-/// at height 42,987); Qtum has no testnet4 or signet.
+/// The real Qtum block validates on Qtum mainnet and testnet (height 42,987 is below both
+/// header-signature heights). On regtest, offline staking is active from block 1, so its DER
+/// block signature is not the recoverable compact signature required there. Qtum has no
+/// testnet4 or signet.
 #[test]
 fn qtum_block_per_network() {
     let raw = read_data("qtum/blockbench.raw");
     let be = TestBackend::default();
-    for n in [Network::Mainnet, Network::Testnet, Network::Regtest] {
+    for n in [Network::Mainnet, Network::Testnet] {
         let rep = validate_block(&raw, &opts(Chain::Qtum, n), &be);
         assert!(rep.valid, "{n}: {:?}", rep.error);
     }
+    let rep = validate_block(&raw, &opts(Chain::Qtum, Network::Regtest), &be);
+    assert_eq!(
+        rep.error_detail,
+        Some(ValidationError::BadBlockSignature {
+            reason: crypto_core::validate::BlockSigError::NotRecoverable { from_height: 1 }
+        }),
+        "{:?}",
+        rep.error
+    );
+    assert_eq!(rep.block_signature_ok, Some(false));
     let mut o = ValidateOptions::new(Chain::Qtum);
     o.network = Network::Testnet4;
     let rep = validate_block(&raw, &o, &be);

@@ -14,6 +14,7 @@
 //! (which signatures an input needs), `sigs` (the batched signature pipeline), `qtum` (proof
 //! of stake and the block signature).
 
+mod blocksig;
 mod options;
 mod plan;
 mod qtum;
@@ -33,10 +34,12 @@ use crate::params::max_block_weight;
 use crate::pow::check_pow;
 use crate::tx::Transaction;
 
+pub use blocksig::{pod_message_preimage, BlockSigError};
 pub use options::{PrevoutProvider, ScriptFlags, ValidateOptions, BIP66_HEIGHT, SEGWIT_HEIGHT};
 pub use report::{BlockReport, SigCounts, TxReport, ValidationError};
 pub use rules::{bip34_height, legacy_sigops};
 
+use blocksig::check_canonical;
 use qtum::check_qtum_context;
 use rules::{block_height, check_bip34, check_structure, check_tx_rules, check_version};
 use sigs::{check_signatures, sig_pipeline};
@@ -141,6 +144,14 @@ fn run(
     ctx.rep.height = height;
     let flags = opts.script_flags(height);
     ctx.rep.flags = Some(flags);
+    // Qtum checks the signature's encoding first of all (AcceptBlockHeader).
+    if let Header::Qtum(q) = &block.header {
+        let canonical = check_canonical(q);
+        ctx.rep.block_signature_ok = Some(canonical.is_ok());
+        if let Err(reason) = canonical {
+            ctx.rep.fail(ValidationError::BadBlockSignature { reason });
+        }
+    }
 
     // 2. header hash (Qtum: also the hash the staker signed)
     let t = Instant::now();
@@ -184,7 +195,7 @@ fn run(
 
     // 4. structure (CheckBlock), then BIP34 (ContextualCheckBlock)
     let t = Instant::now();
-    check_structure(&block, opts, ctx.rep);
+    check_structure(&block, opts, params, height, ctx.rep);
     check_bip34(&block, opts, params, ctx.rep);
     ctx.time("structure", t);
 
@@ -222,7 +233,7 @@ fn run(
     ctx.time("witness", t);
 
     // 8. signatures (+ Qtum block signature in the same verify batch)
-    check_signatures(&block, signed_hash, opts, flags, ctx)?;
+    check_signatures(&block, signed_hash, opts, params, height, flags, ctx)?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use crate::params::Network;
 use crate::pow::PowError;
 use crate::Chain;
 
+use super::blocksig::BlockSigError;
 use super::options::ScriptFlags;
 
 /// Signature counters. `checked` counts signatures the script rules required to be valid
@@ -109,9 +110,9 @@ pub enum ValidationError {
         input: usize,
         reason: String,
     },
-    /// The Qtum staker's block signature does not verify (or cannot be located).
+    /// The Qtum block signature breaks a rule (encoding, verification, signer).
     BadBlockSignature {
-        reason: String,
+        reason: BlockSigError,
     },
     /// Only with `require_all_checkable`.
     NotCheckable {
@@ -232,6 +233,9 @@ pub struct BlockReport {
     pub proof_of_stake: bool,
     /// Qtum: the staker's signature verified (PoW block: the signature is empty); Bitcoin: null.
     pub block_signature_ok: Option<bool>,
+    /// Qtum offline staking: the key id (HASH160, hex) of the delegator recovered from the
+    /// proof of delegation, where the rules in force recover it; null otherwise.
+    pub qtum_delegator: Option<String>,
     /// Witness commitment checked and matched (null when the block has neither commitment nor witnesses).
     pub witness_commitment_ok: Option<bool>,
     pub signatures: SigCounts,
@@ -260,6 +264,7 @@ impl BlockReport {
             pow_ok: false,
             proof_of_stake: false,
             block_signature_ok: None,
+            qtum_delegator: None,
             witness_commitment_ok: None,
             signatures: SigCounts::default(),
             not_checkable_reasons: BTreeMap::new(),

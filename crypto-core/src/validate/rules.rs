@@ -137,7 +137,13 @@ pub(super) fn check_bip34(
     }
 }
 
-pub(super) fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &mut BlockReport) {
+pub(super) fn check_structure(
+    block: &Block,
+    opts: &ValidateOptions<'_>,
+    params: &NetworkParams,
+    height: Option<u32>,
+    rep: &mut BlockReport,
+) {
     let chain = opts.chain;
     let maxw = max_block_weight(chain);
     if block.txs.is_empty() {
@@ -190,7 +196,7 @@ pub(super) fn check_structure(block: &Block, opts: &ValidateOptions<'_>, rep: &m
         }
     }
     if let Header::Qtum(q) = &block.header {
-        check_qtum_stake(block, q, rep);
+        check_qtum_stake(block, q, params.qtum.as_ref(), height, rep);
     }
 }
 

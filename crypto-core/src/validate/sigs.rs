@@ -11,6 +11,7 @@ use crate::block::Block;
 use crate::der;
 use crate::hashes::ripemd160;
 use crate::header::Header;
+use crate::params::NetworkParams;
 use crate::script::{find_and_delete, p2pkh_script_pubkey, push_data};
 use crate::sighash::{
     bip143_parts, bip143_preimage, bip143_single_output, legacy_preimage, Bip143Hashes,
@@ -18,9 +19,9 @@ use crate::sighash::{
 };
 use crate::tx::Transaction;
 
+use super::blocksig::{finish_block_signature, plan_block_signature, SigCheck};
 use super::options::{ScriptFlags, ValidateOptions};
 use super::plan::{CodeSrc, InputCheck, Plan, Planner, SigVersion};
-use super::qtum::{qtum_block_sig_job, DirectH160};
 use super::report::{SigCounts, ValidationError};
 use super::Ctx;
 
@@ -40,41 +41,39 @@ pub(super) fn check_signatures(
     block: &Block,
     signed_hash: Option<Digest32>,
     opts: &ValidateOptions<'_>,
+    params: &NetworkParams,
+    height: Option<u32>,
     flags: ScriptFlags,
     ctx: &mut Ctx<'_, '_>,
 ) -> Result<(), ValidationError> {
-    // Qtum block signature: built first, verified in the same batch as the inputs.
-    let mut block_sig_job: Option<Result<VerifyJob, String>> = None;
-    if let Header::Qtum(q) = &block.header {
-        if q.is_proof_of_stake() {
-            let mut h = DirectH160 { ctx: &mut *ctx };
-            block_sig_job = Some(qtum_block_sig_job(block, q, signed_hash, &mut h));
-        } else {
-            ctx.rep.block_signature_ok = Some(q.block_sig.is_empty());
-            if !q.block_sig.is_empty() {
-                ctx.rep.fail(ValidationError::BadBlockSignature {
-                    reason: "proof-of-work block carries a block signature".into(),
-                });
-            }
+    // Qtum block signature: planned first, verified in the same batch as the inputs, and
+    // reported before them (Qtum checks it in CheckBlock, before any script).
+    let plan = match (&block.header, signed_hash) {
+        (Header::Qtum(q), Some(hash)) if q.is_proof_of_stake() => {
+            Some(plan_block_signature(block, q, &hash))
         }
-    }
-    let extra = block_sig_job
-        .as_ref()
-        .and_then(|r| r.as_ref().ok().cloned());
+        _ => None,
+    };
+    let extra = match &plan {
+        Some(SigCheck::Verify(job)) => Some(job.clone()),
+        _ => None,
+    };
     let (input_errors, extra_verdict) = sig_pipeline(&block.txs, opts, flags, ctx, extra)?;
+    if let (Some(plan), Header::Qtum(q), Some(hash)) = (plan, &block.header, signed_hash) {
+        finish_block_signature(
+            block,
+            q,
+            &hash,
+            plan,
+            extra_verdict,
+            opts,
+            params,
+            height,
+            ctx,
+        )?;
+    }
     if let Some((_, e)) = input_errors.into_iter().next() {
         ctx.rep.fail(e);
-    }
-    if let Some(bs) = block_sig_job {
-        let r = bs.and_then(|_| match extra_verdict {
-            Some(Verdict::Valid) => Ok(()),
-            Some(Verdict::Invalid(f)) => Err(f.to_string()),
-            None => Err("missing verdict".into()),
-        });
-        ctx.rep.block_signature_ok = Some(r.is_ok());
-        if let Err(reason) = r {
-            ctx.rep.fail(ValidationError::BadBlockSignature { reason });
-        }
     }
     Ok(())
 }

@@ -113,6 +113,20 @@ pub fn sha256d_sw(d: &[u8]) -> [u8; 32] {
     sha256(&sha256(d))
 }
 
+/// Bitcoin's merkle root of `level` (txids), in software: for building synthetic blocks.
+pub fn merkle_root_sw(mut level: Vec<[u8; 32]>) -> [u8; 32] {
+    while level.len() > 1 {
+        if level.len() % 2 == 1 {
+            level.push(*level.last().unwrap());
+        }
+        level = level
+            .chunks(2)
+            .map(|p| sha256d_sw(&[p[0], p[1]].concat()))
+            .collect();
+    }
+    level.first().copied().unwrap_or([0u8; 32])
+}
+
 /// proptest case count from SATCHAIN_PROPTEST_CASES (default `default`).
 pub fn proptest_cases(default: u32) -> u32 {
     std::env::var("SATCHAIN_PROPTEST_CASES")
