@@ -61,6 +61,14 @@ pub fn max_money(chain: Chain) -> i64 {
     }
 }
 
+/// The chain's block sigop-cost limit (`MAX_BLOCK_SIGOPS_COST`; Qtum: the DGP default).
+pub fn max_block_sigops_cost(chain: Chain) -> u64 {
+    match chain {
+        Chain::Bitcoin => BITCOIN_MAX_BLOCK_SIGOPS_COST,
+        Chain::Qtum => QTUM_MAX_BLOCK_SIGOPS_COST,
+    }
+}
+
 /// The chain's block weight limit.
 pub fn max_block_weight(chain: Chain) -> u64 {
     match chain {

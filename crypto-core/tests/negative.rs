@@ -6,28 +6,13 @@
 )]
 mod common;
 
-use common::{merkle_root_sw, proptest_cases, read_data, sha256d_sw, TestBackend};
-use crypto_core::header::Header;
+use common::{fix_merkle, proptest_cases, read_data, sha256d_sw, TestBackend};
 use crypto_core::{validate_block, Block, Chain, ParseReason, ValidateOptions, ValidationError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 fn btc_block() -> Vec<u8> {
     read_data("bitcoin-core/block413567.raw")
-}
-
-/// Recomputes the header's merkle root after an edit (software hashes, test only).
-fn fix_merkle(b: &mut Block) {
-    let root = merkle_root_sw(
-        b.txs
-            .iter()
-            .map(|t| sha256d_sw(&t.serialize(false)))
-            .collect(),
-    );
-    match &mut b.header {
-        Header::Bitcoin(h) => h.merkle_root = root,
-        Header::Qtum(q) => q.base.merkle_root = root,
-    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::block::Block;
 use crate::header::Header;
 use crate::params::NetworkParams;
 use crate::params::{
-    max_block_weight, max_money, BITCOIN_MAX_BLOCK_SIGOPS_COST, COINBASE_SCRIPT_SIG_LEN,
+    max_block_sigops_cost, max_block_weight, max_money, COINBASE_SCRIPT_SIG_LEN,
     WITNESS_SCALE_FACTOR,
 };
 use crate::script::{
@@ -185,15 +185,16 @@ pub(super) fn check_structure(
     for (i, tx) in block.txs.iter().enumerate() {
         check_tx_rules(i, tx, chain, maxw, rep);
     }
-    if chain == Chain::Bitcoin {
-        let sigops: u64 = block.txs.iter().map(legacy_sigops).sum();
-        if sigops * WITNESS_SCALE_FACTOR > BITCOIN_MAX_BLOCK_SIGOPS_COST {
-            rep.fail(ValidationError::BlockTooLarge {
-                what: "legacy sigop cost",
-                value: sigops * WITNESS_SCALE_FACTOR,
-                limit: BITCOIN_MAX_BLOCK_SIGOPS_COST,
-            });
-        }
+    // CheckBlock's legacy count (Qtum: against dgpMaxBlockSigOps). P2SH and witness sigops
+    // need the spent outputs and are counted by the node (ConnectBlock).
+    let sigops: u64 = block.txs.iter().map(legacy_sigops).sum();
+    let limit = max_block_sigops_cost(chain);
+    if sigops * WITNESS_SCALE_FACTOR > limit {
+        rep.fail(ValidationError::BlockTooLarge {
+            what: "legacy sigop cost",
+            value: sigops * WITNESS_SCALE_FACTOR,
+            limit,
+        });
     }
     if let Header::Qtum(q) = &block.header {
         check_qtum_stake(block, q, params.qtum.as_ref(), height, rep);

@@ -127,6 +127,20 @@ pub fn merkle_root_sw(mut level: Vec<[u8; 32]>) -> [u8; 32] {
     level.first().copied().unwrap_or([0u8; 32])
 }
 
+/// Recomputes a block's header merkle root after an edit (software hashes, tests only).
+pub fn fix_merkle(b: &mut crypto_core::Block) {
+    let root = merkle_root_sw(
+        b.txs
+            .iter()
+            .map(|t| sha256d_sw(&t.serialize(false)))
+            .collect(),
+    );
+    match &mut b.header {
+        crypto_core::header::Header::Bitcoin(h) => h.merkle_root = root,
+        crypto_core::header::Header::Qtum(q) => q.base.merkle_root = root,
+    }
+}
+
 /// proptest case count from SATCHAIN_PROPTEST_CASES (default `default`).
 pub fn proptest_cases(default: u32) -> u32 {
     std::env::var("SATCHAIN_PROPTEST_CASES")
