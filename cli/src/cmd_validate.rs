@@ -4,14 +4,14 @@
 use std::io::Write;
 
 use clap::Args;
-use crypto_core::blkfile::blk_file_blocks;
-use crypto_core::params::{Network, NetworkParams};
+use crypto_core::blkfile::{BlkReader, BlkRecord};
+use crypto_core::params::{max_block_weight, Network, NetworkParams};
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use serde_json::Value;
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
-use crate::input::{decode_hex_dump, read_all};
+use crate::input::{read_block_input, BlockInput};
 use crate::progress::Progress;
 
 pub use crypto_core::params::REGTEST_POW_LIMIT;
@@ -48,19 +48,23 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
-    let raw = read_all(&args.file)?;
-    if raw.is_empty() {
-        return Err(CliError::Usage(format!("{}: file is empty", args.file)));
-    }
-    let backend = args.backend.make()?;
-    let magic: Option<[u8; 4]> = raw.get(..4).and_then(|m| m.try_into().ok());
-    match magic.and_then(|m| NetworkParams::by_magic(&m)) {
-        Some(net) => run_blk_file(args, &raw, net, backend.as_ref()),
-        None => {
-            let block = decode_hex_dump(&raw).unwrap_or(raw);
+    let raw_chain = || {
+        args.chain
+            .as_deref()
+            .and_then(|c| c.parse::<Chain>().ok())
+            .unwrap_or(Chain::Bitcoin)
+    };
+    match read_block_input(&args.file, raw_chain)? {
+        BlockInput::Blk { network, reader } => {
+            let backend = args.backend.make()?;
+            run_blk_file(args, reader, network, backend.as_ref())
+        }
+        BlockInput::Block(block) => {
+            let backend = args.backend.make()?;
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
             let opts = options(args, chain, Network::Mainnet)?;
             let report = validate_block(&block, &opts, backend.as_ref());
+            drop(block);
             let mut out = std::io::stdout().lock();
             let device = device_summary(backend.as_ref());
             if args.json {
@@ -140,22 +144,25 @@ fn options(
 
 fn run_blk_file(
     args: &ValidateArgs,
-    data: &[u8],
+    reader: Box<dyn std::io::Read>,
     file_net: &NetworkParams,
     backend: &dyn Backend,
 ) -> Result<u8, CliError> {
     let network = file_net.name;
     let chain = parse_chain(args.chain.as_deref(), file_net.chain)?;
     let opts = options(args, chain, file_net.network)?;
-    let mut progress = Progress::new(data.len());
+    // One record in memory at a time, at most the chain's largest valid block.
+    let max_block = usize::try_from(max_block_weight(chain)).unwrap_or(usize::MAX);
+    let total = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let mut progress = Progress::new(usize::try_from(total).unwrap_or(usize::MAX));
     progress.update(0, "0 blocks");
     let mut out = std::io::stdout().lock();
     let (mut n, mut n_invalid) = (0usize, 0usize);
     let werr = |e| CliError::io("writing stdout", e);
-    for item in blk_file_blocks(data) {
-        match item {
-            Ok((offset, block)) => {
-                let report = validate_block(block, &opts, backend);
+    for item in BlkReader::new(reader, max_block) {
+        let end = match item {
+            Ok(BlkRecord::Block { offset, bytes, .. }) => {
+                let report = validate_block(&bytes, &opts, backend);
                 progress.clear();
                 if args.json {
                     let mut v = serde_json::to_value(&report)
@@ -168,14 +175,26 @@ fn run_blk_file(
                 } else {
                     writeln!(out, "{}", one_line(n, offset, &report)).map_err(werr)?;
                 }
-                n += 1;
                 if !report.valid {
                     n_invalid += 1;
                 }
-                progress.update(
-                    offset + block.len(),
-                    &format!("{n} blocks, {n_invalid} invalid"),
+                offset + bytes.len() as u64
+            }
+            Ok(BlkRecord::Oversize { offset, size, .. }) => {
+                // Well framed, but no valid block is this large: invalid, skipped unread.
+                progress.clear();
+                let error = format!(
+                    "block record of {size} bytes exceeds the largest valid {chain} block \
+                     ({max_block} bytes); skipped"
                 );
+                if args.json {
+                    let v = serde_json::json!({ "index": n, "offset": offset, "valid": false, "error": error });
+                    writeln!(out, "{v}").map_err(werr)?;
+                } else {
+                    writeln!(out, "#{n} @{offset} INVALID error: {error}").map_err(werr)?;
+                }
+                n_invalid += 1;
+                offset + u64::from(size)
             }
             Err(e) => {
                 progress.clear();
@@ -187,7 +206,12 @@ fn run_blk_file(
                 eprintln!("{}: blk file damaged after {n} blocks: {e}", args.file);
                 return Ok(EXIT_ERROR);
             }
-        }
+        };
+        n += 1;
+        progress.update(
+            usize::try_from(end).unwrap_or(usize::MAX),
+            &format!("{n} blocks, {n_invalid} invalid"),
+        );
     }
     progress.clear();
     if !args.json {
@@ -202,7 +226,7 @@ fn run_blk_file(
     Ok(if n_invalid > 0 { EXIT_INVALID } else { EXIT_OK })
 }
 
-fn one_line(index: usize, offset: usize, r: &BlockReport) -> String {
+fn one_line(index: usize, offset: u64, r: &BlockReport) -> String {
     let s = &r.signatures;
     format!(
         "#{index} @{offset} {} {} txs={} inputs={} sigs={}/{} not_checkable={} {:.1} ms{}",
