@@ -8,7 +8,12 @@
 //! case; the Verilated top (`sim`) on the small ones only (it is slow). Both run with no spot
 //! checks and FaultPolicy::Error: every verdict in the report comes from the device, and a
 //! device fault fails the case instead of being hidden by the software fallback.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use std::path::PathBuf;
 
