@@ -211,7 +211,7 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// What [`validate_block`] found. Serializes to the CLI's `--json` object.
+/// What [`validate_block`](super::validate_block) found. Serializes to the CLI's `--json` object.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockReport {
     pub valid: bool,
@@ -282,7 +282,7 @@ impl BlockReport {
     }
 }
 
-/// Result of [`check_transaction`].
+/// Result of [`check_transaction`](super::check_transaction).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TxReport {
     pub valid: bool,
