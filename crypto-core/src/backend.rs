@@ -148,7 +148,7 @@ pub struct VerifyJob {
 }
 
 /// Why a signature was not accepted. The same codes come from software and hardware.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum VerifyFailure {
     /// The equation does not hold (or R is the point at infinity).
     Mismatch,

@@ -29,6 +29,8 @@ pub enum ParseReason {
     BadMagic { found: [u8; 4] },
     /// A blk*.dat record size outside [80, limit].
     BlockSizeOutOfRange { size: u32 },
+    /// Reading the input failed (a streamed source).
+    Io(String),
     /// Anything else, described.
     Invalid(&'static str),
 }
@@ -59,6 +61,7 @@ impl fmt::Display for ParseReason {
             ParseReason::BlockSizeOutOfRange { size } => {
                 write!(f, "block record size {size} out of range")
             }
+            ParseReason::Io(s) => write!(f, "read error: {s}"),
             ParseReason::Invalid(s) => f.write_str(s),
         }
     }

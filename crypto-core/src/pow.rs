@@ -63,23 +63,7 @@ impl fmt::Display for PowError {
     }
 }
 
-/// Bitcoin mainnet `powLimit` (big-endian).
-pub const BITCOIN_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xffu8; 32];
-    a[0] = 0;
-    a[1] = 0;
-    a[2] = 0;
-    a[3] = 0;
-    a
-};
-
-/// Qtum mainnet `powLimit` = 0000ffff...ff (big-endian).
-pub const QTUM_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xffu8; 32];
-    a[0] = 0;
-    a[1] = 0;
-    a
-};
+pub use crate::params::{BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};
 
 /// Core's `CheckProofOfWork(hash, nBits, powLimit)`. `hash` in SHA-256 byte order
 /// (little-endian as a number), `pow_limit` big-endian.

@@ -20,7 +20,7 @@
 
 use crypto_core::header::BitcoinHeader;
 use crypto_core::script::{
-    multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
+    height_push, multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
 };
 use crypto_core::sighash::{legacy_preimage, LegacySighash, SIGHASH_ALL};
 use crypto_core::{hash160, OutPoint, Transaction, TxIn, TxOut};
@@ -106,20 +106,6 @@ enum Spend {
     Multisig(usize),
 }
 
-/// `CScript() << n` for a block height (minimal script-number push).
-fn bip34_height_push(height: u32) -> Vec<u8> {
-    let mut num = Vec::new();
-    let mut v = height;
-    while v > 0 {
-        num.push((v & 0xff) as u8);
-        v >>= 8;
-    }
-    if num.last().is_some_and(|b| b & 0x80 != 0) {
-        num.push(0);
-    }
-    push_data(&num)
-}
-
 fn merkle_root(mut level: Vec<[u8; 32]>) -> [u8; 32] {
     if level.is_empty() {
         return [0u8; 32];
@@ -197,7 +183,7 @@ pub fn build_demo_block(seed: u64, n_p2pkh: usize, n_multisig: usize) -> Vec<u8>
     let subsidy: i64 = 5_000_000_000 >> (height / 210_000);
     let mut coinbase_key = [0u8; 20];
     rng.fill_bytes(&mut coinbase_key);
-    let mut script_sig = bip34_height_push(height);
+    let mut script_sig = height_push(height);
     script_sig.extend_from_slice(&push_data(b"/SatChain Accel demo/"));
     let coinbase = Transaction {
         version: 1,
@@ -380,13 +366,6 @@ pub fn reseal_block(raw: &[u8]) -> Result<Vec<u8>, crypto_core::ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn demo_bip34_push_is_minimal() {
-        assert_eq!(bip34_height_push(700_000), vec![3, 0x60, 0xae, 0x0a]);
-        assert_eq!(bip34_height_push(128), vec![2, 0x80, 0x00]);
-        assert_eq!(bip34_height_push(413_567), vec![3, 0x7f, 0x4f, 0x06]);
-    }
 
     #[test]
     fn demo_target_check() {
