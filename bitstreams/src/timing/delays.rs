@@ -266,18 +266,29 @@ pub const TDSPDCK_CTRL: Param = p(
     "DSP registered control input setup; taken equal to TDSPDCK_CE*",
     Assumed,
 );
-pub const TDSP_MUL_ALU: Param = p(
-    "A/B to ALU input (mult, no MREG)",
-    3.78,
-    "TDSPDCK_{A,B}_PREG_MULT - TDSPDCK_C_PREG",
+pub const TDSP_STAGE: Param = p("1/FMAX (all registers used)", 1.781, "one internal DSP register-to-register stage (AREG/BREG/CREG -> MREG, MREG -> PREG): 1/561.48 MHz, the -1 FMAX with all registers used as recalled from DS182/DS191 (not found in the corpora)", Assumed);
+pub const TDSP_AB_P: Param = p(
+    "A/B pin to P (mult, no MREG/PREG)",
+    5.62,
+    "TDSPDCK_{A,B}_PREG_MULT - TDSPDCK_C_PREG + TDSPDO_C_P",
     Derived,
 );
-pub const TDSP_ALU_PREG: Param = p("ALU input to PREG", 2.11, "= TDSPDCK_C_PREG", Derived);
-pub const TDSP_ALU_P: Param = p("ALU input to P (no PREG)", 1.84, "= TDSPDO_C_P", Derived);
-pub const TDSP_INT_CKO: Param = p(
-    "internal register clock to out",
-    0.47,
-    "TDSPCKO_P_MREG - TDSPDO_C_P (MREG/AREG/BREG/CREG/DREG toward the next DSP stage)",
+pub const TDSP_REG_PREG_MULT: Param = p(
+    "AREG/BREG to PREG (mult, no MREG)",
+    3.562,
+    "two internal stages: 2 x 1/FMAX",
+    Derived,
+);
+pub const TDSP_REG_P: Param = p(
+    "register to P pin (no PREG)",
+    2.31,
+    "MREG/CREG (or AREG/BREG without multiplier) to P: = TDSPCKO_P_MREG",
+    Derived,
+);
+pub const TDSP_REG_P_MULT: Param = p(
+    "AREG/BREG to P pin (mult, no MREG/PREG)",
+    4.091,
+    "1/FMAX + TDSPCKO_P_MREG",
     Derived,
 );
 pub const TDSP_PCIN_PREG: Param = p(
@@ -289,7 +300,13 @@ pub const TDSP_PCIN_PREG: Param = p(
 pub const TDSP_PREADD: Param = p(
     "pre-adder (D port, USE_DPORT)",
     0.90,
-    "D/A through the pre-adder, added to the A path",
+    "D through the pre-adder, added to the A path",
+    Assumed,
+);
+pub const TDSPCKO_CASC: Param = p(
+    "TDSPCKO_{ACOUT,BCOUT}",
+    0.45,
+    "clock to ACOUT/BCOUT from the input registers; taken equal to TDSPCKO_P_PREG",
     Assumed,
 );
 
@@ -339,12 +356,14 @@ pub const TABLE: &[Param] = &[
     TDSPDCK_CE,
     TDSPDCK_RST,
     TDSPDCK_CTRL,
-    TDSP_MUL_ALU,
-    TDSP_ALU_PREG,
-    TDSP_ALU_P,
-    TDSP_INT_CKO,
+    TDSP_STAGE,
+    TDSP_AB_P,
+    TDSP_REG_PREG_MULT,
+    TDSP_REG_P,
+    TDSP_REG_P_MULT,
     TDSP_PCIN_PREG,
     TDSP_PREADD,
+    TDSPCKO_CASC,
     TUNKNOWN,
 ];
 
@@ -395,14 +414,17 @@ mod tests {
         // The derived rows agree with their formulas.
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
         assert!(close(
-            TDSP_MUL_ALU.ns,
-            TDSPDCK_AB_PREG_MULT.ns - TDSPDCK_C_PREG.ns
+            TDSP_AB_P.ns,
+            TDSPDCK_AB_PREG_MULT.ns - TDSPDCK_C_PREG.ns + TDSPDO_C_P.ns
         ));
-        assert!(close(TDSP_INT_CKO.ns, TDSPCKO_P_MREG.ns - TDSPDO_C_P.ns));
+        assert!(close(TDSP_REG_PREG_MULT.ns, 2.0 * TDSP_STAGE.ns));
+        assert!(close(TDSP_REG_P.ns, TDSPCKO_P_MREG.ns));
+        assert!(close(TDSP_REG_P_MULT.ns, TDSP_STAGE.ns + TDSPCKO_P_MREG.ns));
         assert!(close(
             TDSP_PCIN_PREG.ns,
             TDSPDO_PCIN_P.ns + TDSPDCK_C_PREG.ns - TDSPDO_C_P.ns
         ));
+        assert!((TDSP_STAGE.ns - 1000.0 / 561.48).abs() < 5e-4);
     }
 
     #[test]

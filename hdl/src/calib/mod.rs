@@ -156,7 +156,7 @@ impl Logic for CalibSha256 {
         self.wnew.next = self.ws1.val() + self.w[9].q.val() + self.ws0.val() + self.w[0].q.val();
         // W[t] for t < 16: the loaded word t, selected by the counter.
         self.wsel.next = self.w[0].q.val();
-        for i in 1..16 {
+        for i in 0..16 {
             if self.t.q.val().get_bits::<4>(0) == self.idx[i].val() {
                 self.wsel.next = self.w[i].q.val();
             }
