@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! timing-report NETLIST.json [--net-delay NS] [--fanout-factor F] [--json] [--paths]
+//! timing-report --table        (prints the delay table as Markdown)
 //! ```
 //! Without `--net-delay`, the committed calibration (`data/timing_calibration.json`) is used.
 //! Exit codes: 0 = analyzed; 2 = usage, netlist or analysis error.
@@ -40,6 +41,10 @@ fn real_main() -> Result<(), String> {
             "--fanout-factor" => net.fanout_factor = num("a factor >= 0")?,
             "--json" => json = true,
             "--paths" => paths = true,
+            "--table" => {
+                print!("{}", timing::delays::markdown_table());
+                return Ok(());
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());

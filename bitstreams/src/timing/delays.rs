@@ -367,6 +367,26 @@ pub const TABLE: &[Param] = &[
     TUNKNOWN,
 ];
 
+/// The table as Markdown (the README's copy; a test keeps the two equal).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| symbol | ns (-1) | what | source |\n|---|---:|---|---|\n");
+    for t in TABLE {
+        let src = match t.source {
+            Source::Ds182 => "DS182 Table 35 (Kintex-7)",
+            Source::Ds189 => "DS189 Table 30 (Spartan-7), pessimistic",
+            Source::Vivado7Series => "Vivado -1 7-series reports, pessimistic",
+            Source::Prjxray => "prjxray Artix-7 (yosys cells_sim.v)",
+            Source::Derived => "derived",
+            Source::Assumed => "**assumed**",
+        };
+        s.push_str(&format!(
+            "| {} | {:.3} | {} | {} |\n",
+            t.name, t.ns, t.what, src
+        ));
+    }
+    s
+}
+
 /// The net (routing) delay of one hop over general interconnect:
 /// `base_ns * (1 + fanout_factor * log2(fanout))`. Dedicated connections (carry chain, DSP
 /// cascades, LUT to its F7 mux, LUT/carry output to the flip-flop or carry input of its own
@@ -425,6 +445,15 @@ mod tests {
             TDSPDO_PCIN_P.ns + TDSPDCK_C_PREG.ns - TDSPDO_C_P.ns
         ));
         assert!((TDSP_STAGE.ns - 1000.0 / 561.48).abs() < 5e-4);
+    }
+
+    #[test]
+    fn readme_carries_the_table() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&markdown_table()),
+            "bitstreams/README.md must carry the delay table as `timing-report --table` prints it"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use delays::NetModel;
 pub use netlist::Netlist;
 
 /// Bumped when the meaning of the analysis changes (part of the cache key of results).
-pub const MODEL_VERSION: &str = "satchain-sta-v1";
+pub const MODEL_VERSION: &str = "satchain-sta-v2";
 
 /// What went wrong in the timing analysis.
 #[derive(Debug, thiserror::Error)]

@@ -220,12 +220,23 @@ pub fn path(g: &Graph<'_>, arr: &Arrivals, ei: usize, dom: usize) -> TimingPath 
         cell_ns: round(e.setup_ns),
         at_ns: round(t),
     });
-    let first = steps
-        .first()
-        .map(|s| format!("{} ({}) {}", s.cell, s.cell_type, s.to_pin));
-    let last = steps
-        .last()
-        .map(|s| format!("{} ({}) {}", s.cell, s.cell_type, s.from_pin));
+    // Name the registers by the signal they drive (the RTL register name survives synthesis
+    // on the output net; yosys cell names are generated).
+    let first = start.map(|s| {
+        let c = &nl.cells[s.cell as usize];
+        format!(
+            "{} ({} {})",
+            reg_name(g, s.cell, Some(s.node)),
+            c.ty,
+            g.pin_label(s.cell, s.pin)
+        )
+    });
+    let last = Some(format!(
+        "{} ({} {})",
+        reg_name(g, e.cell, None),
+        c.ty,
+        g.pin_label(e.cell, e.pin)
+    ));
     TimingPath {
         delay_ns: round(t),
         logic_ns: round(logic),
@@ -234,6 +245,26 @@ pub fn path(g: &Graph<'_>, arr: &Arrivals, ei: usize, dom: usize) -> TimingPath 
         end: last.unwrap_or_default(),
         levels,
         steps,
+    }
+}
+
+/// A readable name for a clocked cell: the net on `node` (a start point's output) or on its
+/// first output bit, else the cell's instance name.
+fn reg_name(g: &Graph<'_>, cell: u32, node: Option<u32>) -> String {
+    let c = &g.nl.cells[cell as usize];
+    let out = node.filter(|n| g.is_net(*n)).or_else(|| {
+        c.pins
+            .iter()
+            .filter(|p| p.dir == super::netlist::Dir::Out)
+            .flat_map(|p| p.bits.iter())
+            .find_map(|b| match b {
+                super::netlist::Bit::Net(n) => Some(*n),
+                super::netlist::Bit::Const => None,
+            })
+    });
+    match out {
+        Some(n) if g.nl.names.contains_key(&n) => g.nl.net_name(n),
+        _ => c.name.clone(),
     }
 }
 

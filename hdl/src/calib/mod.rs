@@ -162,7 +162,7 @@ impl Logic for CalibSha256 {
             }
         }
         self.wt.next = self.wsel.val();
-        if !(self.t.q.val() < self.c16.val()) {
+        if self.t.q.val() >= self.c16.val() {
             self.wt.next = self.wnew.val();
         }
 
@@ -229,7 +229,7 @@ impl Logic for CalibSha256 {
             self.st[5].d.next = self.st[4].q.val();
             self.st[6].d.next = self.st[5].q.val();
             self.st[7].d.next = self.st[6].q.val();
-            if !(self.t.q.val() < self.c16.val()) {
+            if self.t.q.val() >= self.c16.val() {
                 for i in 0..15 {
                     self.w[i].d.next = self.w[i + 1].q.val();
                 }
