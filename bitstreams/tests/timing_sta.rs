@@ -3,6 +3,8 @@
 //! per hop, fanout factor 0.25, so a general-routing hop on a net with one load is 0.500 ns and
 //! with four loads 0.5 * (1 + 0.25 * 2) = 0.750 ns.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use bitstreams::timing::netlist::{Bit, Cell, Dir, Netlist, Pin, Port};
 use bitstreams::timing::{analyze, NetModel, TimingError};
 

@@ -41,8 +41,8 @@ pub fn path(p: &TimingPath) -> String {
     let _ = writeln!(s, "    from {}\n    to   {}", p.start, p.end);
     let _ = writeln!(
         s,
-        "    {:>8} {:>8} {:>8}  {:<36} {:<10} {}",
-        "net", "cell", "at", "cell (pins)", "type", "net in (fanout)"
+        "    {:>8} {:>8} {:>8}  {:<36} {:<10} net in (fanout)",
+        "net", "cell", "at", "cell (pins)", "type"
     );
     for st in &p.steps {
         let pins = format!("{} -> {}", st.from_pin, st.to_pin);

@@ -231,18 +231,18 @@ pub fn path(g: &Graph<'_>, arr: &Arrivals, ei: usize, dom: usize) -> TimingPath 
             g.pin_label(s.cell, s.pin)
         )
     });
-    let last = Some(format!(
+    let last = format!(
         "{} ({} {})",
         reg_name(g, e.cell, None),
         c.ty,
         g.pin_label(e.cell, e.pin)
-    ));
+    );
     TimingPath {
         delay_ns: round(t),
         logic_ns: round(logic),
         route_ns: round(route),
         start: first.unwrap_or_default(),
-        end: last.unwrap_or_default(),
+        end: last,
         levels,
         steps,
     }
