@@ -387,3 +387,62 @@ fn loops_fail_and_unknown_cells_are_listed() {
     // TCKO 0.456 + hop 0.5 + TUNKNOWN 0.124 + hop 0.5 (not a slice-local driver) + TDICK 0.062.
     assert!(close(r.domain("clock").unwrap().period_ns, 1.642));
 }
+
+/// LUT-RAM and SRL. RAM64M: read address -> DOA is combinational (TILO), the write side is
+/// clocked (data setup TDS 0.5; DOA changes TSHCKO 1.3 after a write). SRLC32E: Q is a start
+/// point (TREG 1.5), D an end point (0.45).
+/// Paths: FF -> ADDRA -> DOA -> FF: 0.456 + 0.5 + 0.124 + 0.5 + 0.062 = 1.642;
+/// RAM write -> DOA -> FF: 1.3 + 0.5 + 0.062 = 1.862; FF -> DIA: 0.456 + 0.5 + 0.5 = 1.456;
+/// SRL Q -> FF: 1.5 + 0.5 + 0.062 = 2.062 (the worst); FF -> SRL D: 0.456 + 0.5 + 0.45.
+#[test]
+fn lutram_and_srl() {
+    let ram = cell(
+        "rf",
+        "RAM64M",
+        &[],
+        &[
+            ("WCLK", Dir::In, &[Some(1)]),
+            ("WE", Dir::In, &[None]),
+            ("ADDRA", Dir::In, &[Some(10), None]),
+            ("ADDRD", Dir::In, &[None, None]),
+            ("DIA", Dir::In, &[Some(11)]),
+            ("DOA", Dir::Out, &[Some(12)]),
+        ],
+    );
+    let srl = cell(
+        "sr",
+        "SRLC32E",
+        &[],
+        &[
+            ("CLK", Dir::In, &[Some(1)]),
+            ("CE", Dir::In, &[None]),
+            ("A", Dir::In, &[None, None]),
+            ("D", Dir::In, &[Some(20)]),
+            ("Q", Dir::Out, &[Some(21)]),
+        ],
+    );
+    let nl = netlist(
+        &[("clock", 1)],
+        vec![
+            ff("ra", 1, None, 10),
+            ff("wd", 1, None, 11),
+            ram,
+            ff("rd", 1, Some(12), 13),
+            ff("sd", 1, None, 20),
+            srl,
+            ff("so", 1, Some(21), 22),
+        ],
+    );
+    let r = analyze(&nl, NET).unwrap();
+    let d = r.domain("clock").unwrap();
+    assert!(close(d.period_ns, 2.062), "{}", d.period_ns);
+    assert_eq!(d.path.steps[0].cell_type, "SRLC32E");
+    // Without the SRL, the LUT-RAM's write-to-output path is the worst.
+    let nl2 = netlist(&[("clock", 1)], nl.cells[..4].to_vec());
+    let r2 = analyze(&nl2, NET).unwrap();
+    let d2 = r2.domain("clock").unwrap();
+    assert!(close(d2.period_ns, 1.862), "{}", d2.period_ns);
+    assert_eq!(d2.path.steps[0].from_pin, "WCLK");
+    // End points: DIA (write data) and rd's D; ADDRA is a read address only.
+    assert_eq!(d2.endpoints, 2);
+}
