@@ -93,6 +93,7 @@ impl<'a> Iterator for BlkIter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     fn rec(magic: [u8; 4], body: &[u8]) -> Vec<u8> {
         let mut v = magic.to_vec();

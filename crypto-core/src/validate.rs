@@ -9,9 +9,10 @@
 //!    preimages of the block (one batch), all (pubkey, sighash, r, s) jobs plus the Qtum block
 //!    signature (one `verify_batch`).
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::time::Instant;
+use crate::clock::Instant;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use core::fmt;
 
 use crate::backend::{Backend, BackendError, Digest32, HashJob, PubkeyBytes, Verdict, VerifyJob};
 use crate::block::Block;
@@ -40,6 +41,7 @@ pub trait PrevoutProvider: Sync {
     fn prevout(&self, op: &OutPoint) -> Option<TxOut>;
 }
 
+#[cfg(feature = "std")]
 impl PrevoutProvider for std::collections::HashMap<OutPoint, TxOut> {
     fn prevout(&self, op: &OutPoint) -> Option<TxOut> {
         self.get(op).cloned()
@@ -267,7 +269,7 @@ impl fmt::Display for ValidationError {
     }
 }
 
-impl std::error::Error for ValidationError {}
+impl core::error::Error for ValidationError {}
 
 /// What [`validate_block`] found. Serializes to the CLI's `--json` object.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -1381,7 +1383,7 @@ fn sig_pipeline(
             let Some(tx) = txs.get(c.tx) else {
                 continue;
             };
-            if let std::collections::btree_map::Entry::Vacant(e) = bip_tx.entry(c.tx) {
+            if let alloc::collections::btree_map::Entry::Vacant(e) = bip_tx.entry(c.tx) {
                 e.insert(jobs.len());
                 let p = bip143_parts(tx);
                 jobs.push(HashJob::sha256d(p.prevouts));
@@ -1707,7 +1709,7 @@ pub fn check_transaction(
         hash_jobs: 0,
         verify_jobs: 0,
     };
-    match sig_pipeline(std::slice::from_ref(tx), opts, flags, &mut ctx, None) {
+    match sig_pipeline(core::slice::from_ref(tx), opts, flags, &mut ctx, None) {
         Ok((errs, _)) => {
             if let Some((_, e)) = errs.into_iter().next() {
                 ctx.rep.fail(e);
