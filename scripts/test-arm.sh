@@ -15,7 +15,7 @@
 #                   UART are checked.
 #
 # The ARM builds use Debian's Rust (/usr/bin/rustc, rustc-web 1.96), never rustup's host
-# toolchain: RUSTC and CARGO are set for those commands only. Builds are cached in target/arm
+# toolchain: RUSTC, RUSTDOC and CARGO are set for those commands only. Builds are cached in target/arm
 # (Linux) and target/a9 (bare metal). Installs: scripts/setup.sh. Every step runs even when an
 # earlier one failed; the last line is the summary, the exit code non-zero if any step failed.
 set -euo pipefail
@@ -27,13 +27,14 @@ mkdir -p "$LOG"
 
 ARM_RUSTC=/usr/bin/rustc
 ARM_CARGO=/usr/bin/cargo
+ARM_RUSTDOC=/usr/bin/rustdoc
 LINUX_TARGET=armv7-unknown-linux-gnueabihf
 # The four crates of issue 13 whose whole test suites must pass on the A9.
 LINUX_CRATES=(-p crypto-core -p fallback-sw -p accel-driver -p satchain-regmap)
 
 # Cargo for the ARM targets: Debian's rustc/cargo, qemu-arm as the test runner.
 arm_cargo() {
-  env RUSTC="$ARM_RUSTC" CARGO="$ARM_CARGO" \
+  env RUSTC="$ARM_RUSTC" RUSTDOC="$ARM_RUSTDOC" CARGO="$ARM_CARGO" \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="qemu-arm -cpu cortex-a9" \
     CC_armv7_unknown_linux_gnueabihf=arm-linux-gnueabihf-gcc \
@@ -59,7 +60,7 @@ step() {
   fi
 }
 
-for tool in "$ARM_RUSTC" "$ARM_CARGO" qemu-arm qemu-system-arm arm-linux-gnueabihf-gcc arm-none-eabi-gcc; do
+for tool in "$ARM_RUSTC" "$ARM_RUSTDOC" "$ARM_CARGO" qemu-arm qemu-system-arm arm-linux-gnueabihf-gcc arm-none-eabi-gcc; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "test-arm: $tool is missing; run scripts/setup.sh (Debian 12 packages)" >&2
     echo "test-arm: 0 passed, 1 failed"
@@ -117,16 +118,16 @@ board_cli() {
 
 # ---- 3. bare metal on qemu-system-arm (Zynq-7000 PS) ----------------------------------------
 A9_TARGET=armv7a-none-eabi
-A9_BUILD=(-Zbuild-std=core,alloc --target "$A9_TARGET" --release)
 
 bare_metal() {
   # The driver and the register map alone, as a node's RTOS would build them.
-  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" \
-    arm_cargo build --locked "${A9_BUILD[@]}" -p accel-driver -p satchain-regmap
-  # The program: its own crate and lockfile (benches/a9), built the same way.
-  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" \
-    arm_cargo build --locked "${A9_BUILD[@]}" --manifest-path benches/a9/Cargo.toml
-  bash benches/a9/run.sh --check "$ROOT/target/a9/$A9_TARGET/release/satchain-a9"
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" arm_cargo build --locked --release \
+    -Zbuild-std=core,alloc --target "$A9_TARGET" -p accel-driver -p satchain-regmap
+  # The program: its own crate and lockfile; benches/a9/.cargo/config.toml (read from that
+  # directory) sets the target, -Zbuild-std, the linker and the CPU.
+  (cd benches/a9 && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" \
+    arm_cargo build --locked --release)
+  bash benches/a9/run.sh "$ROOT/target/a9/$A9_TARGET/release/satchain-a9"
 }
 
 step linux-tests linux_tests
