@@ -15,8 +15,8 @@
 #                   UART are checked.
 #
 # The ARM builds use Debian's Rust (/usr/bin/rustc, rustc-web 1.96), never rustup's host
-# toolchain: RUSTC, RUSTDOC and CARGO are set for those commands only. Builds are cached in target/arm
-# (Linux) and target/a9 (bare metal). Installs: scripts/setup.sh. Every step runs even when an
+# toolchain: RUSTC, RUSTDOC and CARGO are set for those commands only. Builds are cached in
+# target/arm (Linux) and target/a9 (bare metal). Installs: scripts/setup.sh. Every step runs even when an
 # earlier one failed; the last line is the summary, the exit code non-zero if any step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +47,19 @@ arm_cargo() {
 passed=()
 failed=()
 # step NAME FUNCTION: runs FUNCTION, output to target/arm-logs/NAME.log (tail shown on failure).
+# The function runs in a subshell with errexit on: its first failing command fails the step
+# (an `if "$fn"` would switch errexit off inside the function).
 step() {
-  local name=$1 fn=$2 t0=$SECONDS
+  local name=$1 fn=$2 t0=$SECONDS rc=0
   echo "test-arm: [$name] ..."
-  if "$fn" >"$LOG/$name.log" 2>&1; then
+  set +e
+  (
+    set -euo pipefail
+    "$fn"
+  ) >"$LOG/$name.log" 2>&1
+  rc=$?
+  set -e
+  if ((rc == 0)); then
     passed+=("$name")
     echo "test-arm: [$name] ok ($((SECONDS - t0)) s)"
   else
