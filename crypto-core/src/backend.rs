@@ -5,6 +5,7 @@
 //! accelerator (`verif`) and the board (`FpgaBackend` over `accel-driver`) all implement it and
 //! must give identical answers.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// A 32-byte digest, in the byte order SHA-256 produces (not display-reversed).
@@ -246,7 +247,7 @@ impl fmt::Display for BackendError {
     }
 }
 
-impl std::error::Error for BackendError {}
+impl core::error::Error for BackendError {}
 
 /// Counters a backend keeps; a node can log them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 use crate::encode::{Cursor, ParseError, ParseReason};
 use crate::params::NetworkParams;
+use crate::prelude::*;
 
 pub use crate::params::MAX_BLK_RECORD_SIZE as MAX_RECORD_SIZE;
 
@@ -113,6 +114,7 @@ pub enum BlkRecord {
 /// Streams a blk*.dat file (or any reader) record by record: memory is one block of at most
 /// `max_block` bytes plus a 64 KiB buffer, whatever the input. Zero padding is skipped up to
 /// [`MAX_ZERO_PADDING`] bytes at a time. After the first error the iterator ends.
+#[cfg(feature = "std")]
 #[derive(Debug)]
 pub struct BlkReader<R> {
     inner: std::io::BufReader<R>,
@@ -121,6 +123,7 @@ pub struct BlkReader<R> {
     failed: bool,
 }
 
+#[cfg(feature = "std")]
 impl<R: std::io::Read> BlkReader<R> {
     /// A reader holding at most `max_block` bytes of block at a time (e.g. the chain's
     /// largest serialized block, [`crate::params::max_block_weight`]).
@@ -256,6 +259,7 @@ impl<R: std::io::Read> BlkReader<R> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<R: std::io::Read> Iterator for BlkReader<R> {
     type Item = Result<BlkRecord, ParseError>;
     fn next(&mut self) -> Option<Self::Item> {

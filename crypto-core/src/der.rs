@@ -27,7 +27,7 @@ impl fmt::Display for DerError {
     }
 }
 
-impl std::error::Error for DerError {}
+impl core::error::Error for DerError {}
 
 /// r and s, big-endian, left-padded. Values `>= n` are mapped to zero (as the lax parser
 /// does), so such a signature never verifies.
@@ -258,6 +258,7 @@ pub fn check_low_s(sig: &[u8]) -> Result<(), DerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     const SIG: &str = "3044022057292e2d4dfe775becdd0a9e6547997c728cdf35390f6a017da56d654d374e4902206b643be2fc53763b4e284845bfea2c597d2dc7759941dce937636c9d341b71ed01";
 

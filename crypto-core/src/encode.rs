@@ -3,6 +3,7 @@
 //! Every read goes through [`Cursor`], which never indexes out of bounds and reports
 //! failures as a [`ParseError`] naming the field, the absolute byte offset and the reason.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// Bitcoin Core's `MAX_SIZE`: the largest compact size a deserializer accepts.
@@ -87,7 +88,7 @@ impl fmt::Display for ParseError {
     }
 }
 
-impl std::error::Error for ParseError {}
+impl core::error::Error for ParseError {}
 
 /// A bounds-checked reader over a byte slice.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Block headers: Bitcoin's 80 bytes and Qtum's extended, signed header.
 
 use crate::encode::{write_var_bytes, Cursor, ParseError};
+use crate::prelude::*;
 use crate::recover::COMPACT_SIGNATURE_SIZE;
 use crate::tx::OutPoint;
 

@@ -3,6 +3,7 @@
 //! Core's (`consensus/amount.h`, `consensus/consensus.h`, `kernel/chainparams.cpp`) and Qtum's
 //! (`consensus/amount.h`, `consensus/consensus.cpp`: the DGP defaults).
 
+use crate::prelude::*;
 use crate::Chain;
 
 /// Satoshis per coin.

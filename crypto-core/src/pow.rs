@@ -92,6 +92,7 @@ pub fn check_pow(hash: &[u8; 32], bits: u32, pow_limit: &[u8; 32]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     fn tgt_hex(bits: u32) -> String {
         hex::encode(decode_compact(bits).target)

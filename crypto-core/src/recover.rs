@@ -9,6 +9,7 @@
 //! with a known key", the comparison is exact; where a key is known anyway (a DER block
 //! signature), verification goes through the backend.
 
+use crate::prelude::*;
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
 use crate::der::ORDER_N;

@@ -1,6 +1,8 @@
 //! Script bytes: opcode iteration exactly as Bitcoin Core's `GetScriptOp`, push building,
 //! `FindAndDelete`, and the standard templates the signature-job extractor recognizes.
 
+use crate::prelude::*;
+
 pub const OP_0: u8 = 0x00;
 pub const OP_PUSHDATA1: u8 = 0x4c;
 pub const OP_PUSHDATA2: u8 = 0x4d;

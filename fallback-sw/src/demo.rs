@@ -18,6 +18,9 @@
 //! Everything, keys included, comes from `ChaCha20Rng::seed_from_u64(seed)`: the same
 //! arguments give the same bytes on every machine.
 
+use alloc::vec;
+use alloc::vec::Vec;
+
 use crypto_core::header::BitcoinHeader;
 use crypto_core::script::{
     height_push, multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
@@ -39,6 +42,13 @@ pub const DEFAULT_INPUTS: usize = 2400;
 pub const DEMO_BASE_HEIGHT: u32 = 700_000;
 /// nBits of the demo block: the regtest proof-of-work limit.
 pub const DEMO_BITS: u32 = 0x207f_ffff;
+/// The regtest proof-of-work limit (big-endian 7fff..ff) the demo block meets: pass it as
+/// `ValidateOptions::pow_limit` to validate a demo block.
+pub const REGTEST_POW_LIMIT: [u8; 32] = {
+    let mut a = [0xff; 32];
+    a[0] = 0x7f;
+    a
+};
 
 const KEY_POOL: usize = 64;
 const MULTISIG_GROUPS: usize = 16;

@@ -19,6 +19,7 @@
 //!
 //! Recovery runs in software ([`crate::recover`]); SHA-256 goes through the backend.
 
+use crate::prelude::*;
 use core::fmt;
 
 use crate::backend::{Digest32, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
@@ -114,7 +115,7 @@ impl fmt::Display for BlockSigError {
     }
 }
 
-impl std::error::Error for BlockSigError {}
+impl core::error::Error for BlockSigError {}
 
 /// `CheckCanonicalBlockSignature`.
 pub(super) fn check_canonical(q: &QtumHeader) -> Result<(), BlockSigError> {

@@ -14,6 +14,7 @@
 //! (which signatures an input needs), `sigs` (the batched signature pipeline), `qtum` (proof
 //! of stake and the block signature).
 
+use crate::prelude::*;
 mod blocksig;
 mod options;
 mod plan;
@@ -23,7 +24,7 @@ mod rules;
 mod sigs;
 mod witness;
 
-use std::time::Instant;
+use crate::clock::Instant;
 
 use crate::backend::{Backend, BackendError, Digest32, HashJob, Verdict, VerifyJob};
 use crate::block::Block;
@@ -264,7 +265,7 @@ pub fn check_transaction(
         hash_jobs: 0,
         verify_jobs: 0,
     };
-    match sig_pipeline(std::slice::from_ref(tx), opts, flags, &mut ctx, None) {
+    match sig_pipeline(core::slice::from_ref(tx), opts, flags, &mut ctx, None) {
         Ok((errs, _)) => {
             if let Some((_, e)) = errs.into_iter().next() {
                 ctx.rep.fail(e);

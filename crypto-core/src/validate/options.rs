@@ -1,7 +1,7 @@
 //! What the caller chooses: chain and network, the height the node knows, signature-encoding
 //! flags, proof-of-work enforcement, the node's view of spent outputs.
 
-use std::fmt;
+use core::fmt;
 
 use crate::params::{Network, NetworkParams, NETWORKS};
 use crate::tx::{OutPoint, TxOut};
@@ -16,6 +16,7 @@ pub trait PrevoutProvider: Sync {
     fn prevout(&self, op: &OutPoint) -> Option<TxOut>;
 }
 
+#[cfg(feature = "std")]
 impl PrevoutProvider for std::collections::HashMap<OutPoint, TxOut> {
     fn prevout(&self, op: &OutPoint) -> Option<TxOut> {
         self.get(op).cloned()

@@ -2,6 +2,7 @@
 //! script code, and which hash conditions (P2PKH key hash, P2SH / P2WSH script hash) the
 //! script imposes. No crypto here: HASH160 / SHA-256 requests are collected for one batch.
 
+use crate::prelude::*;
 use crate::script::{
     classify, looks_like_pubkey, looks_like_signature, p2pkh_script_pubkey, push_only, Template,
     OP_SPEND,

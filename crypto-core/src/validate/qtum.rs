@@ -4,6 +4,7 @@
 use crate::block::Block;
 use crate::header::QtumHeader;
 use crate::params::{QtumParams, WITNESS_COMMITMENT_HEADER};
+use crate::prelude::*;
 use crate::script::{Ops, OP_CALL, OP_CREATE, OP_SENDER, OP_SPEND};
 use crate::tx::Transaction;
 

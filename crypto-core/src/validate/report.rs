@@ -1,8 +1,9 @@
 //! What validation found: the first broken rule ([`ValidationError`]) and the per-block
 //! report ([`BlockReport`], the CLI's `--json` object).
 
-use std::collections::BTreeMap;
-use std::fmt;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use core::fmt;
 
 use crate::backend::BackendError;
 use crate::encode::ParseError;
@@ -209,7 +210,7 @@ impl fmt::Display for ValidationError {
     }
 }
 
-impl std::error::Error for ValidationError {}
+impl core::error::Error for ValidationError {}
 
 /// What [`validate_block`](super::validate_block) found. Serializes to the CLI's `--json` object.
 #[derive(Debug, Clone, serde::Serialize)]

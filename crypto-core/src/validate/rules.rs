@@ -1,7 +1,8 @@
 //! Structural consensus rules that need no UTXO set: Core's `CheckBlock` / `CheckTransaction`
 //! (sizes, weight, coinbase, output values, duplicate inputs, legacy sigops) and BIP34.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use crate::block::Block;
 use crate::header::Header;

@@ -3,8 +3,9 @@
 //! the Qtum block signature in the same verify batch), then resolution (CHECKMULTISIG
 //! matching) into counts and per-input errors.
 
-use std::collections::BTreeMap;
-use std::time::Instant;
+use crate::clock::Instant;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use crate::backend::{Digest32, HashJob, PubkeyBytes, Verdict, VerifyJob};
 use crate::block::Block;
@@ -193,7 +194,7 @@ pub(super) fn sig_pipeline(
             let Some(tx) = txs.get(c.tx) else {
                 continue;
             };
-            if let std::collections::btree_map::Entry::Vacant(e) = bip_tx.entry(c.tx) {
+            if let alloc::collections::btree_map::Entry::Vacant(e) = bip_tx.entry(c.tx) {
                 e.insert(jobs.len());
                 let p = bip143_parts(tx);
                 jobs.push(HashJob::sha256d(p.prevouts));

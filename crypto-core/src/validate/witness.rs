@@ -6,6 +6,7 @@ use crate::block::Block;
 use crate::header::Header;
 use crate::merkle::merkle_root;
 use crate::params::WITNESS_COMMITMENT_HEADER;
+use crate::prelude::*;
 
 use super::report::ValidationError;
 use super::{merkle_node_count, Ctx};
