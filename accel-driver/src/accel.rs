@@ -331,7 +331,7 @@ impl<B: Bus> Accel<B> {
             WaitMode::Poll => {
                 self.counters.pauses += 1;
                 self.bus.pause(self.cfg.poll_interval_us);
-                Ok(u64::from(self.cfg.poll_interval_us))
+                Ok(u64::from(self.cfg.poll_interval_us.max(1)))
             }
             WaitMode::Irq => {
                 // Clear the latched events, then look once more: an event between our last
@@ -339,7 +339,10 @@ impl<B: Bus> Accel<B> {
                 self.wr(reg::IRQ_STATUS.offset, IRQ_ALL)?;
                 let st = self.rd(reg::STATUS.offset)?;
                 if actionable(st) {
-                    return Ok(0);
+                    // Not free: a device whose STATUS promises work the result registers never
+                    // deliver (a stuck or flipped VALID bit) would otherwise keep the loop busy
+                    // forever without the timeout advancing (found by fuzz/driver).
+                    return Ok(u64::from(self.cfg.poll_interval_us.max(1)));
                 }
                 self.counters.irq_waits += 1;
                 let got = self.bus.wait_irq(self.cfg.irq_slice_us)?;

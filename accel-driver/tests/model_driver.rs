@@ -434,6 +434,44 @@ fn fault_stuck_busy_times_out_in_irq_mode() {
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e:?}");
 }
 
+/// STATUS says a result is waiting but HASH_RESULT.VALID reads 0 (a flipped or stuck bit):
+/// in interrupt mode the driver once spun forever here, because "STATUS is actionable" cost
+/// nothing against the timeout (found by fuzz/driver). Run on a thread so that a regression
+/// fails the test instead of hanging the suite.
+#[test]
+fn result_valid_in_status_but_not_in_the_register_times_out_in_both_wait_modes() {
+    for wait in [WaitMode::Irq, WaitMode::Poll] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let cfg = Config {
+                wait,
+                timeout_us: 300,
+                irq_slice_us: 100,
+                ..Config::default()
+            };
+            let mut a = Accel::open(bus(ModelConfig::default()), cfg).unwrap();
+            a.bus_mut().faults.flip = Some(Flip {
+                offset: reg::HASH_RESULT.offset,
+                mask: field::HASH_RESULT::VALID.mask(),
+                skip: 0,
+                count: u32::MAX,
+            });
+            let d = msg(100, 1);
+            let jobs = [HashReq {
+                mode: HashMode::Sha256,
+                data: &d,
+            }];
+            let mut out = [None];
+            let e = a.hash_batch(&jobs, &mut out).unwrap_err();
+            let _ = tx.send(e.kind());
+        });
+        let kind = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{wait:?}: the driver did not return within 60 s"));
+        assert_eq!(kind, ErrorKind::Timeout, "{wait:?}");
+    }
+}
+
 #[test]
 fn fault_spurious_error_bit_is_reported() {
     let mut a = open(ModelConfig::default(), WaitMode::Poll);
