@@ -185,19 +185,22 @@ impl<R: std::io::Read> BlkReader<R> {
         }
     }
 
-    /// Reads exactly `buf.len()` bytes of field `what`.
+    /// Reads exactly `buf.len()` bytes of field `what`. A short input is reported the way the
+    /// in-memory reader's cursor reports it (offset of the field, its length, the bytes left),
+    /// so both readers give the same error on the same bytes (fuzz/blk checks it).
     fn read_field(&mut self, buf: &mut [u8], what: &'static str) -> Result<(), ParseError> {
         use std::io::Read;
+        let start = self.at();
         let mut got = 0usize;
         while got < buf.len() {
             match self.inner.read(buf.get_mut(got..).unwrap_or(&mut [])) {
                 Ok(0) => {
                     return Err(ParseError {
                         what,
-                        offset: self.at(),
+                        offset: start,
                         reason: ParseReason::Truncated {
-                            need: (buf.len() - got) as u64,
-                            have: 0,
+                            need: buf.len() as u64,
+                            have: got,
                         },
                     })
                 }
@@ -218,11 +221,12 @@ impl<R: std::io::Read> BlkReader<R> {
             return Ok(None);
         }
         let start = self.at();
-        let mut head = [0u8; 8];
-        self.read_field(&mut head, "blk.header")?;
-        let (magic, size) = head.split_at(4);
-        let magic: [u8; 4] = magic.try_into().unwrap_or([0; 4]);
-        let size = u32::from_le_bytes(size.try_into().unwrap_or([0; 4]));
+        // Magic and size read as two fields, as the in-memory reader does (same error names).
+        let mut magic = [0u8; 4];
+        self.read_field(&mut magic, "blk.magic")?;
+        let mut size = [0u8; 4];
+        self.read_field(&mut size, "blk.size")?;
+        let size = u32::from_le_bytes(size);
         let network = record_header(magic, size, start)?;
         let offset = self.pos;
         let len = size as usize;
@@ -236,10 +240,10 @@ impl<R: std::io::Read> BlkReader<R> {
             if skipped < u64::from(size) {
                 return Err(ParseError {
                     what: "blk.block",
-                    offset: self.at(),
+                    offset: usize::try_from(offset).unwrap_or(usize::MAX),
                     reason: ParseReason::Truncated {
-                        need: u64::from(size) - skipped,
-                        have: 0,
+                        need: u64::from(size),
+                        have: usize::try_from(skipped).unwrap_or(usize::MAX),
                     },
                 });
             }
@@ -328,6 +332,61 @@ mod tests {
         let e = r.next().unwrap().unwrap_err();
         assert!(matches!(e.reason, ParseReason::Truncated { .. }), "{e}");
         assert!(r.next().is_none());
+    }
+
+    /// Hands out one byte per read (legal `Read` behaviour the streaming reader must survive).
+    struct OneByte<'a>(&'a [u8]);
+    impl std::io::Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((b, rest)), Some(d)) => {
+                    *d = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    /// Regression (fuzz/blk): a file cut inside a record header made the streaming reader
+    /// report `blk.header` at the cut while the in-memory one reported `blk.size` at the field.
+    /// At every cut, with whole and one-byte reads, both readers now give the same records and
+    /// the same error (field, offset, reason).
+    #[test]
+    fn both_readers_agree_at_every_truncation() {
+        let m = crate::params::NETWORKS[0].magic;
+        let mut f = rec(m, &[1u8; 81]);
+        f.extend([0u8; 3]);
+        f.extend(rec(m, &[2u8; 120]));
+        for cut in 0..=f.len() {
+            let part = &f[..cut];
+            let mem: Vec<_> = blk_file_blocks(part)
+                .map(|r| r.map(|(o, b)| (o, b.len())))
+                .collect();
+            for (name, streamed) in [
+                ("whole reads", BlkReader::new(part, 100).collect::<Vec<_>>()),
+                (
+                    "one-byte reads",
+                    BlkReader::new(OneByte(part), 100).collect(),
+                ),
+            ] {
+                let streamed: Vec<_> = streamed
+                    .into_iter()
+                    .map(|r| {
+                        r.map(|rec| match rec {
+                            BlkRecord::Block { offset, bytes, .. } => {
+                                (offset as usize, bytes.len())
+                            }
+                            BlkRecord::Oversize { offset, size, .. } => {
+                                (offset as usize, size as usize)
+                            }
+                        })
+                    })
+                    .collect();
+                assert_eq!(streamed, mem, "cut at {cut}, {name}");
+            }
+        }
     }
 
     #[test]
