@@ -1,6 +1,7 @@
 //! blk*.dat iteration: the streaming `BlkReader` (what the CLI uses on files of any size) and
 //! the in-memory `blk_file_blocks` must agree record for record on arbitrary bytes, whatever
-//! the reader's read sizes (short reads are legal `Read` behaviour) and its block limit.
+//! the reader's read sizes (short reads are legal `Read` behaviour) and its block limit, and
+//! fail with the same error (field, offset, reason) where they fail.
 //!
 //! Input layout: byte 0 picks the read-size pattern, bytes 1..3 the block limit (LE u16,
 //! scaled by 64; 0 = no limit below `MAX_RECORD_SIZE`), the rest is the file.
@@ -63,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!((offset as usize, size as usize), (o, b.len()), "record {records}");
             }
             (Err(e), Some(Err(f))) => {
-                assert_eq!(e.what, f.what, "both fail, at different fields: {e:?} vs {f:?}");
+                assert_eq!(e, f, "both fail, differently");
                 return;
             }
             (s, m) => panic!("record {records}: streamed {s:?}, in memory {m:?}"),
