@@ -21,23 +21,8 @@ use satchain_hdl::ecdsa::model::{self, EngineInputs};
 use satchain_hdl::ecdsa::program::verify_program;
 use verif::ecdsa::{EngineSim, VERIFY_MODEL};
 
-fn cases(default: usize) -> usize {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn seed() -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        })
+fn cases(default: u32) -> usize {
+    testkit::cases(default) as usize
 }
 
 fn hexbig(s: &str) -> BigUint {
@@ -81,8 +66,7 @@ fn code_of(v: Verdict) -> u8 {
 
 /// RTL vs ISS (code, cycles) and vs k256 (code) for one case; Ok(RTL code).
 fn check(sim: &mut EngineSim, words: &[u32], c: &Case) -> Result<u8, String> {
-    let inputs =
-        EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).map_err(|e| format!("inputs: {e}"))?;
+    let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).map_err(|e| format!("inputs: {e}"))?;
     let iss = model::run(words, &inputs).map_err(|e| format!("ISS error: {e}"))?;
     let rtl = sim.run(&inputs).map_err(|e| format!("RTL error: {e}"))?;
     if u32::from(rtl.code) != u32::from(iss.code) {
@@ -224,8 +208,7 @@ fn x_r_at_least_n(compressed: bool) -> Option<Case> {
 
 #[test]
 fn ecdsa_engine_edges_rtl_equals_iss_and_k256() {
-    let seed = seed();
-    println!("ecdsa_engine edges: seed {seed} (SATCHAIN_SEED to replay)");
+    let seed = testkit::seed("ecdsa_engine_edges_rtl_equals_iss_and_k256");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let base = valid(&mut rng, false, false);
     let basec = valid(&mut rng, true, false);
@@ -326,9 +309,9 @@ fn ecdsa_engine_edges_rtl_equals_iss_and_k256() {
 
 #[test]
 fn ecdsa_engine_random_rtl_equals_iss_and_k256() {
-    let seed = seed();
+    let seed = testkit::seed("ecdsa_engine_random_rtl_equals_iss_and_k256");
     let count = cases(6);
-    println!("ecdsa_engine random: {count} cases, seed {seed} (SATCHAIN_SEED to replay)");
+    println!("ecdsa_engine random: {count} cases");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut list = Vec::new();
     for i in 0..count {

@@ -19,7 +19,6 @@
 use accel_driver::regmap::{self as rm, field, reg, ErrorCode, HashMode};
 use accel_driver::{Accel, Bus, DmaRegion, DriverError, ErrorKind, HashReq};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use sha2::{Digest, Sha256};
 use verif::axi_mem::DEFAULT_BASE;
 use verif::bus::{sim_driver_config, VerilatorBus};
@@ -32,20 +31,6 @@ fn sw(mode: HashMode, data: &[u8]) -> [u8; 32] {
     } else {
         Sha256::digest(d).into()
     }
-}
-
-fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(8)
-}
-
-fn seed() -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0xD3A_0001)
 }
 
 const BOUNDARY: [usize; 16] = [
@@ -116,21 +101,8 @@ fn job_strategy() -> impl Strategy<Value = Job> {
 
 #[test]
 fn sha_dma_random_batches_match_sha2() {
-    let seed = seed();
-    println!(
-        "sha_dma_random_batches_match_sha2: seed = {seed}, cases = {}",
-        cases()
-    );
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            cases: cases(),
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::from_seed(RngAlgorithm::ChaCha, &key),
-    );
+    let mut runner = testkit::runner!("sha_dma_random_batches_match_sha2", 8);
+    let seed = runner.config().rng_seed;
     let strat = (
         prop::collection::vec(job_strategy(), 1..40),
         1u64..64,

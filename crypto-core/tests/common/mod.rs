@@ -99,11 +99,3 @@ pub fn read_data(rel: &str) -> Vec<u8> {
 pub fn sha256d_sw(d: &[u8]) -> [u8; 32] {
     sha256(&sha256(d))
 }
-
-/// proptest case count from SATCHAIN_PROPTEST_CASES (default `default`).
-pub fn proptest_cases(default: u32) -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}

@@ -524,11 +524,7 @@ mod tests {
         // Random programs (biased to legal opcodes) on random inputs: the ISS returns an
         // outcome or a typed error, never panics or runs past the watchdog.
         use rand::{Rng, SeedableRng};
-        let seed: u64 = std::env::var("SATCHAIN_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(7);
-        println!("iss_never_panics_on_random_words: seed {seed}");
+        let seed = testkit::seed("iss_never_panics_on_random_words");
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let opts = RunOptions {
             trace: false,
