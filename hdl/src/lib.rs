@@ -7,6 +7,7 @@ pub mod regblock;
 pub mod selftest;
 pub mod sha256;
 pub mod top;
+pub mod vcore;
 
 /// One design that `verif` builds into a Verilator model.
 #[derive(Debug, Clone)]

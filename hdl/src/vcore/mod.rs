@@ -1,0 +1,56 @@
+//! VerifyCore: the ECDSA/BIP340 verification core v3 (one pipelined field multiplier per
+//! cluster, many verifications in flight). The contract is `ARCH.md` and `ISA.md` in this
+//! directory; every block here is built against them.
+//!
+//! This module holds the parameters and the timing model that the RTL and the ISS share.
+//! The RTL owns the latencies: a change of a pipeline depth changes [`timing`] in the same
+//! commit, and the ISS follows automatically.
+
+pub mod params {
+    //! Structural parameters (ARCH.md, "Parameters").
+
+    /// Clusters in the core (each: one FieldMul, one ALU, [`THREADS`] threads).
+    pub const CLUSTERS: usize = 2;
+    /// Threads per cluster (power of two, at most 32).
+    pub const THREADS: usize = 16;
+    /// Registers per thread written by M-class ops.
+    pub const P_REGS: usize = 32;
+    /// Registers per thread written by A-class ops and job loads.
+    pub const S_REGS: usize = 32;
+    /// Constant bank words (256 bit).
+    pub const K_WORDS: usize = 256;
+    /// Program ROM words (64 bit).
+    pub const ROM_WORDS: usize = 2048;
+    /// wNAF digit arrays per thread.
+    pub const DIG_SLOTS: usize = 4;
+    /// Digits per array.
+    pub const DIG_POSITIONS: usize = 136;
+    /// Recoder request queue depth per cluster.
+    pub const REC_QUEUE: usize = 4;
+    /// Job words loaded into `S0..S5`.
+    pub const JOB_WORDS: usize = 6;
+
+    const _: () = assert!(THREADS.is_power_of_two() && THREADS <= 32);
+}
+
+pub mod timing {
+    //! Cycle model (ARCH.md, "Timing model"). PROVISIONAL values until the RTL fixes them;
+    //! the RTL block that owns each latency updates it here.
+
+    /// Select cycle to the cycle in which the thread's next HEAD is valid.
+    pub const FETCH_CYCLES: u32 = 2;
+    /// Select cycle of an M-class op to its register write (and `mc` decrement).
+    pub const MUL_WB: u32 = 32;
+    /// Select cycle of an A-class op to its register/flag write (and `ac` decrement).
+    pub const ALU_WB: u32 = 6;
+    /// Recoder: request accepted by an idle recoder in cycle t writes digit i in t + REC_START + i.
+    pub const REC_START: u32 = 2;
+    /// ScalarUnit cycles before the first step of an ECDSA job.
+    pub const SU_SETUP: u32 = 4;
+    /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v.
+    pub const SU_STEP_CYCLES: [u32; 4] = [2, 2, 2, 2];
+    /// ScalarUnit cycles after the last step.
+    pub const SU_FINISH: u32 = 4;
+    /// A thread running longer than this stops with ENGINE_FAULT.
+    pub const WATCHDOG_CYCLES: u32 = 1 << 20;
+}
