@@ -1,8 +1,8 @@
 //! `Accel`: open the device, submit hash and ECDSA batches, collect results by tag.
 
 use satchain_regmap::{
-    field, reg, EcdsaCode, ErrorCode, HashMode, DMA_ADDR_ALIGN, ECDSA_JOB_WORDS, ID_VALUE,
-    MAP_HASH, MAX_HASH_LEN, VERSION_VALUE,
+    field, reg, EcdsaCode, EcdsaJob, ErrorCode, HashMode, DMA_ADDR_ALIGN, ECDSA_JOB_WORDS,
+    ID_VALUE, MAP_HASH, MAX_HASH_LEN, VERSION_VALUE,
 };
 
 use crate::bus::Bus;
@@ -112,18 +112,6 @@ pub struct Counters {
 pub struct HashReq<'a> {
     pub mode: HashMode,
     pub data: &'a [u8],
-}
-
-/// One ECDSA verification: 32-byte big-endian values and the SEC1 prefix of the key.
-/// For a compressed key (prefix 2/3) `qy` is ignored by the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EcdsaReq {
-    pub z: [u8; 32],
-    pub r: [u8; 32],
-    pub s: [u8; 32],
-    pub qx: [u8; 32],
-    pub qy: [u8; 32],
-    pub prefix: u8,
 }
 
 /// Result of one verification.
@@ -405,12 +393,8 @@ impl<B: Bus> Accel<B> {
                     },
                 });
             }
-            let want = match j.mode {
-                HashMode::Merkle64 => Some(64),
-                HashMode::Header80 => Some(80),
-                _ => None,
-            };
-            if let Some(want) = want {
+            if let Some(want) = j.mode.fixed_len() {
+                let want = want as usize;
                 if j.data.len() != want {
                     return Err(DriverError::BadArgument {
                         index,
@@ -741,7 +725,7 @@ impl<B: Bus> Accel<B> {
     /// Same error contract as [`Accel::hash_batch`].
     pub fn ecdsa_batch(
         &mut self,
-        jobs: &[EcdsaReq],
+        jobs: &[EcdsaJob],
         out: &mut [Option<EcdsaResult>],
     ) -> Result<BatchInfo, DriverError> {
         if out.len() != jobs.len() {
@@ -820,28 +804,20 @@ impl<B: Bus> Accel<B> {
         self.end_batch(n, start)
     }
 
-    fn submit_ecdsa(&mut self, index: usize, job: &EcdsaReq) -> Result<(), DriverError> {
+    fn submit_ecdsa(&mut self, index: usize, job: &EcdsaJob) -> Result<(), DriverError> {
         let tag = self.alloc_tag(index);
         let burst = match self.cfg.ecdsa_words_per_ready {
             0 => ECDSA_JOB_WORDS,
             b => b,
         };
-        let mut i = 0u32;
-        for value in [&job.z, &job.r, &job.s, &job.qx, &job.qy] {
-            for w in be_words(value) {
-                if i > 0 && i % burst == 0 {
-                    self.wait_ready(field::STATUS::ECDSA_READY.mask(), Phase::EcdsaSubmit, 1)?;
-                }
-                self.wr(reg::ECDSA_IN.offset, w)?;
-                i += 1;
+        // Operand words, then the KEY word that queues the job; STATUS.ECDSA_READY is
+        // re-checked after every `burst` words.
+        for (i, w) in (0u32..).zip(job.words(tag)) {
+            if i > 0 && i % burst == 0 {
+                self.wait_ready(field::STATUS::ECDSA_READY.mask(), Phase::EcdsaSubmit, 1)?;
             }
+            self.wr(reg::ECDSA_IN.offset, w)?;
         }
-        if i % burst == 0 {
-            self.wait_ready(field::STATUS::ECDSA_READY.mask(), Phase::EcdsaSubmit, 1)?;
-        }
-        let key = satchain_regmap::ecdsa_key::PREFIX.put(u32::from(job.prefix))
-            | satchain_regmap::ecdsa_key::TAG.put(u32::from(tag));
-        self.wr(reg::ECDSA_IN.offset, key)?;
         Ok(())
     }
 

@@ -71,13 +71,18 @@ const _: () = {
 pub const fn caps_value(units: u32, engines: u32) -> u32 {
     rm::field::CAPS::HASH_UNITS.put(units)
         | rm::field::CAPS::ECDSA_ENGINES.put(engines)
-        | rm::field::CAPS::HASH_MODES.put(0x0F)
+        | rm::field::CAPS::HASH_MODES.put(rm::HashMode::ALL_MASK)
         | rm::field::CAPS::RESULT_FIFO_LOG2.put(RESULT_FIFO_LOG2_U32)
         | rm::field::CAPS::HASH_DMA.put(1)
 }
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.into())
+}
+
+/// The fixed `LEN` of a mode (0 for a mode without one: no job may then use it).
+fn fixed_len(m: rm::HashMode) -> u64 {
+    m.fixed_len().map_or(0, u64::from)
 }
 
 fn off(r: rm::Register) -> Constant<Bits<8>> {
@@ -432,12 +437,12 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             n_operand_words: k(u64::from(rm::ECDSA_JOB_WORDS - 1)),
             ld_last: k(5),
             ld_start: k(6),
-            mode_limit: k(4),
+            mode_limit: k(u64::from(rm::HashMode::COUNT)),
             mode_merkle: k(rm::HashMode::Merkle64 as u64),
             mode_header: k(rm::HashMode::Header80 as u64),
             mode_sha256: k(rm::HashMode::Sha256 as u64),
-            len64: k(64),
-            len80: k(80),
+            len64: k(fixed_len(rm::HashMode::Merkle64)),
+            len80: k(fixed_len(rm::HashMode::Header80)),
             e_bad_mode: k(rm::ErrorCode::BadMode as u64),
             e_bad_len: k(rm::ErrorCode::BadLength as u64),
             e_cmd_ovf: k(rm::ErrorCode::CmdOverflow as u64),

@@ -24,7 +24,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use satchain_hdl::ecdsa::asm::Program;
 use satchain_hdl::ecdsa::consts::Curve;
-use satchain_hdl::ecdsa::model::{self, EngineInputs, IssOutcome};
+use satchain_hdl::ecdsa::model::{self, EcdsaJob, IssOutcome};
 use satchain_hdl::ecdsa::program::{labels, try_verify_program, verify_program, ProgramOptions};
 use std::sync::OnceLock;
 
@@ -125,7 +125,7 @@ fn code_to_verdict(code: u8) -> Option<Verdict> {
 }
 
 fn iss(c: &Case, trace: bool) -> IssOutcome {
-    let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("33 or 65 bytes");
+    let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).expect("33 or 65 bytes");
     let out = if trace {
         model::run_traced(&program().words, &inputs)
     } else {
@@ -768,7 +768,7 @@ fn iss_program_variants_match_k256() {
         runner
             .run(&strategy, |(kind, sk, z, extra, bit, compressed)| {
                 let c = make_case(kind, sk, z, extra, bit, compressed);
-                let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
+                let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
                 let o = model::run(&prog.words, &inputs)
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(

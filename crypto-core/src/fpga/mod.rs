@@ -28,12 +28,12 @@ pub mod traits;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use accel_driver::regmap::{EcdsaCode, HashMode as HwMode, MAX_HASH_LEN};
-use accel_driver::{Accel, Bus, Counters, DriverError, EcdsaReq, ErrorKind, HashReq};
+use accel_driver::regmap::{EcdsaCode, EcdsaJob, HashMode as HwMode, MAX_HASH_LEN};
+use accel_driver::{Accel, Bus, Counters, DriverError, ErrorKind, HashReq};
 
 use crate::backend::{
-    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict,
-    VerifyFailure, VerifyJob,
+    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, Verdict, VerifyFailure,
+    VerifyJob,
 };
 
 /// What to do when the device misbehaves.
@@ -168,7 +168,8 @@ fn to_backend_error(e: &DriverError) -> BackendError {
     }
 }
 
-fn hw_mode(m: HashMode) -> HwMode {
+/// The hardware mode of a job's mode (the same discriminants: `HASH_CMD.MODE`).
+pub const fn hw_mode(m: HashMode) -> HwMode {
     match m {
         HashMode::Sha256 => HwMode::Sha256,
         HashMode::Sha256d => HwMode::Sha256d,
@@ -177,29 +178,32 @@ fn hw_mode(m: HashMode) -> HwMode {
     }
 }
 
-/// The driver's view of a verification job.
-pub fn ecdsa_req(j: &VerifyJob) -> EcdsaReq {
-    let mut qx = [0u8; 32];
-    let mut qy = [0u8; 32];
-    let prefix = match &j.pubkey {
-        PubkeyBytes::Compressed(a) => {
-            qx.copy_from_slice(&a[1..33]);
-            a[0]
+// The job rules of crypto-core and the register map's mode rules agree, mode by mode.
+const _: () = {
+    let modes = [
+        HashMode::Sha256,
+        HashMode::Sha256d,
+        HashMode::MerkleNode,
+        HashMode::Header80,
+    ];
+    let mut i = 0;
+    while i < modes.len() {
+        let hw = hw_mode(modes[i]);
+        assert!(hw as u32 == modes[i] as u32);
+        match (modes[i].fixed_len(), hw.fixed_len()) {
+            (Some(a), Some(b)) => assert!(a == b as usize),
+            (None, None) => {}
+            _ => panic!("crypto-core and the register map disagree on a fixed length"),
         }
-        PubkeyBytes::Uncompressed(a) => {
-            qx.copy_from_slice(&a[1..33]);
-            qy.copy_from_slice(&a[33..65]);
-            a[0]
-        }
-    };
-    EcdsaReq {
-        z: j.prehash,
-        r: j.r,
-        s: j.s,
-        qx,
-        qy,
-        prefix,
+        i += 1;
     }
+};
+
+/// The hardware's view of a verification job. `PubkeyBytes` always has a SEC1 length, so
+/// the conversion cannot fail; were it to, the job keeps prefix 0 and the device answers
+/// `BadPubkey`, as software does.
+pub fn ecdsa_job(j: &VerifyJob) -> EcdsaJob {
+    EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap_or_default()
 }
 
 /// A device result code as a verdict; `None` for `EngineFault` (no verdict).
@@ -360,7 +364,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             Err(e) => Some(format!("self-test hashing: {e}")),
         };
         if problem.is_none() {
-            let ereqs: Vec<EcdsaReq> = vv.iter().map(|(j, _)| ecdsa_req(j)).collect();
+            let ereqs: Vec<EcdsaJob> = vv.iter().map(|(j, _)| ecdsa_job(j)).collect();
             let mut eout = vec![None; ereqs.len()];
             problem = match a.ecdsa_batch(&ereqs, &mut eout) {
                 Ok(_) => vv
@@ -500,7 +504,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let Some(a) = g.accel.as_mut() else {
             return Ok(None);
         };
-        let reqs: Vec<EcdsaReq> = jobs.iter().map(ecdsa_req).collect();
+        let reqs: Vec<EcdsaJob> = jobs.iter().map(ecdsa_job).collect();
         let mut out = vec![None; reqs.len()];
         let missed0 = a.counters().irq_missed;
         let res = a.ecdsa_batch(&reqs, &mut out);

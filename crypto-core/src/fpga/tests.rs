@@ -37,10 +37,7 @@ impl Backend for RefBackend {
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         Ok(jobs
             .iter()
-            .map(|j| {
-                let r = ecdsa_req(j);
-                verdict_of(ecdsa_code(&r.z, &r.r, &r.s, r.prefix, &r.qx, &r.qy)).unwrap()
-            })
+            .map(|j| verdict_of(ecdsa_code(&ecdsa_job(j))).unwrap())
             .collect())
     }
 }
