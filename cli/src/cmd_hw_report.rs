@@ -96,8 +96,8 @@ pub fn build(args: &HwReportArgs) -> Value {
     // cluster) projects every bus-side figure, the engine clock the ECDSA figures. Each is
     // checked against the logic depth of the blocks in its domain.
     let ecdsa_clock = satchain_hdl::top::ECDSA_CLOCK_MHZ;
-    let bus_dom = domain(synth.as_ref(), BUS_BLOCKS);
-    let ecdsa_dom = domain(synth.as_ref(), ECDSA_BLOCKS);
+    let bus_dom = domain(synth.as_ref(), satchain_hdl::catalog::Domain::Bus);
+    let ecdsa_dom = domain(synth.as_ref(), satchain_hdl::catalog::Domain::Engine);
     m.insert("clock_mhz".into(), json!(clock));
     m.insert(
         "clock_basis".into(),
@@ -142,7 +142,7 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
     // The Verilog gen-verilog writes, generated now (rust-hdl recurses deeply: big stack).
     let files = match std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(satchain_hdl::top::gen_files)
+        .spawn(satchain_hdl::catalog::gen_files)
     {
         Ok(h) => match h.join() {
             Ok(f) => f,
@@ -243,15 +243,11 @@ fn resources_json(r: &SynthReport) -> Value {
     })
 }
 
-/// Blocks clocked by the bus clock (`clock`): AXI4-Lite, register block, hash cluster.
-const BUS_BLOCKS: &[&str] = &["regblock", "hash_cluster", "sha256_unit", "sha256_core"];
-/// Blocks clocked by `ecdsa_clock`.
-const ECDSA_BLOCKS: &[&str] = &["ecdsa_engine", "ecdsa_engine_cdc"];
-
-/// The deepest block of a clock domain in the synthesis report.
+/// The deepest block of a clock domain in the synthesis report. The blocks of each domain
+/// come from the block catalogue (`satchain_hdl::catalog`).
 struct Domain {
     block: Option<(String, u32, bitstreams::yosys::PathMix)>,
-    names: &'static [&'static str],
+    names: Vec<&'static str>,
 }
 
 /// Estimated critical-path delay (ns) from a yosys path mix. The delay figures are typical
@@ -265,7 +261,8 @@ fn estimated_period_ns(m: &bitstreams::yosys::PathMix) -> f64 {
         + 2.5 * f64::from(m.dsp_levels)
 }
 
-fn domain(synth: Option<&SynthReport>, names: &'static [&'static str]) -> Domain {
+fn domain(synth: Option<&SynthReport>, clock: satchain_hdl::catalog::Domain) -> Domain {
+    let names = satchain_hdl::catalog::synth_blocks_in(clock);
     let block = synth.and_then(|s| {
         s.blocks
             .iter()

@@ -36,11 +36,11 @@
 use rust_hdl::prelude::*;
 use satchain_regmap as rm;
 
+use crate::catalog::{Block, Domain};
 use crate::ecdsa::cdc::EngineCdc;
+use crate::prim::{konst, regs, verilog_of, SyncFifo, Widen};
 use crate::regblock::RegBlock;
 use crate::sha256::cluster::{HashCluster, RESULT_FIFO_LOG2};
-use crate::sha256::fifo::SyncFifo;
-use crate::sha256::widen::Widen;
 
 const RESULT_FIFO_LOG2_U32: u32 = {
     assert!(RESULT_FIFO_LOG2 < 16);
@@ -76,17 +76,9 @@ pub const fn caps_value(units: u32, engines: u32) -> u32 {
         | rm::field::CAPS::HASH_DMA.put(1)
 }
 
-fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.into())
-}
-
 /// The fixed `LEN` of a mode (0 for a mode without one: no job may then use it).
 fn fixed_len(m: rm::HashMode) -> u64 {
     m.fixed_len().map_or(0, u64::from)
-}
-
-fn off(r: rm::Register) -> Constant<Bits<8>> {
-    k(u64::from(r.offset))
 }
 
 /// The accelerator top.
@@ -280,7 +272,6 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
     pub fn new() -> Self {
         assert!(ENGINES <= 15, "CAPS.ECDSA_ENGINES is 4 bits");
         let program = crate::ecdsa::program::verify_program();
-        let bit = |f: rm::Field| -> Constant<Bits<32>> { k(u64::from(f.mask())) };
         use rm::field::STATUS as S;
         Self {
             clock: Default::default(),
@@ -319,13 +310,13 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             d_end: Default::default(),
             daddr33_ext: Default::default(),
             dlen33_ext: Default::default(),
-            o_daddr: off(rm::reg::HASH_DMA_ADDR),
-            o_dcmd: off(rm::reg::HASH_DMA_CMD),
-            e_dma_desc: k(rm::ErrorCode::DmaBadDescriptor as u64),
-            e_dma_read: k(rm::ErrorCode::DmaReadError as u64),
-            s_dma_ready: bit(S::HASH_DMA_READY),
-            zero3a: k(0),
-            top33: k(1u64 << 32),
+            o_daddr: regs::offset(rm::reg::HASH_DMA_ADDR),
+            o_dcmd: regs::offset(rm::reg::HASH_DMA_CMD),
+            e_dma_desc: regs::error_code(rm::ErrorCode::DmaBadDescriptor),
+            e_dma_read: regs::error_code(rm::ErrorCode::DmaReadError),
+            s_dma_ready: regs::mask(S::HASH_DMA_READY),
+            zero3a: konst(0),
+            top33: konst(1u64 << 32),
             hc: HashCluster::new(),
             eng: std::array::from_fn(|_| EngineCdc::new(&program.words)),
             eres: Default::default(),
@@ -391,77 +382,77 @@ impl<const UNITS: usize, const ENGINES: usize> AccelTop<UNITS, ENGINES> {
             hres_tag_ext: Default::default(),
             eres_tag_ext: Default::default(),
             eres_code_ext: Default::default(),
-            o_id: off(rm::reg::ID),
-            o_version: off(rm::reg::VERSION),
-            o_map_hash: off(rm::reg::MAP_HASH),
-            o_caps: off(rm::reg::CAPS),
-            o_ctrl: off(rm::reg::CTRL),
-            o_status: off(rm::reg::STATUS),
-            o_error: off(rm::reg::ERROR),
-            o_irq_en: off(rm::reg::IRQ_ENABLE),
-            o_irq_st: off(rm::reg::IRQ_STATUS),
-            o_cycles: off(rm::reg::CYCLES),
-            o_hcmd: off(rm::reg::HASH_CMD),
-            o_hdata: off(rm::reg::HASH_DATA),
-            o_hres: off(rm::reg::HASH_RESULT),
-            o_hpop: off(rm::reg::HASH_POP),
+            o_id: regs::offset(rm::reg::ID),
+            o_version: regs::offset(rm::reg::VERSION),
+            o_map_hash: regs::offset(rm::reg::MAP_HASH),
+            o_caps: regs::offset(rm::reg::CAPS),
+            o_ctrl: regs::offset(rm::reg::CTRL),
+            o_status: regs::offset(rm::reg::STATUS),
+            o_error: regs::offset(rm::reg::ERROR),
+            o_irq_en: regs::offset(rm::reg::IRQ_ENABLE),
+            o_irq_st: regs::offset(rm::reg::IRQ_STATUS),
+            o_cycles: regs::offset(rm::reg::CYCLES),
+            o_hcmd: regs::offset(rm::reg::HASH_CMD),
+            o_hdata: regs::offset(rm::reg::HASH_DATA),
+            o_hres: regs::offset(rm::reg::HASH_RESULT),
+            o_hpop: regs::offset(rm::reg::HASH_POP),
             o_hdig: [
-                off(rm::reg::HASH_DIGEST0),
-                off(rm::reg::HASH_DIGEST1),
-                off(rm::reg::HASH_DIGEST2),
-                off(rm::reg::HASH_DIGEST3),
-                off(rm::reg::HASH_DIGEST4),
-                off(rm::reg::HASH_DIGEST5),
-                off(rm::reg::HASH_DIGEST6),
-                off(rm::reg::HASH_DIGEST7),
+                regs::offset(rm::reg::HASH_DIGEST0),
+                regs::offset(rm::reg::HASH_DIGEST1),
+                regs::offset(rm::reg::HASH_DIGEST2),
+                regs::offset(rm::reg::HASH_DIGEST3),
+                regs::offset(rm::reg::HASH_DIGEST4),
+                regs::offset(rm::reg::HASH_DIGEST5),
+                regs::offset(rm::reg::HASH_DIGEST6),
+                regs::offset(rm::reg::HASH_DIGEST7),
             ],
-            o_ein: off(rm::reg::ECDSA_IN),
-            o_eres: off(rm::reg::ECDSA_RESULT),
-            o_epop: off(rm::reg::ECDSA_POP),
-            o_ecyc: off(rm::reg::ECDSA_CYCLES),
-            v_id: k(u64::from(rm::ID_VALUE)),
-            v_version: k(u64::from(rm::VERSION_VALUE)),
-            v_map_hash: k(u64::from(rm::MAP_HASH)),
-            v_caps: k(u64::from(caps_value(UNITS as u32, ENGINES as u32))),
-            zero32: k(0),
-            zero22: k(0),
-            zero8: k(0),
-            zero6: k(0),
-            zero3: k(0),
-            zero4: k(0),
-            one22: k(1),
-            three22: k(3),
-            one32: k(1),
-            one6: k(1),
-            one3: k(1),
-            n_operand_words: k(u64::from(rm::ECDSA_JOB_WORDS - 1)),
-            ld_last: k(5),
-            ld_start: k(6),
-            mode_limit: k(u64::from(rm::HashMode::COUNT)),
-            mode_merkle: k(rm::HashMode::Merkle64 as u64),
-            mode_header: k(rm::HashMode::Header80 as u64),
-            mode_sha256: k(rm::HashMode::Sha256 as u64),
-            len64: k(fixed_len(rm::HashMode::Merkle64)),
-            len80: k(fixed_len(rm::HashMode::Header80)),
-            e_bad_mode: k(rm::ErrorCode::BadMode as u64),
-            e_bad_len: k(rm::ErrorCode::BadLength as u64),
-            e_cmd_ovf: k(rm::ErrorCode::CmdOverflow as u64),
-            e_data_ovf: k(rm::ErrorCode::DataOverflow as u64),
-            e_underflow: k(rm::ErrorCode::ResultUnderflow as u64),
-            e_ecdsa_ovf: k(rm::ErrorCode::EcdsaOverflow as u64),
-            e_timeout: k(rm::ErrorCode::EngineTimeout as u64),
-            e_bad_addr: k(rm::ErrorCode::BadAddress as u64),
-            code_fault: k(rm::EcdsaCode::EngineFault as u64),
-            s_hash_ready: bit(S::HASH_READY),
-            s_hash_rv: bit(S::HASH_RESULT_VALID),
-            s_hash_busy: bit(S::HASH_BUSY),
-            s_ecdsa_ready: bit(S::ECDSA_READY),
-            s_ecdsa_rv: bit(S::ECDSA_RESULT_VALID),
-            s_ecdsa_busy: bit(S::ECDSA_BUSY),
-            s_error: bit(S::ERROR),
-            ev_hash: k(u64::from(rm::field::IRQ_STATUS::HASH_DONE.mask())),
-            ev_ecdsa: k(u64::from(rm::field::IRQ_STATUS::ECDSA_DONE.mask())),
-            ev_err: k(u64::from(rm::field::IRQ_STATUS::ERROR.mask())),
+            o_ein: regs::offset(rm::reg::ECDSA_IN),
+            o_eres: regs::offset(rm::reg::ECDSA_RESULT),
+            o_epop: regs::offset(rm::reg::ECDSA_POP),
+            o_ecyc: regs::offset(rm::reg::ECDSA_CYCLES),
+            v_id: konst(u64::from(rm::ID_VALUE)),
+            v_version: konst(u64::from(rm::VERSION_VALUE)),
+            v_map_hash: konst(u64::from(rm::MAP_HASH)),
+            v_caps: konst(u64::from(caps_value(UNITS as u32, ENGINES as u32))),
+            zero32: konst(0),
+            zero22: konst(0),
+            zero8: konst(0),
+            zero6: konst(0),
+            zero3: konst(0),
+            zero4: konst(0),
+            one22: konst(1),
+            three22: konst(3),
+            one32: konst(1),
+            one6: konst(1),
+            one3: konst(1),
+            n_operand_words: konst(u64::from(rm::ECDSA_JOB_WORDS - 1)),
+            ld_last: konst(5),
+            ld_start: konst(6),
+            mode_limit: konst(u64::from(rm::HashMode::COUNT)),
+            mode_merkle: regs::hash_mode(rm::HashMode::Merkle64),
+            mode_header: regs::hash_mode(rm::HashMode::Header80),
+            mode_sha256: regs::hash_mode(rm::HashMode::Sha256),
+            len64: konst(fixed_len(rm::HashMode::Merkle64)),
+            len80: konst(fixed_len(rm::HashMode::Header80)),
+            e_bad_mode: regs::error_code(rm::ErrorCode::BadMode),
+            e_bad_len: regs::error_code(rm::ErrorCode::BadLength),
+            e_cmd_ovf: regs::error_code(rm::ErrorCode::CmdOverflow),
+            e_data_ovf: regs::error_code(rm::ErrorCode::DataOverflow),
+            e_underflow: regs::error_code(rm::ErrorCode::ResultUnderflow),
+            e_ecdsa_ovf: regs::error_code(rm::ErrorCode::EcdsaOverflow),
+            e_timeout: regs::error_code(rm::ErrorCode::EngineTimeout),
+            e_bad_addr: regs::error_code(rm::ErrorCode::BadAddress),
+            code_fault: regs::ecdsa_code(rm::EcdsaCode::EngineFault),
+            s_hash_ready: regs::mask(S::HASH_READY),
+            s_hash_rv: regs::mask(S::HASH_RESULT_VALID),
+            s_hash_busy: regs::mask(S::HASH_BUSY),
+            s_ecdsa_ready: regs::mask(S::ECDSA_READY),
+            s_ecdsa_rv: regs::mask(S::ECDSA_RESULT_VALID),
+            s_ecdsa_busy: regs::mask(S::ECDSA_BUSY),
+            s_error: regs::mask(S::ERROR),
+            ev_hash: regs::mask_n(rm::field::IRQ_STATUS::HASH_DONE),
+            ev_ecdsa: regs::mask_n(rm::field::IRQ_STATUS::ECDSA_DONE),
+            ev_err: regs::mask_n(rm::field::IRQ_STATUS::ERROR),
         }
     }
 }
@@ -895,81 +886,42 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
 /// The shipped configuration.
 pub type ShippedTop = AccelTop<{ crate::sha256::DEFAULT_UNITS }, DEFAULT_ENGINES>;
 
-/// Verilator models of the top: `top` (the shipped configuration, two ECDSA engines),
-/// `top_hash` (the same with no ECDSA engine: a smaller model for the hash-path tests) and
-/// `top_1eng` (one engine: the reference the multi-engine speed-up is measured against).
-pub fn sim_models() -> Vec<crate::SimModel> {
-    vec![
-        crate::SimModel {
-            name: "top",
-            verilog: crate::sha256::verilog_of(ShippedTop::new()),
-        },
-        crate::SimModel {
-            name: "top_hash",
-            verilog: crate::sha256::verilog_of(
+/// The top in the catalogue (`crate::catalog`): `top` (the shipped configuration: synthesized
+/// and simulated), and two models for the tests: `top_hash` (no ECDSA engine: a smaller model
+/// for the hash-path tests) and `top_1eng` (one engine: the reference the multi-engine
+/// speed-up is measured against).
+pub const BLOCKS: &[Block] = &[
+    Block {
+        name: "top",
+        doc:
+            "accelerator top: RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x DEFAULT_ENGINES",
+        domain: Domain::Both,
+        synth: true,
+        sim: true,
+        verilog: || Some(verilog_of(ShippedTop::new())),
+    },
+    Block {
+        name: "top_hash",
+        doc: "the top without ECDSA engines (hash-path tests)",
+        domain: Domain::Bus,
+        synth: false,
+        sim: true,
+        verilog: || {
+            Some(verilog_of(
                 AccelTop::<{ crate::sha256::DEFAULT_UNITS }, 0>::new(),
-            ),
+            ))
         },
-        crate::SimModel {
-            name: "top_1eng",
-            verilog: crate::sha256::verilog_of(
+    },
+    Block {
+        name: "top_1eng",
+        doc: "the top with one ECDSA engine (multi-engine reference)",
+        domain: Domain::Both,
+        synth: false,
+        sim: true,
+        verilog: || {
+            Some(verilog_of(
                 AccelTop::<{ crate::sha256::DEFAULT_UNITS }, 1>::new(),
-            ),
+            ))
         },
-    ]
-}
-
-/// One file written by `gen-verilog`.
-#[derive(Debug, Clone)]
-pub struct GenFile {
-    /// File stem (`<name>.v`).
-    pub name: &'static str,
-    /// What the file holds.
-    pub doc: &'static str,
-    pub verilog: String,
-}
-
-/// Every file `gen-verilog` writes: the whole top, and each block on its own (each file's
-/// module is `top`, rust-hdl's convention; synthesize them one at a time).
-pub fn gen_files() -> Vec<GenFile> {
-    use crate::sha256::{verilog_of, DEFAULT_UNITS};
-    let mut v = vec![
-        GenFile {
-            name: "top",
-            doc: "accelerator top: RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x DEFAULT_ENGINES",
-            verilog: verilog_of(ShippedTop::new()),
-        },
-        GenFile {
-            name: "sha256_core",
-            doc: "Sha256Core: compression, 1 round/clock",
-            verilog: verilog_of(crate::sha256::Sha256Core::new()),
-        },
-        GenFile {
-            name: "sha256_unit",
-            doc: "Sha256Unit: core + 2 KiB input FIFO + padder + modes",
-            verilog: verilog_of(crate::sha256::Sha256Unit::new()),
-        },
-        GenFile {
-            name: "hash_cluster",
-            doc: "HashCluster<8>: dispatcher, 8 units, result FIFO",
-            verilog: verilog_of(crate::sha256::HashCluster::<DEFAULT_UNITS>::new()),
-        },
-        GenFile {
-            name: "regblock",
-            doc: "RegBlock: AXI4-Lite slave and register-map decode",
-            verilog: verilog_of(crate::regblock::RegBlock::new()),
-        },
-    ];
-    let program = crate::ecdsa::program::verify_program();
-    v.push(GenFile {
-        name: "ecdsa_engine",
-        doc: "EcdsaEngine running verify_program()",
-        verilog: verilog_of(crate::ecdsa::engine::EcdsaEngine::new(&program.words)),
-    });
-    v.push(GenFile {
-        name: "ecdsa_engine_cdc",
-        doc: "EngineCdc: the engine behind its clock-domain crossing, as the top instantiates it",
-        verilog: verilog_of(crate::ecdsa::cdc::EngineCdc::new(&program.words)),
-    });
-    v
-}
+    },
+];

@@ -90,7 +90,7 @@ impl MulDut {
             Some(p) => Model::with_vcd("ecdsa_modmul", p),
             None => Model::new("ecdsa_modmul"),
         }
-        .expect("ecdsa_modmul model (satchain_hdl::ecdsa::arith_sim_models)");
+        .expect("ecdsa_modmul model (satchain_hdl::ecdsa::BLOCKS)");
         let mut d = MulDut {
             reset: m.port("reset").unwrap(),
             start: m.port("start").unwrap(),

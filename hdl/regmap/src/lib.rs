@@ -242,6 +242,7 @@ impl HashMode {
         HashMode::Header80,
     ];
     /// Number of modes: `MODE` values at or above it are `ErrorCode::BadMode`.
+    #[allow(clippy::cast_possible_truncation)] // four modes
     pub const COUNT: u32 = Self::ALL.len() as u32;
     /// `CAPS.HASH_MODES` of a bitstream that implements every mode.
     pub const ALL_MASK: u32 = (1 << Self::COUNT) - 1;
