@@ -5,7 +5,7 @@
 //! (the clock domains, [`synth_blocks_in`]) all read this list and no other.
 //!
 //! Each block's owner lists its entries beside the block (`sha256::BLOCKS`,
-//! `ecdsa::BLOCKS`, `top::BLOCKS`, `selftest::BLOCKS`); [`catalog`] puts them together. To add
+//! `ecdsa::BLOCKS`, `top::BLOCKS`, `selftest::BLOCKS`, `calib::BLOCKS`); [`catalog`] puts them together. To add
 //! a block: write it, add one [`Block`] to its module's list, and everything above picks it
 //! up (a Verilator model when `sim`, a synthesized and linted file when `synth`).
 
@@ -20,7 +20,7 @@ pub enum Domain {
     Engine,
     /// Both clocks (the top).
     Both,
-    /// Not part of the accelerator (a test harness).
+    /// Not part of the accelerator (a test harness, the timing-model reference).
     Test,
 }
 
@@ -43,6 +43,10 @@ pub struct Block {
     /// What the design is.
     pub doc: &'static str,
     pub domain: Domain,
+    /// The port of its domain's clock in its own Verilog (`clock`; the engine behind its
+    /// crossing: `eclock`; the top, in both domains: `clock` is the bus clock and
+    /// `ecdsa_clock` the engines'). The timing model names each clock domain by this port.
+    pub clock: &'static str,
     /// `gen-verilog` writes it: synthesized (`bitstreams/synth.sh`), linted, in `hw-report`.
     pub synth: bool,
     /// `verif` builds a Verilator model of it.
@@ -61,6 +65,7 @@ pub fn catalog() -> Vec<Block> {
         crate::regblock::BLOCKS,
         crate::ecdsa::BLOCKS,
         crate::selftest::BLOCKS,
+        crate::calib::BLOCKS,
     ]
     .concat()
 }
@@ -116,13 +121,13 @@ pub fn gen_files() -> Vec<GenFile> {
         .collect()
 }
 
-/// Names of the synthesized blocks of a clock domain (for `hw-report`'s per-domain clock
-/// estimate).
-pub fn synth_blocks_in(domain: Domain) -> Vec<&'static str> {
+/// The synthesized blocks of a clock domain, each with its clock port (for `hw-report`'s
+/// per-domain clock estimate when the whole top has no timing).
+pub fn synth_blocks_in(domain: Domain) -> Vec<(&'static str, &'static str)> {
     catalog()
         .into_iter()
         .filter(|b| b.synth && b.domain == domain)
-        .map(|b| b.name)
+        .map(|b| (b.name, b.clock))
         .collect()
 }
 

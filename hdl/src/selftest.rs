@@ -57,6 +57,7 @@ pub const BLOCKS: &[crate::catalog::Block] = &[crate::catalog::Block {
     name: "harness_selftest",
     doc: "HarnessSelftest: ports of 1, 16, 40 and 256 bits for the Verilator harness's own test",
     domain: crate::catalog::Domain::Test,
+    clock: "clock",
     synth: false,
     sim: true,
     verilog: || Some(crate::prim::verilog_of(HarnessSelftest::default())),

@@ -896,6 +896,7 @@ pub const BLOCKS: &[Block] = &[
         doc:
             "accelerator top: RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x DEFAULT_ENGINES",
         domain: Domain::Both,
+        clock: "clock",
         synth: true,
         sim: true,
         verilog: || Some(verilog_of(ShippedTop::new())),
@@ -904,6 +905,7 @@ pub const BLOCKS: &[Block] = &[
         name: "top_hash",
         doc: "the top without ECDSA engines (hash-path tests)",
         domain: Domain::Bus,
+        clock: "clock",
         synth: false,
         sim: true,
         verilog: || {
@@ -916,6 +918,7 @@ pub const BLOCKS: &[Block] = &[
         name: "top_1eng",
         doc: "the top with one ECDSA engine (multi-engine reference)",
         domain: Domain::Both,
+        clock: "clock",
         synth: false,
         sim: true,
         verilog: || {

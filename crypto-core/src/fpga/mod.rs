@@ -25,6 +25,9 @@ mod tests;
 #[cfg(feature = "traits")]
 pub mod traits;
 
+// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
+use std::prelude::rust_2021::*;
+
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -193,7 +196,7 @@ const _: () = {
         match (modes[i].fixed_len(), hw.fixed_len()) {
             (Some(a), Some(b)) => assert!(a == b as usize),
             (None, None) => {}
-            _ => panic!("crypto-core and the register map disagree on a fixed length"),
+            _ => core::panic!("crypto-core and the register map disagree on a fixed length"),
         }
         i += 1;
     }

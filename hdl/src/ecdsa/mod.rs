@@ -33,6 +33,7 @@ pub const BLOCKS: &[Block] = &[
         name: "ecdsa_modmul",
         doc: "ModMul: the engine's 256-bit modular multiplier (mod p / mod n)",
         domain: Domain::Engine,
+        clock: "clock",
         synth: false,
         sim: true,
         verilog: || Some(verilog_of(modmul::ModMul::default())),
@@ -41,6 +42,7 @@ pub const BLOCKS: &[Block] = &[
         name: "ecdsa_engine",
         doc: "EcdsaEngine running verify_program()",
         domain: Domain::Engine,
+        clock: "clock",
         synth: true,
         sim: true,
         verilog: || {
@@ -52,6 +54,7 @@ pub const BLOCKS: &[Block] = &[
         name: "ecdsa_engine_selftest",
         doc: "EcdsaEngine running engine::selftest_program()",
         domain: Domain::Engine,
+        clock: "clock",
         synth: false,
         sim: true,
         verilog: || {
@@ -64,6 +67,7 @@ pub const BLOCKS: &[Block] = &[
         name: "ecdsa_engine_faults",
         doc: "EcdsaEngine running engine::fault_test_program()",
         domain: Domain::Engine,
+        clock: "clock",
         synth: false,
         sim: true,
         verilog: || {
@@ -76,6 +80,7 @@ pub const BLOCKS: &[Block] = &[
         name: "ecdsa_engine_cdc",
         doc: "EngineCdc: the engine behind its clock-domain crossing, as the top instantiates it",
         domain: Domain::Engine,
+        clock: "eclock",
         synth: true,
         sim: false,
         verilog: || {

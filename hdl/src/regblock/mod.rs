@@ -80,6 +80,7 @@ pub const BLOCKS: &[crate::catalog::Block] = &[crate::catalog::Block {
     name: "regblock",
     doc: "RegBlock: AXI4-Lite slave and register-map decode",
     domain: crate::catalog::Domain::Bus,
+    clock: "clock",
     synth: true,
     sim: false,
     verilog: || Some(crate::prim::verilog_of(RegBlock::new())),
