@@ -15,7 +15,9 @@ use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::backend::{Backend, BackendErrorKind, HashJob, PubkeyBytes, VerifyJob};
+use crate::backend::{
+    Backend, BackendErrorKind, HashJob, HashMode, PubkeyBytes, VerifyFailure, VerifyJob,
+};
 
 /// Reference backend for these tests: sha2 and the model's k256-based verification.
 #[derive(Debug, Default)]
