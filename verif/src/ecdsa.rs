@@ -252,37 +252,9 @@ pub struct CycleStats {
     pub max: u32,
 }
 
-/// `n` random valid signatures (deterministic from `seed`): (job, expected valid).
-pub fn random_valid_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
-    use k256::ecdsa::signature::hazmat::PrehashSigner;
-    use k256::ecdsa::{Signature, SigningKey};
-    use rand::{RngCore, SeedableRng};
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let sk = SigningKey::random(&mut rng);
-        let mut z = [0u8; 32];
-        rng.fill_bytes(&mut z);
-        let sig: Signature = match sk.sign_prehash(&z) {
-            Ok(s) => s,
-            Err(_) => continue,
-        };
-        let sig = sig.normalize_s().unwrap_or(sig);
-        let (r, s) = sig.split_bytes();
-        let compressed = rng.next_u32() & 1 == 1;
-        let pt = sk.verifying_key().to_encoded_point(compressed);
-        let Some(pubkey) = PubkeyBytes::from_sec1(pt.as_bytes()) else {
-            continue;
-        };
-        out.push(VerifyJob {
-            pubkey,
-            prehash: z,
-            r: r.into(),
-            s: s.into(),
-        });
-    }
-    out
-}
+/// `n` random valid signatures, deterministic from `seed` (the workspace's one generator,
+/// shared with `satchain bench`).
+pub use testkit::jobs::random_valid_jobs;
 
 /// Mean/min/max engine cycles per verification over `n` random valid signatures (seeded) on
 /// the RTL ([`VERIFY_MODEL`]). Every job must come back VALID, or this is an error.
