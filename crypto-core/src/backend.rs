@@ -24,6 +24,19 @@ pub enum HashMode {
     Header80 = 3,
 }
 
+impl HashMode {
+    /// The only data length the mode accepts, for the fixed-size modes (a merkle node is
+    /// two digests, a header 80 bytes). The FPGA backend checks at compile time that the
+    /// hardware's modes (`satchain_regmap::HashMode::fixed_len`) agree.
+    pub const fn fixed_len(self) -> Option<usize> {
+        match self {
+            HashMode::MerkleNode => Some(64),
+            HashMode::Header80 => Some(80),
+            HashMode::Sha256 | HashMode::Sha256d => None,
+        }
+    }
+}
+
 /// One hash job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HashJob {
@@ -59,14 +72,9 @@ impl HashJob {
             data: header.to_vec(),
         }
     }
-    /// Checks the length rule of the mode (MerkleNode = 64, Header80 = 80 bytes).
+    /// Checks the length rule of the mode ([`HashMode::fixed_len`]).
     pub fn check(&self) -> Result<(), BackendError> {
-        let want = match self.mode {
-            HashMode::MerkleNode => Some(64),
-            HashMode::Header80 => Some(80),
-            _ => None,
-        };
-        match want {
+        match self.mode.fixed_len() {
             Some(n) if self.data.len() != n => Err(BackendError::BadJob {
                 index: 0,
                 reason: format!("{:?} needs {} bytes, got {}", self.mode, n, self.data.len()),
