@@ -67,6 +67,8 @@ pub(super) struct Planner<'a> {
     pub(super) prevouts: Option<&'a dyn PrevoutProvider>,
     /// Per tx: the outputs all its inputs spend, or `None` if the provider lacks one.
     pub(super) spent_cache: BTreeMap<usize, Option<Vec<TxOut>>>,
+    /// Taproot rules apply (all blocks but Core's one exception block).
+    pub(super) taproot: bool,
 }
 
 impl Planner<'_> {
@@ -163,6 +165,11 @@ impl Planner<'_> {
         };
         let spk = prev.script_pubkey.as_slice();
         match witness_program(spk) {
+            Some((1, prog)) if prog.len() == 32 && !self.taproot => {
+                return Plan::NotCheckable(
+                    "Taproot not enforced in this block (Bitcoin Core's script_flag_exceptions)",
+                )
+            }
             Some((1, prog)) if prog.len() == 32 => {
                 let mut key = [0u8; 32];
                 key.copy_from_slice(prog);

@@ -13,13 +13,14 @@ use crate::block::Block;
 use crate::der;
 use crate::hashes::ripemd160;
 use crate::header::Header;
-use crate::params::NetworkParams;
+use crate::params::{Network, NetworkParams, BITCOIN_TAPROOT_EXCEPTION_BLOCK};
 use crate::script::{find_and_delete, p2pkh_script_pubkey, push_data};
 use crate::sighash::{
     bip143_parts, bip143_preimage, bip143_single_output, legacy_preimage, Bip143Hashes,
     LegacySighash, SIGHASH_ONE, SIGHASH_SINGLE,
 };
 use crate::tx::Transaction;
+use crate::Chain;
 
 use super::blocksig::{finish_block_signature, plan_block_signature, SigCheck};
 use super::options::{ScriptFlags, ValidateOptions};
@@ -99,6 +100,9 @@ pub(super) fn sig_pipeline(
         chain: opts.chain,
         prevouts: opts.prevouts,
         spent_cache: BTreeMap::new(),
+        taproot: !(opts.chain == Chain::Bitcoin
+            && opts.network == Network::Mainnet
+            && ctx.rep.block_hash.as_deref() == Some(BITCOIN_TAPROOT_EXCEPTION_BLOCK)),
     };
     let mut checks: Vec<InputCheck> = Vec::new();
     let mut tap_checks = Vec::new();
