@@ -8,10 +8,11 @@
 use core::fmt;
 use core::str::FromStr;
 
+#[cfg(feature = "libsecp256k1")]
 use crypto_core::schnorr::check_rs;
-use crypto_core::{
-    PubkeyBytes, SchnorrFailure, SchnorrJob, SchnorrVerdict, Verdict, VerifyFailure, VerifyJob,
-};
+use crypto_core::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
+#[cfg(feature = "libsecp256k1")]
+use crypto_core::{SchnorrFailure, SchnorrJob, SchnorrVerdict};
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::ecdsa::{Signature, VerifyingKey};
 use k256::elliptic_curve::scalar::IsHigh;
