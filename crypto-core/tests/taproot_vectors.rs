@@ -14,7 +14,8 @@ mod common;
 use std::collections::HashMap;
 
 use crypto_core::taproot::sighash::{
-    sig_msg, sighash_with, ScriptPath, SpendData, TxHashes, TxParts, NO_CODESEPARATOR,
+    outputs_preimage, sig_msg, sighash_with, ScriptPath, SpendData, TxHashes, TxParts,
+    NO_CODESEPARATOR,
 };
 use crypto_core::taproot::{
     check_commitment, p2tr_output_key, tapbranch_preimage, tapleaf_preimage, taptweak_preimage,
@@ -75,7 +76,8 @@ fn bip341_key_path_sighashes_match() {
     assert_eq!(hashes.sha_amounts, h32(&im["hashAmounts"]));
     assert_eq!(hashes.sha_script_pubkeys, h32(&im["hashScriptPubkeys"]));
     assert_eq!(hashes.sha_sequences, h32(&im["hashSequences"]));
-    assert_eq!(hashes.sha_outputs, h32(&im["hashOutputs"]));
+    let sha_outputs = sha256(&outputs_preimage(&tx));
+    assert_eq!(sha_outputs, h32(&im["hashOutputs"]));
 
     let inputs = case["inputSpending"].as_array().unwrap();
     assert_eq!(inputs.len(), 7);
@@ -89,6 +91,7 @@ fn bip341_key_path_sighashes_match() {
             input: i,
             hash_type: ht,
             spent: &spent[i],
+            outputs_hash: Some(sha_outputs),
             annex_hash: None,
             single_output_hash: tx
                 .outputs

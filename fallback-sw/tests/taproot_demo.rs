@@ -58,6 +58,23 @@ fn taproot_demo_validates_with_every_input_checked() {
     assert!(m.p2tr_key_path > 250 && m.p2tr_script_path > 20, "{m:?}");
     assert!(m.p2wpkh > 0 && m.p2sh_p2wpkh > 0 && m.p2wsh_multisig > 0 && m.p2pkh > 0);
     assert!(m.annexes > 0, "{m:?}");
+    // Every BIP341 hash type occurs among the Taproot signatures.
+    let block = Block::parse(&d.block, Chain::Bitcoin).unwrap();
+    let types: std::collections::BTreeSet<u8> = taproot_inputs(&block, &p)
+        .iter()
+        .map(|(t, i, _)| {
+            let sig = &block.txs[*t].inputs[*i].witness[0];
+            if sig.len() == 65 {
+                sig[64]
+            } else {
+                0
+            }
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [0u8, 1, 2, 3, 0x81, 0x82, 0x83].into_iter().collect()
+    );
     for &verifier in Verifier::ALL {
         let be = SoftwareBackend::parallel(0).with_verifier(verifier);
         let rep = validate(&d.block, Some(&p), &be);

@@ -2,11 +2,12 @@
 //!
 //! The sighash of an input is `hash_TapSighash(0x00 ‖ SigMsg)`: one SHA-256 job over
 //! [`sighash_preimage`]. `SigMsg` commits to single-SHA-256 digests of the whole
-//! transaction's prevouts, amounts, scriptPubKeys, sequences and outputs ([`TxParts`] →
-//! [`TxHashes`], five more SHA-256 jobs per transaction), and per input to the annex and the
-//! SINGLE output (one job each, [`annex_preimage`] and [`single_output_preimage`]). The
-//! block pipeline sends all of these as batches; [`sighash_with`] computes one sighash
-//! with a caller's SHA-256 (signers, tests).
+//! transaction's prevouts, amounts, scriptPubKeys and sequences ([`TxParts`] → [`TxHashes`],
+//! four SHA-256 jobs per transaction; not under ANYONECANPAY) and outputs
+//! ([`outputs_preimage`]; under ALL and DEFAULT, also with ANYONECANPAY), and per input to the
+//! annex and the SINGLE output (one job each, [`annex_preimage`] and
+//! [`single_output_preimage`]). The block pipeline sends all of these as batches;
+//! [`sighash_with`] computes one sighash with a caller's SHA-256 (signers, tests).
 
 use crate::prelude::*;
 use core::fmt;
@@ -21,14 +22,14 @@ pub const SIGHASH_DEFAULT: u8 = 0x00;
 /// `codesep_pos` when no OP_CODESEPARATOR was executed.
 pub const NO_CODESEPARATOR: u32 = 0xffff_ffff;
 
-/// What the five transaction-wide digests hash (each with single SHA-256).
+/// What the four input-side transaction-wide digests hash (each with single SHA-256); the
+/// amounts and scriptPubKeys are those of the spent outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxParts {
     pub prevouts: Vec<u8>,
     pub amounts: Vec<u8>,
     pub script_pubkeys: Vec<u8>,
     pub sequences: Vec<u8>,
-    pub outputs: Vec<u8>,
 }
 
 impl TxParts {
@@ -44,7 +45,6 @@ impl TxParts {
             amounts: Vec::with_capacity(8 * n),
             script_pubkeys: Vec::with_capacity(35 * n),
             sequences: Vec::with_capacity(4 * n),
-            outputs: Vec::new(),
         };
         for (i, o) in tx.inputs.iter().zip(spent) {
             i.prevout.write(&mut p.prevouts);
@@ -52,20 +52,16 @@ impl TxParts {
             write_var_bytes(&mut p.script_pubkeys, &o.script_pubkey);
             p.sequences.extend_from_slice(&i.sequence.to_le_bytes());
         }
-        for o in &tx.outputs {
-            o.write(&mut p.outputs);
-        }
         Some(p)
     }
 
-    /// The five parts in [`TxHashes::from_digests`] order.
-    pub fn into_array(self) -> [Vec<u8>; 5] {
+    /// The four parts in [`TxHashes::from_digests`] order.
+    pub fn into_array(self) -> [Vec<u8>; 4] {
         [
             self.prevouts,
             self.amounts,
             self.script_pubkeys,
             self.sequences,
-            self.outputs,
         ]
     }
 }
@@ -77,20 +73,27 @@ pub struct TxHashes {
     pub sha_amounts: [u8; 32],
     pub sha_script_pubkeys: [u8; 32],
     pub sha_sequences: [u8; 32],
-    pub sha_outputs: [u8; 32],
 }
 
 impl TxHashes {
     /// From the digests of [`TxParts::into_array`], in that order.
-    pub fn from_digests(d: &[[u8; 32]; 5]) -> Self {
+    pub fn from_digests(d: &[[u8; 32]; 4]) -> Self {
         TxHashes {
             sha_prevouts: d[0],
             sha_amounts: d[1],
             sha_script_pubkeys: d[2],
             sha_sequences: d[3],
-            sha_outputs: d[4],
         }
     }
+}
+
+/// All outputs serialized: SHA-256 of it is `sha_outputs`.
+pub fn outputs_preimage(tx: &Transaction) -> Vec<u8> {
+    let mut v = Vec::new();
+    for o in &tx.outputs {
+        o.write(&mut v);
+    }
+    v
 }
 
 /// `compact_size(len) ‖ annex`: SHA-256 of it is `sha_annex`.
@@ -124,6 +127,8 @@ pub struct SpendData<'a> {
     pub hash_type: u8,
     /// The output this input spends (used under ANYONECANPAY).
     pub spent: &'a TxOut,
+    /// `sha_outputs`, needed under ALL and DEFAULT.
+    pub outputs_hash: Option<[u8; 32]>,
     /// `sha_annex`, when the witness has an annex.
     pub annex_hash: Option<[u8; 32]>,
     /// `sha_single_output` (SHA-256 of output `input`), needed under SIGHASH_SINGLE.
@@ -140,6 +145,8 @@ pub enum SighashError {
     InputOutOfRange,
     /// Without ANYONECANPAY the transaction-wide digests are needed (all spent outputs).
     MissingTxHashes,
+    /// SIGHASH_ALL / DEFAULT's output digest was not given.
+    MissingOutputsHash,
     /// SIGHASH_SINGLE's output digest was not given.
     MissingSingleOutputHash,
 }
@@ -152,6 +159,7 @@ impl fmt::Display for SighashError {
             SighashError::MissingTxHashes => {
                 f.write_str("the signature message needs every spent output of the transaction")
             }
+            SighashError::MissingOutputsHash => f.write_str("the outputs digest was not given"),
             SighashError::MissingSingleOutputHash => {
                 f.write_str("SIGHASH_SINGLE output digest not given")
             }
@@ -161,8 +169,8 @@ impl fmt::Display for SighashError {
 
 impl core::error::Error for SighashError {}
 
-/// BIP341's `SigMsg(hash_type, ext_flag)` (ext_flag = 1 with a script path: BIP342).
-/// `hashes` may be `None` only under ANYONECANPAY.
+/// BIP341's `SigMsg(hash_type, ext_flag)` (ext_flag = 1 with a script path: BIP342), without
+/// the epoch byte. `hashes` may be `None` only under ANYONECANPAY.
 pub fn sig_msg(
     tx: &Transaction,
     hashes: Option<&TxHashes>,
@@ -190,8 +198,8 @@ pub fn sig_msg(
         m.extend_from_slice(&h.sha_sequences);
     }
     if output_type == 1 {
-        let h = hashes.ok_or(SighashError::MissingTxHashes)?;
-        m.extend_from_slice(&h.sha_outputs);
+        let h = d.outputs_hash.ok_or(SighashError::MissingOutputsHash)?;
+        m.extend_from_slice(&h);
     }
     let ext_flag = u8::from(d.script_path.is_some());
     m.push(2 * ext_flag + u8::from(d.annex_hash.is_some()));
@@ -252,18 +260,13 @@ pub fn sighash_with(
     let own = spent.get(input).ok_or(SighashError::InputOutOfRange)?;
     let hashes = TxParts::new(tx, spent).map(|p| {
         let a = p.into_array();
-        TxHashes::from_digests(&[
-            sha256(&a[0]),
-            sha256(&a[1]),
-            sha256(&a[2]),
-            sha256(&a[3]),
-            sha256(&a[4]),
-        ])
+        TxHashes::from_digests(&[sha256(&a[0]), sha256(&a[1]), sha256(&a[2]), sha256(&a[3])])
     });
     let d = SpendData {
         input,
         hash_type,
         spent: own,
+        outputs_hash: Some(sha256(&outputs_preimage(tx))),
         annex_hash: annex.map(|a| sha256(&annex_preimage(a))),
         single_output_hash: single_output_preimage(tx, input).map(|o| sha256(&o)),
         script_path,

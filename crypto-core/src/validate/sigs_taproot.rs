@@ -1,7 +1,8 @@
 //! The Taproot part of the signature pipeline. Every hash is an ordinary SHA-256 job, sent
 //! in the pipeline's batches:
-//! 1. with the BIP143 midstates: per transaction the five BIP341 digests (prevouts, amounts,
-//!    scriptPubKeys, sequences, outputs), per input the annex, SINGLE output and TapLeaf hashes;
+//! 1. with the BIP143 midstates: per transaction the BIP341 digests (prevouts, amounts,
+//!    scriptPubKeys, sequences where an input signs without ANYONECANPAY; outputs where one
+//!    signs ALL or DEFAULT), per input the annex, SINGLE output and TapLeaf hashes;
 //! 2. script-path commitments: one batch per merkle-path level (TapBranch), the TapTweak
 //!    hash when an input's root is reached, then the tweak `lift_x(p) + t·G` in software;
 //! 3. with the block's sighash preimages: the TapSighash of each input;
@@ -13,8 +14,8 @@ use alloc::collections::BTreeMap;
 use crate::backend::{Digest32, HashJob};
 use crate::schnorr::{SchnorrJob, SchnorrVerdict};
 use crate::taproot::sighash::{
-    annex_preimage, sighash_preimage, single_output_preimage, ScriptPath, SpendData, TxHashes,
-    TxParts, NO_CODESEPARATOR,
+    annex_preimage, outputs_preimage, sighash_preimage, single_output_preimage, ScriptPath,
+    SpendData, TxHashes, TxParts, NO_CODESEPARATOR, SIGHASH_DEFAULT,
 };
 use crate::taproot::{check_commitment, tapbranch_preimage, tapleaf_preimage, taptweak_preimage};
 use crate::tx::{Transaction, TxOut};
@@ -36,8 +37,10 @@ struct MidJobs {
 /// The Taproot checks of a block on their way through the pipeline.
 pub(super) struct TaprootStage {
     checks: Vec<TaprootCheck>,
-    /// tx -> index of its five BIP341 digests in the midstate batch.
+    /// tx -> index of its four input-side BIP341 digests in the midstate batch.
     tx_jobs: BTreeMap<usize, usize>,
+    /// tx -> index of its `sha_outputs` job.
+    outputs_jobs: BTreeMap<usize, usize>,
     mid: Vec<MidJobs>,
     /// Per check: its sighash's index in the block's sighash batch; `None` once it failed.
     sighash: Vec<Option<usize>>,
@@ -51,6 +54,7 @@ impl TaprootStage {
         TaprootStage {
             checks,
             tx_jobs: BTreeMap::new(),
+            outputs_jobs: BTreeMap::new(),
             mid: vec![MidJobs::default(); n],
             sighash: vec![None; n],
             leaf_hash: vec![None; n],
@@ -76,6 +80,11 @@ impl TaprootStage {
                     self.tx_jobs.insert(c.tx, jobs.len());
                     jobs.extend(parts.into_array().into_iter().map(HashJob::sha256));
                 }
+            }
+            let signs_outputs = c.hash_type == SIGHASH_DEFAULT || c.hash_type & 3 == 1;
+            if signs_outputs && !self.outputs_jobs.contains_key(&c.tx) {
+                self.outputs_jobs.insert(c.tx, jobs.len());
+                jobs.push(HashJob::sha256(outputs_preimage(tx)));
             }
             if let Some(a) = &c.annex {
                 m.annex = Some(jobs.len());
@@ -189,12 +198,13 @@ impl TaprootStage {
             let Some(tx) = txs.get(c.tx) else { continue };
             let hashes = self.tx_jobs.get(&c.tx).map(|&b| {
                 let d = |k: usize| mid_digests.get(b + k).copied().unwrap_or([0u8; 32]);
-                TxHashes::from_digests(&[d(0), d(1), d(2), d(3), d(4)])
+                TxHashes::from_digests(&[d(0), d(1), d(2), d(3)])
             });
             let data = SpendData {
                 input: c.input,
                 hash_type: c.hash_type,
                 spent: &c.spent,
+                outputs_hash: digest(self.outputs_jobs.get(&c.tx).copied()),
                 annex_hash: digest(self.mid[i].annex),
                 single_output_hash: digest(self.mid[i].single),
                 script_path: self.leaf_hash[i].map(|leaf_hash| ScriptPath {
