@@ -88,7 +88,11 @@ fi
 
 # ---- 1. the test suites on qemu-arm ---------------------------------------------------------
 linux_tests() {
-  SATCHAIN_PROPTEST_CASES="${SATCHAIN_PROPTEST_CASES:-64}" CARGO_TARGET_DIR="$ROOT/target/arm" \
+  # Random cases under emulation: SATCHAIN_ARM_PROPTEST_CASES (default 16). The x86 run of the
+  # same suites covers SATCHAIN_PROPTEST_CASES; here the point is the same code on a 32-bit
+  # ARM (usize, alignment, libc), and qemu-arm runs ~10x slower, so fewer random cases keep
+  # the whole CI run well under 30 minutes. Every deterministic test still runs in full.
+  SATCHAIN_PROPTEST_CASES="${SATCHAIN_ARM_PROPTEST_CASES:-16}" CARGO_TARGET_DIR="$ROOT/target/arm" \
     arm_cargo test --release --locked --target "$LINUX_TARGET" "${LINUX_CRATES[@]}" \
     --all-features --no-fail-fast
 }
