@@ -149,27 +149,23 @@ pub struct VerifyJob {
 }
 
 /// Why a signature was not accepted. The same codes come from software and hardware.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+///
+/// Not `#[non_exhaustive]`: these are the accelerator's result codes (`accel-driver`), a
+/// closed set that the driver and the equivalence tests match exhaustively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, thiserror::Error)]
 pub enum VerifyFailure {
     /// The equation does not hold (or R is the point at infinity).
+    #[error("signature does not verify")]
     Mismatch,
     /// r = 0 or r >= n.
+    #[error("r is zero or not below the group order")]
     BadR,
     /// s = 0 or s >= n.
+    #[error("s is zero or not below the group order")]
     BadS,
     /// The public key is not a valid curve point.
+    #[error("public key is not a valid curve point")]
     BadPubkey,
-}
-
-impl fmt::Display for VerifyFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            VerifyFailure::Mismatch => "signature does not verify",
-            VerifyFailure::BadR => "r is zero or not below the group order",
-            VerifyFailure::BadS => "s is zero or not below the group order",
-            VerifyFailure::BadPubkey => "public key is not a valid curve point",
-        })
-    }
 }
 
 /// Verdict of one verification job.
@@ -188,33 +184,64 @@ impl Verdict {
 
 /// Kinds of backend failure, for logging and policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BackendErrorKind {
+    /// [`BackendError::BadJob`].
     BadJob,
+    /// [`BackendError::Unavailable`].
     Unavailable,
+    /// [`BackendError::Timeout`].
     Timeout,
+    /// [`BackendError::Hardware`].
     Hardware,
+    /// [`BackendError::SpotCheckMismatch`].
     Mismatch,
+    /// [`BackendError::Io`].
     Io,
 }
 
 /// A batch could not be completed by this backend.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BackendError {
     /// Job `index` of the batch is malformed (e.g. a merkle node that is not 64 bytes).
-    BadJob { index: usize, reason: String },
+    #[error("job {index} is malformed: {reason}")]
+    BadJob {
+        /// The job's index in the batch.
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The backend cannot run here (not built, no device, no bitstream).
+    #[error("backend unavailable: {0}")]
     Unavailable(String),
     /// The device did not answer in time.
-    Timeout { what: String },
+    #[error("device timeout: {what}")]
+    Timeout {
+        /// What was waited for.
+        what: String,
+    },
     /// The device reported an error or returned something inconsistent.
-    Hardware { what: String },
+    #[error("device error: {what}")]
+    Hardware {
+        /// What the device reported or did.
+        what: String,
+    },
     /// A spot check against software disagreed with the device.
-    SpotCheckMismatch { index: usize, what: String },
+    #[error("job {index}: device result disagrees with software spot check: {what}")]
+    SpotCheckMismatch {
+        /// The job's index in the batch.
+        index: usize,
+        /// The two results.
+        what: String,
+    },
     /// I/O to the device failed.
+    #[error("device I/O error: {0}")]
     Io(String),
 }
 
 impl BackendError {
+    /// The error's kind.
     pub fn kind(&self) -> BackendErrorKind {
         match self {
             BackendError::BadJob { .. } => BackendErrorKind::BadJob,
@@ -226,28 +253,6 @@ impl BackendError {
         }
     }
 }
-
-impl fmt::Display for BackendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BackendError::BadJob { index, reason } => {
-                write!(f, "job {index} is malformed: {reason}")
-            }
-            BackendError::Unavailable(s) => write!(f, "backend unavailable: {s}"),
-            BackendError::Timeout { what } => write!(f, "device timeout: {what}"),
-            BackendError::Hardware { what } => write!(f, "device error: {what}"),
-            BackendError::SpotCheckMismatch { index, what } => {
-                write!(
-                    f,
-                    "job {index}: device result disagrees with software spot check: {what}"
-                )
-            }
-            BackendError::Io(s) => write!(f, "device I/O error: {s}"),
-        }
-    }
-}
-
-impl core::error::Error for BackendError {}
 
 /// Counters a backend keeps; a node can log them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

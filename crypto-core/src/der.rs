@@ -1,33 +1,23 @@
 //! ECDSA signature encodings: BIP66 strict DER (Core's `IsValidSignatureEncoding`), the lax
 //! parser Core uses for verification (libsecp256k1 `contrib/lax_der_parsing.c`), and low-S.
 
-use core::fmt;
-
 /// Why an encoding was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum DerError {
     /// Fails BIP66 `IsValidSignatureEncoding`; the text names the rule.
+    #[error("signature is not strict DER (BIP66): {0}")]
     NotStrictDer(&'static str),
     /// The lax parser could not find a SEQUENCE of two INTEGERs.
+    #[error("signature cannot be parsed even laxly: {0}")]
     Unparseable(&'static str),
     /// `s` above n/2 while low-S is required.
+    #[error("signature has high S (BIP146 low-S required)")]
     HighS,
     /// Empty signature.
+    #[error("empty signature")]
     Empty,
 }
-
-impl fmt::Display for DerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DerError::NotStrictDer(why) => write!(f, "signature is not strict DER (BIP66): {why}"),
-            DerError::Unparseable(why) => write!(f, "signature cannot be parsed even laxly: {why}"),
-            DerError::HighS => f.write_str("signature has high S (BIP146 low-S required)"),
-            DerError::Empty => f.write_str("empty signature"),
-        }
-    }
-}
-
-impl core::error::Error for DerError {}
 
 /// r and s, big-endian, left-padded. Values `>= n` are mapped to zero (as the lax parser
 /// does), so such a signature never verifies.

@@ -4,91 +4,102 @@
 //! failures as a [`ParseError`] naming the field, the absolute byte offset and the reason.
 
 use crate::prelude::*;
-use core::fmt;
 
 /// Bitcoin Core's `MAX_SIZE`: the largest compact size a deserializer accepts.
 pub const MAX_SIZE: u64 = 0x0200_0000;
 
 /// Why a parse failed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseReason {
     /// The input ended: `need` more bytes were wanted, `have` were left.
-    Truncated { need: u64, have: usize },
+    #[error("truncated: need {need} bytes, {have} left")]
+    Truncated {
+        /// Bytes the field needed.
+        need: u64,
+        /// Bytes that were left.
+        have: usize,
+    },
     /// A compact size was not in its shortest form.
+    #[error("non-canonical compact size")]
     NonCanonicalVarint,
     /// A compact size above [`MAX_SIZE`] (or a field-specific limit).
-    SizeTooLarge { value: u64, limit: u64 },
+    #[error("size {value} exceeds limit {limit}")]
+    SizeTooLarge {
+        /// The size read.
+        value: u64,
+        /// The largest size accepted.
+        limit: u64,
+    },
     /// An element count larger than the remaining input could possibly hold.
-    CountExceedsInput { count: u64, remaining: usize },
+    #[error("count {count} cannot fit in the {remaining} bytes left")]
+    CountExceedsInput {
+        /// The count read.
+        count: u64,
+        /// Bytes left after the count.
+        remaining: usize,
+    },
     /// A segwit marker/flag announced witnesses, but every witness was empty.
+    #[error("superfluous witness record")]
     SuperfluousWitness,
     /// A segwit flag byte with unknown bits.
-    UnknownOptionalData { flags: u8 },
+    #[error("unknown transaction optional data (flags {flags:#04x})")]
+    UnknownOptionalData {
+        /// The flag byte, with the witness bit (0x01) already cleared.
+        flags: u8,
+    },
     /// Bytes left over after the structure ended.
-    TrailingData { extra: usize },
+    #[error("{extra} trailing bytes")]
+    TrailingData {
+        /// How many bytes were left over.
+        extra: usize,
+    },
     /// A blk*.dat record did not start with a known network magic.
-    BadMagic { found: [u8; 4] },
+    #[error("unknown network magic {}", hex::encode(found))]
+    BadMagic {
+        /// The four bytes found where the magic belongs.
+        found: [u8; 4],
+    },
     /// A blk*.dat record size outside [80, limit].
-    BlockSizeOutOfRange { size: u32 },
+    #[error("block record size {size} out of range")]
+    BlockSizeOutOfRange {
+        /// The record's size field.
+        size: u32,
+    },
     /// Reading the input failed (a streamed source).
+    #[error("read error: {0}")]
     Io(String),
     /// Anything else, described.
+    #[error("{0}")]
     Invalid(&'static str),
 }
 
-impl fmt::Display for ParseReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseReason::Truncated { need, have } => {
-                write!(f, "truncated: need {need} bytes, {have} left")
-            }
-            ParseReason::NonCanonicalVarint => f.write_str("non-canonical compact size"),
-            ParseReason::SizeTooLarge { value, limit } => {
-                write!(f, "size {value} exceeds limit {limit}")
-            }
-            ParseReason::CountExceedsInput { count, remaining } => {
-                write!(f, "count {count} cannot fit in the {remaining} bytes left")
-            }
-            ParseReason::SuperfluousWitness => f.write_str("superfluous witness record"),
-            ParseReason::UnknownOptionalData { flags } => {
-                write!(f, "unknown transaction optional data (flags {flags:#04x})")
-            }
-            ParseReason::TrailingData { extra } => write!(f, "{extra} trailing bytes"),
-            ParseReason::BadMagic { found } => write!(
-                f,
-                "unknown network magic {:02x}{:02x}{:02x}{:02x}",
-                found[0], found[1], found[2], found[3]
-            ),
-            ParseReason::BlockSizeOutOfRange { size } => {
-                write!(f, "block record size {size} out of range")
-            }
-            ParseReason::Io(s) => write!(f, "read error: {s}"),
-            ParseReason::Invalid(s) => f.write_str(s),
-        }
-    }
-}
-
-/// A typed parse failure: which field, at which absolute offset, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A typed parse failure: which field, at which absolute offset, and why. `source()` is the
+/// [`ParseReason`] (its text is part of this error's `Display` as well).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("parse error in {what} at offset {offset}: {reason}")]
+#[non_exhaustive]
 pub struct ParseError {
     /// The field being read, e.g. `"tx.vin.script_sig"`.
     pub what: &'static str,
     /// Absolute byte offset (within the buffer handed to the top-level parser) where the field starts.
     pub offset: usize,
+    /// Why the field could not be read.
+    #[source]
     pub reason: ParseReason,
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "parse error in {} at offset {}: {}",
-            self.what, self.offset, self.reason
-        )
+impl ParseError {
+    /// A parse error at `offset` in field `what` (the struct is `#[non_exhaustive]`: code
+    /// outside crypto-core builds one here).
+    pub fn new(what: &'static str, offset: usize, reason: ParseReason) -> Self {
+        ParseError {
+            what,
+            offset,
+            reason,
+        }
     }
 }
-
-impl core::error::Error for ParseError {}
 
 /// A bounds-checked reader over a byte slice.
 #[derive(Debug, Clone)]

@@ -30,6 +30,8 @@ pub mod merkle;
 pub mod params;
 pub mod pow;
 pub mod recover;
+#[cfg(feature = "bitcoin")]
+pub mod rust_bitcoin;
 pub mod script;
 pub mod sighash;
 pub mod tx;
@@ -43,10 +45,13 @@ pub use blkfile::{blk_file_blocks, BlkIter};
 pub use block::Block;
 pub use encode::{ParseError, ParseReason};
 pub use hashes::{hash160, ripemd160};
+#[cfg(feature = "bitcoin")]
+pub use rust_bitcoin::{validate_bitcoin_block, BitcoinBlockReport};
 pub use tx::{OutPoint, Transaction, TxIn, TxOut};
 pub use validate::{
-    check_transaction, validate_block, BlockReport, PrevoutProvider, ScriptFlags, SigCounts,
-    TxReport, ValidateOptions, ValidationError,
+    check_transaction, validate_block, validate_block_with_hashes, BlockHashes, BlockReport,
+    Prevout, PrevoutProvider, ScriptFlags, SigCounts, TxReport, ValidateOptions,
+    ValidateOptionsBuilder, ValidationError,
 };
 
 use core::fmt;

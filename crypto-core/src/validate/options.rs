@@ -9,17 +9,50 @@ use crate::Chain;
 
 use super::report::ValidationError;
 
+/// A spent output as a [`PrevoutProvider`] lends it: the amount and the scriptPubKey,
+/// borrowed from the provider's own storage (no allocation per input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prevout<'a> {
+    /// Amount in the chain's base unit (satoshi), as the BIP143 sighash serializes it.
+    pub value: i64,
+    /// The output's script.
+    pub script_pubkey: &'a [u8],
+}
+
+impl<'a> From<&'a TxOut> for Prevout<'a> {
+    fn from(o: &'a TxOut) -> Self {
+        Prevout {
+            value: o.value,
+            script_pubkey: &o.script_pubkey,
+        }
+    }
+}
+
 /// A node's view of the outputs being spent. With it, inputs whose script cannot be
 /// checked from the block alone (P2PK, P2WPKH, P2PKH by scriptPubKey, P2SH-P2WPKH, bare
 /// multisig) become checkable.
+///
+/// Implemented for `HashMap<OutPoint, TxOut>` (with `std`), `BTreeMap<OutPoint, TxOut>`
+/// and, with the `bitcoin` feature, for the same maps keyed by `bitcoin::OutPoint` holding
+/// `bitcoin::TxOut`. A node's own UTXO cache implements it by lending its entries.
 pub trait PrevoutProvider: Sync {
-    fn prevout(&self, op: &OutPoint) -> Option<TxOut>;
+    /// The output `op` spends, borrowed from the provider, or `None` when it is unknown
+    /// (the input is then checked as far as the block alone allows).
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>>;
 }
 
 #[cfg(feature = "std")]
-impl PrevoutProvider for std::collections::HashMap<OutPoint, TxOut> {
-    fn prevout(&self, op: &OutPoint) -> Option<TxOut> {
-        self.get(op).cloned()
+impl<S: core::hash::BuildHasher + Sync> PrevoutProvider
+    for std::collections::HashMap<OutPoint, TxOut, S>
+{
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>> {
+        self.get(op).map(Prevout::from)
+    }
+}
+
+impl PrevoutProvider for alloc::collections::BTreeMap<OutPoint, TxOut> {
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>> {
+        self.get(op).map(Prevout::from)
     }
 }
 

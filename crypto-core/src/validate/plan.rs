@@ -7,10 +7,10 @@ use crate::script::{
     classify, looks_like_pubkey, looks_like_signature, p2pkh_script_pubkey, push_only, Template,
     OP_SPEND,
 };
-use crate::tx::{Transaction, TxOut};
+use crate::tx::Transaction;
 use crate::Chain;
 
-use super::options::PrevoutProvider;
+use super::options::{Prevout, PrevoutProvider};
 use super::report::ValidationError;
 
 const NULLDUMMY_MSG: &str = "multisig dummy element is not empty (BIP147 NULLDUMMY)";
@@ -141,7 +141,7 @@ impl Planner<'_> {
         txi: usize,
         tx: &Transaction,
         ini: usize,
-        prev: &TxOut,
+        prev: &Prevout<'_>,
     ) -> Plan {
         let Some(inp) = tx.inputs.get(ini) else {
             return Plan::NotCheckable("input index out of range");
@@ -153,7 +153,7 @@ impl Planner<'_> {
                 reason: reason.to_string(),
             })
         };
-        let spk = prev.script_pubkey.as_slice();
+        let spk = prev.script_pubkey;
         let tmpl = classify(spk);
         let is_witness_prog = matches!(tmpl, Template::P2wpkh(_) | Template::P2wsh(_));
         if !is_witness_prog && !matches!(tmpl, Template::P2sh(_)) && !inp.witness.is_empty() {
