@@ -27,23 +27,28 @@ pub enum HashMode {
 /// One hash job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HashJob {
+    /// What to compute.
     pub mode: HashMode,
+    /// The bytes to hash (64 for `MerkleNode`, 80 for `Header80`).
     pub data: Vec<u8>,
 }
 
 impl HashJob {
+    /// SHA-256 of `data`.
     pub fn sha256(data: impl Into<Vec<u8>>) -> Self {
         HashJob {
             mode: HashMode::Sha256,
             data: data.into(),
         }
     }
+    /// SHA-256d of `data`.
     pub fn sha256d(data: impl Into<Vec<u8>>) -> Self {
         HashJob {
             mode: HashMode::Sha256d,
             data: data.into(),
         }
     }
+    /// SHA-256d of the merkle node `left || right`.
     pub fn merkle_node(left: &Digest32, right: &Digest32) -> Self {
         let mut data = Vec::with_capacity(64);
         data.extend_from_slice(left);
@@ -53,6 +58,7 @@ impl HashJob {
             data,
         }
     }
+    /// SHA-256d of an 80-byte header.
     pub fn header80(header: &[u8; 80]) -> Self {
         HashJob {
             mode: HashMode::Header80,
@@ -116,6 +122,7 @@ impl PubkeyBytes {
             _ => None,
         }
     }
+    /// The SEC1 bytes (33 or 65).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PubkeyBytes::Compressed(a) => a,
@@ -139,6 +146,7 @@ impl fmt::Debug for PubkeyBytes {
 /// the backend accepts any `s` in `[1, n-1]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VerifyJob {
+    /// The key, as it appeared in the script (validated by the backend).
     pub pubkey: PubkeyBytes,
     /// The message hash `z` (e.g. the sighash), big-endian as produced by SHA-256d.
     pub prehash: [u8; 32],
@@ -172,11 +180,14 @@ pub enum VerifyFailure {
 #[must_use]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {
+    /// The signature verifies.
     Valid,
+    /// It does not, and why.
     Invalid(VerifyFailure),
 }
 
 impl Verdict {
+    /// `true` for [`Verdict::Valid`].
     pub fn is_valid(self) -> bool {
         matches!(self, Verdict::Valid)
     }
@@ -257,7 +268,9 @@ impl BackendError {
 /// Counters a backend keeps; a node can log them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackendStats {
+    /// Hash jobs run since creation.
     pub hash_jobs: u64,
+    /// Verify jobs run since creation.
     pub verify_jobs: u64,
     /// Simulated or measured device cycles spent (hardware backends only).
     pub device_cycles: u64,
@@ -277,7 +290,9 @@ pub struct BackendStats {
 pub trait Backend: Send + Sync {
     /// Short name: "sw", "sim", "fpga".
     fn name(&self) -> &'static str;
+    /// One digest per job, in job order; `Err` fails the whole batch.
     fn hash_batch(&self, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError>;
+    /// One verdict per job, in job order; `Err` fails the whole batch.
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError>;
     /// Counters since creation.
     fn stats(&self) -> BackendStats {

@@ -23,7 +23,9 @@ pub enum DerError {
 /// does), so such a signature never verifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawSignature {
+    /// `r`, big-endian, left-padded (0 when out of range).
     pub r: [u8; 32],
+    /// `s`, big-endian, left-padded (0 when out of range).
     pub s: [u8; 32],
 }
 
@@ -102,7 +104,9 @@ pub fn check_strict_encoding(sig: &[u8], has_hash_type: bool) -> Result<(), DerE
 /// A strictly encoded signature with its hash type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrictSignature {
+    /// The trailing sighash type byte.
     pub hash_type: u8,
+    /// `r` and `s`.
     pub sig: RawSignature,
 }
 

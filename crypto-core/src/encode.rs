@@ -111,6 +111,7 @@ pub struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of `data`; error offsets count from it.
     pub fn new(data: &'a [u8]) -> Self {
         Cursor {
             data,
@@ -130,9 +131,11 @@ impl<'a> Cursor<'a> {
     pub fn abs_pos(&self) -> usize {
         self.base.saturating_add(self.pos)
     }
+    /// Bytes left to read.
     pub fn remaining(&self) -> usize {
         self.data.len().saturating_sub(self.pos)
     }
+    /// `true` when everything was read.
     pub fn is_empty(&self) -> bool {
         self.remaining() == 0
     }
@@ -140,10 +143,12 @@ impl<'a> Cursor<'a> {
     pub fn since(&self, start: usize) -> &'a [u8] {
         self.data.get(start..self.pos).unwrap_or(&[])
     }
+    /// The unread bytes.
     pub fn rest(&self) -> &'a [u8] {
         self.data.get(self.pos..).unwrap_or(&[])
     }
 
+    /// A [`ParseError`] for field `what` at the current position.
     pub fn err(&self, what: &'static str, reason: ParseReason) -> ParseError {
         ParseError {
             what,
@@ -152,6 +157,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The next `n` bytes, or `Truncated`.
     pub fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ParseError> {
         let have = self.remaining();
         if n > have {
@@ -173,27 +179,34 @@ impl<'a> Cursor<'a> {
         Ok(s)
     }
 
+    /// The next `N` bytes as an array.
     pub fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ParseError> {
         let s = self.take(N, what)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
     }
+    /// One byte.
     pub fn u8(&mut self, what: &'static str) -> Result<u8, ParseError> {
         Ok(self.array::<1>(what)?[0])
     }
+    /// A little-endian `u16`.
     pub fn u16_le(&mut self, what: &'static str) -> Result<u16, ParseError> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `u32`.
     pub fn u32_le(&mut self, what: &'static str) -> Result<u32, ParseError> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `i32`.
     pub fn i32_le(&mut self, what: &'static str) -> Result<i32, ParseError> {
         Ok(i32::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `u64`.
     pub fn u64_le(&mut self, what: &'static str) -> Result<u64, ParseError> {
         Ok(u64::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `i64`.
     pub fn i64_le(&mut self, what: &'static str) -> Result<i64, ParseError> {
         Ok(i64::from_le_bytes(self.array(what)?))
     }

@@ -6,7 +6,9 @@
 pub struct CompactTarget {
     /// The 256-bit target, big-endian. Meaningless when `overflow`.
     pub target: [u8; 32],
+    /// The sign bit was set with a non-zero mantissa.
     pub negative: bool,
+    /// The target does not fit in 256 bits.
     pub overflow: bool,
 }
 

@@ -79,6 +79,7 @@ pub const BIP66_HEIGHT: u32 = NETWORKS[0].bip66_height;
 /// [`ValidateOptions::builder`]; [`ValidateOptions::new`] is the chain's mainnet with defaults.
 #[derive(Clone, Copy)]
 pub struct ValidateOptions<'a> {
+    /// The chain whose block format and rules apply.
     pub chain: Chain,
     /// Activation heights, proof-of-work limit and Qtum's staking heights come from here.
     pub network: Network,
@@ -87,9 +88,11 @@ pub struct ValidateOptions<'a> {
     pub height: Option<u32>,
     /// `None`: derived from the network's BIP66 height (strict from activation on).
     pub strict_der: Option<bool>,
+    /// Require low S (BIP146; policy on Bitcoin).
     pub low_s: bool,
     /// Enforce proof of work (the result is reported either way).
     pub check_pow: bool,
+    /// The node's view of spent outputs (makes more inputs checkable).
     pub prevouts: Option<&'a dyn PrevoutProvider>,
     /// Proof-of-work limit (big-endian); `None` = the network's `powLimit`.
     pub pow_limit: Option<[u8; 32]>,
@@ -181,6 +184,7 @@ pub struct ValidateOptionsBuilder<'a> {
 }
 
 impl<'a> ValidateOptionsBuilder<'a> {
+    /// The network (default: mainnet).
     pub fn network(mut self, network: Network) -> Self {
         self.opts.network = network;
         self
@@ -196,14 +200,17 @@ impl<'a> ValidateOptionsBuilder<'a> {
         self.opts.strict_der = Some(on);
         self
     }
+    /// Require low S (BIP146; default off: policy, not consensus).
     pub fn low_s(mut self, on: bool) -> Self {
         self.opts.low_s = on;
         self
     }
+    /// Enforce proof of work (default on; the result is reported either way).
     pub fn check_pow(mut self, on: bool) -> Self {
         self.opts.check_pow = on;
         self
     }
+    /// The node's view of spent outputs.
     pub fn prevouts(mut self, p: &'a dyn PrevoutProvider) -> Self {
         self.opts.prevouts = Some(p);
         self
@@ -213,6 +220,7 @@ impl<'a> ValidateOptionsBuilder<'a> {
         self.opts.pow_limit = Some(limit);
         self
     }
+    /// Treat an input that cannot be checked as an error (default: counted).
     pub fn require_all_checkable(mut self, on: bool) -> Self {
         self.opts.require_all_checkable = on;
         self

@@ -20,9 +20,13 @@ use super::options::ScriptFlags;
 /// without the spent outputs (never counted as valid).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SigCounts {
+    /// Signatures the script rules required to be valid.
     pub checked: u64,
+    /// Of those, verified.
     pub valid: u64,
+    /// Of those, not verified.
     pub invalid: u64,
+    /// Non-coinbase inputs that could not be checked.
     pub not_checkable: u64,
 }
 
@@ -241,9 +245,13 @@ fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::
 /// What [`validate_block`](super::validate_block) found. Serializes to the CLI's `--json` object.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockReport {
+    /// No rule broken.
     pub valid: bool,
+    /// The first rule broken, as text (`Display` of `error_detail`).
     pub error: Option<String>,
+    /// The first rule broken.
     pub error_detail: Option<ValidationError>,
+    /// The chain validated as.
     pub chain: Chain,
     /// The network whose parameters applied.
     pub network: Network,
@@ -251,8 +259,11 @@ pub struct BlockReport {
     pub block_hash: Option<String>,
     /// BIP34 height from the coinbase, when present.
     pub height: Option<u32>,
+    /// Transactions in the block.
     pub txs: usize,
+    /// Inputs in the block (the coinbase's included).
     pub inputs: usize,
+    /// The header's merkle root matches and the tree is not mutated.
     pub merkle_root_ok: bool,
     /// Proof of work holds (for a Qtum proof-of-stake block, which needs none: true).
     pub pow_ok: bool,
@@ -265,13 +276,17 @@ pub struct BlockReport {
     pub qtum_delegator: Option<String>,
     /// Witness commitment checked and matched (null when the block has neither commitment nor witnesses).
     pub witness_commitment_ok: Option<bool>,
+    /// Signature counters.
     pub signatures: SigCounts,
     /// Why inputs were not checkable, with counts.
     pub not_checkable_reasons: BTreeMap<String, u64>,
+    /// The signature-encoding rules applied.
     pub flags: Option<ScriptFlags>,
+    /// The backend's name (`sw`, `sim`, `fpga`).
     pub backend: String,
     /// Batches sent to the backend: (hash jobs, verify jobs).
     pub backend_jobs: (u64, u64),
+    /// Wall time per phase (and `total`), milliseconds; 0 without `std`.
     pub timings_ms: BTreeMap<String, f64>,
 }
 
@@ -312,9 +327,14 @@ impl BlockReport {
 /// Result of [`check_transaction`](super::check_transaction).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TxReport {
+    /// No rule broken.
     pub valid: bool,
+    /// The first rule broken, as text.
     pub error: Option<String>,
+    /// The first rule broken.
     pub error_detail: Option<ValidationError>,
+    /// Signature counters.
     pub signatures: SigCounts,
+    /// Why inputs were not checkable, with counts.
     pub not_checkable_reasons: BTreeMap<String, u64>,
 }
