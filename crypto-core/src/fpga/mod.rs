@@ -18,6 +18,14 @@
 //!   faulty chunks in a row it is taken out of service (all jobs in software).
 //! - **Spot checks**: a fraction of the jobs the device answered is recomputed with the
 //!   fallback (deterministic xorshift sampling from a seed).
+//! - **Events** (`tracing`, target `crypto_core::fpga`), emitted where the decision is taken:
+//!   `WARN` each device fault (`fault` = the [`fault`] name, `detail` when the driver gave an
+//!   error), `INFO` the soft reset after a fault, `ERROR` the device taken out of service
+//!   (`consecutive_faults`, `reason`), `ERROR` a spot-check mismatch (`kind`, `job`), `WARN`
+//!   a chunk recomputed in software after a fault (`kind`, `jobs`; `DEBUG` once the device is
+//!   out of service, which was announced already), `DEBUG` every batch (`kind`, `jobs`,
+//!   `device_jobs`, `fallback_jobs`, `device_cycles`, `elapsed_us`). Their output needs a
+//!   subscriber, e.g. the CLI's `--log` / `RUST_LOG`.
 
 pub mod selftest;
 #[cfg(test)]
@@ -217,9 +225,62 @@ pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
     }
 }
 
+/// The `WARN` (device still in service: a fault just sent this chunk to software) or `DEBUG`
+/// (device out of service, already announced) event of a software recomputation.
+fn fallback_event<B: Bus>(g: &Inner<B>, kind: &'static str, jobs: usize) {
+    if g.accel.is_some() {
+        tracing::warn!(kind, jobs, "chunk recomputed in software after a fault");
+    } else {
+        tracing::debug!(
+            kind,
+            jobs,
+            "device out of service: chunk computed in software"
+        );
+    }
+}
+
+/// Counters at the start of a batch, for its `DEBUG` event.
+struct BatchMark {
+    t0: std::time::Instant,
+    device_jobs: u64,
+    fallback_jobs: u64,
+    device_cycles: u64,
+}
+
+impl BatchMark {
+    fn new<B: Bus>(g: &Inner<B>) -> Self {
+        BatchMark {
+            t0: std::time::Instant::now(),
+            device_jobs: g.stats.device_jobs,
+            fallback_jobs: g.stats.fallback_jobs,
+            device_cycles: g.stats.device_cycles,
+        }
+    }
+
+    fn event<B: Bus>(&self, g: &Inner<B>, kind: &'static str, jobs: usize) {
+        tracing::debug!(
+            kind,
+            jobs,
+            device_jobs = g.stats.device_jobs - self.device_jobs,
+            fallback_jobs = g.stats.fallback_jobs - self.fallback_jobs,
+            device_cycles = g.stats.device_cycles - self.device_cycles,
+            elapsed_us = u64::try_from(self.t0.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "batch done"
+        );
+    }
+}
+
 impl<B: Bus> Inner<B> {
     fn fault(&mut self, name: &'static str) {
         *self.stats.faults.entry(name).or_insert(0) += 1;
+        tracing::warn!(fault = name, "device fault");
+    }
+
+    /// [`Self::fault`] for a driver error, with its text in the event.
+    fn fault_err(&mut self, e: &DriverError) {
+        let name = fault_name(e);
+        *self.stats.faults.entry(name).or_insert(0) += 1;
+        tracing::warn!(fault = name, detail = %e, "device fault");
     }
 
     /// xorshift64*: deterministic spot-check sampling.
@@ -249,11 +310,22 @@ impl<B: Bus> Inner<B> {
             .unwrap_or(false);
         if !recovered || self.consecutive_faults >= max_consecutive {
             self.accel = None;
-            self.disabled = Some(format!(
+            let reason = format!(
                 "device out of service after {} consecutive faults{}",
                 self.consecutive_faults,
                 if recovered { "" } else { " (recovery failed)" }
-            ));
+            );
+            tracing::error!(
+                consecutive_faults = self.consecutive_faults,
+                reason = %reason,
+                "device out of service: every job runs in software"
+            );
+            self.disabled = Some(reason);
+        } else {
+            tracing::info!(
+                consecutive_faults = self.consecutive_faults,
+                "device soft-reset after a fault"
+            );
         }
     }
 }
@@ -276,7 +348,8 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 if cfg.policy == FaultPolicy::Error {
                     return Err(to_backend_error(&e));
                 }
-                inner.fault(fault_name(&e));
+                inner.fault_err(&e);
+                tracing::error!(reason = %e, "no usable device: every job runs in software");
                 inner.disabled = Some(e.to_string());
             }
         }
@@ -384,6 +457,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             if self.cfg.policy == FaultPolicy::Error {
                 return Err(BackendError::Hardware { what: p });
             }
+            tracing::error!(reason = %p, "device out of service: every job runs in software");
             g.accel = None;
             g.disabled = Some(p);
         }
@@ -432,7 +506,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let info = match res {
             Ok(info) => info,
             Err(e) => {
-                g.fault(fault_name(&e));
+                g.fault_err(&e);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
                     FaultPolicy::Error => Err(to_backend_error(&e)),
@@ -472,6 +546,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 .find(|(k, &i)| sw.get(*k) != Some(&digests[i]))
             {
                 g.fault(fault::MISMATCH);
+                tracing::error!(kind = "hash", job = base + i, "spot check mismatch");
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
                     FaultPolicy::Error => Err(BackendError::SpotCheckMismatch {
@@ -514,7 +589,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let info = match res {
             Ok(info) => info,
             Err(e) => {
-                g.fault(fault_name(&e));
+                g.fault_err(&e);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
                     FaultPolicy::Error => Err(to_backend_error(&e)),
@@ -549,6 +624,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 });
             }
             // Only the jobs without a verdict are redone in software.
+            fallback_event(g, "verify", engine_faults.len());
             let sj: Vec<VerifyJob> = engine_faults.iter().map(|&i| jobs[i].clone()).collect();
             let sw = self.sw_verify(&sj, g)?;
             for (k, &i) in engine_faults.iter().enumerate() {
@@ -571,6 +647,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 .find(|(k, &i)| sw.get(*k) != Some(&verdicts[i]))
             {
                 g.fault(fault::MISMATCH);
+                tracing::error!(kind = "verify", job = base + i, "spot check mismatch");
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return match self.cfg.policy {
                     FaultPolicy::Error => Err(BackendError::SpotCheckMismatch {
@@ -608,6 +685,7 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
             })?;
         }
         let mut g = self.lock();
+        let before = BatchMark::new(&g);
         g.stats.hash_jobs += jobs.len() as u64;
         let mut out: Vec<Digest32> = Vec::with_capacity(jobs.len());
         let chunk = self.cfg.chunk.max(1);
@@ -630,7 +708,10 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
             let part = &jobs[start..end];
             let r = match self.hash_chunk(part, start, &mut g)? {
                 Some(d) => d,
-                None => self.sw_hash(part, &mut g)?,
+                None => {
+                    fallback_event(&g, "hash", part.len());
+                    self.sw_hash(part, &mut g)?
+                }
             };
             if r.len() != part.len() {
                 return Err(BackendError::Hardware {
@@ -640,18 +721,23 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
             out.extend(r);
             start = end;
         }
+        before.event(&g, "hash", jobs.len());
         Ok(out)
     }
 
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         let mut g = self.lock();
+        let before = BatchMark::new(&g);
         g.stats.verify_jobs += jobs.len() as u64;
         let mut out = Vec::with_capacity(jobs.len());
         for (k, part) in jobs.chunks(self.cfg.chunk.max(1)).enumerate() {
             let base = k * self.cfg.chunk.max(1);
             let r = match self.verify_chunk(part, base, &mut g)? {
                 Some(v) => v,
-                None => self.sw_verify(part, &mut g)?,
+                None => {
+                    fallback_event(&g, "verify", part.len());
+                    self.sw_verify(part, &mut g)?
+                }
             };
             if r.len() != part.len() {
                 return Err(BackendError::Hardware {
@@ -660,6 +746,7 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
             }
             out.extend(r);
         }
+        before.event(&g, "verify", jobs.len());
         Ok(out)
     }
 
