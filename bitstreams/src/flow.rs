@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Bumped when the script or the meaning of cached files changes.
-const CACHE_VERSION: &str = "satchain-synth-cache-v2";
+const CACHE_VERSION: &str = "satchain-synth-cache-v3";
 
 /// Options of one flow run.
 #[derive(Debug, Clone)]
@@ -181,7 +181,7 @@ pub fn synth_file(
     std::fs::create_dir_all(&cache).map_err(io(&cache))?;
     std::fs::create_dir_all(&logs).map_err(io(&logs))?;
     let k = &key[..16];
-    let stat_p = cache.join(format!("{name}-{k}.stat"));
+    let stat_p = cache.join(format!("{name}-{k}.stat.json"));
     let netlist_p = cache.join(format!("{name}-{k}.il"));
     let meta_p = cache.join(format!("{name}-{k}.json"));
     // The depth step has its own key: changing its script does not redo the synthesis.
@@ -205,7 +205,7 @@ pub fn synth_file(
             );
         }
         // Temporary names first so an interrupted run never leaves a half cache entry.
-        let tmp_stat = stat_p.with_extension("stat.tmp");
+        let tmp_stat = cache.join(format!("{name}-{k}.stat.json.tmp"));
         let tmp_net = netlist_p.with_extension("il.tmp");
         let script = yosys::synth_script(
             &file.to_string_lossy(),
@@ -236,7 +236,7 @@ pub fn synth_file(
         file: rel.clone(),
         source,
     };
-    let cells = yosys::parse_stat(&stat, "top").map_err(perr)?;
+    let cells = yosys::parse_stat_json(&stat, "top").map_err(perr)?;
     let depth = yosys::parse_ltp(&ltp).map_err(perr)?;
     let (timing, timing_error) = match net {
         // A timing failure does not void the resource report: it is recorded in the block

@@ -1,7 +1,11 @@
-//! Parsers for the parts of yosys 0.23 output the flow uses: `stat` (cell counts of the
-//! flattened, technology-mapped design) and `ltp` (longest topological path).
+//! Readers of the yosys 0.23 output the flow uses: `stat -json` (cell counts of the flattened,
+//! technology-mapped design) and `ltp` (longest topological path).
 //!
-//! Both parsers work on text captured with `tee -o FILE stat` / `tee -o FILE ltp`, so the unit
+//! The cell counts come from yosys' machine-readable `stat -json`, deserialized with serde.
+//! `ltp` has no machine-readable form in yosys 0.23 (`help ltp`: only `-noff`), so its one
+//! summary line and the `(via ...)` steps are read from the text: that parser stays.
+//!
+//! Both work on files written with `tee -q -o FILE stat -json` / `tee -q -o FILE ltp`, so the
 //! tests run on output captured from real runs (`tests/data/`).
 
 use std::collections::BTreeMap;
@@ -12,17 +16,14 @@ pub type CellCounts = BTreeMap<String, u64>;
 /// What went wrong while reading yosys output.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
-    /// No `=== <module> ===` section in the `stat` output.
-    #[error("yosys stat output has no `=== {module} ===` section")]
+    /// The `stat -json` output is not the JSON document yosys writes (the message is serde's).
+    #[error("yosys stat -json output: {0}")]
+    StatJson(String),
+    /// The `stat -json` output has no entry for the module.
+    #[error("yosys stat -json output has no module `{module}`")]
     NoModule { module: String },
-    /// The module section has no `Number of cells:` line.
-    #[error("yosys stat output for `{module}` has no `Number of cells:` line")]
-    NoCellCount { module: String },
-    /// A line of the cell list could not be read.
-    #[error("yosys stat output line {line}: cannot read `{text}` as `<cell type> <count>`")]
-    BadCellLine { line: usize, text: String },
-    /// The per-type counts do not add up to `Number of cells:` (a format we do not understand).
-    #[error("yosys stat output for `{module}`: cell types sum to {sum}, but `Number of cells:` says {total}")]
+    /// The per-type counts do not add up to `num_cells` (a format we do not understand).
+    #[error("yosys stat -json output for `{module}`: cell types sum to {sum}, but num_cells says {total}")]
     CellSumMismatch {
         module: String,
         sum: u64,
@@ -36,90 +37,52 @@ pub enum ParseError {
     BadLtpLength { text: String },
 }
 
+/// The part of the `stat -json` document the flow reads (yosys also writes `creator`,
+/// `invocation`, wire and memory counts, and a `design` total; serde skips them).
+#[derive(serde::Deserialize)]
+struct StatJson {
+    /// Module name as RTLIL spells it (`\top`) -> its statistics.
+    modules: BTreeMap<String, ModuleStat>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModuleStat {
+    num_cells: u64,
+    num_cells_by_type: CellCounts,
+}
+
 /// Reads the cell counts of module `module` (after `-flatten` it is the only one, `top`)
-/// from yosys `stat` output.
-///
-/// The section looks like
+/// from yosys `stat -json` output:
 /// ```text
-/// === top ===
-///    Number of wires:                 27
-///    ...
-///    Number of cells:                200
-///      BUFG                            1
-///      CARRY4                         20
+/// { "creator": "Yosys 0.23 ...", "invocation": "stat -json ",
+///   "modules": { "\\top": { ..., "num_cells": 200,
+///                "num_cells_by_type": { "BUFG": 1, "CARRY4": 20, ... } } }, ... }
 /// ```
-/// The per-type lines are the ones indented deeper than `Number of cells:` that follow it.
-/// Their sum must equal the total, or the output is rejected (so a format change in a newer
-/// yosys cannot silently drop cells).
-pub fn parse_stat(text: &str, module: &str) -> Result<CellCounts, ParseError> {
-    let header = format!("=== {module} ===");
-    let mut lines = text.lines().enumerate();
-    // Find the module's section (the last one if `stat` was printed more than once).
-    let mut start = None;
-    for (i, l) in text.lines().enumerate() {
-        if l.trim() == header {
-            start = Some(i);
-        }
-    }
-    let start = start.ok_or_else(|| ParseError::NoModule {
-        module: module.to_string(),
-    })?;
-    let mut total: Option<(u64, usize)> = None; // (count, indent of the `Number of cells` line)
-    let mut cells = CellCounts::new();
-    for (i, l) in lines.by_ref().skip(start + 1) {
-        if l.trim_start().starts_with("===") {
-            break; // next module
-        }
-        let indent = l.len() - l.trim_start().len();
-        let t = l.trim();
-        if let Some(rest) = t.strip_prefix("Number of cells:") {
-            let n = rest
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| ParseError::BadCellLine {
-                    line: i + 1,
-                    text: l.to_string(),
-                })?;
-            total = Some((n, indent));
-            continue;
-        }
-        let Some((_, cells_indent)) = total else {
-            continue;
-        };
-        if t.is_empty() {
-            if cells.is_empty() {
-                continue;
-            }
-            break;
-        }
-        if indent <= cells_indent {
-            break; // back at the level of `Number of ...` lines, or another section
-        }
-        let mut parts = t.split_whitespace();
-        let (Some(name), Some(count), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(ParseError::BadCellLine {
-                line: i + 1,
-                text: l.to_string(),
-            });
-        };
-        let count = count.parse::<u64>().map_err(|_| ParseError::BadCellLine {
-            line: i + 1,
-            text: l.to_string(),
+/// The module is looked up as RTLIL names it (`\top`) or by its plain name. The per-type
+/// counts must add up to `num_cells`, or the output is rejected (so a format change in a
+/// newer yosys cannot silently drop cells).
+pub fn parse_stat_json(text: &str, module: &str) -> Result<CellCounts, ParseError> {
+    let stat: StatJson =
+        serde_json::from_str(text).map_err(|e| ParseError::StatJson(e.to_string()))?;
+    let mut modules = stat.modules;
+    let m = modules
+        .remove(&format!("\\{module}"))
+        .or_else(|| modules.remove(module))
+        .ok_or_else(|| ParseError::NoModule {
+            module: module.to_string(),
         })?;
-        *cells.entry(name.to_string()).or_insert(0) += count;
-    }
-    let (total, _) = total.ok_or_else(|| ParseError::NoCellCount {
-        module: module.to_string(),
-    })?;
-    let sum: u64 = cells.values().sum();
-    if sum != total {
+    let sum = m
+        .num_cells_by_type
+        .values()
+        .try_fold(0u64, |s, &n| s.checked_add(n));
+    if sum != Some(m.num_cells) {
         return Err(ParseError::CellSumMismatch {
             module: module.to_string(),
-            sum,
-            total,
+            sum: sum.unwrap_or(u64::MAX),
+            total: m.num_cells,
         });
     }
-    Ok(cells)
+    Ok(m.num_cells_by_type)
 }
 
 /// Reads the length of the longest topological path from yosys `ltp` output
@@ -194,12 +157,12 @@ pub fn parse_ltp_mix(text: &str) -> PathMix {
     mix
 }
 
-/// Step 1, synthesis: read, synthesize for 7-series, print the cell counts, and keep the
-/// mapped netlist (RTLIL) so the depth step can run again without a new synthesis.
+/// Step 1, synthesis: read, synthesize for 7-series, write the cell counts (`stat -json`, for
+/// [`parse_stat_json`]), and keep the mapped netlist (RTLIL) so the depth step can run again without a new synthesis.
 pub fn synth_script(verilog_path: &str, top: &str, stat_path: &str, netlist_path: &str) -> String {
     format!(
         "read_verilog -sv {v}; synth_xilinx -family xc7 -top {top} -flatten -noiopad; \
-         tee -q -o {s} stat; write_rtlil {n}",
+         tee -q -o {s} stat -json; write_rtlil {n}",
         v = quote(verilog_path),
         s = quote(stat_path),
         n = quote(netlist_path),
@@ -249,45 +212,79 @@ fn quote(p: &str) -> String {
 mod tests {
     use super::*;
 
-    const SMALL_STAT: &str = "\n3. Printing statistics.\n\n=== top ===\n\n   Number of wires:                 27\n   Number of wire bits:            924\n   Number of public wires:           5\n   Number of public wire bits:     161\n   Number of memories:               0\n   Number of memory bits:            0\n   Number of processes:              0\n   Number of cells:                200\n     BUFG                            1\n     CARRY4                         20\n     DSP48E1                         4\n     FDRE                           96\n     LUT2                           79\n\n";
+    /// The `stat -json` of tests/data/dsp_adder.v, as yosys 0.23 writes it (wire counts cut).
+    const SMALL_STAT: &str = r#"{
+   "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+   "invocation": "stat -json ",
+   "modules": {
+      "\\top": {
+         "num_wires":         27,
+         "num_cells":         200,
+         "num_cells_by_type": {
+            "BUFG": 1,
+            "CARRY4": 20,
+            "DSP48E1": 4,
+            "FDRE": 96,
+            "LUT2": 79
+         }
+      }
+   },
+      "design": {
+         "num_cells":         200,
+         "num_cells_by_type": { "BUFG": 1, "CARRY4": 20, "DSP48E1": 4, "FDRE": 96, "LUT2": 79 }
+      }
+}
+"#;
 
     #[test]
-    fn stat_parses_cell_list() {
-        let c = parse_stat(SMALL_STAT, "top").unwrap();
+    fn stat_json_reads_cell_list() {
+        let c = parse_stat_json(SMALL_STAT, "top").unwrap();
         assert_eq!(c.get("CARRY4"), Some(&20));
         assert_eq!(c.get("DSP48E1"), Some(&4));
         assert_eq!(c.get("FDRE"), Some(&96));
         assert_eq!(c.get("LUT2"), Some(&79));
         assert_eq!(c.len(), 5);
+        // The plain name is accepted as well as RTLIL's `\top`.
+        let plain = SMALL_STAT.replace(r#""\\top""#, r#""top""#);
+        assert_eq!(parse_stat_json(&plain, "top").unwrap(), c);
     }
 
     #[test]
-    fn stat_rejects_sum_mismatch() {
-        let bad = SMALL_STAT.replace("200", "201");
-        assert!(matches!(
-            parse_stat(&bad, "top"),
+    fn stat_json_rejects_sum_mismatch() {
+        let bad = SMALL_STAT.replacen("\"num_cells\":         200", "\"num_cells\": 201", 1);
+        assert_eq!(
+            parse_stat_json(&bad, "top"),
             Err(ParseError::CellSumMismatch {
+                module: "top".into(),
                 sum: 200,
                 total: 201,
-                ..
             })
-        ));
+        );
     }
 
     #[test]
-    fn stat_rejects_missing_module_and_garbage() {
+    fn stat_json_rejects_missing_module_and_garbage() {
+        assert_eq!(
+            parse_stat_json(SMALL_STAT, "other"),
+            Err(ParseError::NoModule {
+                module: "other".into()
+            })
+        );
+        // The text form of `stat` (what the flow read before `-json`) is refused, not guessed at.
+        let text = "=== top ===\n   Number of cells:                200\n     BUFG 1\n";
         assert!(matches!(
-            parse_stat(SMALL_STAT, "other"),
-            Err(ParseError::NoModule { .. })
+            parse_stat_json(text, "top"),
+            Err(ParseError::StatJson(_))
         ));
+        let no_count = SMALL_STAT.replacen("\"num_cells\":         200,", "", 1);
         assert!(matches!(
-            parse_stat("=== top ===\n", "top"),
-            Err(ParseError::NoCellCount { .. })
+            parse_stat_json(&no_count, "top"),
+            Err(ParseError::StatJson(_))
         ));
-        let bad = SMALL_STAT.replace("LUT2                           79", "LUT2   seventy nine");
+        let bad_count = SMALL_STAT.replace("\"LUT2\": 79", "\"LUT2\": \"seventy nine\"");
         assert!(matches!(
-            parse_stat(&bad, "top"),
-            Err(ParseError::BadCellLine { .. })
+            parse_stat_json(&bad_count, "top"),
+            Err(ParseError::StatJson(_))
         ));
     }
 
@@ -312,9 +309,10 @@ mod tests {
 
     #[test]
     fn script_quotes_odd_paths() {
-        let s = synth_script("/a b/top.v", "top", "/o/s.txt", "/o/n.il");
+        let s = synth_script("/a b/top.v", "top", "/o/s.json", "/o/n.il");
         assert!(s.contains("read_verilog -sv \"/a b/top.v\""));
         assert!(s.contains("-top top -flatten -noiopad"));
+        assert!(s.contains("tee -q -o /o/s.json stat -json;"));
         assert!(s.contains("write_rtlil /o/n.il"));
         let d = depth_script("/o/n.il", "/o/l.txt");
         assert!(d.starts_with("read_rtlil /o/n.il; delete t:FD* t:IBUF t:OBUF t:BUFG t:RAMB18E1"));

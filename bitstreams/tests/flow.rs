@@ -128,17 +128,21 @@ fn flow_rejects_empty_rtl_and_missing_top_module() {
     }
 }
 
-/// A stand-in for yosys: answers `-V`, and for `-p SCRIPT` writes the captured stat/ltp of
-/// `dsp_adder` with the LUT2 count replaced by $FAKE_LUTS to the `tee -o` paths of the script.
+/// A stand-in for yosys: answers `-V`, and for `-p SCRIPT` writes the captured `stat -json` and
+/// `ltp` of `dsp_adder`, with the LUT2 count replaced by `luts`, to the `tee -o` paths of the
+/// script.
 fn fake_yosys(dir: &Path, luts: u64, fail: bool) -> PathBuf {
-    let stat = std::fs::read_to_string(data("dsp_adder.stat")).unwrap();
+    let stat = std::fs::read_to_string(data("dsp_adder.stat.json")).unwrap();
     let total = 200 - 79 + luts;
+    // Both the module's and the design's counts (yosys writes the same numbers twice).
+    assert_eq!(stat.matches("\"num_cells\":         200,").count(), 2);
+    assert_eq!(stat.matches("\"LUT2\": 79").count(), 2);
     let stat = stat
         .replace(
-            "Number of cells:                200",
-            &format!("Number of cells: {total}"),
+            "\"num_cells\":         200,",
+            &format!("\"num_cells\": {total},"),
         )
-        .replace("LUT2                           79", &format!("LUT2 {luts}"));
+        .replace("\"LUT2\": 79", &format!("\"LUT2\": {luts}"));
     std::fs::write(dir.join("fake.stat"), stat).unwrap();
     std::fs::copy(data("dsp_adder.ltp"), dir.join("fake.ltp")).unwrap();
     let body = if fail {

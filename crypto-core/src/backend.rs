@@ -42,23 +42,28 @@ impl HashMode {
 /// One hash job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HashJob {
+    /// What to compute.
     pub mode: HashMode,
+    /// The bytes to hash (64 for `MerkleNode`, 80 for `Header80`).
     pub data: Vec<u8>,
 }
 
 impl HashJob {
+    /// SHA-256 of `data`.
     pub fn sha256(data: impl Into<Vec<u8>>) -> Self {
         HashJob {
             mode: HashMode::Sha256,
             data: data.into(),
         }
     }
+    /// SHA-256d of `data`.
     pub fn sha256d(data: impl Into<Vec<u8>>) -> Self {
         HashJob {
             mode: HashMode::Sha256d,
             data: data.into(),
         }
     }
+    /// SHA-256d of the merkle node `left || right`.
     pub fn merkle_node(left: &Digest32, right: &Digest32) -> Self {
         let mut data = Vec::with_capacity(64);
         data.extend_from_slice(left);
@@ -68,6 +73,7 @@ impl HashJob {
             data,
         }
     }
+    /// SHA-256d of an 80-byte header.
     pub fn header80(header: &[u8; 80]) -> Self {
         HashJob {
             mode: HashMode::Header80,
@@ -126,6 +132,7 @@ impl PubkeyBytes {
             _ => None,
         }
     }
+    /// The SEC1 bytes (33 or 65).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PubkeyBytes::Compressed(a) => a,
@@ -149,6 +156,7 @@ impl fmt::Debug for PubkeyBytes {
 /// the backend accepts any `s` in `[1, n-1]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VerifyJob {
+    /// The key, as it appeared in the script (validated by the backend).
     pub pubkey: PubkeyBytes,
     /// The message hash `z` (e.g. the sighash), big-endian as produced by SHA-256d.
     pub prehash: [u8; 32],
@@ -159,38 +167,37 @@ pub struct VerifyJob {
 }
 
 /// Why a signature was not accepted. The same codes come from software and hardware.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+///
+/// Not `#[non_exhaustive]`: these are the accelerator's result codes (`accel-driver`), a
+/// closed set that the driver and the equivalence tests match exhaustively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, thiserror::Error)]
 pub enum VerifyFailure {
     /// The equation does not hold (or R is the point at infinity).
+    #[error("signature does not verify")]
     Mismatch,
     /// r = 0 or r >= n.
+    #[error("r is zero or not below the group order")]
     BadR,
     /// s = 0 or s >= n.
+    #[error("s is zero or not below the group order")]
     BadS,
     /// The public key is not a valid curve point.
+    #[error("public key is not a valid curve point")]
     BadPubkey,
-}
-
-impl fmt::Display for VerifyFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            VerifyFailure::Mismatch => "signature does not verify",
-            VerifyFailure::BadR => "r is zero or not below the group order",
-            VerifyFailure::BadS => "s is zero or not below the group order",
-            VerifyFailure::BadPubkey => "public key is not a valid curve point",
-        })
-    }
 }
 
 /// Verdict of one verification job.
 #[must_use]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {
+    /// The signature verifies.
     Valid,
+    /// It does not, and why.
     Invalid(VerifyFailure),
 }
 
 impl Verdict {
+    /// `true` for [`Verdict::Valid`].
     pub fn is_valid(self) -> bool {
         matches!(self, Verdict::Valid)
     }
@@ -198,33 +205,64 @@ impl Verdict {
 
 /// Kinds of backend failure, for logging and policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BackendErrorKind {
+    /// [`BackendError::BadJob`].
     BadJob,
+    /// [`BackendError::Unavailable`].
     Unavailable,
+    /// [`BackendError::Timeout`].
     Timeout,
+    /// [`BackendError::Hardware`].
     Hardware,
+    /// [`BackendError::SpotCheckMismatch`].
     Mismatch,
+    /// [`BackendError::Io`].
     Io,
 }
 
 /// A batch could not be completed by this backend.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BackendError {
     /// Job `index` of the batch is malformed (e.g. a merkle node that is not 64 bytes).
-    BadJob { index: usize, reason: String },
+    #[error("job {index} is malformed: {reason}")]
+    BadJob {
+        /// The job's index in the batch.
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The backend cannot run here (not built, no device, no bitstream).
+    #[error("backend unavailable: {0}")]
     Unavailable(String),
     /// The device did not answer in time.
-    Timeout { what: String },
+    #[error("device timeout: {what}")]
+    Timeout {
+        /// What was waited for.
+        what: String,
+    },
     /// The device reported an error or returned something inconsistent.
-    Hardware { what: String },
+    #[error("device error: {what}")]
+    Hardware {
+        /// What the device reported or did.
+        what: String,
+    },
     /// A spot check against software disagreed with the device.
-    SpotCheckMismatch { index: usize, what: String },
+    #[error("job {index}: device result disagrees with software spot check: {what}")]
+    SpotCheckMismatch {
+        /// The job's index in the batch.
+        index: usize,
+        /// The two results.
+        what: String,
+    },
     /// I/O to the device failed.
+    #[error("device I/O error: {0}")]
     Io(String),
 }
 
 impl BackendError {
+    /// The error's kind.
     pub fn kind(&self) -> BackendErrorKind {
         match self {
             BackendError::BadJob { .. } => BackendErrorKind::BadJob,
@@ -237,32 +275,12 @@ impl BackendError {
     }
 }
 
-impl fmt::Display for BackendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BackendError::BadJob { index, reason } => {
-                write!(f, "job {index} is malformed: {reason}")
-            }
-            BackendError::Unavailable(s) => write!(f, "backend unavailable: {s}"),
-            BackendError::Timeout { what } => write!(f, "device timeout: {what}"),
-            BackendError::Hardware { what } => write!(f, "device error: {what}"),
-            BackendError::SpotCheckMismatch { index, what } => {
-                write!(
-                    f,
-                    "job {index}: device result disagrees with software spot check: {what}"
-                )
-            }
-            BackendError::Io(s) => write!(f, "device I/O error: {s}"),
-        }
-    }
-}
-
-impl core::error::Error for BackendError {}
-
 /// Counters a backend keeps; a node can log them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackendStats {
+    /// Hash jobs run since creation.
     pub hash_jobs: u64,
+    /// Verify jobs run since creation.
     pub verify_jobs: u64,
     /// Simulated or measured device cycles spent (hardware backends only).
     pub device_cycles: u64,
@@ -282,7 +300,9 @@ pub struct BackendStats {
 pub trait Backend: Send + Sync {
     /// Short name: "sw", "sim", "fpga".
     fn name(&self) -> &'static str;
+    /// One digest per job, in job order; `Err` fails the whole batch.
     fn hash_batch(&self, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError>;
+    /// One verdict per job, in job order; `Err` fails the whole batch.
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError>;
     /// BIP340 Schnorr verifications (Taproot). The default verifies in software with k256 on
     /// the calling thread ([`verify_job_k256`]): a backend without a Schnorr engine stays

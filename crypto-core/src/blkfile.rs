@@ -17,6 +17,7 @@ pub struct BlkIter<'a> {
     failed: bool,
 }
 
+/// Iterates over the records of a `blk*.dat` image in memory (see [`BlkIter`]).
 pub fn blk_file_blocks(data: &[u8]) -> BlkIter<'_> {
     BlkIter {
         data,
@@ -98,15 +99,21 @@ pub const MAX_ZERO_PADDING: u64 = 16 * 1024 * 1024;
 pub enum BlkRecord {
     /// A block: the offset of its bytes in the stream, the network of its magic, the bytes.
     Block {
+        /// Byte offset of the block in the stream.
         offset: u64,
+        /// The network whose magic framed the record.
         network: &'static NetworkParams,
+        /// The block's bytes.
         bytes: Vec<u8>,
     },
     /// A well-framed record larger than the reader's block limit: skipped without being
     /// held in memory (no valid block is that large).
     Oversize {
+        /// Byte offset of the record's payload in the stream.
         offset: u64,
+        /// The network whose magic framed the record.
         network: &'static NetworkParams,
+        /// The record's size field.
         size: u32,
     },
 }

@@ -6,9 +6,12 @@ use crate::prelude::*;
 use crate::tx::Transaction;
 use crate::Chain;
 
+/// A parsed block of either chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// The header (the chain decides its form).
     pub header: Header,
+    /// The transactions, coinbase first.
     pub txs: Vec<Transaction>,
     /// Byte offset of each transaction in the raw block (for error reports).
     pub tx_offsets: Vec<usize>,
@@ -57,6 +60,7 @@ impl Block {
         out
     }
 
+    /// Inputs of all transactions (the coinbase's included).
     pub fn input_count(&self) -> usize {
         self.txs.iter().map(|t| t.inputs.len()).sum()
     }

@@ -1,39 +1,31 @@
 //! ECDSA signature encodings: BIP66 strict DER (Core's `IsValidSignatureEncoding`), the lax
 //! parser Core uses for verification (libsecp256k1 `contrib/lax_der_parsing.c`), and low-S.
 
-use core::fmt;
-
 /// Why an encoding was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum DerError {
     /// Fails BIP66 `IsValidSignatureEncoding`; the text names the rule.
+    #[error("signature is not strict DER (BIP66): {0}")]
     NotStrictDer(&'static str),
     /// The lax parser could not find a SEQUENCE of two INTEGERs.
+    #[error("signature cannot be parsed even laxly: {0}")]
     Unparseable(&'static str),
     /// `s` above n/2 while low-S is required.
+    #[error("signature has high S (BIP146 low-S required)")]
     HighS,
     /// Empty signature.
+    #[error("empty signature")]
     Empty,
 }
-
-impl fmt::Display for DerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DerError::NotStrictDer(why) => write!(f, "signature is not strict DER (BIP66): {why}"),
-            DerError::Unparseable(why) => write!(f, "signature cannot be parsed even laxly: {why}"),
-            DerError::HighS => f.write_str("signature has high S (BIP146 low-S required)"),
-            DerError::Empty => f.write_str("empty signature"),
-        }
-    }
-}
-
-impl core::error::Error for DerError {}
 
 /// r and s, big-endian, left-padded. Values `>= n` are mapped to zero (as the lax parser
 /// does), so such a signature never verifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawSignature {
+    /// `r`, big-endian, left-padded (0 when out of range).
     pub r: [u8; 32],
+    /// `s`, big-endian, left-padded (0 when out of range).
     pub s: [u8; 32],
 }
 
@@ -112,7 +104,9 @@ pub fn check_strict_encoding(sig: &[u8], has_hash_type: bool) -> Result<(), DerE
 /// A strictly encoded signature with its hash type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrictSignature {
+    /// The trailing sighash type byte.
     pub hash_type: u8,
+    /// `r` and `s`.
     pub sig: RawSignature,
 }
 

@@ -4,91 +4,102 @@
 //! failures as a [`ParseError`] naming the field, the absolute byte offset and the reason.
 
 use crate::prelude::*;
-use core::fmt;
 
 /// Bitcoin Core's `MAX_SIZE`: the largest compact size a deserializer accepts.
 pub const MAX_SIZE: u64 = 0x0200_0000;
 
 /// Why a parse failed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseReason {
     /// The input ended: `need` more bytes were wanted, `have` were left.
-    Truncated { need: u64, have: usize },
+    #[error("truncated: need {need} bytes, {have} left")]
+    Truncated {
+        /// Bytes the field needed.
+        need: u64,
+        /// Bytes that were left.
+        have: usize,
+    },
     /// A compact size was not in its shortest form.
+    #[error("non-canonical compact size")]
     NonCanonicalVarint,
     /// A compact size above [`MAX_SIZE`] (or a field-specific limit).
-    SizeTooLarge { value: u64, limit: u64 },
+    #[error("size {value} exceeds limit {limit}")]
+    SizeTooLarge {
+        /// The size read.
+        value: u64,
+        /// The largest size accepted.
+        limit: u64,
+    },
     /// An element count larger than the remaining input could possibly hold.
-    CountExceedsInput { count: u64, remaining: usize },
+    #[error("count {count} cannot fit in the {remaining} bytes left")]
+    CountExceedsInput {
+        /// The count read.
+        count: u64,
+        /// Bytes left after the count.
+        remaining: usize,
+    },
     /// A segwit marker/flag announced witnesses, but every witness was empty.
+    #[error("superfluous witness record")]
     SuperfluousWitness,
     /// A segwit flag byte with unknown bits.
-    UnknownOptionalData { flags: u8 },
+    #[error("unknown transaction optional data (flags {flags:#04x})")]
+    UnknownOptionalData {
+        /// The flag byte, with the witness bit (0x01) already cleared.
+        flags: u8,
+    },
     /// Bytes left over after the structure ended.
-    TrailingData { extra: usize },
+    #[error("{extra} trailing bytes")]
+    TrailingData {
+        /// How many bytes were left over.
+        extra: usize,
+    },
     /// A blk*.dat record did not start with a known network magic.
-    BadMagic { found: [u8; 4] },
+    #[error("unknown network magic {}", hex::encode(found))]
+    BadMagic {
+        /// The four bytes found where the magic belongs.
+        found: [u8; 4],
+    },
     /// A blk*.dat record size outside [80, limit].
-    BlockSizeOutOfRange { size: u32 },
+    #[error("block record size {size} out of range")]
+    BlockSizeOutOfRange {
+        /// The record's size field.
+        size: u32,
+    },
     /// Reading the input failed (a streamed source).
+    #[error("read error: {0}")]
     Io(String),
     /// Anything else, described.
+    #[error("{0}")]
     Invalid(&'static str),
 }
 
-impl fmt::Display for ParseReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseReason::Truncated { need, have } => {
-                write!(f, "truncated: need {need} bytes, {have} left")
-            }
-            ParseReason::NonCanonicalVarint => f.write_str("non-canonical compact size"),
-            ParseReason::SizeTooLarge { value, limit } => {
-                write!(f, "size {value} exceeds limit {limit}")
-            }
-            ParseReason::CountExceedsInput { count, remaining } => {
-                write!(f, "count {count} cannot fit in the {remaining} bytes left")
-            }
-            ParseReason::SuperfluousWitness => f.write_str("superfluous witness record"),
-            ParseReason::UnknownOptionalData { flags } => {
-                write!(f, "unknown transaction optional data (flags {flags:#04x})")
-            }
-            ParseReason::TrailingData { extra } => write!(f, "{extra} trailing bytes"),
-            ParseReason::BadMagic { found } => write!(
-                f,
-                "unknown network magic {:02x}{:02x}{:02x}{:02x}",
-                found[0], found[1], found[2], found[3]
-            ),
-            ParseReason::BlockSizeOutOfRange { size } => {
-                write!(f, "block record size {size} out of range")
-            }
-            ParseReason::Io(s) => write!(f, "read error: {s}"),
-            ParseReason::Invalid(s) => f.write_str(s),
-        }
-    }
-}
-
-/// A typed parse failure: which field, at which absolute offset, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A typed parse failure: which field, at which absolute offset, and why. `source()` is the
+/// [`ParseReason`] (its text is part of this error's `Display` as well).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("parse error in {what} at offset {offset}: {reason}")]
+#[non_exhaustive]
 pub struct ParseError {
     /// The field being read, e.g. `"tx.vin.script_sig"`.
     pub what: &'static str,
     /// Absolute byte offset (within the buffer handed to the top-level parser) where the field starts.
     pub offset: usize,
+    /// Why the field could not be read.
+    #[source]
     pub reason: ParseReason,
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "parse error in {} at offset {}: {}",
-            self.what, self.offset, self.reason
-        )
+impl ParseError {
+    /// A parse error at `offset` in field `what` (the struct is `#[non_exhaustive]`: code
+    /// outside crypto-core builds one here).
+    pub fn new(what: &'static str, offset: usize, reason: ParseReason) -> Self {
+        ParseError {
+            what,
+            offset,
+            reason,
+        }
     }
 }
-
-impl core::error::Error for ParseError {}
 
 /// A bounds-checked reader over a byte slice.
 #[derive(Debug, Clone)]
@@ -100,6 +111,7 @@ pub struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of `data`; error offsets count from it.
     pub fn new(data: &'a [u8]) -> Self {
         Cursor {
             data,
@@ -119,9 +131,11 @@ impl<'a> Cursor<'a> {
     pub fn abs_pos(&self) -> usize {
         self.base.saturating_add(self.pos)
     }
+    /// Bytes left to read.
     pub fn remaining(&self) -> usize {
         self.data.len().saturating_sub(self.pos)
     }
+    /// `true` when everything was read.
     pub fn is_empty(&self) -> bool {
         self.remaining() == 0
     }
@@ -129,10 +143,12 @@ impl<'a> Cursor<'a> {
     pub fn since(&self, start: usize) -> &'a [u8] {
         self.data.get(start..self.pos).unwrap_or(&[])
     }
+    /// The unread bytes.
     pub fn rest(&self) -> &'a [u8] {
         self.data.get(self.pos..).unwrap_or(&[])
     }
 
+    /// A [`ParseError`] for field `what` at the current position.
     pub fn err(&self, what: &'static str, reason: ParseReason) -> ParseError {
         ParseError {
             what,
@@ -141,6 +157,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The next `n` bytes, or `Truncated`.
     pub fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ParseError> {
         let have = self.remaining();
         if n > have {
@@ -162,27 +179,34 @@ impl<'a> Cursor<'a> {
         Ok(s)
     }
 
+    /// The next `N` bytes as an array.
     pub fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ParseError> {
         let s = self.take(N, what)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
     }
+    /// One byte.
     pub fn u8(&mut self, what: &'static str) -> Result<u8, ParseError> {
         Ok(self.array::<1>(what)?[0])
     }
+    /// A little-endian `u16`.
     pub fn u16_le(&mut self, what: &'static str) -> Result<u16, ParseError> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `u32`.
     pub fn u32_le(&mut self, what: &'static str) -> Result<u32, ParseError> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `i32`.
     pub fn i32_le(&mut self, what: &'static str) -> Result<i32, ParseError> {
         Ok(i32::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `u64`.
     pub fn u64_le(&mut self, what: &'static str) -> Result<u64, ParseError> {
         Ok(u64::from_le_bytes(self.array(what)?))
     }
+    /// A little-endian `i64`.
     pub fn i64_le(&mut self, what: &'static str) -> Result<i64, ParseError> {
         Ok(i64::from_le_bytes(self.array(what)?))
     }

@@ -8,15 +8,22 @@ use crate::tx::OutPoint;
 /// The 80-byte Bitcoin header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BitcoinHeader {
+    /// `nVersion` (BIP9 bits included).
     pub version: i32,
+    /// Hash of the previous block (internal byte order).
     pub prev_block: [u8; 32],
+    /// Merkle root of the txids (internal byte order).
     pub merkle_root: [u8; 32],
+    /// `nTime`, Unix seconds.
     pub time: u32,
+    /// `nBits`, the compact target.
     pub bits: u32,
+    /// `nNonce`.
     pub nonce: u32,
 }
 
 impl BitcoinHeader {
+    /// Reads 80 bytes from the cursor.
     pub fn parse_from(c: &mut Cursor<'_>) -> Result<Self, ParseError> {
         Ok(BitcoinHeader {
             version: c.i32_le("header.version")?,
@@ -27,9 +34,11 @@ impl BitcoinHeader {
             nonce: c.u32_le("header.nonce")?,
         })
     }
+    /// Reads the first 80 bytes of `data`.
     pub fn parse(data: &[u8]) -> Result<Self, ParseError> {
         Self::parse_from(&mut Cursor::new(data))
     }
+    /// The 80-byte serialization.
     pub fn to_bytes(&self) -> [u8; 80] {
         let mut b = [0u8; 80];
         b[0..4].copy_from_slice(&self.version.to_le_bytes());
@@ -47,10 +56,15 @@ impl BitcoinHeader {
 /// the header without `vchBlockSig` (see `signed_preimage`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QtumHeader {
+    /// The Bitcoin fields.
     pub base: BitcoinHeader,
+    /// Root of the EVM state trie.
     pub hash_state_root: [u8; 32],
+    /// Root of the contract UTXO trie.
     pub hash_utxo_root: [u8; 32],
+    /// The staked outpoint (null for proof of work).
     pub prevout_stake: OutPoint,
+    /// `vchBlockSig`: staker signature, plus a proof of delegation when >= 130 bytes.
     pub block_sig: Vec<u8>,
 }
 
@@ -58,6 +72,7 @@ pub struct QtumHeader {
 pub const QTUM_UNSIGNED_HEADER_LEN: usize = 180;
 
 impl QtumHeader {
+    /// Reads a Qtum header from the cursor.
     pub fn parse_from(c: &mut Cursor<'_>) -> Result<Self, ParseError> {
         let base = BitcoinHeader::parse_from(c)?;
         let hash_state_root = c.array("header.hash_state_root")?;
@@ -72,6 +87,7 @@ impl QtumHeader {
             block_sig,
         })
     }
+    /// Reads a Qtum header from the start of `data`.
     pub fn parse(data: &[u8]) -> Result<Self, ParseError> {
         Self::parse_from(&mut Cursor::new(data))
     }
@@ -132,11 +148,14 @@ impl QtumHeader {
 /// A header of either chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Header {
+    /// An 80-byte Bitcoin header.
     Bitcoin(BitcoinHeader),
+    /// A Qtum header.
     Qtum(QtumHeader),
 }
 
 impl Header {
+    /// The Bitcoin fields (all of a Bitcoin header, the first 80 bytes of a Qtum one).
     pub fn base(&self) -> &BitcoinHeader {
         match self {
             Header::Bitcoin(h) => h,

@@ -7,6 +7,7 @@ use crate::prelude::*;
 /// Result of [`merkle_root`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MerkleResult {
+    /// The merkle root.
     pub root: Digest32,
     /// Core's `mutated`: two identical adjacent hashes at some level (CVE-2012-2459).
     pub mutated: bool,

@@ -87,6 +87,7 @@ pub fn max_block_weight(chain: Chain) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Network {
+    /// The main network.
     Mainnet,
     /// Bitcoin testnet3 / Qtum testnet.
     Testnet,
@@ -94,6 +95,7 @@ pub enum Network {
     Testnet4,
     /// Bitcoin's default signet (challenge `5121…52ae`).
     Signet,
+    /// Local test network (regtest).
     Regtest,
 }
 
@@ -175,7 +177,9 @@ impl QtumParams {
 /// proof-of-work limit and the message start that also frames blk*.dat records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NetworkParams {
+    /// The chain.
     pub chain: Chain,
+    /// The network of the chain.
     pub network: Network,
     /// Name of the blk-file network, e.g. `bitcoin-main`.
     pub name: &'static str,

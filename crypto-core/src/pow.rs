@@ -1,14 +1,14 @@
 //! Proof of work: compact `nBits` decoding with Bitcoin Core's `arith_uint256::SetCompact`
 //! negative/overflow rules, and `CheckProofOfWork`.
 
-use core::fmt;
-
 /// A decoded compact target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompactTarget {
     /// The 256-bit target, big-endian. Meaningless when `overflow`.
     pub target: [u8; 32],
+    /// The sign bit was set with a non-zero mantissa.
     pub negative: bool,
+    /// The target does not fit in 256 bits.
     pub overflow: bool,
 }
 
@@ -42,25 +42,24 @@ pub fn decode_compact(bits: u32) -> CompactTarget {
 }
 
 /// Why a header fails proof of work.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum PowError {
+    /// `nBits` has the sign bit set with a non-zero mantissa.
+    #[error("nBits encodes a negative target")]
     Negative,
+    /// `nBits` decodes to zero.
+    #[error("nBits encodes a zero target")]
     Zero,
+    /// `nBits` decodes to more than 256 bits.
+    #[error("nBits overflows 256 bits")]
     Overflow,
+    /// The target is above the network's `powLimit`.
+    #[error("target is above the network's proof-of-work limit")]
     AbovePowLimit,
+    /// The block hash, as a number, is above the target.
+    #[error("block hash is above the target")]
     HashAboveTarget,
-}
-
-impl fmt::Display for PowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PowError::Negative => "nBits encodes a negative target",
-            PowError::Zero => "nBits encodes a zero target",
-            PowError::Overflow => "nBits overflows 256 bits",
-            PowError::AbovePowLimit => "target is above the network's proof-of-work limit",
-            PowError::HashAboveTarget => "block hash is above the target",
-        })
-    }
 }
 
 pub use crate::params::{BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};

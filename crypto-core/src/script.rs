@@ -3,22 +3,39 @@
 
 use crate::prelude::*;
 
+/// `OP_0` / `OP_FALSE`: pushes an empty item.
 pub const OP_0: u8 = 0x00;
+/// Push with a 1-byte length.
 pub const OP_PUSHDATA1: u8 = 0x4c;
+/// Push with a 2-byte length.
 pub const OP_PUSHDATA2: u8 = 0x4d;
+/// Push with a 4-byte length.
 pub const OP_PUSHDATA4: u8 = 0x4e;
+/// Pushes -1.
 pub const OP_1NEGATE: u8 = 0x4f;
+/// `OP_1` / `OP_TRUE`: pushes 1 (OP_2..OP_16 follow).
 pub const OP_1: u8 = 0x51;
+/// Pushes 16.
 pub const OP_16: u8 = 0x60;
+/// Duplicates the top item.
 pub const OP_DUP: u8 = 0x76;
+/// Pushes whether the top two items are equal.
 pub const OP_EQUAL: u8 = 0x87;
+/// `OP_EQUAL` then `OP_VERIFY`.
 pub const OP_EQUALVERIFY: u8 = 0x88;
+/// RIPEMD160(SHA256(top)).
 pub const OP_HASH160: u8 = 0xa9;
+/// Starts the script code signed from here (legacy sighash).
 pub const OP_CODESEPARATOR: u8 = 0xab;
+/// Verifies one signature.
 pub const OP_CHECKSIG: u8 = 0xac;
+/// `OP_CHECKSIG` then `OP_VERIFY`.
 pub const OP_CHECKSIGVERIFY: u8 = 0xad;
+/// Verifies m signatures against n keys.
 pub const OP_CHECKMULTISIG: u8 = 0xae;
+/// `OP_CHECKMULTISIG` then `OP_VERIFY`.
 pub const OP_CHECKMULTISIGVERIFY: u8 = 0xaf;
+/// Marks an output unspendable (data carrier, witness commitment).
 pub const OP_RETURN: u8 = 0x6a;
 /// Qtum: contract creation.
 pub const OP_CREATE: u8 = 0xc1;
@@ -32,6 +49,7 @@ pub const OP_SENDER: u8 = 0xc4;
 /// One decoded operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Op<'a> {
+    /// The opcode byte.
     pub opcode: u8,
     /// The pushed bytes for push opcodes (0x00..=0x4e).
     pub push: Option<&'a [u8]>,
@@ -85,6 +103,7 @@ pub struct Ops<'a> {
 }
 
 impl<'a> Ops<'a> {
+    /// Iterates over the ops of `script`.
     pub fn new(script: &'a [u8]) -> Self {
         Ops {
             script,
@@ -271,12 +290,24 @@ pub fn multisig_redeem(m: usize, pubkeys: &[&[u8]]) -> Option<Vec<u8>> {
 /// Script templates of a scriptPubKey (or redeem / witness script).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Template<'a> {
+    /// `OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG`: the key hash.
     P2pkh([u8; 20]),
+    /// `OP_HASH160 <20> OP_EQUAL`: the redeem script hash.
     P2sh([u8; 20]),
+    /// `OP_0 <20>`: the key hash (witness v0).
     P2wpkh([u8; 20]),
+    /// `OP_0 <32>`: the witness script's SHA-256 (witness v0).
     P2wsh([u8; 32]),
+    /// `<key> OP_CHECKSIG`: the key.
     P2pk(&'a [u8]),
-    Multisig { m: usize, keys: Vec<&'a [u8]> },
+    /// `OP_m <key>×n OP_n OP_CHECKMULTISIG`.
+    Multisig {
+        /// Signatures required.
+        m: usize,
+        /// The n keys.
+        keys: Vec<&'a [u8]>,
+    },
+    /// Anything else.
     Unknown,
 }
 

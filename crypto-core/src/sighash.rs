@@ -12,9 +12,13 @@ use crate::prelude::*;
 use crate::script::{get_op, OP_CODESEPARATOR};
 use crate::tx::{Transaction, TxOut};
 
+/// Sign all inputs and outputs.
 pub const SIGHASH_ALL: i32 = 1;
+/// Sign no output.
 pub const SIGHASH_NONE: i32 = 2;
+/// Sign the output of the same index only.
 pub const SIGHASH_SINGLE: i32 = 3;
+/// Flag: sign this input only.
 pub const SIGHASH_ANYONECANPAY: i32 = 0x80;
 
 /// The digest Core returns for SIGHASH_SINGLE without a matching output: uint256 one
@@ -28,6 +32,7 @@ pub const SIGHASH_ONE: [u8; 32] = {
 /// A legacy sighash: either bytes to SHA256d, or the constant "1" of the SINGLE bug.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LegacySighash {
+    /// The serialization to hash with SHA-256d.
     Preimage(Vec<u8>),
     /// Input index has no matching output under SIGHASH_SINGLE (or is out of range):
     /// the digest is [`SIGHASH_ONE`] and nothing is hashed.
@@ -121,11 +126,15 @@ pub fn legacy_preimage(
 /// The three byte strings BIP143 hashes (SHA256d) once per transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bip143Parts {
+    /// All outpoints, serialized.
     pub prevouts: Vec<u8>,
+    /// All `nSequence`s.
     pub sequences: Vec<u8>,
+    /// All outputs, serialized.
     pub outputs: Vec<u8>,
 }
 
+/// The parts of `tx` that every BIP143 input signature commits to.
 pub fn bip143_parts(tx: &Transaction) -> Bip143Parts {
     let mut prevouts = Vec::with_capacity(36 * tx.inputs.len());
     let mut sequences = Vec::with_capacity(4 * tx.inputs.len());
@@ -156,8 +165,11 @@ pub fn bip143_single_output(tx: &Transaction, k: usize) -> Option<Vec<u8>> {
 /// SHA256d digests of [`Bip143Parts`] (and of the SINGLE output when it applies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bip143Hashes {
+    /// `hashPrevouts`.
     pub hash_prevouts: [u8; 32],
+    /// `hashSequence`.
     pub hash_sequence: [u8; 32],
+    /// `hashOutputs` (of all outputs, or of the SINGLE output).
     pub hash_outputs: [u8; 32],
 }
 

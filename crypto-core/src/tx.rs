@@ -6,7 +6,9 @@ use crate::prelude::*;
 /// A reference to an output: txid (internal byte order) and index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutPoint {
+    /// Txid of the transaction spent (internal byte order).
     pub txid: [u8; 32],
+    /// Index of its output.
     pub vout: u32,
 }
 
@@ -16,33 +18,42 @@ impl OutPoint {
         txid: [0u8; 32],
         vout: u32::MAX,
     };
+    /// Whether this is [`OutPoint::NULL`].
     pub fn is_null(&self) -> bool {
         self.txid == [0u8; 32] && self.vout == u32::MAX
     }
+    /// Reads 36 bytes.
     pub fn parse(c: &mut Cursor<'_>) -> Result<Self, ParseError> {
         let txid = c.array::<32>("outpoint.txid")?;
         let vout = c.u32_le("outpoint.n")?;
         Ok(OutPoint { txid, vout })
     }
+    /// Appends the 36-byte serialization.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.txid);
         out.extend_from_slice(&self.vout.to_le_bytes());
     }
 }
 
+/// A transaction input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxIn {
+    /// The output it spends.
     pub prevout: OutPoint,
+    /// The unlocking script.
     pub script_sig: Vec<u8>,
+    /// `nSequence`.
     pub sequence: u32,
     /// Witness stack (empty for legacy inputs).
     pub witness: Vec<Vec<u8>>,
 }
 
+/// A transaction output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxOut {
     /// Amount in the chain's base unit (satoshi). Signed as in Core, range-checked by consensus.
     pub value: i64,
+    /// The locking script.
     pub script_pubkey: Vec<u8>,
 }
 
@@ -54,20 +65,27 @@ impl TxOut {
             script_pubkey: Vec::new(),
         }
     }
+    /// Zero value and an empty script (a coinstake's first output).
     pub fn is_empty(&self) -> bool {
         self.value == 0 && self.script_pubkey.is_empty()
     }
+    /// Appends the serialization (value, script).
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.value.to_le_bytes());
         write_var_bytes(out, &self.script_pubkey);
     }
 }
 
+/// A transaction (legacy or segwit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
+    /// `nVersion`.
     pub version: i32,
+    /// The inputs.
     pub inputs: Vec<TxIn>,
+    /// The outputs.
     pub outputs: Vec<TxOut>,
+    /// `nLockTime`.
     pub lock_time: u32,
 }
 
@@ -147,6 +165,7 @@ impl Transaction {
         })
     }
 
+    /// Whether any input carries witness data.
     pub fn has_witness(&self) -> bool {
         self.inputs.iter().any(|i| !i.witness.is_empty())
     }
@@ -170,6 +189,7 @@ impl Transaction {
         out
     }
 
+    /// Appends the serialization; with `witness` and a witness present, the BIP144 form.
     pub fn write(&self, out: &mut Vec<u8>, witness: bool) {
         let segwit = witness && self.has_witness();
         out.extend_from_slice(&self.version.to_le_bytes());

@@ -1,4 +1,5 @@
 #![no_std]
+#![warn(missing_docs)]
 #![doc = include_str!("../README.md")]
 
 extern crate alloc;
@@ -16,6 +17,11 @@ use crypto_core::{
 use sha2::{Digest, Sha256};
 
 pub mod demo;
+
+/// The top-level README's library example, compiled as a doc test (not shown in the docs).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 mod verify;
 
 #[cfg(feature = "libsecp256k1")]

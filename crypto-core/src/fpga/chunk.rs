@@ -16,7 +16,7 @@ use std::fmt;
 
 use accel_driver::{Accel, BatchInfo, Bus, DriverError};
 
-use super::faults::{fault, fault_name, to_backend_error};
+use super::faults::{fault, to_backend_error};
 use super::{FaultPolicy, FpgaBackend, Inner, Traffic};
 use crate::backend::{Backend, BackendError};
 
@@ -24,6 +24,8 @@ use crate::backend::{Backend, BackendError};
 pub(crate) trait ChunkKind {
     type Job: Clone;
     type Out: Copy + PartialEq + fmt::Debug;
+    /// The kind's name in `tracing` events (`hash`, `verify`).
+    const KIND: &'static str;
     /// Fault counted for each job the device answered without a result.
     const NO_RESULT_FAULT: &'static str;
     /// Jobs without a device result are recomputed one by one in software (the rest of the
@@ -77,6 +79,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         jobs: &[K::Job],
         g: &mut Inner<B>,
     ) -> Result<Vec<K::Out>, BackendError> {
+        let before = BatchMark::new(g);
         let mut out = Vec::with_capacity(jobs.len());
         let chunk = self.cfg.chunk.max(1);
         let mut start = 0;
@@ -93,7 +96,10 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             let part = &jobs[start..end];
             let r = match self.run_chunk::<K>(part, start, g)? {
                 Some(r) => r,
-                None => self.software::<K>(part, g)?,
+                None => {
+                    fallback_event(g, K::KIND, part.len());
+                    self.software::<K>(part, g)?
+                }
             };
             if r.len() != part.len() {
                 return Err(BackendError::Hardware {
@@ -103,6 +109,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             out.extend(r);
             start = end;
         }
+        before.event(g, K::KIND, jobs.len());
         Ok(out)
     }
 
@@ -128,7 +135,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let info = match res {
             Ok(info) => info,
             Err(e) => {
-                g.fault(fault_name(&e));
+                g.fault_err(&e);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 return self.on_fault(to_backend_error(&e));
             }
@@ -174,6 +181,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 .enumerate()
                 .find(|(k, &i)| sw.get(*k) != Some(&results[i]))
             {
+                tracing::error!(kind = K::KIND, job = base + i, "spot check mismatch");
                 g.fault(fault::MISMATCH);
                 g.after_fault(self.cfg.max_consecutive_faults);
                 // The missing jobs were counted as fallbacks; the caller recomputes the whole
@@ -195,5 +203,50 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         g.stats.device_jobs += (jobs.len() - missing.len()) as u64;
         K::count_traffic(&mut g.stats.traffic, jobs.len(), &info);
         Ok(Some(results))
+    }
+}
+
+/// The `WARN` (device still in service: a fault just sent this chunk to software) or `DEBUG`
+/// (device out of service, already announced) event of a software recomputation.
+fn fallback_event<B: Bus>(g: &Inner<B>, kind: &'static str, jobs: usize) {
+    if g.accel.is_some() {
+        tracing::warn!(kind, jobs, "chunk recomputed in software after a fault");
+    } else {
+        tracing::debug!(
+            kind,
+            jobs,
+            "device out of service: chunk computed in software"
+        );
+    }
+}
+
+/// Counters at the start of a batch, for its `DEBUG` event.
+struct BatchMark {
+    t0: std::time::Instant,
+    device_jobs: u64,
+    fallback_jobs: u64,
+    device_cycles: u64,
+}
+
+impl BatchMark {
+    fn new<B: Bus>(g: &Inner<B>) -> Self {
+        BatchMark {
+            t0: std::time::Instant::now(),
+            device_jobs: g.stats.device_jobs,
+            fallback_jobs: g.stats.fallback_jobs,
+            device_cycles: g.stats.device_cycles,
+        }
+    }
+
+    fn event<B: Bus>(&self, g: &Inner<B>, kind: &'static str, jobs: usize) {
+        tracing::debug!(
+            kind,
+            jobs,
+            device_jobs = g.stats.device_jobs - self.device_jobs,
+            fallback_jobs = g.stats.fallback_jobs - self.fallback_jobs,
+            device_cycles = g.stats.device_cycles - self.device_cycles,
+            elapsed_us = u64::try_from(self.t0.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "batch done"
+        );
     }
 }

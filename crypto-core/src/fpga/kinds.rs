@@ -73,6 +73,7 @@ pub(crate) struct Hashing;
 impl ChunkKind for Hashing {
     type Job = HashJob;
     type Out = Digest32;
+    const KIND: &'static str = "hash";
     const NO_RESULT_FAULT: &'static str = fault::BAD_TAG;
     const REDO_MISSING: bool = false;
 
@@ -116,6 +117,7 @@ pub(crate) struct Verifying;
 impl ChunkKind for Verifying {
     type Job = VerifyJob;
     type Out = Verdict;
+    const KIND: &'static str = "verify";
     const NO_RESULT_FAULT: &'static str = fault::ENGINE_FAULT;
     const REDO_MISSING: bool = true;
 

@@ -18,6 +18,14 @@
 //!   faulty chunks in a row it is taken out of service (all jobs in software).
 //! - **Spot checks**: a fraction of the jobs the device answered is recomputed with the
 //!   fallback (deterministic xorshift sampling from a seed).
+//! - **Events** (`tracing`, target `crypto_core::fpga`), emitted where the decision is taken:
+//!   `WARN` each device fault (`fault` = the [`fault`] name, `detail` when the driver gave an
+//!   error), `INFO` the soft reset after a fault, `ERROR` the device taken out of service
+//!   (`consecutive_faults`, `reason`), `ERROR` a spot-check mismatch (`kind`, `job`), `WARN`
+//!   a chunk recomputed in software after a fault (`kind`, `jobs`; `DEBUG` once the device is
+//!   out of service, which was announced already), `DEBUG` every batch (`kind`, `jobs`,
+//!   `device_jobs`, `fallback_jobs`, `device_cycles`, `elapsed_us`). Their output needs a
+//!   subscriber.
 //!
 //! Files: `mod.rs` (here: settings, state, open, self-test, the `Backend` impl), `chunk.rs`
 //! (the chunk runner: fault policy, missing results, spot checks, fallback — one skeleton,
@@ -139,6 +147,14 @@ pub struct FpgaBackend<B: Bus, F: Backend> {
 impl<B: Bus> Inner<B> {
     fn fault(&mut self, name: &'static str) {
         *self.stats.faults.entry(name).or_insert(0) += 1;
+        tracing::warn!(fault = name, "device fault");
+    }
+
+    /// [`Self::fault`] for a driver error, with its text in the event.
+    fn fault_err(&mut self, e: &accel_driver::DriverError) {
+        let name = fault_name(e);
+        *self.stats.faults.entry(name).or_insert(0) += 1;
+        tracing::warn!(fault = name, detail = %e, "device fault");
     }
 
     /// xorshift64*: deterministic spot-check sampling.
@@ -168,11 +184,22 @@ impl<B: Bus> Inner<B> {
             .unwrap_or(false);
         if !recovered || self.consecutive_faults >= max_consecutive {
             self.accel = None;
-            self.disabled = Some(format!(
+            let reason = format!(
                 "device out of service after {} consecutive faults{}",
                 self.consecutive_faults,
                 if recovered { "" } else { " (recovery failed)" }
-            ));
+            );
+            tracing::error!(
+                consecutive_faults = self.consecutive_faults,
+                reason = %reason,
+                "device out of service: every job runs in software"
+            );
+            self.disabled = Some(reason);
+        } else {
+            tracing::info!(
+                consecutive_faults = self.consecutive_faults,
+                "device soft-reset after a fault"
+            );
         }
     }
 }
@@ -195,7 +222,8 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
                 if cfg.policy == FaultPolicy::Error {
                     return Err(to_backend_error(&e));
                 }
-                inner.fault(fault_name(&e));
+                inner.fault_err(&e);
+                tracing::error!(reason = %e, "no usable device: every job runs in software");
                 inner.disabled = Some(e.to_string());
             }
         }
@@ -270,6 +298,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
             if self.cfg.policy == FaultPolicy::Error {
                 return Err(BackendError::Hardware { what: p });
             }
+            tracing::error!(reason = %p, "device out of service: every job runs in software");
             g.accel = None;
             g.disabled = Some(p);
         }

@@ -20,7 +20,6 @@
 //! Recovery runs in software ([`crate::recover`]); SHA-256 goes through the backend.
 
 use crate::prelude::*;
-use core::fmt;
 
 use crate::backend::{Digest32, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
 use crate::block::Block;
@@ -31,91 +30,85 @@ use crate::header::QtumHeader;
 use crate::params::{NetworkParams, QtumParams};
 use crate::recover::{recover, recover_compact, COMPACT_SIGNATURE_SIZE};
 use crate::script::{classify, Ops, Template, OP_16, OP_RETURN};
-use crate::tx::TxOut;
 
-use super::options::ValidateOptions;
+use super::options::{Prevout, ValidateOptions};
 use super::report::ValidationError;
 use super::Ctx;
 
 /// Why a Qtum block signature is rejected. Shown after `block signature: `.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum BlockSigError {
     /// A proof-of-work block must carry no signature.
-    OnProofOfWork { len: usize },
+    #[error("proof-of-work block carries a {len}-byte signature")]
+    OnProofOfWork {
+        /// Length of the signature field.
+        len: usize,
+    },
     /// Not strict DER (`IsValidSignatureEncoding` without hash type); the rule broken.
+    #[error("non-canonical DER ({0})")]
     NonCanonicalDer(&'static str),
     /// Strict DER with `s > n/2`.
+    #[error("high S (s above n/2)")]
     HighS,
     /// The field is long enough to hold a proof of delegation (>= 130 bytes), so its staker
     /// part (`len - 65` bytes) had to be a 65-byte compact signature.
-    PodMalformed { len: usize },
+    #[error(
+        "proof of delegation malformed: a {len}-byte field holds a proof of delegation, \
+         so its first {} bytes must be a 65-byte compact staker signature",
+        .len.saturating_sub(COMPACT_SIGNATURE_SIZE)
+    )]
+    PodMalformed {
+        /// Length of the signature field.
+        len: usize,
+    },
     /// `GetBlockPublicKey` finds no staker key in the coinstake.
+    #[error("no staker key: {0}")]
     NoStakerKey(&'static str),
     /// Neither a compact signature of the staker key nor parseable as DER.
+    #[error("cannot be parsed ({0})")]
     Unparseable(&'static str),
     /// A 65-byte signature recovers a key other than the staker's and is no DER signature
     /// of it either.
+    #[error("compact signature recovers a key other than the staker's (coinstake vout[1])")]
     RecoversOtherKey,
     /// Verification against the staker key failed.
-    Mismatch(VerifyFailure),
+    #[error("does not verify against the staker key: {0}")]
+    Mismatch(#[source] VerifyFailure),
     /// From `nOfflineStakeHeight` the staker signature must recover a key (compact).
-    NotRecoverable { from_height: u32 },
+    #[error("not a recoverable compact signature (required from height {from_height})")]
+    NotRecoverable {
+        /// The network's `nOfflineStakeHeight`.
+        from_height: u32,
+    },
     /// Between the header-signature and offline-staking heights the signature must recover
     /// a key from its DER form.
+    #[error("recovers no signing key from its DER form")]
     NoSigner,
     /// The proof of delegation recovers no key over the staker's key id.
+    #[error("proof of delegation recovers no key over the staker's key id")]
     PodNotRecoverable,
     /// The staked coin (`prevoutStake`) is neither P2PK nor P2PKH.
+    #[error("the staked coin is neither P2PK nor P2PKH")]
     StakedCoinNotP2pk,
     /// The recovered block signer does not own the staked coin.
-    NotStakedCoinOwner { signer: String, owner: String },
+    #[error("signer {signer} does not own the staked coin (owner {owner})")]
+    NotStakedCoinOwner {
+        /// Key id (HASH160, hex) of the recovered signer (before offline staking, when the
+        /// DER signature recovers several keys: how many, none of them the owner).
+        signer: String,
+        /// Key id (HASH160, hex) of the coin's owner.
+        owner: String,
+    },
     /// The delegator recovered from the proof of delegation does not own the staked coin.
-    PodNotFromOwner { delegator: String, owner: String },
+    #[error("proof of delegation signed by {delegator}, but the staked coin belongs to {owner}")]
+    PodNotFromOwner {
+        /// Key id (HASH160, hex) of the recovered delegator.
+        delegator: String,
+        /// Key id (HASH160, hex) of the coin's owner.
+        owner: String,
+    },
 }
-
-impl fmt::Display for BlockSigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use BlockSigError::*;
-        match self {
-            OnProofOfWork { len } => {
-                write!(f, "proof-of-work block carries a {len}-byte signature")
-            }
-            NonCanonicalDer(why) => write!(f, "non-canonical DER ({why})"),
-            HighS => f.write_str("high S (s above n/2)"),
-            PodMalformed { len } => write!(
-                f,
-                "proof of delegation malformed: a {len}-byte field holds a proof of delegation, \
-                 so its first {} bytes must be a 65-byte compact staker signature",
-                len.saturating_sub(COMPACT_SIGNATURE_SIZE)
-            ),
-            NoStakerKey(why) => write!(f, "no staker key: {why}"),
-            Unparseable(why) => write!(f, "cannot be parsed ({why})"),
-            RecoversOtherKey => f.write_str(
-                "compact signature recovers a key other than the staker's (coinstake vout[1])",
-            ),
-            Mismatch(why) => write!(f, "does not verify against the staker key: {why}"),
-            NotRecoverable { from_height } => write!(
-                f,
-                "not a recoverable compact signature (required from height {from_height})"
-            ),
-            NoSigner => f.write_str("recovers no signing key from its DER form"),
-            PodNotRecoverable => {
-                f.write_str("proof of delegation recovers no key over the staker's key id")
-            }
-            StakedCoinNotP2pk => f.write_str("the staked coin is neither P2PK nor P2PKH"),
-            NotStakedCoinOwner { signer, owner } => write!(
-                f,
-                "signer {signer} does not own the staked coin (owner {owner})"
-            ),
-            PodNotFromOwner { delegator, owner } => write!(
-                f,
-                "proof of delegation signed by {delegator}, but the staked coin belongs to {owner}"
-            ),
-        }
-    }
-}
-
-impl core::error::Error for BlockSigError {}
 
 /// `CheckCanonicalBlockSignature`.
 pub(super) fn check_canonical(q: &QtumHeader) -> Result<(), BlockSigError> {
@@ -329,7 +322,7 @@ fn check_signer(
     hash: &Digest32,
     qp: &QtumParams,
     height: u32,
-    coin: Option<&TxOut>,
+    coin: Option<&Prevout<'_>>,
     h: &mut DirectHash<'_, '_, '_>,
 ) -> Result<Result<Option<[u8; 20]>, BlockSigError>, ValidationError> {
     let header_rule = height > qp.enable_header_signature_height;
@@ -338,7 +331,7 @@ fn check_signer(
         return Ok(Ok(None));
     }
     let owner = match coin {
-        Some(c) => match public_key_hash(&c.script_pubkey, h)? {
+        Some(c) => match public_key_hash(c.script_pubkey, h)? {
             Some(o) => Some(o),
             None => return Ok(Err(BlockSigError::StakedCoinNotP2pk)),
         },
@@ -454,7 +447,7 @@ fn check_recovered_signer(
 /// delegation the output index depends on the delegation contract's fee: node state.)
 fn check_stake_output(
     block: &Block,
-    coin: &TxOut,
+    coin: &Prevout<'_>,
     h: &mut DirectHash<'_, '_, '_>,
 ) -> Result<Result<(), String>, ValidationError> {
     let Some(out) = block.txs.get(1).and_then(|cs| cs.outputs.get(1)) else {
@@ -463,7 +456,7 @@ fn check_stake_output(
     if out.script_pubkey == coin.script_pubkey {
         return Ok(Ok(()));
     }
-    let Template::P2pkh(want) = classify(&coin.script_pubkey) else {
+    let Template::P2pkh(want) = classify(coin.script_pubkey) else {
         return Ok(Err(
             "vout[1] differs from the staked coin's script, which is not P2PKH".into(),
         ));

@@ -40,7 +40,10 @@ use crate::schnorr::{SchnorrJob, SchnorrVerdict};
 use crate::tx::Transaction;
 
 pub use blocksig::{pod_message_preimage, BlockSigError};
-pub use options::{PrevoutProvider, ScriptFlags, ValidateOptions, BIP66_HEIGHT, SEGWIT_HEIGHT};
+pub use options::{
+    Prevout, PrevoutProvider, ScriptFlags, ValidateOptions, ValidateOptionsBuilder, BIP66_HEIGHT,
+    SEGWIT_HEIGHT,
+};
 pub use report::{BlockReport, SigCounts, TxReport, ValidationError};
 pub use rules::{bip34_height, legacy_sigops};
 
@@ -58,8 +61,52 @@ pub fn validate_block(
     opts: &ValidateOptions<'_>,
     backend: &dyn Backend,
 ) -> BlockReport {
+    validate_block_with_hashes(raw, opts, backend).0
+}
+
+/// [`validate_block`], also returning the hashes the pipeline computed on the way (block
+/// hash, txids, wtxids), so that a node need not compute them again.
+pub fn validate_block_with_hashes(
+    raw: &[u8],
+    opts: &ValidateOptions<'_>,
+    backend: &dyn Backend,
+) -> (BlockReport, BlockHashes) {
+    validate_with(
+        || Block::parse(raw, opts.chain).map_err(ValidationError::Parse),
+        opts,
+        backend,
+    )
+}
+
+/// Hashes the pipeline computed, in internal byte order (as SHA-256d produces them; the
+/// report's hex strings are byte-reversed). Each is what the backend returned, so it is
+/// exactly what the consensus checks used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BlockHashes {
+    /// SHA-256d of the header (Qtum: of the full header, signature included); `None` when
+    /// validation stopped before the header was hashed (parse error, backend failure).
+    pub block_hash: Option<Digest32>,
+    /// One txid per transaction, in block order; empty when validation stopped before the
+    /// txid phase.
+    pub txids: Vec<Digest32>,
+    /// One wtxid per transaction, where the witness commitment was checked (segwit active,
+    /// commitment present, reserved value well formed). As BIP141 counts them: entry 0 (the
+    /// coinbase) is all zeros, and so is entry 1 of a Qtum proof-of-stake block (the
+    /// coinstake). A transaction without witness has wtxid = txid.
+    pub wtxids: Option<Vec<Digest32>>,
+}
+
+/// The pipeline over a block that `load` provides (parsed from bytes, or converted from
+/// another representation); `load` runs as the `parse` phase.
+pub(crate) fn validate_with(
+    load: impl FnOnce() -> Result<Block, ValidationError>,
+    opts: &ValidateOptions<'_>,
+    backend: &dyn Backend,
+) -> (BlockReport, BlockHashes) {
     let t0 = Instant::now();
     let mut rep = BlockReport::new(opts.chain, opts.network, backend.name());
+    let mut hashes = BlockHashes::default();
     let mut ctx = Ctx {
         backend,
         rep: &mut rep,
@@ -67,7 +114,7 @@ pub fn validate_block(
         verify_jobs: 0,
         schnorr_jobs: 0,
     };
-    if let Err(e) = run(raw, opts, &mut ctx) {
+    if let Err(e) = run(load, opts, &mut ctx, &mut hashes) {
         ctx.rep.fail(e);
     }
     let (h, v, s) = (ctx.hash_jobs, ctx.verify_jobs, ctx.schnorr_jobs);
@@ -75,7 +122,7 @@ pub fn validate_block(
     rep.schnorr_jobs = s;
     rep.valid = rep.error_detail.is_none();
     rep.timings_ms.insert("total".into(), ms(t0));
-    rep
+    (rep, hashes)
 }
 
 fn ms(t: Instant) -> f64 {
@@ -160,14 +207,15 @@ impl Ctx<'_, '_> {
 }
 
 fn run(
-    raw: &[u8],
+    load: impl FnOnce() -> Result<Block, ValidationError>,
     opts: &ValidateOptions<'_>,
     ctx: &mut Ctx<'_, '_>,
+    hashes: &mut BlockHashes,
 ) -> Result<(), ValidationError> {
     let params = opts.params()?;
     // 1. parse
     let t = Instant::now();
-    let block = Block::parse(raw, opts.chain).map_err(ValidationError::Parse)?;
+    let block = load()?;
     ctx.time("parse", t);
     ctx.rep.txs = block.txs.len();
     ctx.rep.inputs = block.input_count();
@@ -197,6 +245,7 @@ fn run(
     let hh = ctx.hash(&jobs)?;
     let block_hash = hh.first().copied().unwrap_or([0u8; 32]);
     let signed_hash = hh.get(1).copied();
+    hashes.block_hash = Some(block_hash);
     ctx.rep.block_hash = Some(display_hex(&block_hash));
     ctx.time("header_hash", t);
 
@@ -244,7 +293,9 @@ fn run(
     // 6. merkle root
     let t = Instant::now();
     ctx.hash_jobs += merkle_node_count(txids.len());
-    let mr = merkle_root(&txids, ctx.backend).map_err(ValidationError::Backend)?;
+    let mr = merkle_root(&txids, ctx.backend);
+    hashes.txids = txids;
+    let mr = mr.map_err(ValidationError::Backend)?;
     ctx.rep.merkle_root_ok = mr.root == base.merkle_root && !mr.mutated;
     if mr.root != base.merkle_root {
         ctx.rep.fail(ValidationError::BadMerkleRoot {
@@ -260,7 +311,7 @@ fn run(
     let t = Instant::now();
     // An unknown height counts as segwit-active: the commitment is checked when present.
     let segwit = height.is_none_or(|h| h >= params.segwit_height);
-    check_witness(&block, segwit, ctx)?;
+    hashes.wtxids = check_witness(&block, segwit, ctx)?;
     ctx.time("witness", t);
 
     // 8. signatures (+ Qtum block signature in the same verify batch)

@@ -9,17 +9,50 @@ use crate::Chain;
 
 use super::report::ValidationError;
 
+/// A spent output as a [`PrevoutProvider`] lends it: the amount and the scriptPubKey,
+/// borrowed from the provider's own storage (no allocation per input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prevout<'a> {
+    /// Amount in the chain's base unit (satoshi), as the BIP143 sighash serializes it.
+    pub value: i64,
+    /// The output's script.
+    pub script_pubkey: &'a [u8],
+}
+
+impl<'a> From<&'a TxOut> for Prevout<'a> {
+    fn from(o: &'a TxOut) -> Self {
+        Prevout {
+            value: o.value,
+            script_pubkey: &o.script_pubkey,
+        }
+    }
+}
+
 /// A node's view of the outputs being spent. With it, inputs whose script cannot be
 /// checked from the block alone (P2PK, P2WPKH, P2PKH by scriptPubKey, P2SH-P2WPKH, bare
 /// multisig) become checkable.
+///
+/// Implemented for `HashMap<OutPoint, TxOut>` (with `std`), `BTreeMap<OutPoint, TxOut>`
+/// and, with the `bitcoin` feature, for the same maps keyed by `bitcoin::OutPoint` holding
+/// `bitcoin::TxOut`. A node's own UTXO cache implements it by lending its entries.
 pub trait PrevoutProvider: Sync {
-    fn prevout(&self, op: &OutPoint) -> Option<TxOut>;
+    /// The output `op` spends, borrowed from the provider, or `None` when it is unknown
+    /// (the input is then checked as far as the block alone allows).
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>>;
 }
 
 #[cfg(feature = "std")]
-impl PrevoutProvider for std::collections::HashMap<OutPoint, TxOut> {
-    fn prevout(&self, op: &OutPoint) -> Option<TxOut> {
-        self.get(op).cloned()
+impl<S: core::hash::BuildHasher + Sync> PrevoutProvider
+    for std::collections::HashMap<OutPoint, TxOut, S>
+{
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>> {
+        self.get(op).map(Prevout::from)
+    }
+}
+
+impl PrevoutProvider for alloc::collections::BTreeMap<OutPoint, TxOut> {
+    fn prevout(&self, op: &OutPoint) -> Option<Prevout<'_>> {
+        self.get(op).map(Prevout::from)
     }
 }
 
@@ -46,6 +79,7 @@ pub const BIP66_HEIGHT: u32 = NETWORKS[0].bip66_height;
 /// [`ValidateOptions::builder`]; [`ValidateOptions::new`] is the chain's mainnet with defaults.
 #[derive(Clone, Copy)]
 pub struct ValidateOptions<'a> {
+    /// The chain whose block format and rules apply.
     pub chain: Chain,
     /// Activation heights, proof-of-work limit and Qtum's staking heights come from here.
     pub network: Network,
@@ -54,9 +88,11 @@ pub struct ValidateOptions<'a> {
     pub height: Option<u32>,
     /// `None`: derived from the network's BIP66 height (strict from activation on).
     pub strict_der: Option<bool>,
+    /// Require low S (BIP146; policy on Bitcoin).
     pub low_s: bool,
     /// Enforce proof of work (the result is reported either way).
     pub check_pow: bool,
+    /// The node's view of spent outputs (makes more inputs checkable).
     pub prevouts: Option<&'a dyn PrevoutProvider>,
     /// Proof-of-work limit (big-endian); `None` = the network's `powLimit`.
     pub pow_limit: Option<[u8; 32]>,
@@ -148,6 +184,7 @@ pub struct ValidateOptionsBuilder<'a> {
 }
 
 impl<'a> ValidateOptionsBuilder<'a> {
+    /// The network (default: mainnet).
     pub fn network(mut self, network: Network) -> Self {
         self.opts.network = network;
         self
@@ -163,14 +200,17 @@ impl<'a> ValidateOptionsBuilder<'a> {
         self.opts.strict_der = Some(on);
         self
     }
+    /// Require low S (BIP146; default off: policy, not consensus).
     pub fn low_s(mut self, on: bool) -> Self {
         self.opts.low_s = on;
         self
     }
+    /// Enforce proof of work (default on; the result is reported either way).
     pub fn check_pow(mut self, on: bool) -> Self {
         self.opts.check_pow = on;
         self
     }
+    /// The node's view of spent outputs.
     pub fn prevouts(mut self, p: &'a dyn PrevoutProvider) -> Self {
         self.opts.prevouts = Some(p);
         self
@@ -180,6 +220,7 @@ impl<'a> ValidateOptionsBuilder<'a> {
         self.opts.pow_limit = Some(limit);
         self
     }
+    /// Treat an input that cannot be checked as an error (default: counted).
     pub fn require_all_checkable(mut self, on: bool) -> Self {
         self.opts.require_all_checkable = on;
         self

@@ -13,7 +13,7 @@ use crate::taproot::witness_program;
 use crate::tx::{Transaction, TxOut};
 use crate::Chain;
 
-use super::options::PrevoutProvider;
+use super::options::{Prevout, PrevoutProvider};
 use super::plan_taproot::TaprootCheck;
 use super::report::ValidationError;
 
@@ -151,7 +151,7 @@ impl Planner<'_> {
         txi: usize,
         tx: &Transaction,
         ini: usize,
-        prev: &TxOut,
+        prev: &Prevout<'_>,
     ) -> Plan {
         let Some(inp) = tx.inputs.get(ini) else {
             return Plan::NotCheckable("input index out of range");
@@ -163,7 +163,7 @@ impl Planner<'_> {
                 reason: reason.to_string(),
             })
         };
-        let spk = prev.script_pubkey.as_slice();
+        let spk = prev.script_pubkey;
         match witness_program(spk) {
             Some((1, prog)) if prog.len() == 32 && !self.taproot => {
                 return Plan::NotCheckable(

@@ -23,6 +23,7 @@ use crate::taproot::{
 use crate::tx::{Transaction, TxOut};
 
 use super::plan::{Plan, Planner};
+use super::options::Prevout;
 use super::report::ValidationError;
 
 /// A checked script-path spend: what the commitment check needs.
@@ -51,6 +52,15 @@ pub(super) struct TaprootCheck {
     pub(super) leaf: Option<LeafSpend>,
 }
 
+/// An owned copy of a borrowed prevout: the Taproot check outlives the provider's borrow
+/// (it is carried to the signature phase, and BIP341 commits to every spent output).
+fn owned(o: &Prevout<'_>) -> TxOut {
+    TxOut {
+        value: o.value,
+        script_pubkey: o.script_pubkey.to_vec(),
+    }
+}
+
 impl Planner<'_> {
     /// The outputs all inputs of `tx` spend, if the provider knows every one (cached per tx).
     pub(super) fn all_spent(&mut self, txi: usize, tx: &Transaction) -> Option<&Vec<TxOut>> {
@@ -58,7 +68,7 @@ impl Planner<'_> {
             let all = self.prevouts.and_then(|p| {
                 tx.inputs
                     .iter()
-                    .map(|i| p.prevout(&i.prevout))
+                    .map(|i| p.prevout(&i.prevout).map(|o| owned(&o)))
                     .collect::<Option<Vec<TxOut>>>()
             });
             self.spent_cache.insert(txi, all);
@@ -72,7 +82,7 @@ impl Planner<'_> {
         txi: usize,
         tx: &Transaction,
         ini: usize,
-        prev: &TxOut,
+        prev: &Prevout<'_>,
         output_key: [u8; 32],
     ) -> Plan {
         let fail = |reason: String| {
@@ -157,7 +167,7 @@ impl Planner<'_> {
             sig,
             hash_type,
             annex: w.annex.map(<[u8]>::to_vec),
-            spent: prev.clone(),
+            spent: owned(prev),
             leaf,
         })
     }

@@ -20,204 +20,238 @@ use super::options::ScriptFlags;
 /// without the spent outputs (never counted as valid).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SigCounts {
+    /// Signatures the script rules required to be valid.
     pub checked: u64,
+    /// Of those, verified.
     pub valid: u64,
+    /// Of those, not verified.
     pub invalid: u64,
+    /// Non-coinbase inputs that could not be checked.
     pub not_checkable: u64,
 }
 
 /// The first consensus rule a block broke.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+///
+/// `Display` is the report's `error` text (the CLI prints it); where a variant wraps a typed
+/// error (`Parse`, `BadPow`, `BadBlockSignature`, `Backend`) its text is part of that
+/// `Display` and `source()` returns it as well.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[non_exhaustive]
 pub enum ValidationError {
-    Parse(ParseError),
+    /// The block (or transaction) could not be parsed.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+    /// The header's merkle root is not the root of the transactions (`bad-txnmrklroot`).
+    #[error("merkle root mismatch: computed {computed}, header has {header}")]
     BadMerkleRoot {
+        /// The root of the block's txids (display hex).
         computed: String,
+        /// The header's root (display hex).
         header: String,
     },
     /// Two identical adjacent hashes in the merkle tree (CVE-2012-2459).
+    #[error("merkle tree is mutated (duplicate adjacent hashes, CVE-2012-2459)")]
     MutatedMerkle,
-    BadPow(PowError),
+    /// Proof of work fails (`high-hash`, or a malformed `nBits`).
+    #[error("proof of work: {0}")]
+    BadPow(#[source] PowError),
+    /// The block has no transactions (`bad-blk-length`).
+    #[error("block has no transactions")]
     NoTransactions,
+    /// The first transaction is not a coinbase (`bad-cb-missing`).
+    #[error("tx 0 is not a coinbase")]
     FirstTxNotCoinbase,
+    /// A coinbase after the first transaction (`bad-cb-multiple`).
+    #[error("tx {tx} is a second coinbase")]
     ExtraCoinbase {
+        /// The transaction's index in the block.
         tx: usize,
     },
+    /// The coinbase scriptSig is not 2..=100 bytes (`bad-cb-length`).
+    #[error("tx 0: coinbase scriptSig length {len} not in 2..=100")]
     BadCoinbaseLength {
+        /// The scriptSig's length.
         len: usize,
     },
+    /// A size, weight or sigop limit of the block is exceeded.
+    #[error("block {what} {value} exceeds {limit}")]
     BlockTooLarge {
+        /// Which limit (`"weight"`, `"stripped size x4"`, `"legacy sigop cost"`, ...).
         what: &'static str,
+        /// The block's value.
         value: u64,
+        /// The limit.
         limit: u64,
     },
+    /// A CheckTransaction rule (empty vin / vout, output values, ...).
+    #[error("tx {tx}: {reason}")]
     BadTx {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The rule broken.
         reason: String,
     },
+    /// Two inputs of a transaction spend the same outpoint (`bad-txns-inputs-duplicate`).
+    #[error("tx {tx} input {input}: spends the same outpoint as input {first}")]
     DuplicateInput {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The later input.
         input: usize,
+        /// The first input spending the outpoint.
         first: usize,
     },
+    /// A non-coinbase input spends the null outpoint (`bad-txns-prevout-null`).
+    #[error("tx {tx} input {input}: null prevout in a non-coinbase")]
     NullPrevout {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The input's index.
         input: usize,
     },
+    /// The BIP141 witness commitment is malformed or does not match.
+    #[error("witness commitment: {reason}")]
     BadWitnessCommitment {
+        /// What is wrong.
         reason: String,
     },
+    /// Witness data without a commitment, or before segwit (`unexpected-witness`).
+    #[error(
+        "tx {tx} has unexpected witness data (no witness commitment, or segwit not active at this height)"
+    )]
     UnexpectedWitness {
+        /// The first transaction with witness data.
         tx: usize,
     },
+    /// Qtum: a coinstake or proof-of-stake rule.
+    #[error("coinstake: {reason}")]
     BadCoinstake {
+        /// The rule broken.
         reason: String,
     },
     /// `nVersion` below what the network requires at this height (`bad-version`).
+    #[error("block version {version:#010x} is below {min} required at height {height}")]
     BadVersion {
+        /// The header's version.
         version: i32,
+        /// The block's height.
         height: u32,
+        /// The lowest version allowed at that height.
         min: i32,
     },
     /// The coinbase does not start with the block's height (BIP34, `bad-cb-height`).
+    #[error("coinbase {} (BIP34): {reason}", Bip34Claim(*.expected))]
     BadCoinbaseHeight {
         /// The height the node gave, or `None` when the coinbase's own claim was checked.
         expected: Option<u32>,
+        /// What is wrong with the coinbase's height push.
         reason: String,
     },
     /// Qtum: a proof-of-work block above the network's last proof-of-work height (`reject-pow`).
+    #[error("proof-of-work block at height {height}, after the last proof-of-work block {last}")]
     ProofOfWorkAfterLastPowBlock {
+        /// The block's height.
         height: u32,
+        /// The network's last proof-of-work height.
         last: u32,
     },
     /// Qtum: a proof-of-stake block time not on the stake timestamp grid (`timestamp-invalid`).
+    #[error("proof-of-stake block time {time} has bits of the stake timestamp mask {mask:#x} set")]
     BadStakeTimestamp {
+        /// The header's time.
         time: u32,
+        /// The network's stake timestamp mask at this height.
         mask: u32,
     },
     /// The options name a network the chain does not have (e.g. Qtum testnet4).
+    #[error("{chain} has no {network} network")]
     UnsupportedNetwork {
+        /// The chain of the options.
         chain: Chain,
+        /// The network asked for.
         network: Network,
     },
+    /// The block handed over is of another chain than the options name (a `bitcoin::Block`
+    /// validated with Qtum options).
+    #[error("a {block} block cannot be validated as {options}")]
+    ChainMismatch {
+        /// The chain the block belongs to.
+        block: Chain,
+        /// The chain of the options.
+        options: Chain,
+    },
     /// A signature check failed (verification, encoding, or multisig matching).
+    #[error("tx {tx} input {input}: bad signature: {reason}")]
     BadSignature {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The input's index.
         input: usize,
+        /// Why the signature fails.
         reason: String,
     },
     /// The input's script fails for a reason other than a signature (e.g. key hash mismatch).
+    #[error("tx {tx} input {input}: script fails: {reason}")]
     BadScript {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The input's index.
         input: usize,
+        /// Why the script fails.
         reason: String,
     },
     /// The Qtum block signature breaks a rule (encoding, verification, signer).
+    #[error("block signature: {reason}")]
     BadBlockSignature {
+        /// The rule broken.
+        #[source]
         reason: BlockSigError,
     },
     /// Only with `require_all_checkable`.
+    #[error("tx {tx} input {input}: not checkable: {reason}")]
     NotCheckable {
+        /// The transaction's index in the block.
         tx: usize,
+        /// The input's index.
         input: usize,
+        /// Why it cannot be checked.
         reason: String,
     },
-    Backend(#[serde(serialize_with = "ser_display")] BackendError),
+    /// The backend failed a batch (no verdict could be reached).
+    #[error("backend: {0}")]
+    Backend(
+        #[serde(serialize_with = "ser_display")]
+        #[source]
+        BackendError,
+    ),
+}
+
+/// The subject of `BadCoinbaseHeight`'s text: the node's height, or the coinbase's claim.
+struct Bip34Claim(Option<u32>);
+
+impl fmt::Display for Bip34Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(h) => write!(f, "does not start with height {h}"),
+            None => f.write_str("height"),
+        }
+    }
 }
 
 fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 
-impl fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use ValidationError::*;
-        match self {
-            Parse(e) => write!(f, "{e}"),
-            BadMerkleRoot { computed, header } => {
-                write!(
-                    f,
-                    "merkle root mismatch: computed {computed}, header has {header}"
-                )
-            }
-            MutatedMerkle => {
-                f.write_str("merkle tree is mutated (duplicate adjacent hashes, CVE-2012-2459)")
-            }
-            BadPow(e) => write!(f, "proof of work: {e}"),
-            NoTransactions => f.write_str("block has no transactions"),
-            FirstTxNotCoinbase => f.write_str("tx 0 is not a coinbase"),
-            ExtraCoinbase { tx } => write!(f, "tx {tx} is a second coinbase"),
-            BadCoinbaseLength { len } => {
-                write!(f, "tx 0: coinbase scriptSig length {len} not in 2..=100")
-            }
-            BlockTooLarge { what, value, limit } => {
-                write!(f, "block {what} {value} exceeds {limit}")
-            }
-            BadTx { tx, reason } => write!(f, "tx {tx}: {reason}"),
-            DuplicateInput { tx, input, first } => {
-                write!(
-                    f,
-                    "tx {tx} input {input}: spends the same outpoint as input {first}"
-                )
-            }
-            NullPrevout { tx, input } => {
-                write!(f, "tx {tx} input {input}: null prevout in a non-coinbase")
-            }
-            BadWitnessCommitment { reason } => write!(f, "witness commitment: {reason}"),
-            UnexpectedWitness { tx } => write!(
-                f,
-                "tx {tx} has unexpected witness data (no witness commitment, or segwit not active at this height)"
-            ),
-            BadCoinstake { reason } => write!(f, "coinstake: {reason}"),
-            BadVersion {
-                version,
-                height,
-                min,
-            } => write!(
-                f,
-                "block version {version:#010x} is below {min} required at height {height}"
-            ),
-            BadCoinbaseHeight {
-                expected: Some(h),
-                reason,
-            } => write!(f, "coinbase does not start with height {h} (BIP34): {reason}"),
-            BadCoinbaseHeight {
-                expected: None,
-                reason,
-            } => write!(f, "coinbase height (BIP34): {reason}"),
-            ProofOfWorkAfterLastPowBlock { height, last } => write!(
-                f,
-                "proof-of-work block at height {height}, after the last proof-of-work block {last}"
-            ),
-            BadStakeTimestamp { time, mask } => write!(
-                f,
-                "proof-of-stake block time {time} has bits of the stake timestamp mask {mask:#x} set"
-            ),
-            UnsupportedNetwork { chain, network } => {
-                write!(f, "{chain} has no {network} network")
-            }
-            BadSignature { tx, input, reason } => {
-                write!(f, "tx {tx} input {input}: bad signature: {reason}")
-            }
-            BadScript { tx, input, reason } => {
-                write!(f, "tx {tx} input {input}: script fails: {reason}")
-            }
-            BadBlockSignature { reason } => write!(f, "block signature: {reason}"),
-            NotCheckable { tx, input, reason } => {
-                write!(f, "tx {tx} input {input}: not checkable: {reason}")
-            }
-            Backend(e) => write!(f, "backend: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for ValidationError {}
-
 /// What [`validate_block`](super::validate_block) found. Serializes to the CLI's `--json` object.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockReport {
+    /// No rule broken.
     pub valid: bool,
+    /// The first rule broken, as text (`Display` of `error_detail`).
     pub error: Option<String>,
+    /// The first rule broken.
     pub error_detail: Option<ValidationError>,
+    /// The chain validated as.
     pub chain: Chain,
     /// The network whose parameters applied.
     pub network: Network,
@@ -225,8 +259,11 @@ pub struct BlockReport {
     pub block_hash: Option<String>,
     /// BIP34 height from the coinbase, when present.
     pub height: Option<u32>,
+    /// Transactions in the block.
     pub txs: usize,
+    /// Inputs in the block (the coinbase's included).
     pub inputs: usize,
+    /// The header's merkle root matches and the tree is not mutated.
     pub merkle_root_ok: bool,
     /// Proof of work holds (for a Qtum proof-of-stake block, which needs none: true).
     pub pow_ok: bool,
@@ -239,15 +276,19 @@ pub struct BlockReport {
     pub qtum_delegator: Option<String>,
     /// Witness commitment checked and matched (null when the block has neither commitment nor witnesses).
     pub witness_commitment_ok: Option<bool>,
+    /// Signature counters.
     pub signatures: SigCounts,
     /// Why inputs were not checkable, with counts.
     pub not_checkable_reasons: BTreeMap<String, u64>,
+    /// The signature-encoding rules applied.
     pub flags: Option<ScriptFlags>,
+    /// The backend's name (`sw`, `sim`, `fpga`).
     pub backend: String,
     /// Batches sent to the backend: (hash jobs, verify jobs).
     pub backend_jobs: (u64, u64),
     /// BIP340 jobs sent to the backend (`verify_schnorr_batch`), besides `backend_jobs`.
     pub schnorr_jobs: u64,
+    /// Wall time per phase (and `total`), milliseconds; 0 without `std`.
     pub timings_ms: BTreeMap<String, f64>,
 }
 
@@ -289,9 +330,14 @@ impl BlockReport {
 /// Result of [`check_transaction`](super::check_transaction).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TxReport {
+    /// No rule broken.
     pub valid: bool,
+    /// The first rule broken, as text.
     pub error: Option<String>,
+    /// The first rule broken.
     pub error_detail: Option<ValidationError>,
+    /// Signature counters.
     pub signatures: SigCounts,
+    /// Why inputs were not checkable, with counts.
     pub not_checkable_reasons: BTreeMap<String, u64>,
 }

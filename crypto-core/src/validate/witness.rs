@@ -1,7 +1,7 @@
 //! BIP141 witness commitment: the coinbase's last `OP_RETURN aa21a9ed…` output commits to
 //! the witness merkle root and the coinbase's reserved value.
 
-use crate::backend::HashJob;
+use crate::backend::{Digest32, HashJob};
 use crate::block::Block;
 use crate::header::Header;
 use crate::merkle::merkle_root;
@@ -13,20 +13,21 @@ use super::{merkle_node_count, Ctx};
 
 /// Core's `ContextualCheckBlock` witness rules. Before segwit activation (`segwit` false)
 /// no transaction may carry witness data and the commitment output is an ordinary output.
+/// Returns the wtxids (as the commitment counts them) when the commitment was checked.
 pub(super) fn check_witness(
     block: &Block,
     segwit: bool,
     ctx: &mut Ctx<'_, '_>,
-) -> Result<(), ValidationError> {
+) -> Result<Option<Vec<Digest32>>, ValidationError> {
     let Some(cb) = block.txs.first() else {
-        return Ok(());
+        return Ok(None);
     };
     if !segwit {
         if let Some(tx) = block.txs.iter().position(|t| t.has_witness()) {
             ctx.rep.witness_commitment_ok = Some(false);
             ctx.rep.fail(ValidationError::UnexpectedWitness { tx });
         }
-        return Ok(());
+        return Ok(None);
     }
     // Core's GetWitnessCommitmentIndex: the last matching output.
     let commit_idx = cb.outputs.iter().rposition(|o| {
@@ -39,7 +40,7 @@ pub(super) fn check_witness(
             ctx.rep.witness_commitment_ok = Some(false);
             ctx.rep.fail(ValidationError::UnexpectedWitness { tx });
         }
-        return Ok(());
+        return Ok(None);
     };
     let nonce = match cb.inputs.first().map(|i| i.witness.as_slice()) {
         Some([n]) if n.len() == 32 => n.clone(),
@@ -48,7 +49,7 @@ pub(super) fn check_witness(
             ctx.rep.fail(ValidationError::BadWitnessCommitment {
                 reason: "coinbase witness must be exactly one 32-byte reserved value".into(),
             });
-            return Ok(());
+            return Ok(None);
         }
     };
     let jobs: Vec<HashJob> = block
@@ -85,5 +86,5 @@ pub(super) fn check_witness(
             reason: "witness merkle root does not match".into(),
         });
     }
-    Ok(())
+    Ok(Some(wtxids))
 }

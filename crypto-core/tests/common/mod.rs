@@ -7,6 +7,7 @@
 )]
 
 pub mod asm;
+pub mod segwit;
 
 use crypto_core::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
