@@ -5,15 +5,15 @@
     clippy::cast_possible_truncation
 )]
 //! criterion benches: SHA-256 MB/s, SHA-256d headers/s, merkle root of block 413567,
-//! ECDSA verify/s of the sw backend's two verifiers (k256, libsecp256k1) in the same run,
-//! and full validation of block 413567 single-thread and parallel.
+//! ECDSA and BIP340 verify/s of the sw backend's two verifiers (k256, libsecp256k1) in the
+//! same run, and full validation of block 413567 single-thread and parallel.
 //!
 //! Ids follow `<alg>/<backend>/<size>`. Run: see benches/README.md.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use crypto_core::{validate_block, Backend, Block, Chain, HashJob, ValidateOptions};
 use fallback_sw::{SoftwareBackend, Verifier};
-use satchain_benches::{block_413567, sample_verify_jobs};
+use satchain_benches::{block_413567, sample_schnorr_jobs, sample_verify_jobs};
 
 fn must<T>(r: Result<T, String>) -> T {
     match r {
@@ -99,6 +99,28 @@ fn ecdsa_verify(c: &mut Criterion) {
     g.finish();
 }
 
+fn schnorr_verify(c: &mut Criterion) {
+    const N: usize = 64;
+    let jobs = sample_schnorr_jobs(N, 2021);
+    let mut g = c.benchmark_group("schnorr_verify");
+    g.throughput(Throughput::Elements(N as u64));
+    // BIP340 through the sw backend's two verifiers on the same jobs, single thread: ids
+    // sw-k256/64 and sw-libsecp256k1/64.
+    for v in Verifier::ALL {
+        let be = SoftwareBackend::single_thread().with_verifier(*v);
+        g.bench_with_input(BenchmarkId::new(format!("sw-{v}"), N), &jobs, |b, jobs| {
+            b.iter(|| {
+                let verdicts = must(
+                    be.verify_schnorr_batch(black_box(jobs))
+                        .map_err(|e| e.to_string()),
+                );
+                assert!(verdicts.iter().all(|v| v.is_valid()));
+            })
+        });
+    }
+    g.finish();
+}
+
 fn validate(c: &mut Criterion) {
     let raw = must(block_413567());
     let opts = ValidateOptions::new(Chain::Bitcoin);
@@ -124,6 +146,7 @@ criterion_group!(
     sha256d_headers,
     merkle,
     ecdsa_verify,
+    schnorr_verify,
     validate
 );
 criterion_main!(benches);

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crypto_core::{PubkeyBytes, VerifyJob};
+use crypto_core::{PubkeyBytes, SchnorrJob, VerifyJob};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use rand::{RngCore, SeedableRng};
@@ -56,6 +56,29 @@ pub fn sample_verify_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
     jobs
 }
 
+/// `n` valid BIP340 jobs, deterministic in `seed`: distinct keys, random 32-byte messages
+/// (Taproot signs a 32-byte sighash) and random auxiliary data, signed by k256's BIP340 signer.
+pub fn sample_schnorr_jobs(n: usize, seed: u64) -> Vec<SchnorrJob> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let mut jobs = Vec::with_capacity(n);
+    while jobs.len() < n {
+        let key = k256::schnorr::SigningKey::random(&mut rng);
+        let mut msg32 = [0u8; 32];
+        rng.fill_bytes(&mut msg32);
+        let mut aux = [0u8; 32];
+        rng.fill_bytes(&mut aux);
+        let Ok(sig) = key.sign_raw(&msg32, &aux) else {
+            continue;
+        };
+        jobs.push(SchnorrJob {
+            xonly_pubkey: key.verifying_key().to_bytes().into(),
+            msg32,
+            sig64: sig.to_bytes(),
+        });
+    }
+    jobs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +95,21 @@ mod tests {
             bad.prehash[0] ^= 1;
             assert!(!fallback_sw::verify_one(&bad).is_valid());
             assert!(!libsecp.verify(&bad).is_valid());
+        }
+    }
+
+    #[test]
+    fn sample_schnorr_jobs_verify_in_both_libraries() {
+        let libsecp = fallback_sw::Libsecp256k1::new();
+        let jobs = sample_schnorr_jobs(16, 1);
+        assert_eq!(jobs.len(), 16);
+        for j in &jobs {
+            assert!(crypto_core::schnorr::verify_job_k256(j).is_valid());
+            assert!(libsecp.verify_schnorr(j).is_valid());
+            let mut bad = j.clone();
+            bad.msg32[0] ^= 1;
+            assert!(!crypto_core::schnorr::verify_job_k256(&bad).is_valid());
+            assert!(!libsecp.verify_schnorr(&bad).is_valid());
         }
     }
 }
