@@ -7,7 +7,8 @@
 #  2. board-cli     the board CLI (satchain-cli --no-default-features) for ARM: validate-block
 #                   on block 413567 and the Qtum PoS block (VALID, the same JSON as the x86
 #                   binary but for timings_ms), verify-batch and hash-batch (the same lines out
-#                   as on x86, and known answers).
+#                   as on x86, and known answers), demo (a signed block, VALID) and
+#                   `--backend sim` refused with exit 2 (the board build has no simulator).
 #  3. bare-metal    accel-driver + satchain-regmap for armv7a-none-eabi (-Zbuild-std), and
 #                   benches/a9 run under `qemu-system-arm -M xilinx-zynq-a9`: the driver on a
 #                   behavioural device in RAM (a hash job, a verify job), then a signed demo
@@ -130,6 +131,15 @@ board_cli() {
     --expect "$FIXTURES/verify.expect.jsonl"
   python3 "$FIXTURES/same_json.py" --lines "$out/hash.arm.jsonl" "$out/hash.x86.jsonl" \
     --expect "$FIXTURES/hash.expect.jsonl"
+  # demo: a signed block built and validated on the A9 (exit 0 = valid, every signature checked).
+  "${arm[@]}" demo --inputs 4 >"$out/demo.arm.txt"
+  # The board build has no simulation backend: `--backend sim` is a usage error (exit 2).
+  local rc=0
+  "${arm[@]}" demo --inputs 1 --backend sim >/dev/null 2>&1 || rc=$?
+  if ((rc != 2)); then
+    echo "board CLI: --backend sim exited $rc, expected 2 (no sim in the board build)"
+    return 1
+  fi
 }
 
 # ---- 3. bare metal on qemu-system-arm (Zynq-7000 PS) ----------------------------------------

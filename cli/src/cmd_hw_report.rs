@@ -204,9 +204,13 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
         return Some(r);
     }
     if args.no_synth {
+        let synth = synth_dir.as_deref().map_or_else(
+            || "(no workspace found)".to_string(),
+            |d| d.join("resources.json").display().to_string(),
+        );
         missing.push(format!(
-            "resources: no synthesis report matching the RTL in {} or {} (--no-synth): run bash bitstreams/synth.sh",
-            synth_dir.as_deref().map_or_else(|| "(no workspace found)".into(), |d| d.join("resources.json").display().to_string()),
+            "resources: no synthesis report matching the RTL in {synth} or {} (--no-synth): \
+             run bash bitstreams/synth.sh",
             out.join("resources.json").display()
         ));
         return None;
@@ -314,9 +318,7 @@ fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) ->
         .block413567
         .as_ref()
         .map(PathBuf::from)
-        .or_else(|| {
-            workspace_root().map(|w| w.join("../shared/data/bitcoin-core/block413567.raw"))
-        })
+        .or_else(|| workspace_root().map(|w| w.join("../shared/data/bitcoin-core/block413567.raw")))
         .unwrap_or_else(|| PathBuf::from("block413567.raw"));
     let t = Instant::now();
     match verif::report::sha256_cycles(&path) {
