@@ -84,11 +84,14 @@ impl fmt::Display for SchnorrFailure {
 #[must_use]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SchnorrVerdict {
+    /// The signature verifies (BIP340 `Verify` returns true).
     Valid,
+    /// It does not, and why.
     Invalid(SchnorrFailure),
 }
 
 impl SchnorrVerdict {
+    /// `true` for [`SchnorrVerdict::Valid`].
     pub fn is_valid(self) -> bool {
         matches!(self, SchnorrVerdict::Valid)
     }

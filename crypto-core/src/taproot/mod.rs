@@ -124,11 +124,14 @@ pub fn single_key_leaf_script(key: &[u8; 32]) -> Vec<u8> {
 /// a last item starting with 0x50, the last item is the annex).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaprootWitness<'a> {
+    /// The witness stack without the annex.
     pub stack: &'a [Vec<u8>],
+    /// The annex (starting with 0x50), if the witness has one.
     pub annex: Option<&'a [u8]>,
 }
 
 impl<'a> TaprootWitness<'a> {
+    /// Splits `input`'s witness into stack and annex.
     pub fn split(input: &'a TxIn) -> Self {
         let w = input.witness.as_slice();
         match w.split_last() {
@@ -157,7 +160,12 @@ pub enum TaprootError {
     /// A hash type BIP341 does not define (`SCHNORR_SIG_HASHTYPE`).
     BadHashType(u8),
     /// SIGHASH_SINGLE on an input without an output of the same index (`SCHNORR_SIG_HASHTYPE`).
-    SingleWithoutOutput { input: usize, outputs: usize },
+    SingleWithoutOutput {
+        /// The input's index.
+        input: usize,
+        /// Outputs the transaction has.
+        outputs: usize,
+    },
     /// The control block is not 33 + 32·m bytes with m <= 128 (`TAPROOT_WRONG_CONTROL_SIZE`).
     ControlBlockSize(usize),
     /// The control block's internal key is not on the curve (`WITNESS_PROGRAM_MISMATCH`).
@@ -233,15 +241,18 @@ pub fn parse_signature(sig: &[u8]) -> Result<([u8; 64], u8), TaprootError> {
 /// A parsed control block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlBlock {
+    /// Leaf version (the first byte with its parity bit cleared; 0xc0 for Tapscript).
     pub leaf_version: u8,
     /// The output key's y is odd.
     pub output_key_odd: bool,
+    /// The internal key P (x-only).
     pub internal_key: [u8; 32],
     /// Merkle path, leaf to root.
     pub path: Vec<[u8; 32]>,
 }
 
 impl ControlBlock {
+    /// Parses a control block (size 33 + 32·m, m <= 128).
     pub fn parse(c: &[u8]) -> Result<Self, TaprootError> {
         let size_ok = c.len() >= CONTROL_BASE_SIZE
             && c.len() <= CONTROL_BASE_SIZE + CONTROL_NODE_SIZE * CONTROL_MAX_NODES

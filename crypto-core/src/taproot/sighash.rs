@@ -26,9 +26,13 @@ pub const NO_CODESEPARATOR: u32 = 0xffff_ffff;
 /// amounts and scriptPubKeys are those of the spent outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxParts {
+    /// Every input's outpoint (txid, vout), serialized.
     pub prevouts: Vec<u8>,
+    /// Every spent output's amount, 8 bytes little-endian each.
     pub amounts: Vec<u8>,
+    /// Every spent output's scriptPubKey, each with its compact-size length.
     pub script_pubkeys: Vec<u8>,
+    /// Every input's nSequence, 4 bytes little-endian each.
     pub sequences: Vec<u8>,
 }
 
@@ -69,9 +73,13 @@ impl TxParts {
 /// SHA-256 of each of [`TxParts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TxHashes {
+    /// SHA-256 of [`TxParts::prevouts`].
     pub sha_prevouts: [u8; 32],
+    /// SHA-256 of [`TxParts::amounts`].
     pub sha_amounts: [u8; 32],
+    /// SHA-256 of [`TxParts::script_pubkeys`].
     pub sha_script_pubkeys: [u8; 32],
+    /// SHA-256 of [`TxParts::sequences`].
     pub sha_sequences: [u8; 32],
 }
 
@@ -116,14 +124,18 @@ pub fn single_output_preimage(tx: &Transaction, index: usize) -> Option<Vec<u8>>
 /// OP_CODESEPARATOR ([`NO_CODESEPARATOR`] if none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScriptPath {
+    /// The tapleaf hash of the executed script.
     pub leaf_hash: [u8; 32],
+    /// Opcode position of the last executed OP_CODESEPARATOR.
     pub codesep_pos: u32,
 }
 
 /// What one input's signature message needs besides the transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpendData<'a> {
+    /// The input's index.
     pub input: usize,
+    /// The hash type (0x00 = SIGHASH_DEFAULT).
     pub hash_type: u8,
     /// The output this input spends (used under ANYONECANPAY).
     pub spent: &'a TxOut,
@@ -133,6 +145,7 @@ pub struct SpendData<'a> {
     pub annex_hash: Option<[u8; 32]>,
     /// `sha_single_output` (SHA-256 of output `input`), needed under SIGHASH_SINGLE.
     pub single_output_hash: Option<[u8; 32]>,
+    /// Set for a script-path spend (BIP342), `None` for the key path.
     pub script_path: Option<ScriptPath>,
 }
 

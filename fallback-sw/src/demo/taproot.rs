@@ -51,11 +51,17 @@ const MAX_INPUTS_PER_TX: usize = 8;
 /// How many inputs of each kind a Taproot demo block has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InputMix {
+    /// P2TR key-path spends.
     pub p2tr_key_path: usize,
+    /// P2TR script-path spends (single-key leaves).
     pub p2tr_script_path: usize,
+    /// P2WPKH spends.
     pub p2wpkh: usize,
+    /// P2SH-wrapped P2WPKH spends.
     pub p2sh_p2wpkh: usize,
+    /// P2WSH multisig spends.
     pub p2wsh_multisig: usize,
+    /// Legacy P2PKH spends.
     pub p2pkh: usize,
     /// Taproot inputs with an annex (counted in the two Taproot kinds too).
     pub annexes: usize,
@@ -88,7 +94,9 @@ pub struct TaprootDemo {
     pub block: Vec<u8>,
     /// The outputs its inputs spend: from earlier blocks and from the block itself.
     pub prevouts: Vec<(OutPoint, TxOut)>,
+    /// The block's height (BIP34, and which soft forks it is checked under).
     pub height: u32,
+    /// How many inputs of each kind it has.
     pub mix: InputMix,
 }
 
