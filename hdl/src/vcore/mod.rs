@@ -5,6 +5,15 @@
 //! This module holds the parameters and the timing model that the RTL and the ISS share.
 //! The RTL owns the latencies: a change of a pipeline depth changes [`timing`] in the same
 //! commit, and the ISS follows automatically.
+//!
+//! Software half: [`isa`] (64-bit words), [`effects`] (what an instruction reads and writes),
+//! [`asm`] (assembler; [`sched`] list scheduler, [`waits`] wait computation).
+
+pub mod asm;
+pub mod effects;
+pub mod isa;
+pub mod sched;
+pub mod waits;
 
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
