@@ -1,14 +1,19 @@
 //! The VerifyCore ISA (v3) in Rust: [`Instr`] = [`Op`] + waits + [`Ctl`], encoded in one
 //! 64-bit word exactly as `ISA.md` ("Encoding") lays it out, and decoded back with every
-//! illegal word a typed [`DecodeError`] (the RTL stops the thread with `ENGINE_FAULT`).
+//! word that is not a legal instruction a typed [`DecodeError`].
 //!
-//! Illegal words (the RTL must fault on exactly these; see `VCORE-DECISIONS.md`):
-//! an `op` value not in the ISA; `ctl` = 7; `ctl` = BR with `cond` > 11; a destination
-//! `d` >= 32 on an op that writes one (M-class ops, LIN, NEGC, ADD, SUB, MOV, SHRR); LIN with
-//! a coefficient code 6 or 7 (`imm[2:0]` or `imm[5:3]`); REC with `w` outside 2..8; SHRR with
-//! `imm` = 0; `ctl` = HALT on any op but NOP; `ctl` = DJNZ on LDLC. Every field an op does not
-//! use, and the reserved bits 13:11, are ignored (the assembler writes zeros there, so
-//! `decode(encode(i)) == i` and `encode(decode(w)) == w` for the words it emits).
+//! Two kinds of illegal words (VCORE-DECISIONS.md):
+//! - *faulting* ([`DecodeError::rtl_faults`]): an `op` value not in the ISA, `ctl` = 7,
+//!   `ctl` = BR with `cond` > 11, `ctl` = HALT on an M- or A-class op. The RTL treats such a
+//!   HEAD as `HALT 15` (ENGINE_FAULT); so does the ISS.
+//! - *unchecked*: a destination `d` >= 32 on an op that writes one, a LIN coefficient code 6
+//!   or 7, REC with `w` outside 2..8, SHRR with `imm` = 0. The RTL does not look (it computes
+//!   something); the assembler never emits them and the ISS reports them as program errors.
+//!
+//! HALT is legal on every C-class op (NOP, LDLC, DIG); LDLC with DJNZ is legal (the branch
+//! tests the old LC, LDLC's value wins). Every field an op does not use, and the reserved
+//! bits 13:11, are ignored (the assembler writes zeros there, so `decode(encode(i)) == i` and
+//! `encode(decode(w)) == w` for the words it emits).
 
 use core::fmt;
 
@@ -619,7 +624,7 @@ pub enum Ctl {
     Call(u16),
     /// `PC = RA`.
     Ret,
-    /// Stop with this result code (0..15), when `mc == ac == rc == 0`. Only on NOP.
+    /// Stop with this result code (0..15), when `mc == ac == rc == 0`. Only on C-class ops.
     Halt(u8),
 }
 
@@ -685,7 +690,7 @@ pub enum EncodeError {
     Wait,
     /// Target >= 2048 or HALT code > 15.
     Target,
-    /// HALT on an op other than NOP, or DJNZ on LDLC.
+    /// HALT on an M- or A-class op.
     CtlOnOp,
 }
 
@@ -698,7 +703,7 @@ impl fmt::Display for EncodeError {
             EncodeError::Immediate => "immediate out of range",
             EncodeError::Wait => "wait field > 7",
             EncodeError::Target => "target >= 2048 or HALT code > 15",
-            EncodeError::CtlOnOp => "HALT only on NOP, DJNZ not on LDLC",
+            EncodeError::CtlOnOp => "HALT only on a C-class op (NOP, LDLC, DIG)",
         };
         f.write_str(s)
     }
@@ -706,21 +711,35 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
-/// A 64-bit word is not a legal instruction (the RTL faults the thread: ENGINE_FAULT).
+/// A 64-bit word is not a legal instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {
-    /// `op` is not an opcode of the ISA.
+    /// `op` is not an opcode of the ISA (faulting).
     Opcode(u8),
-    /// `ctl` = 7.
+    /// `ctl` = 7 (faulting).
     Ctl,
-    /// BR with a condition code > 11.
+    /// BR with a condition code > 11 (faulting).
     Cond(u8),
-    /// A destination >= 32 on an op that writes one.
+    /// HALT on an M- or A-class op (faulting).
+    HaltOnUnitOp { opcode: u8 },
+    /// A destination >= 32 on an op that writes one (unchecked by the RTL).
     Dest { opcode: u8, d: u8 },
-    /// An immediate out of range: LIN coefficient code 6/7, REC width outside 2..8, SHRR 0.
+    /// An immediate out of range: LIN coefficient code 6/7, REC width outside 2..8, SHRR 0
+    /// (unchecked by the RTL).
     Immediate { opcode: u8, imm: u8 },
-    /// HALT on an op other than NOP, or DJNZ on LDLC.
-    CtlOnOp { opcode: u8 },
+}
+
+impl DecodeError {
+    /// Does the RTL detect this word (and end the thread with ENGINE_FAULT)?
+    pub const fn rtl_faults(&self) -> bool {
+        matches!(
+            self,
+            DecodeError::Opcode(_)
+                | DecodeError::Ctl
+                | DecodeError::Cond(_)
+                | DecodeError::HaltOnUnitOp { .. }
+        )
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -735,8 +754,8 @@ impl fmt::Display for DecodeError {
             DecodeError::Immediate { opcode, imm } => {
                 write!(f, "opcode {opcode}: immediate {imm:#04x} out of range")
             }
-            DecodeError::CtlOnOp { opcode } => {
-                write!(f, "opcode {opcode}: HALT only on NOP, DJNZ not on LDLC")
+            DecodeError::HaltOnUnitOp { opcode } => {
+                write!(f, "opcode {opcode}: HALT on an M- or A-class op")
             }
         }
     }
@@ -770,10 +789,8 @@ impl Instr {
         if self.mw > 7 || self.aw > 7 {
             return Err(EncodeError::Wait);
         }
-        match (self.ctl, self.op) {
-            (Ctl::Halt(_), op) if op != Op::Nop => return Err(EncodeError::CtlOnOp),
-            (Ctl::Djnz(_), Op::Ldlc { .. }) => return Err(EncodeError::CtlOnOp),
-            _ => {}
+        if matches!(self.ctl, Ctl::Halt(_)) && self.op.class() != Class::C {
+            return Err(EncodeError::CtlOnOp);
         }
         let (cond, target) = match self.ctl {
             Ctl::Br(c, t) => (c as u64, t),
@@ -820,6 +837,29 @@ impl Instr {
             }
         };
         let bad_imm = DecodeError::Immediate { opcode: opc, imm };
+        // The faulting checks first (the RTL's rules), then the unchecked ones.
+        let class = match opc {
+            NOP | LDLC | DIG => Class::C,
+            MULP | MULLO | MULHI => Class::M,
+            LIN..=REC => Class::A,
+            other => return Err(DecodeError::Opcode(other)),
+        };
+        let ctl = match ctl_code {
+            0 => Ctl::Seq,
+            1 => Ctl::Jmp(target),
+            2 => Ctl::Br(
+                Cond::from_bits(cond_code).ok_or(DecodeError::Cond(cond_code))?,
+                target,
+            ),
+            3 => Ctl::Djnz(target),
+            4 => Ctl::Call(target),
+            5 => Ctl::Ret,
+            6 => Ctl::Halt(field8(w, 0, 4)),
+            _ => return Err(DecodeError::Ctl),
+        };
+        if matches!(ctl, Ctl::Halt(_)) && class != Class::C {
+            return Err(DecodeError::HaltOnUnitOp { opcode: opc });
+        }
         let op = match opc {
             NOP => Op::Nop,
             MULP => Op::MulP {
@@ -838,13 +878,14 @@ impl Instr {
                 b,
             },
             LIN => {
+                let d = dest(Bank::S)?;
                 let ka = *LIN_MAGNITUDES.get(usize::from(imm & 7)).ok_or(bad_imm)?;
                 let kbm = *LIN_MAGNITUDES
                     .get(usize::from((imm >> 3) & 7))
                     .ok_or(bad_imm)?;
                 let kbm = i8::try_from(kbm).map_err(|_| bad_imm)?;
                 Op::Lin {
-                    d: dest(Bank::S)?,
+                    d,
                     a,
                     b,
                     ka,
@@ -871,14 +912,11 @@ impl Instr {
                 b,
             },
             SHRR => {
+                let d = dest(Bank::S)?;
                 if imm == 0 {
                     return Err(bad_imm);
                 }
-                Op::Shrr {
-                    d: dest(Bank::S)?,
-                    a,
-                    sh: imm,
-                }
+                Op::Shrr { d, a, sh: imm }
             }
             ODD => Op::Odd { a },
             REC => {
@@ -896,26 +934,6 @@ impl Instr {
             DIG => Op::Dig { slot: imm & 3 },
             other => return Err(DecodeError::Opcode(other)),
         };
-        let ctl = match ctl_code {
-            0 => Ctl::Seq,
-            1 => Ctl::Jmp(target),
-            2 => Ctl::Br(
-                Cond::from_bits(cond_code).ok_or(DecodeError::Cond(cond_code))?,
-                target,
-            ),
-            3 => Ctl::Djnz(target),
-            4 => Ctl::Call(target),
-            5 => Ctl::Ret,
-            6 => Ctl::Halt(field8(w, 0, 4)),
-            _ => return Err(DecodeError::Ctl),
-        };
-        match (ctl, op) {
-            (Ctl::Halt(_), op) if op != Op::Nop => {
-                return Err(DecodeError::CtlOnOp { opcode: opc })
-            }
-            (Ctl::Djnz(_), Op::Ldlc { .. }) => return Err(DecodeError::CtlOnOp { opcode: opc }),
-            _ => {}
-        }
         Ok(Instr { op, mw, aw, ctl })
     }
 }
