@@ -10,8 +10,11 @@
 //! [`asm`] (assembler; [`sched`] list scheduler, [`waits`] wait computation).
 
 pub mod asm;
+pub mod consts;
 pub mod effects;
 pub mod isa;
+pub mod iss;
+pub mod program;
 pub mod sched;
 pub mod waits;
 
