@@ -88,7 +88,12 @@ fn vcore_iss_mul_chain_timing() {
         a.halt(0);
     });
     assert_eq!(p.instrs[1].mw, 0);
-    let run = run_prog(p);
+    let img = CoreImage::from_program(&desc(), p).unwrap();
+    let cfg = Config {
+        trace: true,
+        ..Config::default()
+    };
+    let run = img.run(&cfg, &[job()]).unwrap();
     let wb = u64::from(timing::MUL_WB);
     let f = first_select();
     let t1 = f + wb + 1; // reads P0 in a cycle > its write cycle f + MUL_WB
@@ -97,6 +102,21 @@ fn vcore_iss_mul_chain_timing() {
     assert_eq!(run.results[0].cycles, h - f + 1);
     assert_eq!(run.results[0].done_cycle, h);
     assert_eq!(run.total_cycles, h + 1);
+    // The write trace: six job words, then P0 at f + MUL_WB and P1 at t1 + MUL_WB.
+    let tr = &run.traces[0];
+    assert_eq!(tr.len(), 8, "{tr:?}");
+    let hs = su_cycles() + 1;
+    for (j, (c, th, w)) in tr[..6].iter().enumerate() {
+        assert_eq!(
+            (*c, *th),
+            (hs + 1 + j as u64 + u64::from(timing::ALU_WB), 0)
+        );
+        assert!(
+            matches!(w, satchain_hdl::vcore::iss::exec::Write::Reg(r, _) if *r == Reg::s(j as u8))
+        );
+    }
+    assert_eq!(tr[6].0, f + wb);
+    assert_eq!(tr[7].0, t1 + wb);
 }
 
 #[test]
