@@ -5,8 +5,11 @@
 //! ```text
 //! cargo run -p satchain-hdl --release --example vcore_throughput -- \
 //!     [--jobs 256] [--threads 8,16,24,32] [--mul-wb 24,32,40] [--fetch F] [--alu-wb A] \
-//!     [--mhz 150] [--seed 1] [--schnorr]
+//!     [--mhz 150] [--seed 1] [--profile]
 //! ```
+//! `--profile`: also prints where a thread's cycles go (per program region, the cycles from
+//! the previous select to each select: fetch, waits and arbitration), for the first
+//! configuration.
 //! Prints, per configuration: total clocks, verifies/s at `--mhz` (and at 150 MHz), M-ops and
 //! A-ops per verify, multiplier busy fraction (MUL issues / (clocks x clusters)), mean thread
 //! cycles per verify. Figures are ISS measurements of the program in this commit; the clock
@@ -132,6 +135,7 @@ fn main() {
         "busy",
         "cyc/ver/thr"
     );
+    let profile = args.iter().any(|a| a == "--profile");
     for &t in &threads {
         for &wb in &mul_wbs {
             let cfg = Config {
@@ -139,6 +143,7 @@ fn main() {
                 mul_wb: wb,
                 fetch,
                 alu_wb,
+                profile,
                 ..base
             };
             let started = std::time::Instant::now();
@@ -172,6 +177,63 @@ fn main() {
                 cyc,
                 wall.as_secs_f64()
             );
+            if profile {
+                print_profile(prog, &run.profile, n);
+                return;
+            }
         }
+    }
+}
+
+/// Thread cycles per verify by program region (a region starts at each of these labels).
+fn print_profile(prog: &satchain_hdl::vcore::asm::Program, prof: &[u64], n: usize) {
+    let majors = [
+        "entry_ecdsa",
+        "decompress",
+        "uncompressed",
+        "key_ok",
+        "entry_schnorr",
+        "lift_even",
+        "valid",
+        "sqrt",
+        "inverse",
+        "ladder_call",
+        "phase_a",
+        "load_0",
+        "phase_b_dbl",
+        "phase_b",
+        "add_0",
+        "add_1",
+        "add_2",
+        "add_3",
+    ];
+    let mut starts: Vec<(u16, &str)> = majors
+        .iter()
+        .filter_map(|m| prog.label(m).map(|pc| (pc, *m)))
+        .collect();
+    starts.sort();
+    let mut sums: Vec<(String, u64)> = Vec::new();
+    for (pc, &c) in prof.iter().enumerate() {
+        let region = starts
+            .iter()
+            .rev()
+            .find(|(s, _)| usize::from(*s) <= pc)
+            .map_or("start", |(_, m)| m);
+        match sums.iter_mut().find(|(r, _)| r == region) {
+            Some(x) => x.1 += c,
+            None => sums.push((region.to_string(), c)),
+        }
+    }
+    let total: u64 = sums.iter().map(|x| x.1).sum();
+    println!(
+        "thread cycles per verify by region (sum {}):",
+        total / n as u64
+    );
+    for (r, c) in sums {
+        println!(
+            "  {r:>14} {:>8} {:>5.1} %",
+            c / n as u64,
+            100.0 * c as f64 / total as f64
+        );
     }
 }

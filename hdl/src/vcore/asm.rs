@@ -228,6 +228,15 @@ impl Asm {
         self.items.push(Item { op, flow, comment });
     }
 
+    /// Replaces the control of the instruction emitted last (it must have none): an op that
+    /// carries its own branch, e.g. `DIG 1 ; BR NZ l` (the branch sees the flags as of the
+    /// select cycle, before the op's own effects).
+    pub fn set_last_flow(&mut self, flow: Flow) {
+        if let Some(it) = self.items.last_mut() {
+            it.flow = flow;
+        }
+    }
+
     /// Emits `op` (control SEQ).
     pub fn emit(&mut self, op: Op) {
         self.emit_flow(op, Flow::Seq)

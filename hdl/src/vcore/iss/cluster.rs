@@ -61,6 +61,7 @@ struct Slot {
     ts: Box<ThreadState>,
     head_at: u64,
     first: Option<u64>,
+    last_select: u64,
     mc: u32,
     ac: u32,
     rc: u32,
@@ -94,6 +95,9 @@ pub struct Cluster {
     rec_loaded: usize,
     /// Opt-in trace of every register/flag write: (write-back cycle, thread, write).
     pub trace: Option<Vec<(u64, usize, Write)>>,
+    /// Opt-in latency profile: per PC, the cycles between a thread's previous select and the
+    /// select of that instruction (fetch + waits + arbitration), summed over all jobs.
+    pub profile: Option<Vec<u64>>,
     last_handshake: Option<u64>,
     pub stats: PortStats,
 }
@@ -118,6 +122,7 @@ impl Cluster {
             ts: Box::new(ThreadState::load(&[U256::ZERO; 6], 0)),
             head_at: 0,
             first: None,
+            last_select: 0,
             mc: 0,
             ac: 0,
             rc: 0,
@@ -136,6 +141,7 @@ impl Cluster {
             rec_last_select: None,
             rec_loaded: 0,
             trace: cfg.trace.then(Vec::new),
+            profile: None,
             last_handshake: None,
             stats: PortStats::default(),
         }
@@ -264,6 +270,12 @@ impl Cluster {
             let s = &mut self.slots[th];
             let first = *s.first.get_or_insert(t);
             let pc = s.ts.pc;
+            if let Some(prof) = self.profile.as_mut() {
+                if let Some(x) = prof.get_mut(usize::from(pc)) {
+                    *x += if t == first { 1 } else { t - s.last_select };
+                }
+            }
+            s.last_select = t;
             if let Some(w) = s.stats.visited.get_mut(usize::from(pc) / 64) {
                 *w |= 1u64 << (pc % 64);
             }

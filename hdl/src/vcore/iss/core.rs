@@ -53,6 +53,9 @@ pub struct Run {
     /// Per cluster, with `Config::trace`: every write (write-back cycle, thread, write), in
     /// completion order; job-load words as writes of S0..S5 at t_j + ALU_WB.
     pub traces: Vec<Vec<(u64, usize, super::exec::Write)>>,
+    /// With `Config::profile`: per PC, thread cycles spent up to that instruction's select
+    /// (all jobs, all clusters); the sum is the sum of the jobs' cycles.
+    pub profile: Vec<u64>,
 }
 
 #[derive(Debug)]
@@ -71,6 +74,11 @@ pub fn run(
     max_cycles: u64,
 ) -> Result<Run, IssError> {
     let mut clusters: Vec<Cluster> = (0..cfg.clusters).map(|_| Cluster::new(cfg)).collect();
+    if cfg.profile {
+        for c in clusters.iter_mut() {
+            c.profile = Some(vec![0; m.rom.len()]);
+        }
+    }
     let mut results: Vec<Option<CoreResult>> = vec![None; jobs.len()];
     let mut next_job = 0usize;
     let mut su_slot: Option<SuSlot> = None;
@@ -181,6 +189,12 @@ pub fn run(
         total_cycles: last + 1,
         ports: clusters.iter().map(|c| c.stats).collect(),
         su_busy,
+        profile: clusters.iter().fold(vec![0; m.rom.len()], |mut acc, c| {
+            for (a, x) in acc.iter_mut().zip(c.profile.iter().flatten()) {
+                *a += x;
+            }
+            acc
+        }),
         traces: clusters
             .iter_mut()
             .map(|c| c.trace.take().unwrap_or_default())

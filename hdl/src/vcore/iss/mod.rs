@@ -39,6 +39,8 @@ pub struct Config {
     pub watchdog: u64,
     /// Record every register/flag write per cluster (`Run::traces`).
     pub trace: bool,
+    /// Per-PC latency profile (`Run::profile`).
+    pub profile: bool,
 }
 
 /// ReadyQueue depth (provisional, VCORE-DECISIONS.md).
@@ -55,6 +57,7 @@ impl Default for Config {
             ready_queue: READY_QUEUE,
             watchdog: u64::from(timing::WATCHDOG_CYCLES),
             trace: false,
+            profile: false,
         }
     }
 }

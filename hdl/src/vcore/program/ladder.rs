@@ -12,9 +12,9 @@
 //! after that slot. If phase A reaches the end, R is the point at infinity (`r_infinity`).
 //! The routine returns (RET) with the finite result (X, Y, Z) in the table's frame.
 
-use super::point::{dbl, load, madd, AffineIn};
+use super::point::{dbl, dbl_head, dbl_tail, load, madd, AffineIn};
 use super::{labels, Layout};
-use crate::vcore::asm::{Asm, Label};
+use crate::vcore::asm::{Asm, Flow, Label};
 use crate::vcore::consts::{k, CurveDesc};
 use crate::vcore::isa::{Cond, Reg, Src};
 
@@ -65,34 +65,64 @@ fn signed_y(a: &mut Asm, t: &SlotTable, d: Reg) {
 }
 
 /// Emits the routine; returns its entry label. `r_infinity` is where R = infinity goes.
+///
+/// Digit checks: each `DIG j+1` carries the branch on slot j's DZ (a control field reads the
+/// flags as of its select, i.e. before its own DIG), so a position whose digits are all zero
+/// costs `DIG 0` (hidden in the doubling's block) + three `DIG ; BR` + one `NOP ; BR`. An
+/// addition re-reads its digit (`DIG j`) and ends by reading the next one. The loop's DJNZ
+/// rides on the doubling's first op (after the last position that op is wasted: one M-op).
 pub fn emit(a: &mut Asm, desc: &CurveDesc, l: &Layout, r_infinity: Label) -> Label {
     let tables = slot_tables(l);
     let entry = a.label("ladder");
-    let phase_a = a.label(labels::PHASE_A);
-    let phase_b = a.label(labels::PHASE_B);
-    let b_dbl = a.label("phase_b_dbl");
+    let names = |a: &mut Asm, s: &str| -> Vec<Label> {
+        (0..6).map(|j| a.label(&format!("{s}{j}"))).collect()
+    };
+    // a[k] / c[k]: phase A / B check points (k = slot whose DZ is tested + 1, reading slot k).
+    let pa = names(a, "a_chk");
+    let pb = names(a, "b_chk");
     let ld: Vec<Label> = (0..4).map(|j| a.label(&format!("load_{j}"))).collect();
     let add: Vec<Label> = (0..4).map(|j| a.label(&format!("add_{j}"))).collect();
     let special: Vec<Label> = (0..4).map(|j| a.label(&format!("special_{j}"))).collect();
-    let ra: Vec<Label> = (0..4).map(|j| a.label(&format!("a_after_{j}"))).collect();
-    let rb: Vec<Label> = (0..4).map(|j| a.label(&format!("b_after_{j}"))).collect();
+    let d0 = a.label(labels::PHASE_B);
+    let d1 = a.label("phase_b_dbl");
     let ys = l.st[4];
+
+    // After slot j (its digit handled) continue with slot j+1: read it and jump to the check
+    // of slot j+1 (k = j + 2). Slot 3 has no successor: straight to the loop control.
+    let next = |a: &mut Asm, j: usize, chk: &[Label], last: Label| {
+        if j < 3 {
+            a.dig(u8::try_from(j + 1).unwrap_or(0));
+            a.jmp(chk[j + 2]);
+        } else {
+            a.jmp(last);
+        }
+    };
 
     a.bind(entry);
     a.comment("LC = top digit position; accumulator = infinity");
     a.ldlc(desc.top);
-    a.bind(phase_a);
-    for j in 0..4u8 {
-        a.dig(j);
-        a.br(Cond::Nz, ld[usize::from(j)]);
-        a.bind(ra[usize::from(j)]);
+    a.here(labels::PHASE_A);
+    for k in 0..5usize {
+        a.bind(pa[k]);
+        if k < 4 {
+            a.dig(u8::try_from(k).unwrap_or(0));
+        } else {
+            a.nop();
+        }
+        if k > 0 {
+            // the flags of the previous DIG: branch if slot k−1's digit is nonzero
+            let op_ctl_label = ld[k - 1];
+            // fold: the DIG (or NOP) carries the branch
+            fold_last(a, op_ctl_label);
+        }
     }
-    a.djnz(phase_a);
+    a.bind(pa[5]);
+    a.djnz(pa[0]);
     a.jmp(r_infinity);
-
     for (j, t) in tables.iter().enumerate() {
         a.bind(ld[j]);
         a.comment(format!("load slot {j}"));
+        a.dig(u8::try_from(j).unwrap_or(0));
         signed_y(a, t, ys);
         if t.scaled {
             let (c2, c3) = (l.pt[11], l.pt[12]);
@@ -102,22 +132,30 @@ pub fn emit(a: &mut Asm, desc: &CurveDesc, l: &Layout, r_infinity: Label) -> Lab
         } else {
             load(a, l, t.x, ys, None);
         }
-        a.jmp(rb[j]);
+        next(a, j, &pb, d0);
     }
 
-    a.bind(b_dbl);
-    dbl(a, l.ax, l.ay, l.az, &l.pt, &l.st);
-    a.bind(phase_b);
-    for j in 0..4u8 {
-        a.dig(j);
-        a.br(Cond::Nz, add[usize::from(j)]);
-        a.bind(rb[usize::from(j)]);
+    // Phase B: d1 = doubling + DIG 0, then the checks, then d0 (doubling head + DJNZ d1).
+    a.bind(d1);
+    dbl_tail(a, l.ax, l.ay, l.az, &l.pt, &l.st);
+    a.dig(0);
+    for k in 1..5usize {
+        a.bind(pb[k]);
+        if k < 4 {
+            a.dig(u8::try_from(k).unwrap_or(0));
+        } else {
+            a.nop();
+        }
+        fold_last(a, add[k - 1]);
     }
-    a.djnz(b_dbl);
+    a.bind(d0);
+    dbl_head(a, l.ay, &l.pt);
+    fold_djnz(a, d1);
     a.ret();
 
     for (j, t) in tables.iter().enumerate() {
         a.bind(add[j]);
+        a.dig(u8::try_from(j).unwrap_or(0));
         signed_y(a, t, ys);
         madd(
             a,
@@ -129,17 +167,27 @@ pub fn emit(a: &mut Asm, desc: &CurveDesc, l: &Layout, r_infinity: Label) -> Lab
             },
             special[j],
         );
-        a.jmp(rb[j]);
+        next(a, j, &pb, d0);
         a.bind(special[j]);
         a.comment("equal x: equal points -> double; opposite -> infinity");
         let dbl_path = a.label(labels::SPECIAL_DBL);
         a.cmp(l.st[0], Src::k(k::ZERO));
         a.br(Cond::Eq, dbl_path);
         a.here(labels::SPECIAL_INF);
-        a.jmp(ra[j]);
+        next(a, j, &pa, pa[5]);
         a.bind(dbl_path);
         dbl(a, l.ax, l.ay, l.az, &l.pt, &l.st);
-        a.jmp(rb[j]);
+        next(a, j, &pb, d0);
     }
     entry
+}
+
+/// Gives the instruction just emitted the control `BR NZ target`.
+fn fold_last(a: &mut Asm, target: Label) {
+    a.set_last_flow(Flow::Br(Cond::Nz, target));
+}
+
+/// Gives the instruction just emitted the control `DJNZ target`.
+fn fold_djnz(a: &mut Asm, target: Label) {
+    a.set_last_flow(Flow::Djnz(target));
 }

@@ -10,15 +10,26 @@ use crate::vcore::asm::{Asm, Label};
 use crate::vcore::consts::k;
 use crate::vcore::isa::{Cond, Reg, Src};
 
-/// In-place doubling of (x, y, z), x and y in S, z in P. dbl-2009-l with D = 4·X·B and
-/// 8C = 8·B² folded into LIN coefficients: 7 M, 6 A. Uses `pt[0..6]`, `st[0..4]`.
-/// A finite point of odd order never doubles to infinity, so there is no special case.
+/// In-place doubling of (x, y, z), x and y in S, z in P. dbl-2009-l with D = 4·X·B,
+/// 8C = 8·B² folded into LIN coefficients and D − X3 = 3D − F taken from D and F directly
+/// (off X3's path): 7 M, 6 A. Uses `pt[0..6]`, `st[0..4]`. A finite point of odd order never
+/// doubles to infinity, so there is no special case. `dbl_head` + `dbl_tail` = `dbl`.
 pub fn dbl(a: &mut Asm, x: Reg, y: Reg, z: Reg, pt: &[Reg], st: &[Reg]) {
+    dbl_head(a, y, pt);
+    dbl_tail(a, x, y, z, pt, st);
+}
+
+/// The first op of [`dbl`]: B = Y² (the head of the longest chain).
+pub fn dbl_head(a: &mut Asm, y: Reg, pt: &[Reg]) {
+    a.comment("dbl-2009-l");
+    a.sqr(pt[1], y); // B = Y²
+}
+
+/// The rest of [`dbl`].
+pub fn dbl_tail(a: &mut Asm, x: Reg, y: Reg, z: Reg, pt: &[Reg], st: &[Reg]) {
     let (pa, pb, pxb, pc, pf, pt4) = (pt[0], pt[1], pt[2], pt[3], pt[4], pt[5]);
     let (s2y, se, sd, st3) = (st[0], st[1], st[2], st[3]);
-    a.comment("dbl-2009-l");
     a.sqr(pa, x); // A = X²
-    a.sqr(pb, y); // B = Y²
     a.scale(s2y, y, 2); // 2Y
     a.mulp(z, s2y, z); // Z3 = 2·Y·Z
     a.mulp(pxb, x, pb); // X·B
@@ -27,7 +38,7 @@ pub fn dbl(a: &mut Asm, x: Reg, y: Reg, z: Reg, pt: &[Reg], st: &[Reg]) {
     a.scale(sd, pxb, 4); // D = 4·X·B
     a.sqr(pf, se); // F = E²
     a.lin(x, pf, sd, 1, -2); // X3 = F − 2D
-    a.subp(st3, sd, x); // D − X3
+    a.lin(st3, sd, pf, 3, -1); // D − X3 = 3D − F
     a.mulp(pt4, se, st3); // E·(D − X3)
     a.lin(y, pt4, pc, 1, -8); // Y3 = E·(D − X3) − 8C
 }
@@ -45,7 +56,7 @@ pub struct AffineIn {
 }
 
 /// Mixed addition acc += p2, madd-2004-hmv: H = U2 − X1, R = S2 − Y1, Z3 = Z1·H,
-/// X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³ (11 M, 12 M with a scale; 5 A).
+/// X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³ (11 M, 12 M with a scale; 7 A).
 /// Branches to `special` when H = 0 (equal x), with R in `st[0]` and the accumulator
 /// untouched. Uses `pt[0..11]`, `st[0..4]`.
 pub fn madd(a: &mut Asm, l: &Layout, p2: AffineIn, special: Label) {
@@ -73,11 +84,13 @@ pub fn madd(a: &mut Asm, l: &Layout, p2: AffineIn, special: Label) {
     a.mulp(z1, z1, sh); // Z3 = Z1·H
     a.sqr(h2, sh);
     a.mulp(h3, h2, sh);
-    a.mulp(v, x1, h2); // X1·H²
+    a.mulp(v, x1, h2); // V = X1·H²
     a.sqr(r2, sr);
-    a.subp(s_t, r2, h3);
-    a.lin(x1, s_t, v, 1, -2); // X3
-    a.subp(s_t2, v, x1); // X1·H² − X3
+    // w = H³ + 2V and u = H³ + 3V do not wait for R²: X3 = R² − w, V − X3 = u − R².
+    a.lin(s_t, h3, v, 1, 2);
+    a.lin(s_t2, h3, v, 1, 3);
+    a.subp(x1, r2, s_t); // X3
+    a.subp(s_t2, s_t2, r2); // V − X3
     a.mulp(t3, sr, s_t2);
     a.mulp(t4, y1, h3); // Y1·H³ (old Y1)
     a.subp(y1, t3, t4); // Y3
