@@ -192,7 +192,10 @@ fn vcore_iss_reports_a_hazard_when_a_wait_is_too_permissive() {
     )
     .unwrap();
     assert_eq!(
-        img.run(&Config::default(), &[j.clone()]).unwrap().results[0].code,
+        img.run(&Config::default(), std::slice::from_ref(&j))
+            .unwrap()
+            .results[0]
+            .code,
         0
     );
     match img2.run(&Config::default(), &[j]) {

@@ -6,7 +6,7 @@
 use super::u256::U256;
 use super::IssError;
 use crate::vcore::effects::Res;
-use crate::vcore::isa::{Bank, Class, Ctl, Flag, Flags, Instr, Op, Operand, Reg, Src, BANK_REGS};
+use crate::vcore::isa::{Ctl, Flag, Flags, Instr, Op, Operand, Reg, Src, BANK_REGS};
 use crate::vcore::params::{DIG_POSITIONS, DIG_SLOTS};
 use crate::vcore::recoder::model::recode;
 
@@ -231,12 +231,12 @@ impl ThreadState {
                 w(&mut out, d, if self.flags.sg { x.neg_mod_p() } else { x })
             }
             Op::Add { d, a, b } => {
-                let (v, c) = self.read(instr, a, k)?.add(self.read(instr, b, k)?);
+                let (v, c) = self.read(instr, a, k)?.adc(self.read(instr, b, k)?);
                 w(&mut out, d, v);
                 out.writes.push(Write::Flag(Flag::C, c));
             }
             Op::Sub { d, a, b } => {
-                let (v, c) = self.read(instr, a, k)?.sub(self.read(instr, b, k)?);
+                let (v, c) = self.read(instr, a, k)?.sbb(self.read(instr, b, k)?);
                 w(&mut out, d, v);
                 out.writes.push(Write::Flag(Flag::C, c));
             }
@@ -286,8 +286,6 @@ impl ThreadState {
             return Err(IssError::PcOutOfRange { pc: next, len });
         }
         out.next_pc = next;
-        let _ = Class::C;
-        let _ = Bank::P;
         Ok(out)
     }
 }

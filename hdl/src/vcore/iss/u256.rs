@@ -19,8 +19,10 @@ pub const P: U256 = U256([
 /// 2^256 mod p = 2^32 + 977.
 const FOLD: u64 = 0x1_0000_03D1;
 
-fn lo64(v: u128) -> u64 {
-    (v & u128::from(u64::MAX)) as u64
+/// The low 64 bits (the mask makes the narrowing exact).
+#[allow(clippy::cast_possible_truncation)]
+const fn lo64(v: u128) -> u64 {
+    (v & u64::MAX as u128) as u64
 }
 
 impl U256 {
@@ -39,8 +41,9 @@ impl U256 {
     pub fn to_big(self) -> BigUint {
         let mut d = Vec::with_capacity(8);
         for w in self.0 {
-            d.push(lo64(u128::from(w)) as u32);
-            d.push((w >> 32) as u32);
+            let [a, b, c, e, f, g, h, i] = w.to_le_bytes();
+            d.push(u32::from_le_bytes([a, b, c, e]));
+            d.push(u32::from_le_bytes([f, g, h, i]));
         }
         BigUint::from_slice(&d)
     }
@@ -58,25 +61,25 @@ impl U256 {
     }
 
     /// `(a + b) mod 2^256`, carry.
-    pub fn add(self, b: U256) -> (U256, bool) {
+    pub fn adc(self, b: U256) -> (U256, bool) {
         let mut out = [0u64; 4];
         let mut c = 0u128;
-        for i in 0..4 {
-            let s = u128::from(self.0[i]) + u128::from(b.0[i]) + c;
-            out[i] = lo64(s);
+        for ((o, x), y) in out.iter_mut().zip(self.0).zip(b.0) {
+            let s = u128::from(x) + u128::from(y) + c;
+            *o = lo64(s);
             c = s >> 64;
         }
         (U256(out), c != 0)
     }
 
     /// `(a − b) mod 2^256`, borrow (a < b).
-    pub fn sub(self, b: U256) -> (U256, bool) {
+    pub fn sbb(self, b: U256) -> (U256, bool) {
         let mut out = [0u64; 4];
         let mut borrow = 0u64;
-        for i in 0..4 {
-            let (d1, b1) = self.0[i].overflowing_sub(b.0[i]);
+        for ((o, x), y) in out.iter_mut().zip(self.0).zip(b.0) {
+            let (d1, b1) = x.overflowing_sub(y);
             let (d2, b2) = d1.overflowing_sub(borrow);
-            out[i] = d2;
+            *o = d2;
             borrow = u64::from(b1 || b2);
         }
         (U256(out), borrow != 0)
@@ -128,14 +131,14 @@ impl U256 {
         }
         // limbs[4]·2^256 ≡ limbs[4]·FOLD (limbs[4] < 2^34)
         let t = u128::from(limbs[4]) * u128::from(FOLD);
-        let (r, carry) = U256([limbs[0], limbs[1], limbs[2], limbs[3]]).add(U256([
+        let (r, carry) = U256([limbs[0], limbs[1], limbs[2], limbs[3]]).adc(U256([
             lo64(t),
             lo64(t >> 64),
             0,
             0,
         ]));
         let r = if carry {
-            r.add(U256::from_u64(FOLD)).0
+            r.adc(U256::from_u64(FOLD)).0
         } else {
             r
         };
@@ -144,7 +147,7 @@ impl U256 {
 
     /// `self mod p` for self < 2p (one conditional subtraction).
     fn reduce_once(self) -> U256 {
-        let (d, borrow) = self.sub(P);
+        let (d, borrow) = self.sbb(P);
         if borrow {
             self
         } else {
@@ -168,16 +171,16 @@ impl U256 {
         let x = a.small_mul_mod_p(ka);
         let y = b.small_mul_mod_p(kb.unsigned_abs());
         if kb >= 0 {
-            let (s, c) = x.add(y);
+            let (s, c) = x.adc(y);
             if c {
-                s.add(U256::from_u64(FOLD)).0.reduce_once()
+                s.adc(U256::from_u64(FOLD)).0.reduce_once()
             } else {
                 s.reduce_once()
             }
         } else {
-            let (d, borrow) = x.sub(y);
+            let (d, borrow) = x.sbb(y);
             if borrow {
-                d.add(P).0
+                d.adc(P).0
             } else {
                 d
             }
@@ -189,7 +192,7 @@ impl U256 {
         if self.is_zero() {
             self
         } else {
-            P.sub(self).0
+            P.sbb(self).0
         }
     }
 
@@ -198,11 +201,11 @@ impl U256 {
         let sh = u32::from(sh);
         let mut half = U256::ZERO;
         half.0[((sh - 1) / 64) as usize] = 1u64 << ((sh - 1) % 64);
-        let (s, carry) = self.add(half);
+        let (s, carry) = self.adc(half);
         // 257-bit value carry·2^256 + s, shifted right by sh.
         let mut out = [0u64; 4];
         for (i, o) in out.iter_mut().enumerate() {
-            let bit0 = i as u32 * 64 + sh;
+            let bit0 = u32::try_from(i).unwrap_or(0) * 64 + sh;
             let mut v = 0u64;
             for k in 0..64u32 {
                 let b = bit0 + k;
@@ -217,7 +220,7 @@ impl U256 {
     }
 
     /// Compare (unsigned).
-    pub fn cmp(&self, b: &U256) -> std::cmp::Ordering {
+    pub fn compare(&self, b: &U256) -> std::cmp::Ordering {
         for i in (0..4).rev() {
             match self.0[i].cmp(&b.0[i]) {
                 std::cmp::Ordering::Equal => {}
@@ -228,7 +231,7 @@ impl U256 {
     }
 
     pub fn lt(&self, b: &U256) -> bool {
-        self.cmp(b) == std::cmp::Ordering::Less
+        self.compare(b) == std::cmp::Ordering::Less
     }
 }
 
@@ -241,7 +244,7 @@ mod tests {
     fn rnd(r: &mut rand_chacha::ChaCha8Rng) -> U256 {
         match r.gen_range(0..6) {
             0 => U256([r.gen(), 0, 0, 0]),
-            1 => P.sub(U256::from_u64(r.gen_range(0..3))).0,
+            1 => P.sbb(U256::from_u64(r.gen_range(0..3))).0,
             2 => U256([u64::MAX; 4]),
             _ => U256([r.gen(), r.gen(), r.gen(), r.gen()]),
         }
@@ -259,10 +262,10 @@ mod tests {
             assert_eq!(a.mul_mod_p(b).to_big(), (&ab * &bb) % &p);
             assert_eq!(a.mul_lo(b).to_big(), (&ab * &bb) % &m);
             assert_eq!(a.mul_hi(b).to_big(), (&ab * &bb) >> 256u32);
-            assert_eq!(a.add(b).0.to_big(), (&ab + &bb) % &m);
-            assert_eq!(a.add(b).1, &ab + &bb >= m);
-            assert_eq!(a.sub(b).1, ab < bb);
-            assert_eq!(a.sub(b).0.to_big(), (&ab + &m - &bb) % &m);
+            assert_eq!(a.adc(b).0.to_big(), (&ab + &bb) % &m);
+            assert_eq!(a.adc(b).1, &ab + &bb >= m);
+            assert_eq!(a.sbb(b).1, ab < bb);
+            assert_eq!(a.sbb(b).0.to_big(), (&ab + &m - &bb) % &m);
             let sh = r.gen_range(1..=255u8);
             let want = (&ab + (BigUint::from(1u32) << (u32::from(sh) - 1))) >> u32::from(sh);
             assert_eq!(a.shrr(sh).to_big(), want);

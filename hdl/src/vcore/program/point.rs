@@ -166,9 +166,8 @@ pub fn build_table(a: &mut Asm, l: &Layout, qx: Reg, qy: Reg) {
     let (sr, s_t, s_t2) = (se, sd, st3);
     let m = &pt[12..];
     let mut z_cur: Option<Reg> = None; // Z_j of entry j (None: 1)
-    for j in 0..nq - 1 {
+    for (j, &h) in hregs.iter().enumerate().take(nq - 1) {
         a.comment(format!("table entry {} = entry {j} + D", j + 1));
-        let h = hregs[j];
         let (x1, y1) = (xs(j), ys(j));
         let (x3, y3) = (xs(j + 1), ys(j + 1));
         match z_cur {
