@@ -5,8 +5,9 @@
 //! ```text
 //! cargo run -p satchain-hdl --release --example vcore_throughput -- \
 //!     [--jobs 256] [--threads 8,16,24,32] [--mul-wb 24,32,40] [--fetch F] [--alu-wb A] \
-//!     [--mhz 150] [--seed 1] [--profile]
+//!     [--mhz 150] [--seed 1] [--profile] [--schnorr] [--compressed PCT]
 //! ```
+//! `--schnorr`: the batch is random valid BIP340 signatures instead (32-byte messages).
 //! `--profile`: also prints where a thread's cycles go (per program region, the cycles from
 //! the previous select to each select: fetch, waits and arbitration), for the first
 //! configuration.
@@ -18,6 +19,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     clippy::cast_possible_truncation
 )]
 
@@ -95,10 +97,21 @@ fn main() {
         comp + unc,
         100.0 * frac
     );
+    // --compressed PCT overrides the block's mix (e.g. 0 or 100 for the per-form budgets).
+    let frac = args
+        .iter()
+        .position(|a| a == "--compressed")
+        .and_then(|i| args.get(i + 1))
+        .map_or(frac, |v| v.parse::<f64>().unwrap() / 100.0);
     let n_comp = (n as f64 * frac).round() as usize;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut jobs = Vec::with_capacity(n);
+    let schnorr = args.iter().any(|a| a == "--schnorr");
     for i in 0..n {
+        if schnorr {
+            jobs.push(schnorr_job(&mut rng));
+            continue;
+        }
         let sk = loop {
             let b: [u8; 32] = rng.gen();
             if let Ok(k) = SigningKey::from_bytes(&b.into()) {
@@ -119,10 +132,13 @@ fn main() {
     let img = CoreImage::secp256k1().unwrap();
     let prog = &img.program;
     println!(
-        "program: {} words, fetch {fetch}, alu_wb {alu_wb}, {} jobs ({n_comp} compressed), clock {mhz} MHz",
+        "program: {} words, fetch {fetch}, alu_wb {alu_wb}, {} {} jobs ({} compressed), clock {mhz} MHz",
         prog.words.len(),
-        n
+        n,
+        if schnorr { "BIP340" } else { "ECDSA" },
+        if schnorr { 0 } else { n_comp }
     );
+    print_registers(img);
     println!(
         "{:>7} {:>6} {:>10} {:>12} {:>12} {:>9} {:>9} {:>6} {:>11}",
         "threads",
@@ -185,8 +201,10 @@ fn main() {
     }
 }
 
-/// Thread cycles per verify by program region (a region starts at each of these labels).
-fn print_profile(prog: &satchain_hdl::vcore::asm::Program, prof: &[u64], n: usize) {
+/// Thread cycles, M-ops and A-ops per verify by program region (a region starts at each of
+/// these labels).
+fn print_profile(prog: &satchain_hdl::vcore::asm::Program, prof: &[(u64, u64)], n: usize) {
+    use satchain_hdl::vcore::isa::Class;
     let majors = [
         "entry_ecdsa",
         "decompress",
@@ -212,28 +230,96 @@ fn print_profile(prog: &satchain_hdl::vcore::asm::Program, prof: &[u64], n: usiz
         .filter_map(|m| prog.label(m).map(|pc| (pc, *m)))
         .collect();
     starts.sort();
-    let mut sums: Vec<(String, u64)> = Vec::new();
-    for (pc, &c) in prof.iter().enumerate() {
+    // region -> (cycles, M-ops, A-ops, C-ops)
+    let mut sums: Vec<(String, [u64; 4])> = Vec::new();
+    for (pc, &(c, k)) in prof.iter().enumerate() {
         let region = starts
             .iter()
             .rev()
             .find(|(s, _)| usize::from(*s) <= pc)
             .map_or("start", |(_, m)| m);
+        let class = prog.instrs[pc].op.class();
+        let add = [
+            c,
+            if class == Class::M { k } else { 0 },
+            if class == Class::A { k } else { 0 },
+            if class == Class::C { k } else { 0 },
+        ];
         match sums.iter_mut().find(|(r, _)| r == region) {
-            Some(x) => x.1 += c,
-            None => sums.push((region.to_string(), c)),
+            Some(x) => (0..4).for_each(|i| x.1[i] += add[i]),
+            None => sums.push((region.to_string(), add)),
         }
     }
-    let total: u64 = sums.iter().map(|x| x.1).sum();
+    let total: u64 = sums.iter().map(|x| x.1[0]).sum();
+    let nn = n as f64;
+    println!("per verify, by program region (thread cycles: fetch + waits + arbitration):");
     println!(
-        "thread cycles per verify by region (sum {}):",
-        total / n as u64
+        "  {:>14} {:>8} {:>6} {:>8} {:>8} {:>8}",
+        "region", "cycles", "%", "M-ops", "A-ops", "C-ops"
     );
-    for (r, c) in sums {
+    for (r, v) in sums {
         println!(
-            "  {r:>14} {:>8} {:>5.1} %",
-            c / n as u64,
-            100.0 * c as f64 / total as f64
+            "  {r:>14} {:>8.0} {:>5.1}% {:>8.1} {:>8.1} {:>8.1}",
+            v[0] as f64 / nn,
+            100.0 * v[0] as f64 / total as f64,
+            v[1] as f64 / nn,
+            v[2] as f64 / nn,
+            v[3] as f64 / nn
         );
     }
+}
+
+/// Registers the program names (an indexed operand reaches base .. base + table size − 1).
+fn print_registers(img: &CoreImage) {
+    use satchain_hdl::vcore::isa::{Bank, Operand};
+    let nq = 1u8 << (img.desc.w_q - 2);
+    let mut used = [[false; 32]; 2];
+    let mut mark =
+        |bank: Bank, n: u8| used[usize::from(bank == Bank::S)][usize::from(n.min(31))] = true;
+    for i in &img.program.instrs {
+        if let Some(d) = i.op.dest() {
+            mark(d.bank, d.n);
+        }
+        for s in i.op.sources() {
+            if let Operand::Reg(r) = s.base {
+                let span = if s.indexed { nq } else { 1 };
+                for k in 0..span {
+                    mark(r.bank, r.n + k);
+                }
+            }
+        }
+    }
+    let count = |b: usize| used[b].iter().filter(|&&x| x).count();
+    println!(
+        "registers named by the program: P {} of 32, S {} of 32 (per thread); ROM {} of {} words",
+        count(0),
+        count(1),
+        img.program.words.len(),
+        satchain_hdl::vcore::params::ROM_WORDS
+    );
+}
+
+/// A random valid BIP340 job (k256's signer; e = tagged hash of r || P || m).
+fn schnorr_job(rng: &mut rand_chacha::ChaCha8Rng) -> CoreJob {
+    let sk = loop {
+        if let Ok(k) = k256::schnorr::SigningKey::from_bytes(&rng.gen::<[u8; 32]>()) {
+            break k;
+        }
+    };
+    let msg: [u8; 32] = rng.gen();
+    let sig = sk.sign_raw(&msg, &rng.gen()).unwrap().to_bytes();
+    let px: [u8; 32] = sk.verifying_key().to_bytes().into();
+    let th = fallback_sw::sha256(b"BIP0340/challenge");
+    let mut d = th.to_vec();
+    d.extend_from_slice(&th);
+    d.extend_from_slice(&sig[..32]);
+    d.extend_from_slice(&px);
+    d.extend_from_slice(&msg);
+    let e = fallback_sw::sha256(&d);
+    CoreJob::schnorr(
+        &px,
+        &e,
+        sig[..32].try_into().unwrap(),
+        sig[32..].try_into().unwrap(),
+    )
 }

@@ -95,9 +95,10 @@ pub struct Cluster {
     rec_loaded: usize,
     /// Opt-in trace of every register/flag write: (write-back cycle, thread, write).
     pub trace: Option<Vec<(u64, usize, Write)>>,
-    /// Opt-in latency profile: per PC, the cycles between a thread's previous select and the
-    /// select of that instruction (fetch + waits + arbitration), summed over all jobs.
-    pub profile: Option<Vec<u64>>,
+    /// Opt-in profile: per PC, (the cycles between a thread's previous select and the select
+    /// of that instruction — fetch, waits, arbitration — and the number of selects), summed
+    /// over all jobs.
+    pub profile: Option<Vec<(u64, u64)>>,
     last_handshake: Option<u64>,
     pub stats: PortStats,
 }
@@ -151,7 +152,7 @@ impl Cluster {
     pub fn job_ready(&self, t: u64) -> bool {
         let blocked = self
             .last_handshake
-            .is_some_and(|h| t > h && t <= h + LOAD_WORDS - 1);
+            .is_some_and(|h| t > h && t < h + LOAD_WORDS);
         !blocked && self.slots.iter().any(|s| matches!(s.state, State::Idle))
     }
 
@@ -168,7 +169,7 @@ impl Cluster {
         let s = &mut self.slots[i];
         s.state = State::Running;
         s.job = job.id;
-        s.ts = Box::new(ThreadState::load(&job.words, entry));
+        *s.ts = ThreadState::load(&job.words, entry);
         s.head_at = t + LOAD_WORDS + u64::from(self.cfg.alu_wb) + u64::from(self.cfg.fetch);
         s.first = None;
         s.mc = 0;
@@ -272,7 +273,8 @@ impl Cluster {
             let pc = s.ts.pc;
             if let Some(prof) = self.profile.as_mut() {
                 if let Some(x) = prof.get_mut(usize::from(pc)) {
-                    *x += if t == first { 1 } else { t - s.last_select };
+                    x.0 += if t == first { 1 } else { t - s.last_select };
+                    x.1 += 1;
                 }
             }
             s.last_select = t;

@@ -53,9 +53,9 @@ pub struct Run {
     /// Per cluster, with `Config::trace`: every write (write-back cycle, thread, write), in
     /// completion order; job-load words as writes of S0..S5 at t_j + ALU_WB.
     pub traces: Vec<Vec<(u64, usize, super::exec::Write)>>,
-    /// With `Config::profile`: per PC, thread cycles spent up to that instruction's select
-    /// (all jobs, all clusters); the sum is the sum of the jobs' cycles.
-    pub profile: Vec<u64>,
+    /// With `Config::profile`: per PC, (thread cycles spent up to that instruction's select,
+    /// number of selects), all jobs, all clusters; the cycles sum to the jobs' cycles.
+    pub profile: Vec<(u64, u64)>,
 }
 
 #[derive(Debug)]
@@ -76,7 +76,7 @@ pub fn run(
     let mut clusters: Vec<Cluster> = (0..cfg.clusters).map(|_| Cluster::new(cfg)).collect();
     if cfg.profile {
         for c in clusters.iter_mut() {
-            c.profile = Some(vec![0; m.rom.len()]);
+            c.profile = Some(vec![(0, 0); m.rom.len()]);
         }
     }
     let mut results: Vec<Option<CoreResult>> = vec![None; jobs.len()];
@@ -189,12 +189,15 @@ pub fn run(
         total_cycles: last + 1,
         ports: clusters.iter().map(|c| c.stats).collect(),
         su_busy,
-        profile: clusters.iter().fold(vec![0; m.rom.len()], |mut acc, c| {
-            for (a, x) in acc.iter_mut().zip(c.profile.iter().flatten()) {
-                *a += x;
-            }
-            acc
-        }),
+        profile: clusters
+            .iter()
+            .fold(vec![(0, 0); m.rom.len()], |mut acc, c| {
+                for (a, x) in acc.iter_mut().zip(c.profile.iter().flatten()) {
+                    a.0 += x.0;
+                    a.1 += x.1;
+                }
+                acc
+            }),
         traces: clusters
             .iter_mut()
             .map(|c| c.trace.take().unwrap_or_default())
