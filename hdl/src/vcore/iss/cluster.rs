@@ -100,6 +100,9 @@ pub struct Cluster {
     /// over all jobs.
     pub profile: Option<Vec<(u64, u64)>>,
     last_handshake: Option<u64>,
+    /// The handshake before `last_handshake`: its load still holds the ALU port in the
+    /// handshake cycle of the next one (loads may follow each other every 6 cycles).
+    prev_handshake: Option<u64>,
     pub stats: PortStats,
 }
 
@@ -144,6 +147,7 @@ impl Cluster {
             trace: cfg.trace.then(Vec::new),
             profile: None,
             last_handshake: None,
+            prev_handshake: None,
             stats: PortStats::default(),
         }
     }
@@ -190,6 +194,7 @@ impl Cluster {
                 ));
             }
         }
+        self.prev_handshake = self.last_handshake;
         self.last_handshake = Some(t);
         self.stats.load_cycles += LOAD_WORDS;
     }
@@ -200,8 +205,10 @@ impl Cluster {
     }
 
     fn load_holds_alu(&self, t: u64) -> bool {
-        self.last_handshake
-            .is_some_and(|h| t > h && t <= h + LOAD_WORDS)
+        [self.last_handshake, self.prev_handshake]
+            .iter()
+            .flatten()
+            .any(|&h| t > h && t <= h + LOAD_WORDS)
     }
 
     /// Advances one cycle; finished jobs are appended to `done`.
