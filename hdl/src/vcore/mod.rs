@@ -7,7 +7,9 @@
 //! commit, and the ISS follows automatically.
 //!
 //! Software half: [`isa`] (64-bit words), [`effects`] (what an instruction reads and writes),
-//! [`asm`] (assembler; [`sched`] list scheduler, [`waits`] wait computation).
+//! [`asm`] (assembler; [`sched`] list scheduler, [`waits`] wait computation), [`consts`],
+//! [`program`], [`iss`]; their README follows.
+#![doc = include_str!("README.md")]
 
 pub mod asm;
 pub mod consts;

@@ -122,7 +122,7 @@ pub struct Machine {
     pub rom: Vec<Result<Instr, DecodeError>>,
     /// The K bank.
     pub k: Vec<U256>,
-    /// ENTRY[kind].
+    /// `ENTRY[kind]`.
     pub entries: [u16; 2],
 }
 

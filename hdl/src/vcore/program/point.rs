@@ -120,7 +120,7 @@ pub fn load(a: &mut Asm, l: &Layout, x2: Src, y2: Reg, scale: Option<(Reg, Reg)>
 /// Builds the per-thread table from the affine point (qx, qy) (S registers, on the curve,
 /// of order n): the odd multiples (2j+1)·Q, j < nq, as affine points (x'_j, y'_j) of one
 /// isomorphic curve y² = x³ + b·Zt⁶ (x' = x·Zt², y' = y·Zt³), into S[tx+j], S[ty+j], with
-/// β·x'_j into P[tlx+j] and Zt into P[zt].
+/// β·x'_j into `P[tlx+j]` and Zt into `P[zt]`.
 ///
 /// D = 2Q (Jacobian, Z_D = 2·qy); in D's frame D is affine and Q is (qx·Z_D², qy·Z_D³);
 /// entry j+1 = entry j + D by mixed additions (H_j saved: Z_{j+1} = Z_j·H_j); then every
