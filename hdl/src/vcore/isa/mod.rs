@@ -2,7 +2,7 @@
 //! 64-bit word exactly as `ISA.md` ("Encoding") lays it out, and decoded back with every
 //! word that is not a legal instruction a typed [`DecodeError`].
 //!
-//! Two kinds of illegal words (VCORE-DECISIONS.md):
+//! Two kinds of illegal words (README "Decisions"):
 //! - *faulting* ([`DecodeError::rtl_faults`]): an `op` value not in the ISA, `ctl` = 7,
 //!   `ctl` = BR with `cond` > 11, `ctl` = HALT on an M- or A-class op. The RTL treats such a
 //!   HEAD as `HALT 15` (ENGINE_FAULT); so does the ISS.

@@ -1,4 +1,4 @@
-//! One cluster, cycle by cycle (ARCH.md "Timing model", VCORE-DECISIONS.md):
+//! One cluster, cycle by cycle (ARCH.md "Timing model", README "Decisions"):
 //!
 //! - cycle t, in this order: writes whose write-back cycle is < t complete (registers, flags,
 //!   `mc`/`ac` decrements); recoder `done` pulses < t decrement `rc`, queue pops < t return a
@@ -339,7 +339,7 @@ impl Cluster {
         Ok(())
     }
 
-    /// REC readiness (VCORE-DECISIONS.md, wp-c3-cluster's amended rule): REC_QUEUE − S(t−2) +
+    /// REC readiness (README "Decisions", wp-c3-cluster's amended rule): REC_QUEUE − S(t−2) +
     /// L(t−1) >= 2, S(x) = REC selections in cycles <= x, L(x) = recoder loads in cycles <= x.
     fn rec_room(&self, t: u64) -> bool {
         let recent = usize::from(self.rec_last_select.is_some_and(|c| c + 1 == t));

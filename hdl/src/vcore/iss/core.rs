@@ -2,8 +2,8 @@
 //! cycle count; the next job is accepted the cycle after the output handshake), early results
 //! (BAD_R / BAD_S) leave at once, ready jobs wait in the ReadyQueue (`Config::ready_queue`
 //! entries; the SU output waits for room) and are handed, one per cycle, to the
-//! lowest-numbered cluster whose `job_ready` is high. VCORE-DECISIONS.md (wp-c2-iss, "ISS core
-//! model") states these rules; the lead's top must match them or amend them there.
+//! lowest-numbered cluster whose `job_ready` is high. The README's "Decisions" states
+//! these rules; the lead's top must match them or amend them there.
 
 use super::cluster::{Cluster, ClusterJob, ClusterResult, PortStats};
 use super::u256::U256;

@@ -1,7 +1,7 @@
 //! Cycle-exact instruction-set simulator of the VerifyCore: threads, the three issue ports
 //! with round-robin arbiters (MUL, ALU, CTL), outstanding-op counters and wait fields, fetch
 //! latency, job loads, the Recoder queue and the ScalarUnit, exactly as ARCH.md "Timing
-//! model" and VCORE-DECISIONS.md say. Latencies come from [`crate::vcore::timing`] and sizes
+//! model" and README "Decisions" say. Latencies come from [`crate::vcore::timing`] and sizes
 //! from [`crate::vcore::params`] through [`Config`] (overridable for sweeps).
 //!
 //! - [`exec`]: a thread's architectural state and the functional execution of an instruction;
@@ -43,7 +43,7 @@ pub struct Config {
     pub profile: bool,
 }
 
-/// ReadyQueue depth (provisional, VCORE-DECISIONS.md).
+/// ReadyQueue depth (provisional, README "Decisions").
 pub const READY_QUEUE: usize = 2;
 
 impl Default for Config {
