@@ -28,8 +28,11 @@ use satchain_hdl::vcore::iss::Config;
 use satchain_hdl::vcore::program::labels;
 use vcore_common::*;
 
-fn desc() -> CurveDesc {
-    CurveDesc::secp256k1().unwrap()
+/// Derived once: `CurveDesc::secp256k1()` builds the K-bank tables (affine inversions), and
+/// `scalar` needs n for every value it converts.
+fn desc() -> &'static CurveDesc {
+    static D: std::sync::OnceLock<CurveDesc> = std::sync::OnceLock::new();
+    D.get_or_init(|| CurveDesc::secp256k1().unwrap())
 }
 
 fn be32(v: &BigUint) -> [u8; 32] {
@@ -44,8 +47,8 @@ fn big(b: &[u8]) -> BigUint {
 }
 
 fn scalar(v: &BigUint) -> Scalar {
-    let n = desc().curve.n;
-    Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(be32(&(v % &n))))).unwrap()
+    let n = &desc().curve.n;
+    Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(be32(&(v % n))))).unwrap()
 }
 
 /// k256's answer with the software backend's precedence: r, s, public key, equation (plain
