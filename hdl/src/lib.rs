@@ -9,6 +9,7 @@ pub mod selftest;
 pub mod sha256;
 pub mod top;
 pub mod vcore;
+pub mod vring;
 
 /// One design that `verif` builds into a Verilator model.
 #[derive(Debug, Clone)]
@@ -29,5 +30,6 @@ pub fn sim_models() -> Vec<SimModel> {
     v.extend(sha256::sim_models());
     v.extend(ecdsa::sim_models());
     v.extend(top::sim_models());
+    v.extend(vring::sim_models());
     v
 }
