@@ -905,8 +905,15 @@ fn vring_write_error_names_the_burst() {
 
 /// Soft reset as the driver does it: the pulse also zeroes the software indices (JOB_HEAD,
 /// RES_TAIL), or the block would see old slots published after the drain.
+/// The core is reset with the ring (a verdict of an old job arriving after the pulse would
+/// be taken as a result of the new batch): the stand-in core drops its jobs and takes none
+/// until the drain is over.
 fn soft_reset(r: &mut Ring) {
     let (id, h, t) = (r.p.soft_reset, r.p.job_head, r.p.res_tail);
+    let depth = r.core.depth;
+    r.core.depth = 0;
+    r.core.inflight.clear();
+    r.core.out = None;
     r.m.set(id, 1);
     r.m.set(h, 0);
     r.m.set(t, 0);
@@ -920,6 +927,7 @@ fn soft_reset(r: &mut Ring) {
         r.clock();
     }
     assert_eq!(r.get(|p| p.busy), 0, "soft reset drains");
+    r.core.depth = depth;
     // Software's view restarts at 0 too.
     r.head = 0;
     r.rtail = 0;
@@ -964,9 +972,6 @@ fn vring_soft_reset_mid_batch_recovers() {
         r.clocks(stop);
         r.poll(&p.slots, 16);
         r.clocks(stop % 17);
-        // Whatever the core still holds is dropped with the batch.
-        r.core.inflight.clear();
-        r.core.out = None;
         soft_reset(&mut r);
         recover_and_rerun(&mut r);
         assert!(r.mem.violations.is_empty(), "{:?}", r.mem.violations);
