@@ -254,7 +254,8 @@ impl WriteSide {
             }
             self.ws.push_back(W {
                 data: w.0,
-                strb: w.1 as u8,
+                // WSTRB is an 8-bit port.
+                strb: u8::try_from(w.1).unwrap_or(u8::MAX),
                 last: w.2 == 1,
             });
             stats.beats += 1;

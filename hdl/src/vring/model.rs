@@ -92,12 +92,13 @@ pub fn parse_header(h: u64) -> Result<(JobKind, u16, u8), BadHeader> {
     if reserved != 0 {
         return Err(BadHeader::Reserved(reserved));
     }
-    let kind = match (h >> 16) & 3 {
+    let [t0, t1, k, prefix, ..] = h.to_le_bytes();
+    let kind = match k & 3 {
         0 => JobKind::Ecdsa,
         1 => JobKind::Bip340,
-        k => return Err(BadHeader::Kind(k as u8)),
+        k => return Err(BadHeader::Kind(k)),
     };
-    Ok((kind, (h & 0xFFFF) as u16, (h >> 24) as u8))
+    Ok((kind, u16::from_le_bytes([t0, t1]), prefix))
 }
 
 /// The bytes 0..168 of a slot holding `header` and `words` (the slot's remaining 88 bytes are
