@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod axi_mem;
+pub mod axi_mem_write;
 pub mod bus;
 pub mod ecdsa;
 pub mod report;
