@@ -8,6 +8,13 @@
 //! with `SATCHAIN_PROPTEST_CASES`. A failing stream is re-run from the same seed with a VCD
 //! at `target/vcd/vcore_recoder-<seed>.vcd`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
 use std::collections::VecDeque;
 
 use num_bigint::BigUint;

@@ -9,6 +9,13 @@
 //! `SATCHAIN_PROPTEST_CASES`. A failing job is re-run alone on a fresh instance with a VCD at
 //! `target/vcd/vcore_su-<seed>-<n>.vcd`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
 use num_bigint::BigUint;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -9,12 +9,15 @@
 //!   *during* a halve step, from the shifted operands (`(u >> 1) >= v` or `u >= (v >> 1)`):
 //!   a sub step always follows a halve (or the start), never another sub.
 //! - **x/y engine** (257-bit `x1 x2 y1 y2`, one cycle behind: it executes the step the u/v
-//!   engine decided in the previous cycle). Every update is one 257-bit addition `R + Q + cin`:
+//!   engine decided in the previous cycle). Every update is one 257-bit addition `A + Q + cin`:
 //!   sub: `R - O` (`Q = ~O`, cin 1) left *unreduced* in (-m, m), sign in bit 256; halve:
-//!   `(R + k·m) >> 1` with `k = R[0]` for `R >= 0` and `k = 2 - R[0]` for `R < 0`, which also
+//!   `(R + k·m) / 2` with `k = R[0]` for `R >= 0` and `k = 2 - R[0]` for `R < 0`, which also
 //!   completes the reduction of a preceding sub (a sub leaves its side even, so the next step
-//!   of that side is a halve of the same register). Every result the algorithm reads is
-//!   canonical (ARCH's values), so the outputs are exact.
+//!   of that side is a halve of the same register). The halving is applied to the operands
+//!   (`A = R >> 1`, `Q = (k·m) >> 1`, cin = `k == 1`), and `k` is registered with the mode
+//!   from the value written in the previous cycle, so the only logic before a carry chain
+//!   is one 6-input LUT per bit (`R[i]`, `R[i+1]`, `O[i]`, mode). Every result the algorithm
+//!   reads is canonical (ARCH's values), so the outputs are exact.
 //! - **Stop**: `u == 1` / `v == 1` flags are registered (zero-detect trees off the critical
 //!   path), so the engine runs one speculative step after the last one; that step only touches
 //!   the side that is *not* the result (proof in `README.md`), and costs a fixed cycle
@@ -117,10 +120,10 @@ pub struct ScalarUnit<const PW: usize> {
     u_one: DFF<Bit>,
     v_one: DFF<Bit>,
     // ---- x/y engine: xy[0] x1, xy[1] x2, xy[2] y1, xy[3] y2; per register the adder mode
-    // (md1 md0: 00 halve, 01 sub, 10 check against m, 11 check against p) and carry-in.
+    // of this cycle (registered: 0/1/2 halve with k = 0/1/2, 3 sub, 4 check against m,
+    // 5 check against p) and its carry-in.
     xy: [DFF<Bits<257>>; 4],
-    md1: [DFF<Bit>; 4],
-    md0: [DFF<Bit>; 4],
+    md: [DFF<Bits<3>>; 4],
     cin: [DFF<Bit>; 4],
     op_hu: DFF<Bit>,
     op_hv: DFF<Bit>,
@@ -158,6 +161,7 @@ pub struct ScalarUnit<const PW: usize> {
     // ---- combinational: x/y adders, index 4 * register + segment (s1: 3 * register +
     // segment - 1, no s1 for segment 0; sc: carry out of segments 0..2, 3 * register + segment)
     oth: [Signal<Local, Bits<257>>; 4],
+    aa: [Signal<Local, Bits<257>>; 4],
     q: [Signal<Local, Bits<257>>; 4],
     cin257: [Signal<Local, Bits<257>>; 4],
     sa: [Signal<Local, Bits<257>>; 16],
@@ -169,11 +173,17 @@ pub struct ScalarUnit<const PW: usize> {
     sum: [Signal<Local, Bits<257>>; 4],
     we: [Signal<Local, Bit>; 4],
     half: [Signal<Local, Bit>; 4],
+    nr0: [Signal<Local, Bit>; 4],
+    nr256: [Signal<Local, Bit>; 4],
+    hnext: [Signal<Local, Bit>; 4],
+    snext: [Signal<Local, Bit>; 4],
 
     // ---- constants
     k_m256: Constant<Bits<256>>,
     k_m: Constant<Bits<257>>,
-    k_2m: Constant<Bits<257>>,
+    k_mh: Constant<Bits<257>>,
+    k_lo256: Constant<Bits<257>>,
+    k_md: [Constant<Bits<3>>; 6],
     k_nm: Constant<Bits<257>>,
     k_np: Constant<Bits<257>>,
     k_z257: Constant<Bits<257>>,
@@ -238,8 +248,7 @@ impl<const PW: usize> ScalarUnit<PW> {
             u_one: Default::default(),
             v_one: Default::default(),
             xy: Default::default(),
-            md1: Default::default(),
-            md0: Default::default(),
+            md: Default::default(),
             cin: Default::default(),
             op_hu: Default::default(),
             op_hv: Default::default(),
@@ -271,6 +280,7 @@ impl<const PW: usize> ScalarUnit<PW> {
             cge: Default::default(),
             cmp: Default::default(),
             oth: Default::default(),
+            aa: Default::default(),
             q: Default::default(),
             cin257: Default::default(),
             sa: Default::default(),
@@ -282,9 +292,15 @@ impl<const PW: usize> ScalarUnit<PW> {
             sum: Default::default(),
             we: Default::default(),
             half: Default::default(),
+            nr0: Default::default(),
+            nr256: Default::default(),
+            hnext: Default::default(),
+            snext: Default::default(),
             k_m256: Constant::new(Bits::from(m.clone())),
             k_m: Constant::new(Bits::from(m.clone())),
-            k_2m: Constant::new(Bits::from(&m << 1u32)),
+            k_mh: Constant::new(Bits::from(&m >> 1u32)),
+            k_lo256: Constant::new(ones(256)),
+            k_md: std::array::from_fn(|i| Constant::new(Bits::from(i as u64))),
             k_nm: Constant::new(not257(&m)),
             k_np: Constant::new(not257(md.p())),
             k_z257: Constant::new(Bits::default()),

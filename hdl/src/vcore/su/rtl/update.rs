@@ -20,10 +20,8 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         for r in 0..4 {
             self.xy[r].clock.next = self.clock.val();
             self.xy[r].d.next = self.xy[r].q.val();
-            self.md1[r].clock.next = self.clock.val();
-            self.md1[r].d.next = false;
-            self.md0[r].clock.next = self.clock.val();
-            self.md0[r].d.next = false;
+            self.md[r].clock.next = self.clock.val();
+            self.md[r].d.next = self.k_md[0].val();
             self.cin[r].clock.next = self.clock.val();
             self.cin[r].d.next = false;
         }
@@ -130,23 +128,6 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         self.op_hv.d.next = self.hv.val();
         self.op_su.d.next = self.su.val();
         self.op_sv.d.next = self.sv.val();
-        // Adder modes of the next cycle: checks after the load, subs after a sub decision.
-        self.md0[0].d.next = self.su.val();
-        self.md0[2].d.next = self.su.val();
-        self.md0[1].d.next = self.sv.val();
-        self.md0[3].d.next = self.sv.val();
-        self.cin[0].d.next = self.su.val() || self.load.val() || self.ph1.q.val();
-        self.cin[2].d.next = self.su.val() || self.load.val();
-        self.cin[1].d.next = self.sv.val();
-        self.cin[3].d.next = self.sv.val();
-        if self.load.val() || self.ph1.q.val() {
-            self.md1[0].d.next = true;
-            self.md0[0].d.next = false;
-        }
-        if self.load.val() {
-            self.md1[2].d.next = true;
-            self.md0[2].d.next = self.in_kind.val();
-        }
 
         // ================= x/y engine: the step decided in the previous cycle =================
         self.oth[0].next = self.xy[1].q.val();
@@ -164,21 +145,23 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         self.half[2].next = self.op_hu.q.val();
         self.half[3].next = self.op_hv.q.val();
         for r in 0..4 {
-            // Q by mode: 11 ~p, 10 ~m (checks, cin 1: R - C, sign in bit 256), 01 ~O (sub),
-            // 00 k·m (halve: k = R[0] if R >= 0, 2 - R[0] if R < 0).
-            if self.md1[r].q.val() {
+            // Operands by mode: 5 R + ~p, 4 R + ~m (checks, cin 1: R - C, sign in bit 256),
+            // 3 R + ~O (sub, cin 1), 2 / 1 / 0 (R >> 1) + (k·m >> 1) (halve, cin = (k == 1)).
+            self.aa[r].next = self.xy[r].q.val() >> 1;
+            self.q[r].next = self.k_z257.val();
+            if self.md[r].q.val().get_bit(2) {
+                self.aa[r].next = self.xy[r].q.val();
                 self.q[r].next = self.k_nm.val();
-                if self.md0[r].q.val() {
+                if self.md[r].q.val().get_bit(0) {
                     self.q[r].next = self.k_np.val();
                 }
-            } else if self.md0[r].q.val() {
+            } else if self.md[r].q.val().get_bit(1) && self.md[r].q.val().get_bit(0) {
+                self.aa[r].next = self.xy[r].q.val();
                 self.q[r].next = !self.oth[r].val();
-            } else if self.xy[r].q.val().get_bit(0) {
+            } else if self.md[r].q.val().get_bit(1) {
                 self.q[r].next = self.k_m.val();
-            } else if self.xy[r].q.val().get_bit(256) {
-                self.q[r].next = self.k_2m.val();
-            } else {
-                self.q[r].next = self.k_z257.val();
+            } else if self.md[r].q.val().get_bit(0) {
+                self.q[r].next = self.k_mh.val();
             }
             self.cin257[r].next = self.k_z257.val();
             if self.cin[r].q.val() {
@@ -186,7 +169,7 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             }
             for j in 0..4 {
                 self.sa[4 * r + j].next =
-                    (self.xy[r].q.val() & self.k_seg257[j].val()) >> self.k_sh[j].val();
+                    (self.aa[r].val() & self.k_seg257[j].val()) >> self.k_sh[j].val();
                 self.sb[4 * r + j].next =
                     (self.q[r].val() & self.k_seg257[j].val()) >> self.k_sh[j].val();
             }
@@ -217,12 +200,56 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
                 | ((self.pk[4 * r + 1].val() << 64) & self.k_seg257[1].val())
                 | ((self.pk[4 * r + 2].val() << 128) & self.k_seg257[2].val())
                 | ((self.pk[4 * r + 3].val() << 192) & self.k_seg257[3].val());
+            // A halve's result is < m: bit 256 of the sum is the shifted-out sign, dropped.
+            self.nr0[r].next = self.xy[r].q.val().get_bit(0);
+            self.nr256[r].next = self.xy[r].q.val().get_bit(256);
             if self.we[r].val() {
                 self.xy[r].d.next = self.sum[r].val();
+                self.nr0[r].next = self.sum[r].val().get_bit(0);
+                self.nr256[r].next = self.sum[r].val().get_bit(256);
                 if self.half[r].val() {
-                    self.xy[r].d.next = self.sum[r].val() >> 1;
+                    self.xy[r].d.next = self.sum[r].val() & self.k_lo256.val();
+                    self.nr256[r].next = false;
                 }
             }
+        }
+
+        // Adder modes of the next cycle, from the step just decided and the register values
+        // after this cycle (k of a halve: R[0] for R >= 0, 2 - R[0] for R < 0).
+        self.hnext[0].next = self.hu.val();
+        self.hnext[1].next = self.hv.val();
+        self.hnext[2].next = self.hu.val();
+        self.hnext[3].next = self.hv.val();
+        self.snext[0].next = self.su.val();
+        self.snext[1].next = self.sv.val();
+        self.snext[2].next = self.su.val();
+        self.snext[3].next = self.sv.val();
+        for r in 0..4 {
+            if self.snext[r].val() {
+                self.md[r].d.next = self.k_md[3].val();
+                self.cin[r].d.next = true;
+            }
+            if self.hnext[r].val() {
+                if self.nr0[r].val() {
+                    self.md[r].d.next = self.k_md[1].val();
+                    self.cin[r].d.next = true;
+                } else if self.nr256[r].val() {
+                    self.md[r].d.next = self.k_md[2].val();
+                }
+            }
+        }
+        // Checks: r against m (p for Schnorr) on y1 in the check cycle; z against m on x1 in
+        // the check and the decide cycle (which writes z - m when z >= m).
+        if self.load.val() || self.ph1.q.val() {
+            self.md[0].d.next = self.k_md[4].val();
+            self.cin[0].d.next = true;
+        }
+        if self.load.val() {
+            self.md[2].d.next = self.k_md[4].val();
+            if self.in_kind.val() {
+                self.md[2].d.next = self.k_md[5].val();
+            }
+            self.cin[2].d.next = true;
         }
 
         // ================= job control =================
