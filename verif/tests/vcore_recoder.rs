@@ -1,6 +1,7 @@
 //! The VerifyCore Recoder (`hdl/src/vcore/recoder/rtl.rs`) in Verilator against its golden
 //! model (`recoder/model.rs`): every digit write (cycle, thread, slot, position, encoded
-//! digit), every `done` pulse (cycle, thread) and `in_ready` in every cycle, for request
+//! digit), every `rec_done` pulse (cycle, thread), every `rec_load` pulse (the cycle a request
+//! leaves the queue: the cluster's credit return) and `rec_req_ready` in every cycle, for request
 //! streams with random gaps, back-to-back requests and a full queue; plus a reset in the
 //! middle of a request, and `verilator --lint-only -Wall` of the generated Verilog.
 //!
@@ -66,19 +67,20 @@ struct Write {
 struct Dut {
     m: Model,
     reset: PortId,
-    in_valid: PortId,
-    in_ready: PortId,
-    in_thread: PortId,
-    in_slot: PortId,
-    in_w: PortId,
-    in_k: PortId,
-    wr_en: PortId,
-    wr_thread: PortId,
-    wr_slot: PortId,
-    wr_pos: PortId,
-    wr_digit: PortId,
-    done: PortId,
-    done_thread: PortId,
+    rec_req_valid: PortId,
+    rec_req_ready: PortId,
+    rec_req_tid: PortId,
+    rec_req_slot: PortId,
+    rec_req_w: PortId,
+    rec_req_k: PortId,
+    dg_we: PortId,
+    dg_tid: PortId,
+    dg_slot: PortId,
+    dg_pos: PortId,
+    dg_digit: PortId,
+    rec_done: PortId,
+    rec_load: PortId,
+    rec_done_tid: PortId,
 }
 
 impl Dut {
@@ -91,19 +93,20 @@ impl Dut {
         let p = |n: &str| m.port(n).unwrap();
         let mut d = Dut {
             reset: p("reset"),
-            in_valid: p("in_valid"),
-            in_ready: p("in_ready"),
-            in_thread: p("in_thread"),
-            in_slot: p("in_slot"),
-            in_w: p("in_w"),
-            in_k: p("in_k"),
-            wr_en: p("wr_en"),
-            wr_thread: p("wr_thread"),
-            wr_slot: p("wr_slot"),
-            wr_pos: p("wr_pos"),
-            wr_digit: p("wr_digit"),
-            done: p("done"),
-            done_thread: p("done_thread"),
+            rec_req_valid: p("rec_req_valid"),
+            rec_req_ready: p("rec_req_ready"),
+            rec_req_tid: p("rec_req_tid"),
+            rec_req_slot: p("rec_req_slot"),
+            rec_req_w: p("rec_req_w"),
+            rec_req_k: p("rec_req_k"),
+            dg_we: p("dg_we"),
+            dg_tid: p("dg_tid"),
+            dg_slot: p("dg_slot"),
+            dg_pos: p("dg_pos"),
+            dg_digit: p("dg_digit"),
+            rec_done: p("rec_done"),
+            rec_load: p("rec_load"),
+            rec_done_tid: p("rec_done_tid"),
             m,
         };
         d.m.set(d.reset, 1);
@@ -165,6 +168,7 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
     let mut tl = RecTimeline::new();
     let mut writes: VecDeque<Write> = VecDeque::new();
     let mut dones: VecDeque<(u64, u64)> = VecDeque::new();
+    let mut loads: VecDeque<u64> = VecDeque::new();
     let mut next = 0usize;
     let mut idle_until = 0u64;
     let mut limit = 0u64;
@@ -173,22 +177,22 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
         let offering = next < reqs.len() && t >= idle_until;
         if offering {
             let r = &reqs[next];
-            d.m.set(d.in_valid, 1);
-            d.m.set(d.in_thread, r.thread);
-            d.m.set(d.in_slot, r.slot);
-            d.m.set(d.in_w, u64::from(r.w));
-            d.m.set_biguint(d.in_k, &r.k);
+            d.m.set(d.rec_req_valid, 1);
+            d.m.set(d.rec_req_tid, r.thread);
+            d.m.set(d.rec_req_slot, r.slot);
+            d.m.set(d.rec_req_w, u64::from(r.w));
+            d.m.set_biguint(d.rec_req_k, &r.k);
         } else {
-            d.m.set(d.in_valid, 0);
-            // Garbage on the data ports: nothing may be taken without in_valid.
-            d.m.set(d.in_w, 15);
-            d.m.set_biguint(d.in_k, &((one() << 256u32) - 1u8));
+            d.m.set(d.rec_req_valid, 0);
+            // Garbage on the data ports: nothing may be taken without rec_req_valid.
+            d.m.set(d.rec_req_w, 15);
+            d.m.set_biguint(d.rec_req_k, &((one() << 256u32) - 1u8));
         }
         d.m.eval();
-        let ready = d.m.get(d.in_ready) == 1;
+        let ready = d.m.get(d.rec_req_ready) == 1;
         if ready != tl.can_accept(t) {
             return Err(format!(
-                "cycle {t}: in_ready {ready}, model {}",
+                "cycle {t}: rec_req_ready {ready}, model {}",
                 tl.can_accept(t)
             ));
         }
@@ -206,6 +210,7 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
                 });
             }
             dones.push_back((s.done, r.thread));
+            loads.push_back(s.load);
             limit = s.done + 4;
             next += 1;
             // Gaps: mostly back to back (fills the queue), sometimes a pause or a drain.
@@ -216,12 +221,12 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
             };
         }
         // Write port.
-        let got = (d.m.get(d.wr_en) == 1).then(|| Write {
+        let got = (d.m.get(d.dg_we) == 1).then(|| Write {
             cycle: t,
-            thread: d.m.get(d.wr_thread),
-            slot: d.m.get(d.wr_slot),
-            pos: d.m.get(d.wr_pos),
-            digit: d.m.get(d.wr_digit),
+            thread: d.m.get(d.dg_tid),
+            slot: d.m.get(d.dg_slot),
+            pos: d.m.get(d.dg_pos),
+            digit: d.m.get(d.dg_digit),
         });
         let want = if writes.front().is_some_and(|w| w.cycle == t) {
             writes.pop_front()
@@ -231,7 +236,7 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
         if got != want {
             return Err(format!("cycle {t}: write {got:?}, model {want:?}"));
         }
-        let got_done = (d.m.get(d.done) == 1).then(|| (t, d.m.get(d.done_thread)));
+        let got_done = (d.m.get(d.rec_done) == 1).then(|| (t, d.m.get(d.rec_done_tid)));
         let want_done = if dones.front().is_some_and(|x| x.0 == t) {
             dones.pop_front()
         } else {
@@ -239,6 +244,16 @@ fn run_stream(seed: u64, n: usize, vcd: Option<&std::path::Path>) -> Result<u64,
         };
         if got_done != want_done {
             return Err(format!("cycle {t}: done {got_done:?}, model {want_done:?}"));
+        }
+        let want_load = loads.front() == Some(&t);
+        if want_load {
+            loads.pop_front();
+        }
+        if (d.m.get(d.rec_load) == 1) != want_load {
+            return Err(format!(
+                "cycle {t}: rec_load {}, model {want_load}",
+                d.m.get(d.rec_load)
+            ));
         }
         if next == reqs.len() && writes.is_empty() && dones.is_empty() && t > limit {
             d.m.flush_vcd();
@@ -270,57 +285,64 @@ fn vcore_recoder_matches_model() {
 }
 
 /// `reset` while a request is being recoded and two wait: no further writes or `done`, the
-/// queue is empty (`in_ready`), and the next request is recoded exactly as from reset.
+/// queue is empty (`rec_req_ready`, no `rec_load`), and the next request is recoded exactly as
+/// from reset.
 #[test]
 fn vcore_recoder_reset_mid_request() {
     let mut d = Dut::open(None);
     let k = pattern(true, &((one() << 100u32) - 12345u32));
     for _ in 0..3 {
-        d.m.set(d.in_valid, 1);
-        d.m.set(d.in_thread, 7);
-        d.m.set(d.in_slot, 1);
-        d.m.set(d.in_w, 5);
-        d.m.set_biguint(d.in_k, &k);
+        d.m.set(d.rec_req_valid, 1);
+        d.m.set(d.rec_req_tid, 7);
+        d.m.set(d.rec_req_slot, 1);
+        d.m.set(d.rec_req_w, 5);
+        d.m.set_biguint(d.rec_req_k, &k);
         d.m.tick();
     }
-    d.m.set(d.in_valid, 0);
+    d.m.set(d.rec_req_valid, 0);
     d.m.ticks(40);
     d.m.set(d.reset, 1);
     d.m.tick();
     d.m.set(d.reset, 0);
     for _ in 0..600 {
         d.m.eval();
-        assert_eq!(d.m.get(d.wr_en), 0, "write after reset");
-        assert_eq!(d.m.get(d.done), 0, "done after reset");
-        assert_eq!(d.m.get(d.in_ready), 1, "queue empty after reset");
+        assert_eq!(d.m.get(d.dg_we), 0, "write after reset");
+        assert_eq!(d.m.get(d.rec_done), 0, "done after reset");
+        assert_eq!(d.m.get(d.rec_load), 0, "load after reset");
+        assert_eq!(d.m.get(d.rec_req_ready), 1, "queue empty after reset");
         d.m.tick();
     }
     // A fresh request: digit i in accept + REC_START + i.
     let k2 = BigUint::from(0xdead_beefu64);
     let digits = model::recode(&k2, 4).unwrap();
-    d.m.set(d.in_valid, 1);
-    d.m.set(d.in_thread, 3);
-    d.m.set(d.in_slot, 2);
-    d.m.set(d.in_w, 4);
-    d.m.set_biguint(d.in_k, &k2);
+    d.m.set(d.rec_req_valid, 1);
+    d.m.set(d.rec_req_tid, 3);
+    d.m.set(d.rec_req_slot, 2);
+    d.m.set(d.rec_req_w, 4);
+    d.m.set_biguint(d.rec_req_k, &k2);
     d.m.tick();
-    d.m.set(d.in_valid, 0);
+    d.m.set(d.rec_req_valid, 0);
     let start = u64::from(satchain_hdl::vcore::timing::REC_START);
     for t in 1..start + DIG_POSITIONS as u64 + 3 {
         d.m.eval();
         let i = t.wrapping_sub(start);
         if t >= start && i < DIG_POSITIONS as u64 {
-            assert_eq!(d.m.get(d.wr_en), 1, "cycle {t}");
-            assert_eq!(d.m.get(d.wr_pos), i);
+            assert_eq!(d.m.get(d.dg_we), 1, "cycle {t}");
+            assert_eq!(d.m.get(d.dg_pos), i);
             assert_eq!(
-                d.m.get(d.wr_digit),
+                d.m.get(d.dg_digit),
                 u64::from(model::encode_digit(digits[i as usize]))
             );
         } else {
-            assert_eq!(d.m.get(d.wr_en), 0, "cycle {t}");
+            assert_eq!(d.m.get(d.dg_we), 0, "cycle {t}");
         }
         assert_eq!(
-            d.m.get(d.done),
+            d.m.get(d.rec_load),
+            u64::from(t == 1),
+            "rec_load, cycle {t}"
+        );
+        assert_eq!(
+            d.m.get(d.rec_done),
             u64::from(t == start + DIG_POSITIONS as u64),
             "done, cycle {t}"
         );

@@ -25,9 +25,11 @@
 //! write, so it pulses in `L + 138`.
 //!
 //! # Queue
-//! A circular buffer with 2-bit read/write pointers: `in_ready` is
-//! `count < REC_QUEUE` from the registered count, so a request waits only while the queue holds
-//! `REC_QUEUE` requests not yet loaded.
+//! A circular buffer with 2-bit read/write pointers. The cluster pushes without asking
+//! (`rec_req_valid`; its credit counter, VCORE-DECISIONS.md, keeps the queue from overflowing)
+//! and returns a credit on `rec_load`. `rec_req_ready` is `count < REC_QUEUE` from the
+//! registered count (a push into a full queue is dropped), so a request could be taken exactly
+//! when `RecTimeline::can_accept` says so: the tests check it in every cycle.
 
 use rust_hdl::prelude::*;
 
@@ -45,32 +47,36 @@ pub struct Recoder {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: empties the queue, aborts the running request (no `done`).
     pub reset: Signal<In, Bit>,
-    /// A request is offered.
-    pub in_valid: Signal<In, Bit>,
-    /// The queue has room (registered).
-    pub in_ready: Signal<Out, Bit>,
+    /// A request is pushed (the REC's write-back cycle; the cluster's credits guarantee
+    /// room, VCORE-DECISIONS.md; a push into a full queue is dropped).
+    pub rec_req_valid: Signal<In, Bit>,
+    /// The queue has room (registered; the cluster does not need it, the tests check it).
+    pub rec_req_ready: Signal<Out, Bit>,
     /// Requesting thread (THREADS <= 32).
-    pub in_thread: Signal<In, Bits<5>>,
+    pub rec_req_tid: Signal<In, Bits<5>>,
     /// Digit array of the thread.
-    pub in_slot: Signal<In, Bits<2>>,
+    pub rec_req_slot: Signal<In, Bits<2>>,
     /// Window width, 2..8.
-    pub in_w: Signal<In, Bits<4>>,
+    pub rec_req_w: Signal<In, Bits<4>>,
     /// The scalar, 256-bit two's complement.
-    pub in_k: Signal<In, Bits<256>>,
-    /// Digit write port (registered): write `wr_digit` to `digit[wr_thread][wr_slot][wr_pos]`.
-    pub wr_en: Signal<Out, Bit>,
+    pub rec_req_k: Signal<In, Bits<256>>,
+    /// The engine takes a request out of the queue this cycle (`RecSchedule::load`; the
+    /// cluster returns a credit). One LUT level from flip-flops.
+    pub rec_load: Signal<Out, Bit>,
+    /// Digit write port (registered): write `dg_digit` to `digit[dg_tid][dg_slot][dg_pos]`.
+    pub dg_we: Signal<Out, Bit>,
     /// Thread of the write.
-    pub wr_thread: Signal<Out, Bits<5>>,
+    pub dg_tid: Signal<Out, Bits<5>>,
     /// Slot of the write.
-    pub wr_slot: Signal<Out, Bits<2>>,
+    pub dg_slot: Signal<Out, Bits<2>>,
     /// Position 0..135.
-    pub wr_pos: Signal<Out, Bits<8>>,
+    pub dg_pos: Signal<Out, Bits<8>>,
     /// Encoded digit: bit 7 sign, bit 6 zero, bits 5:0 `(|d|-1)/2`.
-    pub wr_digit: Signal<Out, Bits<8>>,
-    /// One-cycle pulse, the cycle after a request's last digit write.
-    pub done: Signal<Out, Bit>,
+    pub dg_digit: Signal<Out, Bits<8>>,
+    /// One-cycle pulse, the cycle after a request's last digit write (`rc -= 1`).
+    pub rec_done: Signal<Out, Bit>,
     /// Thread of the finished request.
-    pub done_thread: Signal<Out, Bits<5>>,
+    pub rec_done_tid: Signal<Out, Bits<5>>,
 
     // ---- queue
     q_k: [DFF<Bits<KB>>; 4],
@@ -81,6 +87,8 @@ pub struct Recoder {
     wrp: DFF<Bits<2>>,
     rdp: DFF<Bits<2>>,
     count: DFF<Bits<3>>,
+    /// `count != 0`, registered with the count (so `rec_load` is one LUT from flip-flops).
+    nonempty: DFF<Bit>,
     // ---- engine
     busy: DFF<Bit>,
     pos: DFF<Bits<8>>,
@@ -91,6 +99,8 @@ pub struct Recoder {
     w: DFF<Bits<4>>,
     e_thread: DFF<Bits<5>>,
     e_slot: DFF<Bits<2>>,
+    /// `busy && pos == DIG_POSITIONS - 1`, registered one cycle ahead.
+    at_last: DFF<Bit>,
     // ---- write port and done registers
     o_en: DFF<Bit>,
     o_last: DFF<Bit>,
@@ -104,6 +114,7 @@ pub struct Recoder {
     push: Signal<Local, Bit>,
     load: Signal<Local, Bit>,
     last: Signal<Local, Bit>,
+    cnt_next: Signal<Local, Bits<3>>,
     head_k: Signal<Local, Bits<KB>>,
     head_neg: Signal<Local, Bit>,
     head_w: Signal<Local, Bits<4>>,
@@ -122,7 +133,7 @@ pub struct Recoder {
     k_zero3: Constant<Bits<3>>,
     k_one8: Constant<Bits<8>>,
     k_zero8: Constant<Bits<8>>,
-    k_last: Constant<Bits<8>>,
+    k_pen: Constant<Bits<8>>,
     k_ones_kb: Constant<Bits<KB>>,
     k_zero_kb: Constant<Bits<KB>>,
     k_ones8: Constant<Bits<8>>,
@@ -140,19 +151,20 @@ impl Default for Recoder {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            in_valid: Default::default(),
-            in_ready: Default::default(),
-            in_thread: Default::default(),
-            in_slot: Default::default(),
-            in_w: Default::default(),
-            in_k: Default::default(),
-            wr_en: Default::default(),
-            wr_thread: Default::default(),
-            wr_slot: Default::default(),
-            wr_pos: Default::default(),
-            wr_digit: Default::default(),
-            done: Default::default(),
-            done_thread: Default::default(),
+            rec_req_valid: Default::default(),
+            rec_req_ready: Default::default(),
+            rec_req_tid: Default::default(),
+            rec_req_slot: Default::default(),
+            rec_req_w: Default::default(),
+            rec_req_k: Default::default(),
+            rec_load: Default::default(),
+            dg_we: Default::default(),
+            dg_tid: Default::default(),
+            dg_slot: Default::default(),
+            dg_pos: Default::default(),
+            dg_digit: Default::default(),
+            rec_done: Default::default(),
+            rec_done_tid: Default::default(),
             q_k: Default::default(),
             q_neg: Default::default(),
             q_w: Default::default(),
@@ -161,6 +173,7 @@ impl Default for Recoder {
             wrp: Default::default(),
             rdp: Default::default(),
             count: Default::default(),
+            nonempty: Default::default(),
             busy: Default::default(),
             pos: Default::default(),
             r: Default::default(),
@@ -170,6 +183,7 @@ impl Default for Recoder {
             w: Default::default(),
             e_thread: Default::default(),
             e_slot: Default::default(),
+            at_last: Default::default(),
             o_en: Default::default(),
             o_last: Default::default(),
             o_thread: Default::default(),
@@ -181,6 +195,7 @@ impl Default for Recoder {
             push: Default::default(),
             load: Default::default(),
             last: Default::default(),
+            cnt_next: Default::default(),
             head_k: Default::default(),
             head_neg: Default::default(),
             head_w: Default::default(),
@@ -198,7 +213,7 @@ impl Default for Recoder {
             k_zero3: Constant::new(Bits::default()),
             k_one8: Constant::new(Bits::from(1u64)),
             k_zero8: Constant::new(Bits::default()),
-            k_last: Constant::new(Bits::from(super::super::params::DIG_POSITIONS as u64 - 1)),
+            k_pen: Constant::new(Bits::from(super::super::params::DIG_POSITIONS as u64 - 2)),
             k_ones_kb: Constant::new(ones_kb),
             k_zero_kb: Constant::new(Bits::default()),
             k_ones8: Constant::new(Bits::from(0xffu64)),
@@ -223,6 +238,7 @@ impl Logic for Recoder {
             wrp,
             rdp,
             count,
+            nonempty,
             busy,
             pos,
             r,
@@ -232,6 +248,7 @@ impl Logic for Recoder {
             w,
             e_thread,
             e_slot,
+            at_last,
             o_en,
             o_last,
             o_thread,
@@ -255,15 +272,15 @@ impl Logic for Recoder {
         }
 
         // ---------------- queue ----------------
-        self.in_ready.next = self.count.q.val() != self.k_full.val();
-        self.push.next = self.in_valid.val() && (self.count.q.val() != self.k_full.val());
+        self.rec_req_ready.next = self.count.q.val() != self.k_full.val();
+        self.push.next = self.rec_req_valid.val() && (self.count.q.val() != self.k_full.val());
         for i in 0..4 {
             if self.push.val() && (self.wrp.q.val() == self.k_idx[i].val()) {
-                self.q_k[i].d.next = self.in_k.val().get_bits::<KB>(0);
-                self.q_neg[i].d.next = self.in_k.val().get_bit(255);
-                self.q_w[i].d.next = self.in_w.val();
-                self.q_thread[i].d.next = self.in_thread.val();
-                self.q_slot[i].d.next = self.in_slot.val();
+                self.q_k[i].d.next = self.rec_req_k.val().get_bits::<KB>(0);
+                self.q_neg[i].d.next = self.rec_req_k.val().get_bit(255);
+                self.q_w[i].d.next = self.rec_req_w.val();
+                self.q_thread[i].d.next = self.rec_req_tid.val();
+                self.q_slot[i].d.next = self.rec_req_slot.val();
             }
         }
         // Head of the queue (one-hot read pointer).
@@ -281,21 +298,24 @@ impl Logic for Recoder {
                 self.head_slot.next = self.q_slot[i].q.val();
             }
         }
-        self.last.next = self.pos.q.val() == self.k_last.val();
-        self.load.next =
-            (self.count.q.val() != self.k_zero3.val()) && (!self.busy.q.val() || self.last.val());
+        self.last.next = self.at_last.q.val();
+        self.load.next = self.nonempty.q.val() && (!self.busy.q.val() || self.last.val());
+        self.rec_load.next = self.load.val();
         if self.push.val() {
             self.wrp.d.next = self.wrp.q.val() + self.k_one2.val();
         }
         if self.load.val() {
             self.rdp.d.next = self.rdp.q.val() + self.k_one2.val();
         }
+        self.cnt_next.next = self.count.q.val();
         if self.push.val() && !self.load.val() {
-            self.count.d.next = self.count.q.val() + self.k_one3.val();
+            self.cnt_next.next = self.count.q.val() + self.k_one3.val();
         }
         if !self.push.val() && self.load.val() {
-            self.count.d.next = self.count.q.val() - self.k_one3.val();
+            self.cnt_next.next = self.count.q.val() - self.k_one3.val();
         }
+        self.count.d.next = self.cnt_next.val();
+        self.nonempty.d.next = self.cnt_next.val() != self.k_zero3.val();
 
         // ---------------- engine: one position per cycle ----------------
         // w - 1 and the index mask (w - 2 low bits of R[w-1:1]) by w; w outside 2..8 as 8.
@@ -361,6 +381,8 @@ impl Logic for Recoder {
 
         self.o_en.d.next = false;
         self.o_last.d.next = false;
+        // A load in this cycle restarts at pos 0 (and happens only when !busy or at_last).
+        self.at_last.d.next = self.busy.q.val() && (self.pos.q.val() == self.k_pen.val());
         if self.busy.q.val() {
             self.o_en.d.next = true;
             self.o_last.d.next = self.last.val();
@@ -405,6 +427,8 @@ impl Logic for Recoder {
 
         if self.reset.val() {
             self.count.d.next = self.k_zero3.val();
+            self.nonempty.d.next = false;
+            self.at_last.d.next = false;
             self.wrp.d.next = self.rdp.q.val();
             self.busy.d.next = false;
             self.o_en.d.next = false;
@@ -412,13 +436,13 @@ impl Logic for Recoder {
             self.o_done.d.next = false;
         }
 
-        self.wr_en.next = self.o_en.q.val();
-        self.wr_thread.next = self.o_thread.q.val();
-        self.wr_slot.next = self.o_slot.q.val();
-        self.wr_pos.next = self.o_pos.q.val();
-        self.wr_digit.next = self.o_digit.q.val();
-        self.done.next = self.o_done.q.val();
-        self.done_thread.next = self.o_done_thread.q.val();
+        self.dg_we.next = self.o_en.q.val();
+        self.dg_tid.next = self.o_thread.q.val();
+        self.dg_slot.next = self.o_slot.q.val();
+        self.dg_pos.next = self.o_pos.q.val();
+        self.dg_digit.next = self.o_digit.q.val();
+        self.rec_done.next = self.o_done.q.val();
+        self.rec_done_tid.next = self.o_done_thread.q.val();
     }
 }
 

@@ -23,7 +23,7 @@
 //!   the side that is *not* the result (proof in `README.md`), and costs a fixed cycle
 //!   (`SU_FINISH`).
 //! - Adders are carry-select over 64-bit segments (longest chain 65 bits, 17 CARRY4); the
-//!   segment carries are resolved by one LUT level.
+//!   segment carries are resolved by one LUT level (lookahead over the chain outputs).
 //!
 //! # Cycles (accept cycle c)
 //! c: load. c+1: checks (`s - m` on the u/v subtractor, `r - m` or `r - p` on y1's adder,
@@ -121,9 +121,10 @@ pub struct ScalarUnit<const PW: usize> {
     v_one: DFF<Bit>,
     // ---- x/y engine: xy[0] x1, xy[1] x2, xy[2] y1, xy[3] y2; per register the adder mode
     // of this cycle (registered: 0/1/2 halve with k = 0/1/2, 3 sub, 4 check against m,
-    // 5 check against p) and its carry-in.
+    // 5 check against p), its decode `shr` (A = R >> 1: modes 0..2) and its carry-in.
     xy: [DFF<Bits<257>>; 4],
     md: [DFF<Bits<3>>; 4],
+    shr: [DFF<Bit>; 4],
     cin: [DFF<Bit>; 4],
     op_hu: DFF<Bit>,
     op_hv: DFF<Bit>,
@@ -249,6 +250,7 @@ impl<const PW: usize> ScalarUnit<PW> {
             v_one: Default::default(),
             xy: Default::default(),
             md: Default::default(),
+            shr: Default::default(),
             cin: Default::default(),
             op_hu: Default::default(),
             op_hv: Default::default(),

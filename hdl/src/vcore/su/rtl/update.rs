@@ -22,6 +22,8 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             self.xy[r].d.next = self.xy[r].q.val();
             self.md[r].clock.next = self.clock.val();
             self.md[r].d.next = self.k_md[0].val();
+            self.shr[r].clock.next = self.clock.val();
+            self.shr[r].d.next = true;
             self.cin[r].clock.next = self.clock.val();
             self.cin[r].d.next = false;
         }
@@ -147,16 +149,18 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         for r in 0..4 {
             // Operands by mode: 5 R + ~p, 4 R + ~m (checks, cin 1: R - C, sign in bit 256),
             // 3 R + ~O (sub, cin 1), 2 / 1 / 0 (R >> 1) + (k·m >> 1) (halve, cin = (k == 1)).
-            self.aa[r].next = self.xy[r].q.val() >> 1;
+            // `shr` is the registered decode of "halve" (modes 0..2), so A is one LUT3 per bit.
+            self.aa[r].next = self.xy[r].q.val();
+            if self.shr[r].q.val() {
+                self.aa[r].next = self.xy[r].q.val() >> 1;
+            }
             self.q[r].next = self.k_z257.val();
             if self.md[r].q.val().get_bit(2) {
-                self.aa[r].next = self.xy[r].q.val();
                 self.q[r].next = self.k_nm.val();
                 if self.md[r].q.val().get_bit(0) {
                     self.q[r].next = self.k_np.val();
                 }
             } else if self.md[r].q.val().get_bit(1) && self.md[r].q.val().get_bit(0) {
-                self.aa[r].next = self.xy[r].q.val();
                 self.q[r].next = !self.oth[r].val();
             } else if self.md[r].q.val().get_bit(1) {
                 self.q[r].next = self.k_m.val();
@@ -179,17 +183,23 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
                     + ((self.sb[4 * r + j].val() << 1) | self.k_one257.val()))
                     >> 1;
             }
-            self.s0[4 * r].next =
-                self.sa[4 * r].val() + self.sb[4 * r].val() + self.cin257[r].val();
+            // Segment 0 with its carry-in: `(2a + c) + (2b + c) >> 1`, one two-operand chain.
+            self.s0[4 * r].next = (((self.sa[4 * r].val() << 1) | self.cin257[r].val())
+                + ((self.sb[4 * r].val() << 1) | self.cin257[r].val()))
+                >> 1;
             for j in 1..4 {
                 self.s0[4 * r + j].next = self.sa[4 * r + j].val() + self.sb[4 * r + j].val();
             }
+            // Carries into segments 1..3, each written out from the chain outputs (carry
+            // lookahead: one LUT level after the chains, not a ripple through the segments).
             self.sc[3 * r].next = self.s0[4 * r].val().get_bit(64);
             self.pk[4 * r].next = self.s0[4 * r].val();
-            for j in 1..3 {
-                self.sc[3 * r + j].next = self.s0[4 * r + j].val().get_bit(64)
-                    || (self.s1[3 * r + j - 1].val().get_bit(64) && self.sc[3 * r + j - 1].val());
-            }
+            self.sc[3 * r + 1].next = self.s0[4 * r + 1].val().get_bit(64)
+                || (self.s1[3 * r].val().get_bit(64) && self.s0[4 * r].val().get_bit(64));
+            self.sc[3 * r + 2].next = self.s0[4 * r + 2].val().get_bit(64)
+                || (self.s1[3 * r + 1].val().get_bit(64)
+                    && (self.s0[4 * r + 1].val().get_bit(64)
+                        || (self.s1[3 * r].val().get_bit(64) && self.s0[4 * r].val().get_bit(64))));
             for j in 1..4 {
                 self.pk[4 * r + j].next = self.s0[4 * r + j].val();
                 if self.sc[3 * r + j - 1].val() {
@@ -227,6 +237,7 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         for r in 0..4 {
             if self.snext[r].val() {
                 self.md[r].d.next = self.k_md[3].val();
+                self.shr[r].d.next = false;
                 self.cin[r].d.next = true;
             }
             if self.hnext[r].val() {
@@ -242,10 +253,12 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         // the check and the decide cycle (which writes z - m when z >= m).
         if self.load.val() || self.ph1.q.val() {
             self.md[0].d.next = self.k_md[4].val();
+            self.shr[0].d.next = false;
             self.cin[0].d.next = true;
         }
         if self.load.val() {
             self.md[2].d.next = self.k_md[4].val();
+            self.shr[2].d.next = false;
             if self.in_kind.val() {
                 self.md[2].d.next = self.k_md[5].val();
             }
