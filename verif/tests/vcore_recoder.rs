@@ -286,10 +286,19 @@ fn vcore_recoder_matches_model() {
 
 /// `reset` while a request is being recoded and two wait: no further writes or `done`, the
 /// queue is empty (`rec_req_ready`, no `rec_load`), and the next request is recoded exactly as
-/// from reset.
+/// from reset. Twice: in an ordinary cycle, and in the cycle the engine would load the second
+/// request (a load in the reset cycle must not move the read pointer away from the emptied
+/// queue's write pointer, nor pulse `rec_load`).
 #[test]
 fn vcore_recoder_reset_mid_request() {
+    // Accepts in cycles 0, 1, 2: loads in 1 and 1 + DIG_POSITIONS.
+    reset_then_fresh(43, false);
+    reset_then_fresh(1 + DIG_POSITIONS as u64, true);
+}
+
+fn reset_then_fresh(reset_cycle: u64, at_load: bool) {
     let mut d = Dut::open(None);
+    let t0 = d.m.cycles();
     let k = pattern(true, &((one() << 100u32) - 12345u32));
     for _ in 0..3 {
         d.m.set(d.rec_req_valid, 1);
@@ -300,8 +309,16 @@ fn vcore_recoder_reset_mid_request() {
         d.m.tick();
     }
     d.m.set(d.rec_req_valid, 0);
-    d.m.ticks(40);
+    d.m.ticks(reset_cycle - (d.m.cycles() - t0));
+    d.m.eval();
+    assert_eq!(
+        d.m.get(d.rec_load),
+        u64::from(at_load),
+        "rec_load without reset, cycle {reset_cycle}"
+    );
     d.m.set(d.reset, 1);
+    d.m.eval();
+    assert_eq!(d.m.get(d.rec_load), 0, "rec_load during reset");
     d.m.tick();
     d.m.set(d.reset, 0);
     for _ in 0..600 {

@@ -61,7 +61,7 @@ pub struct Recoder {
     /// The scalar, 256-bit two's complement.
     pub rec_req_k: Signal<In, Bits<256>>,
     /// The engine takes a request out of the queue this cycle (`RecSchedule::load`; the
-    /// cluster returns a credit). One LUT level from flip-flops.
+    /// cluster returns a credit). One LUT4 of flip-flops and `reset`; never during reset.
     pub rec_load: Signal<Out, Bit>,
     /// Digit write port (registered): write `dg_digit` to `digit[dg_tid][dg_slot][dg_pos]`.
     pub dg_we: Signal<Out, Bit>,
@@ -299,7 +299,10 @@ impl Logic for Recoder {
             }
         }
         self.last.next = self.at_last.q.val();
-        self.load.next = self.nonempty.q.val() && (!self.busy.q.val() || self.last.val());
+        // No load in a reset cycle: the read pointer must stay where the emptied queue's
+        // write pointer is set (below), and the cluster must not see a credit return.
+        self.load.next =
+            self.nonempty.q.val() && (!self.busy.q.val() || self.last.val()) && !self.reset.val();
         self.rec_load.next = self.load.val();
         if self.push.val() {
             self.wrp.d.next = self.wrp.q.val() + self.k_one2.val();
