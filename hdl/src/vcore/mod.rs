@@ -23,14 +23,44 @@ pub mod waits;
 pub mod recoder;
 pub mod su;
 
-/// Verilator models of the VerifyCore blocks (each block owner adds its entries here; one
-/// line per model keeps merges simple).
-pub fn sim_models() -> Vec<crate::SimModel> {
-    let mut v = Vec::new();
-    v.extend(su::sim_models());
-    v.extend(recoder::sim_models());
-    v
-}
+use crate::catalog::{Block, Domain};
+
+/// The VerifyCore blocks in the catalogue: Verilator models for their equivalence tests
+/// (`verif/tests/vcore_*.rs`). Not synthesized by `bitstreams/synth.sh` until they are in the
+/// top; each block's README gives its own yosys command and figures.
+pub const BLOCKS: &[Block] = &[
+    Block {
+        name: "vcore_su",
+        doc: "ScalarUnit (order n of secp256k1): range checks, u1 = z/s, u2 = r/s mod n",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(su::verilog(&su::model::SuModulus::secp256k1())),
+    },
+    Block {
+        name: "vcore_su_toy",
+        doc: "ScalarUnit for the toy group order su::TOY_ORDER (same RTL)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || {
+            su::model::SuModulus::with_order(&num_bigint::BigUint::from(su::TOY_ORDER))
+                .ok()
+                .map(|md| su::verilog(&md))
+        },
+    },
+    Block {
+        name: "vcore_recoder",
+        doc: "Recoder: signed wNAF digits into the digit RAM, one per clock",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(recoder::rtl::verilog()),
+    },
+];
 
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
