@@ -6,6 +6,16 @@
 //! The RTL owns the latencies: a change of a pipeline depth changes [`timing`] in the same
 //! commit, and the ISS follows automatically.
 
+pub mod fmul;
+
+/// Every VerifyCore design that `verif` builds into a Verilator model (each block owner adds
+/// its entries here).
+pub fn sim_models() -> Vec<crate::SimModel> {
+    let mut v = Vec::new();
+    v.extend(fmul::sim_models());
+    v
+}
+
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
 
