@@ -14,12 +14,35 @@ declare -A NEED=(
   [pkg-config]=pkg-config
   [tclsh]=tcl                     # bitstreams: build.tcl is checked under tclsh
   [dtc]=device-tree-compiler      # bitstreams: the device-tree overlay is compiled in a test
+  # scripts/test-arm.sh: the software path on an emulated Cortex-A9 (Linux and bare metal).
+  [qemu-arm]=qemu-user
+  [qemu-system-arm]=qemu-system-arm
+  [arm-linux-gnueabihf-gcc]=gcc-arm-linux-gnueabihf
+  [arm-none-eabi-gcc]=gcc-arm-none-eabi     # secp256k1-sys's C code for armv7a-none-eabi
+)
+
+# Files no command lookup finds -> Debian package (Debian 12). Debian's own Rust (rustc-web,
+# 1.96) builds the ARM targets only; it lives in /usr/bin beside, never instead of, rustup's.
+declare -A NEED_FILE=(
+  [/usr/bin/rustc]=rustc-web
+  [/usr/bin/cargo]=cargo-web
+  [/usr/lib/rustlib/armv7-unknown-linux-gnueabihf]=libstd-rust-web-dev:armhf
+  [/usr/lib/rustlib/src/rust/library/core]=rust-web-src      # -Zbuild-std for armv7a-none-eabi
+  [/usr/arm-linux-gnueabihf/include/stdio.h]=libc6-dev-armhf-cross
+  [/lib/ld-linux-armhf.so.3]=libc6:armhf                      # qemu-arm runs on the multiarch libc
+  [/usr/include/newlib/string.h]=libnewlib-arm-none-eabi
 )
 
 missing=()
 for cmd in "${!NEED[@]}"; do
   if ! command -v "$cmd" >/dev/null 2>&1; then
     pkg="${NEED[$cmd]}"
+    [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
+  fi
+done
+for path in "${!NEED_FILE[@]}"; do
+  if [[ ! -e "$path" ]]; then
+    pkg="${NEED_FILE[$path]}"
     [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
   fi
 done
@@ -40,12 +63,16 @@ if ((${#missing[@]})); then
   fi
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  if [[ " ${missing[*]} " == *":armhf "* ]] && ! dpkg --print-foreign-architectures | grep -qx armhf; then
+    "${SUDO[@]}" dpkg --add-architecture armhf
+  fi
   "${SUDO[@]}" apt-get update
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 # Rust: cargo must exist (rust-version in Cargo.toml gives the minimum).
-if ! command -v cargo >/dev/null 2>&1 && [[ -f "$HOME/.cargo/env" ]]; then
+# rustup's cargo, not Debian's /usr/bin/cargo (installed above for the ARM targets only).
+if [[ -f "$HOME/.cargo/env" && "$(command -v cargo || true)" != "$HOME/.cargo/bin/cargo" ]]; then
   # shellcheck disable=SC1091
   . "$HOME/.cargo/env"
 fi
@@ -59,4 +86,5 @@ MSG
   exit 1
 fi
 
-echo "setup: ok ($(cargo --version); $(verilator --version | head -n1); $(yosys -V | head -n1))"
+echo "setup: ok ($(cargo --version); $(verilator --version | head -n1); $(yosys -V | head -n1);" \
+  "ARM: $(/usr/bin/rustc --version), $(qemu-system-arm --version | head -n1))"

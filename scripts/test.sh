@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! command -v cargo >/dev/null 2>&1 && [[ -f "$HOME/.cargo/env" ]]; then
+# rustup's cargo, not Debian's /usr/bin/cargo (setup.sh installs that one for the ARM targets only).
+if [[ -f "$HOME/.cargo/env" && "$(command -v cargo || true)" != "$HOME/.cargo/bin/cargo" ]]; then
   # shellcheck disable=SC1091
   . "$HOME/.cargo/env"
 fi
@@ -13,6 +14,8 @@ if [[ ! -d ../shared/data ]]; then
 fi
 # --no-fail-fast: one failing test binary must not hide the results of the others.
 cargo test --workspace --release --no-fail-fast
+# The software path on an emulated Cortex-A9: Linux (qemu-arm) and bare metal (qemu-system-arm).
+bash scripts/test-arm.sh
 # Extra checks (the lead adds more here).
 # Synthesis report (yosys synth_xilinx per block and for the top, cached by a hash of the
 # Verilog): writes target/synth/resources.{json,md}, fails above 70 % of any XC7Z030 resource.

@@ -8,8 +8,8 @@
 //! of different length finish out of order. It is a test model, not a reference for the RTL's
 //! cycle counts.
 
-use std::collections::VecDeque;
-use std::vec::Vec;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 use k256::elliptic_curve::ops::Reduce;
 use k256::elliptic_curve::point::AffineCoordinates;
@@ -207,11 +207,11 @@ impl DeviceModel {
             irq_enable: 0,
             irq_status: 0,
             hash_q: VecDeque::new(),
-            units: std::vec![None; cfg.hash_units as usize],
+            units: alloc::vec![None; cfg.hash_units as usize],
             hash_results: VecDeque::new(),
             ecdsa_words: Vec::new(),
             ecdsa_q: VecDeque::new(),
-            engines: std::vec![None; cfg.ecdsa_engines as usize],
+            engines: alloc::vec![None; cfg.ecdsa_engines as usize],
             ecdsa_results: VecDeque::new(),
             dataq: 0,
             completed: (0, 0),
@@ -403,7 +403,7 @@ impl DeviceModel {
         if self.dma_q.len() >= self.fifo_depth() {
             return self.latch(ErrorCode::CmdOverflow, tag);
         }
-        let mut data = std::vec![0u8; len];
+        let mut data = alloc::vec![0u8; len];
         let ok = self.dma.as_ref().is_some_and(|r| {
             use crate::dma::DmaRegion;
             addr.checked_sub(r.bus_addr())

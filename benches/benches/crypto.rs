@@ -5,15 +5,15 @@
     clippy::cast_possible_truncation
 )]
 //! criterion benches: SHA-256 MB/s, SHA-256d headers/s, merkle root of block 413567,
-//! ECDSA verify/s for k256 (the sw backend's verifier) and libsecp256k1 in the same run,
+//! ECDSA verify/s of the sw backend's two verifiers (k256, libsecp256k1) in the same run,
 //! and full validation of block 413567 single-thread and parallel.
 //!
 //! Ids follow `<alg>/<backend>/<size>`. Run: see benches/README.md.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use crypto_core::{validate_block, Backend, Block, Chain, HashJob, ValidateOptions};
-use fallback_sw::SoftwareBackend;
-use satchain_benches::{block_413567, libsecp256k1_verify, sample_verify_jobs};
+use fallback_sw::{SoftwareBackend, Verifier};
+use satchain_benches::{block_413567, sample_verify_jobs};
 
 fn must<T>(r: Result<T, String>) -> T {
     match r {
@@ -79,27 +79,19 @@ fn merkle(c: &mut Criterion) {
 fn ecdsa_verify(c: &mut Criterion) {
     const N: usize = 64;
     let jobs = sample_verify_jobs(N, 2016);
-    let ctx = secp256k1::Secp256k1::verification_only();
     let mut g = c.benchmark_group("ecdsa_verify");
     g.throughput(Throughput::Elements(N as u64));
-    g.bench_function("k256", |b| {
-        b.iter(|| {
-            let mut ok = 0usize;
-            for j in &jobs {
-                ok += usize::from(fallback_sw::verify_one(black_box(j)).is_valid());
-            }
-            assert_eq!(ok, N);
-        })
-    });
-    g.bench_function("libsecp256k1", |b| {
-        b.iter(|| {
-            let mut ok = 0usize;
-            for j in &jobs {
-                ok += usize::from(libsecp256k1_verify(&ctx, black_box(j)));
-            }
-            assert_eq!(ok, N);
-        })
-    });
+    // The sw backend's two verifiers on the same jobs, single thread: ids sw-k256/64 and
+    // sw-libsecp256k1/64.
+    for v in Verifier::ALL {
+        let be = SoftwareBackend::single_thread().with_verifier(*v);
+        g.bench_with_input(BenchmarkId::new(format!("sw-{v}"), N), &jobs, |b, jobs| {
+            b.iter(|| {
+                let verdicts = must(be.verify_batch(black_box(jobs)).map_err(|e| e.to_string()));
+                assert!(verdicts.iter().all(|v| v.is_valid()));
+            })
+        });
+    }
     let par = SoftwareBackend::parallel(0);
     g.bench_function("sw_parallel_batch", |b| {
         b.iter(|| black_box(par.verify_batch(black_box(&jobs))))

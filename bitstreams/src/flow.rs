@@ -7,6 +7,7 @@
 
 use crate::report::{BlockReport, SynthReport, RESOURCES_JSON, RESOURCES_MD};
 use crate::resources::{Device, Resources};
+use crate::timing::{Calibration, NetModel, TimingReport};
 use crate::yosys;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct FlowOptions {
     pub jobs: usize,
     /// Print progress to stderr.
     pub verbose: bool,
+    /// Run the static timing model on every netlist (`crate::timing`).
+    pub timing: bool,
 }
 
 impl FlowOptions {
@@ -45,6 +48,7 @@ impl FlowOptions {
             timeout: Duration::from_secs(3600),
             jobs: 1,
             verbose: true,
+            timing: true,
         }
     }
 }
@@ -86,6 +90,8 @@ pub enum FlowError {
     NoTop { file: String },
     #[error("cannot write the report: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("timing model: {0}")]
+    Timing(#[from] crate::timing::TimingError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FlowError + '_ {
@@ -155,6 +161,7 @@ pub fn synth_file(
     opts: &FlowOptions,
     yosys_version: &str,
     file: &Path,
+    net: Option<NetModel>,
 ) -> Result<BlockReport, FlowError> {
     let name = file
         .file_stem()
@@ -231,6 +238,15 @@ pub fn synth_file(
     };
     let cells = yosys::parse_stat(&stat, "top").map_err(perr)?;
     let depth = yosys::parse_ltp(&ltp).map_err(perr)?;
+    let (timing, timing_error) = match net {
+        // A timing failure does not void the resource report: it is recorded in the block
+        // (`timing_error`, printed in the timing table and named by hw-report in `missing`).
+        Some(net) => match block_timing(opts, &netlist_p, &name, k, &rel, net) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        None => (None, None),
+    };
     Ok(BlockReport {
         name,
         file: rel.clone(),
@@ -239,7 +255,51 @@ pub fn synth_file(
         logic_depth: depth,
         path_mix: yosys::parse_ltp_mix(&ltp),
         synth_ms,
+        timing,
+        timing_error,
     })
+}
+
+/// Step 3, timing: the mapped netlist as JSON (`read_rtlil; write_json`, cached beside the
+/// RTLIL under the same key), then the static timing model (cached under the key and the
+/// model's fingerprint, so a new calibration re-times without a new synthesis).
+fn block_timing(
+    opts: &FlowOptions,
+    netlist_p: &Path,
+    name: &str,
+    k: &str,
+    rel: &str,
+    net: NetModel,
+) -> Result<TimingReport, FlowError> {
+    let cache = opts.out_dir.join("cache");
+    let json_p = cache.join(format!("{name}-{k}.netlist.json"));
+    if !json_p.exists() {
+        let log_p = opts.out_dir.join("logs").join(format!("{name}.json.log"));
+        let tmp = json_p.with_extension("json.tmp");
+        let script = yosys::json_script(&netlist_p.to_string_lossy(), &tmp.to_string_lossy());
+        run_yosys(opts, &script, &log_p, rel)?;
+        std::fs::rename(&tmp, &json_p).map_err(io(&tmp))?;
+    }
+    let fp = crate::timing::delays::fingerprint(&net);
+    let timing_p = cache.join(format!("{name}-{k}-{fp}.timing.json"));
+    if let Ok(text) = std::fs::read_to_string(&timing_p) {
+        if let Ok(t) = serde_json::from_str::<TimingReport>(&text) {
+            return Ok(t);
+        }
+    }
+    if opts.verbose {
+        eprintln!("timing: {rel}: static timing of the mapped netlist");
+    }
+    let t = crate::timing::analyze_file(&json_p, net)?;
+    std::fs::write(&timing_p, serde_json::to_string(&t)?).map_err(io(&timing_p))?;
+    Ok(t)
+}
+
+/// The fingerprint of the timing model the flow uses now (the shipped calibration).
+pub fn current_timing_model() -> Option<String> {
+    Calibration::shipped()
+        .ok()
+        .map(|c| crate::timing::delays::fingerprint(&c.net))
 }
 
 /// Runs one yosys script with its output in `log_p`, within `opts.timeout`; returns the
@@ -294,6 +354,11 @@ fn run_yosys(opts: &FlowOptions, script: &str, log_p: &Path, rel: &str) -> Resul
 pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
     let version = yosys_version(&opts.yosys)?;
     let files = rtl_files(&opts.rtl_dir, &opts.exclude)?;
+    let net = if opts.timing {
+        Some(Calibration::shipped()?.net)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&opts.out_dir).map_err(io(&opts.out_dir))?;
     let jobs = opts.jobs.max(1);
     let mut results: Vec<Option<Result<BlockReport, FlowError>>> =
@@ -310,7 +375,7 @@ pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
             s.spawn(|| loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(&i) = order.get(k) else { break };
-                let r = synth_file(opts, &version, &files[i]);
+                let r = synth_file(opts, &version, &files[i], net);
                 if let Ok(mut g) = slots.lock() {
                     g[i] = Some(r);
                 }
@@ -327,7 +392,8 @@ pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
             blocks.push(b);
         }
     }
-    let report = SynthReport::new(dev, version, blocks, total, Vec::new());
+    let mut report = SynthReport::new(dev, version, blocks, total, Vec::new());
+    report.timing_model = net.map(|n| crate::timing::delays::fingerprint(&n));
     let json_p = opts.out_dir.join(RESOURCES_JSON);
     std::fs::write(&json_p, serde_json::to_string_pretty(&report)? + "\n").map_err(io(&json_p))?;
     let md_p = opts.out_dir.join(RESOURCES_MD);
@@ -367,7 +433,7 @@ pub fn report_is_current(
         now.push((rel, sha256_hex(&text)));
     }
     now.sort();
-    Ok(have == now)
+    Ok(have == now && report.timing_model == current_timing_model())
 }
 
 /// True when `report` was produced from exactly these Verilog texts (`(file name, text)`,
@@ -386,5 +452,5 @@ pub fn report_matches(report: &SynthReport, files: &[(String, String)]) -> bool 
         .map(|(f, t)| (f.clone(), sha256_hex(t)))
         .collect();
     now.sort();
-    have == now
+    have == now && report.timing_model == current_timing_model()
 }

@@ -3,6 +3,7 @@
 pub mod flow;
 pub mod report;
 pub mod resources;
+pub mod timing;
 pub mod verilog;
 pub mod yosys;
 

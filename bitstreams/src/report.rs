@@ -1,6 +1,7 @@
 //! The synthesis report: `resources.json` (read by `satchain hw-report`) and a Markdown table.
 
 use crate::resources::{Device, Resources, BUDGET_RATIO};
+use crate::timing::TimingReport;
 use crate::yosys::PathMix;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -28,6 +29,12 @@ pub struct BlockReport {
     pub path_mix: PathMix,
     /// Wall-clock milliseconds yosys took when this result was produced (not when read from cache).
     pub synth_ms: u64,
+    /// Static timing of the mapped netlist with the calibrated model (`crate::timing`).
+    #[serde(default)]
+    pub timing: Option<TimingReport>,
+    /// Why `timing` is missing, when it is.
+    #[serde(default)]
+    pub timing_error: Option<String>,
 }
 
 /// The budget the report was checked against.
@@ -85,6 +92,10 @@ pub struct SynthReport {
     pub over_budget: Vec<OverBudget>,
     /// Largest logic depth over all synthesized designs (the top's, when it exists).
     pub logic_depth: Option<u32>,
+    /// Fingerprint of the timing model (delay table + calibrated net delay) the `timing`
+    /// fields were computed with; a report with another fingerprint is stale.
+    #[serde(default)]
+    pub timing_model: Option<String>,
 }
 
 impl SynthReport {
@@ -130,6 +141,7 @@ impl SynthReport {
             missing,
             over_budget,
             logic_depth,
+            timing_model: None,
         }
     }
 
@@ -228,6 +240,7 @@ impl SynthReport {
         for m in &self.missing {
             let _ = writeln!(s, "Missing: {m}");
         }
+        s.push_str(&self.timing_markdown());
         let _ = writeln!(
             s,
             "\nyosys {} `synth_xilinx -family xc7 -flatten -noiopad`, one run per file. LUT counts are \
@@ -235,6 +248,49 @@ impl SynthReport {
              combinational path after synthesis, an estimate (no place and route for 7-series here).",
             self.yosys_version
         );
+        s
+    }
+}
+
+impl SynthReport {
+    /// The timing table: per block and clock domain, the worst register-to-register delay of
+    /// the calibrated model and what lies on that path.
+    pub fn timing_markdown(&self) -> String {
+        let mut s = String::new();
+        let blocks: Vec<&BlockReport> = self.blocks.iter().chain(self.total.iter()).collect();
+        if blocks
+            .iter()
+            .all(|b| b.timing.is_none() && b.timing_error.is_none())
+        {
+            return s;
+        }
+        let _ = writeln!(
+            s,
+            "\n| block | clock | period (ns) | model MHz | LUT | MUXF | CARRY4 | DSP | BRAM | logic / route (ns) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for b in blocks {
+            if let Some(e) = &b.timing_error {
+                let _ = writeln!(s, "| {} | timing failed: {e} | | | | | | | | |", b.name);
+            }
+            for d in b.timing.iter().flat_map(|t| t.domains.iter()) {
+                let l = &d.path.levels;
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {:.2} | {:.1} | {} | {} | {} | {} | {} | {:.2} / {:.2} |",
+                    b.name,
+                    d.clock,
+                    d.period_ns,
+                    d.mhz,
+                    l.lut,
+                    l.muxf,
+                    l.carry4,
+                    l.dsp,
+                    l.bram,
+                    d.path.logic_ns,
+                    d.path.route_ns
+                );
+            }
+        }
         s
     }
 }
@@ -281,6 +337,8 @@ mod tests {
             logic_depth: depth,
             path_mix: PathMix::default(),
             synth_ms: 1000,
+            timing: None,
+            timing_error: None,
         }
     }
 

@@ -226,6 +226,15 @@ pub fn depth_script(netlist_path: &str, ltp_path: &str) -> String {
     )
 }
 
+/// Step 3, timing: the mapped netlist of step 1 as JSON, for the static timing model.
+pub fn json_script(netlist_path: &str, json_path: &str) -> String {
+    format!(
+        "read_rtlil {n}; write_json {j}",
+        n = quote(netlist_path),
+        j = quote(json_path)
+    )
+}
+
 fn quote(p: &str) -> String {
     if p.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))

@@ -57,6 +57,19 @@ fn flow_real_yosys_reports_and_caches() {
     assert!(r1.within_budget());
     assert_eq!(r1.logic_depth, Some(15));
     assert!(r1.missing.is_empty());
+    // Timing ran on every netlist, with the model the report names. Every path of these two
+    // designs starts at a top-level port (ports are not start points), so no clock domain has
+    // a register-to-register path: none is invented.
+    for b in r1.blocks.iter().chain(r1.total.iter()) {
+        let t = b
+            .timing
+            .as_ref()
+            .unwrap_or_else(|| panic!("{:?}", b.timing_error));
+        assert!(t.domains.is_empty() && t.unknown_cells.is_empty(), "{t:?}");
+    }
+    assert_eq!(r1.timing_model, flow::current_timing_model());
+    assert!(out.join("logs/top.json.log").exists());
+
     // The files hw-report reads.
     let back = flow::read_report(&out).unwrap();
     assert_eq!(back, r1);
@@ -79,6 +92,11 @@ fn flow_real_yosys_reports_and_caches() {
         !out.join("logs/top.log").exists(),
         "cached run must not call yosys"
     );
+
+    // A report timed with another model is stale.
+    let mut other = back.clone();
+    other.timing_model = Some("another-model".into());
+    assert!(!flow::report_matches(&other, &texts));
 
     // A changed block is synthesized again, and the old report is stale.
     let mut v = std::fs::read_to_string(rtl.join("memories.v")).unwrap();
@@ -130,11 +148,14 @@ fn fake_yosys(dir: &Path, luts: u64, fail: bool) -> PathBuf {
             r#"s=$(echo "$2" | sed -n 's/.*tee -q -o \([^ ;]*\) stat.*/\1/p')
 n=$(echo "$2" | sed -n 's/.*write_rtlil \([^ ;]*\).*/\1/p')
 l=$(echo "$2" | sed -n 's/.*tee -q -o \([^ ;]*\) ltp.*/\1/p')
+j=$(echo "$2" | sed -n 's/.*write_json \([^ ;]*\).*/\1/p')
 [ -n "$s" ] && cp {d}/fake.stat "$s"
 [ -n "$n" ] && echo fake-netlist > "$n"
 [ -n "$l" ] && cp {d}/fake.ltp "$l"
+[ -n "$j" ] && cp {json} "$j"
 exit 0"#,
-            d = dir.display()
+            d = dir.display(),
+            json = data("timing_small.json").display()
         )
     };
     let script = format!(
@@ -179,6 +200,8 @@ fn synth_report_exit_codes_follow_the_budget() {
     let (code, text) = synth_report(&rtl, &dir.join("out-a"), &y, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("Budget check: PASS"), "{text}");
+    // The timing table (the stand-in's netlist is the captured two-clock one).
+    assert!(text.contains("| top | clk_a |"), "{text}");
 
     // One more LUT: over 70 %, exit 1 (0 with --no-budget-fail).
     let y = fake_yosys(&dir, 55_021, false);

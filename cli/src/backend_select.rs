@@ -3,7 +3,7 @@
 
 use clap::Args;
 use crypto_core::Backend;
-use fallback_sw::SoftwareBackend;
+use fallback_sw::{SoftwareBackend, Verifier};
 
 use crate::error::CliError;
 
@@ -15,16 +15,32 @@ pub const BACKEND_NAMES: &[&str] = &["sw", "sim", "fpga"];
 pub struct BackendOpts {
     /// Worker threads for the software backend: `None` = all cores, `Some(1)` = single-thread.
     pub threads: Option<usize>,
+    /// ECDSA verifier of the software backend: `None` = the fastest this build has.
+    pub verifier: Option<String>,
 }
 
 /// Builds the backend called `name` ("sw", "sim" or "fpga").
 pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, CliError> {
+    let verifier = match &opts.verifier {
+        None => Verifier::fastest(),
+        Some(_) if name != "sw" => {
+            return Err(CliError::Usage(format!(
+                "--verifier applies to --backend sw, not {name:?}"
+            )))
+        }
+        Some(v) => v
+            .parse::<Verifier>()
+            .map_err(|e| CliError::Usage(e.to_string()))?,
+    };
     match name {
-        "sw" => Ok(Box::new(match opts.threads {
-            Some(1) => SoftwareBackend::single_thread(),
-            Some(n) => SoftwareBackend::parallel(n),
-            None => SoftwareBackend::parallel(0),
-        })),
+        "sw" => Ok(Box::new(
+            match opts.threads {
+                Some(1) => SoftwareBackend::single_thread(),
+                Some(n) => SoftwareBackend::parallel(n),
+                None => SoftwareBackend::parallel(0),
+            }
+            .with_verifier(verifier),
+        )),
         // The Verilated accelerator top through the real driver (issue 5), software fallback.
         "sim" => verif::sim_backend()
             .map(|b| Box::new(b) as Box<dyn Backend>)
@@ -86,6 +102,9 @@ pub struct BackendArgs {
     /// Worker threads of the software backend (1 = single-thread; default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// ECDSA verifier of the sw backend: libsecp256k1 (default) or k256 (pure Rust).
+    #[arg(long)]
+    pub verifier: Option<String>,
 }
 
 impl BackendArgs {
@@ -95,6 +114,7 @@ impl BackendArgs {
             &self.backend,
             &BackendOpts {
                 threads: self.threads.map(usize::from),
+                verifier: self.verifier.clone(),
             },
         )
     }

@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use crate::backend_select::BackendArgs;
 use crate::cmd_validate::REGTEST_POW_LIMIT;
 use crate::error::{CliError, EXIT_OK};
-use crate::input::{decode_hex_dump, read_all};
+use crate::input::read_block;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -180,10 +180,7 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     // The block: FILE or the demo block (built before any timing).
     let chain: Chain = args.chain.parse().map_err(CliError::Usage)?;
     let (block, block_source, demo) = match &args.file {
-        Some(f) => {
-            let raw = read_all(f)?;
-            (decode_hex_dump(&raw).unwrap_or(raw), f.clone(), false)
-        }
+        Some(f) => (read_block(f, chain)?, f.clone(), false),
         None => {
             let total = usize::try_from(sizes.demo_inputs)
                 .map_err(|_| CliError::Usage("--demo-inputs too large".into()))?;

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_OK};
-use crate::input::{hex_field, open_lines, parse_object, read_lines};
+use crate::input::{hex_field, open_lines, parse_object};
 
 /// Lines per batch sent to the backend.
 pub const CHUNK_LINES: usize = 4096;
@@ -59,7 +59,7 @@ pub fn run(args: &HashArgs) -> Result<u8, CliError> {
     let werr = |e| CliError::io("writing stdout", e);
     let mut exit = EXIT_OK;
     loop {
-        let lines = read_lines(input.as_mut(), CHUNK_LINES, &args.file)?;
+        let lines = input.batch(CHUNK_LINES)?;
         if lines.is_empty() {
             break;
         }
@@ -104,5 +104,9 @@ pub fn run(args: &HashArgs) -> Result<u8, CliError> {
         }
     }
     out.flush().map_err(werr)?;
+    if let Some(why) = &input.aborted {
+        eprintln!("satchain: {why}");
+        exit = EXIT_ERROR;
+    }
     Ok(exit)
 }

@@ -21,6 +21,7 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use crate::error::{CliError, EXIT_OK};
+use crate::hw_report_clock as clk;
 
 #[derive(Debug, Args)]
 pub struct HwReportArgs {
@@ -93,24 +94,34 @@ pub fn build(args: &HwReportArgs) -> Value {
     let mut m = Map::new();
     m.insert("device".into(), json!(XC7Z030.name));
     // Two clock domains (hdl/src/ecdsa/cdc.rs): the bus clock (AXI, register block, hash
-    // cluster) projects every bus-side figure, the engine clock the ECDSA figures. Each is
-    // checked against the logic depth of the blocks in its domain.
+    // cluster) and the engine clock. Each design clock is checked against the calibrated
+    // static timing model (crate::hw_report_clock); bus-side figures are projected at the
+    // clock that holds (the design clock, or the model's estimate when that is lower).
     let ecdsa_clock = satchain_hdl::top::ECDSA_CLOCK_MHZ;
-    let bus_dom = domain(synth.as_ref(), BUS_BLOCKS);
-    let ecdsa_dom = domain(synth.as_ref(), ECDSA_BLOCKS);
+    let bus_blocks: Vec<(&str, &str)> = clk::BUS_BLOCKS.iter().map(|b| (*b, "clock")).collect();
+    let mut bus_dom = clk::ClockDomain::find(synth.as_ref(), "bus", "clock", clock, &bus_blocks);
+    bus_dom.reprojected =
+        Some("the block 413567 hash figure (sha256.block413567_hash_ms_projected) is");
+    let ecdsa_dom = clk::ClockDomain::find(
+        synth.as_ref(),
+        "ECDSA engine",
+        "ecdsa_clock",
+        ecdsa_clock,
+        clk::ECDSA_BLOCKS,
+    );
+    let mut sha = sha;
+    reproject_sha256(&mut sha, clock, bus_dom.held_mhz());
     m.insert("clock_mhz".into(), json!(clock));
-    m.insert(
-        "clock_basis".into(),
-        json!(clock_basis("bus", clock, &bus_dom)),
-    );
+    m.insert("clock_basis".into(), json!(bus_dom.basis()));
     m.insert("ecdsa_clock_mhz".into(), json!(round3(ecdsa_clock)));
-    m.insert(
-        "ecdsa_clock_basis".into(),
-        json!(clock_basis("ECDSA engine", ecdsa_clock, &ecdsa_dom)),
-    );
+    m.insert("ecdsa_clock_basis".into(), json!(ecdsa_dom.basis()));
     m.insert(
         "clock_domains".into(),
-        json!({ "bus": bus_dom.json(clock), "ecdsa": ecdsa_dom.json(ecdsa_clock) }),
+        json!({ "bus": bus_dom.json(), "ecdsa": ecdsa_dom.json() }),
+    );
+    m.insert(
+        "timing".into(),
+        clk::timing_json(synth.as_ref(), &mut missing),
     );
     m.insert("sha256".into(), sha);
     m.insert("ecdsa".into(), ecdsa);
@@ -243,91 +254,30 @@ fn resources_json(r: &SynthReport) -> Value {
     })
 }
 
-/// Blocks clocked by the bus clock (`clock`): AXI4-Lite, register block, hash cluster.
-const BUS_BLOCKS: &[&str] = &["regblock", "hash_cluster", "sha256_unit", "sha256_core"];
-/// Blocks clocked by `ecdsa_clock`.
-const ECDSA_BLOCKS: &[&str] = &["ecdsa_engine", "ecdsa_engine_cdc"];
-
-/// The deepest block of a clock domain in the synthesis report.
-struct Domain {
-    block: Option<(String, u32, bitstreams::yosys::PathMix)>,
-    names: &'static [&'static str],
-}
-
-/// Estimated critical-path delay (ns) from a yosys path mix. The delay figures are typical
-/// 7-series -1 numbers (DS187 / DS191 order of magnitude), not a timing analysis: there is no
-/// place and route for 7-series here; build.tcl's timing report is the check. 0.6 ns
-/// clock-to-out + setup; 0.6 ns per LUT/MUX level with its route; 0.12 ns per CARRY4 step; a
-/// DSP48E1 on the path counted as 2.5 ns.
-fn estimated_period_ns(m: &bitstreams::yosys::PathMix) -> f64 {
-    0.6 + 0.6 * f64::from(m.lut_levels)
-        + 0.12 * f64::from(m.carry4_levels)
-        + 2.5 * f64::from(m.dsp_levels)
-}
-
-fn domain(synth: Option<&SynthReport>, names: &'static [&'static str]) -> Domain {
-    let block = synth.and_then(|s| {
-        s.blocks
-            .iter()
-            .filter(|b| names.contains(&b.name.as_str()))
-            .max_by(|a, b| {
-                estimated_period_ns(&a.path_mix).total_cmp(&estimated_period_ns(&b.path_mix))
-            })
-            .map(|b| (b.name.clone(), b.logic_depth, b.path_mix))
-    });
-    Domain { block, names }
-}
-
-impl Domain {
-    fn period_ns(&self) -> Option<f64> {
-        self.block.as_ref().map(|(_, _, m)| estimated_period_ns(m))
-    }
-    fn json(&self, clock: f64) -> Value {
-        let Some((name, depth, m)) = &self.block else {
-            return json!({ "mhz": round3(clock), "blocks": self.names, "estimate": Value::Null });
-        };
-        let ns = estimated_period_ns(m);
-        json!({
-            "mhz": round3(clock),
-            "blocks": self.names,
-            "deepest_block": name,
-            "logic_depth": depth,
-            "lut_levels": m.lut_levels,
-            "carry4_levels": m.carry4_levels,
-            "dsp_levels": m.dsp_levels,
-            "estimated_period_ns": (ns * 100.0).round() / 100.0,
-            "supported_mhz_estimate": ((1000.0 / ns) * 10.0).round() / 10.0,
-            "meets_estimate": ns <= 1000.0 / clock,
-        })
-    }
-}
-
-fn clock_basis(what: &str, clock: f64, d: &Domain) -> String {
-    let period = 1000.0 / clock;
-    let (Some((name, depth, m)), Some(est)) = (&d.block, d.period_ns()) else {
-        return format!(
-            "{clock:.1} MHz {what} clock; no synthesis report of its blocks ({}) is available, so \
-             it is not backed by a logic-depth estimate here",
-            d.names.join(", ")
-        );
+/// `sha256.block413567_hash_ms_projected` at the bus clock that holds (`held`): the design
+/// clock, or the timing model's estimate when that is lower; the design-clock figure is kept
+/// beside it.
+fn reproject_sha256(sha: &mut Value, design: f64, held: f64) {
+    let Some(o) = sha.as_object_mut() else { return };
+    let Some(cycles) = o.get("block413567_hash_cycles").and_then(Value::as_u64) else {
+        return;
     };
-    let verdict = if est <= period {
-        format!("within the {period:.2} ns period")
-    } else {
-        format!("ABOVE the {period:.2} ns period: this estimate does not support {clock:.1} MHz")
-    };
-    format!(
-        "{clock:.1} MHz {what} clock on the xc7z030 -1: the deepest block of the domain ({}) is `{name}`, \
-         yosys logic depth {depth} ({} LUT/MUX levels, {} CARRY4 steps, {} DSP48E1); with typical -1 \
-         delays (0.6 ns clock-to-out+setup, 0.6 ns per LUT level incl. routing, 0.12 ns per CARRY4, \
-         2.5 ns per DSP48E1) that is ~{est:.1} ns, {verdict}. The domains are asynchronous (CDC in \
-         hdl/src/ecdsa/cdc.rs), so no path is timed across them. An estimate without place and \
-         route; bitstreams/vivado/build.tcl reports the real slack",
-        d.names.join(", "),
-        m.lut_levels,
-        m.carry4_levels,
-        m.dsp_levels
-    )
+    #[allow(clippy::cast_precision_loss)]
+    let ms = |mhz: f64| round3(cycles as f64 / (mhz * 1e3));
+    o.insert("block413567_hash_ms_projected".into(), json!(ms(held)));
+    o.insert("projection_clock_mhz".into(), json!(round3(held)));
+    o.insert(
+        "block413567_hash_ms_at_design_clock".into(),
+        json!(ms(design)),
+    );
+    o.insert(
+        "projection_basis".into(),
+        json!(if held < design {
+            "the bus clock the timing model supports (clock_domains.bus.supported_mhz_estimate), below the design clock"
+        } else {
+            "the design bus clock (clock_mhz), which the timing model supports or could not check"
+        }),
+    );
 }
 
 // ------------------------------------------------------------------ SHA-256
@@ -443,18 +393,36 @@ fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
         r["clock_mhz"],
         r["clock_basis"].as_str().unwrap_or("")
     )?;
+    writeln!(
+        out,
+        "ecdsa clock: {} MHz\n  basis: {}",
+        r["ecdsa_clock_mhz"],
+        r["ecdsa_clock_basis"].as_str().unwrap_or("")
+    )?;
+    let c = &r["timing"]["calibration"];
+    if !c.is_null() {
+        writeln!(
+            out,
+            "timing model calibration: {} MHz for {} ({} MHz published), net delay {} ns/hop",
+            c["model_mhz"],
+            c["reference"].as_str().unwrap_or(""),
+            c["reference_mhz"],
+            c["net_delay_ns"]
+        )?;
+    }
     let s = &r["sha256"];
     if !s.is_null() {
         writeln!(
             out,
             "sha256: {} units, {} cycles/block/unit, header SHA-256d {} cycles, merkle node {} cycles, \
-             block 413567 txids+merkle {} cycles = {} ms projected",
+             block 413567 txids+merkle {} cycles = {} ms projected at {} MHz",
             s["units"],
             s["cycles_per_block"],
             s["cycles_header_sha256d"],
             s["cycles_merkle_node"],
             s["block413567_hash_cycles"],
-            s["block413567_hash_ms_projected"]
+            s["block413567_hash_ms_projected"],
+            s["projection_clock_mhz"]
         )?;
     }
     let e = &r["ecdsa"];

@@ -4,29 +4,33 @@
 use std::io::Write;
 
 use clap::Args;
-use crypto_core::blkfile::{blk_file_blocks, magic_name};
+use crypto_core::blkfile::{BlkReader, BlkRecord};
+use crypto_core::params::{max_block_weight, Network, NetworkParams};
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use serde_json::Value;
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
-use crate::input::{decode_hex_dump, read_all};
+use crate::input::{read_block_input, BlockInput};
 use crate::progress::Progress;
 
-/// Bitcoin regtest proof-of-work limit (big-endian): 7fff..ff.
-pub const REGTEST_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xff; 32];
-    a[0] = 0x7f;
-    a
-};
+pub use crypto_core::params::REGTEST_POW_LIMIT;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Block file: raw block bytes, the same as hex text, or a blk*.dat file; `-` = stdin.
     pub file: String,
     /// Block format and rules. Default: from the blk*.dat magic, else bitcoin.
-    #[arg(long, value_parser = ["bitcoin", "qtum"])]
+    #[arg(long, value_parser = ["bitcoin", "qtum"], ignore_case = true)]
     pub chain: Option<String>,
+    /// Network: activation heights, proof-of-work limit, Qtum staking heights. Default: from
+    /// the blk*.dat magic, else mainnet. Qtum has mainnet, testnet and regtest.
+    #[arg(long, value_parser = ["mainnet", "testnet", "testnet4", "signet", "regtest"], ignore_case = true)]
+    pub network: Option<String>,
+    /// The block's height as your node knows it: enables the exact BIP34, version and
+    /// activation rules (default: the height the coinbase claims, where it can be trusted).
+    #[arg(long)]
+    pub height: Option<u32>,
     #[command(flatten)]
     pub backend: BackendArgs,
     /// One JSON object per block on stdout instead of the human summary.
@@ -38,24 +42,29 @@ pub struct ValidateArgs {
     /// Enforce BIP146 low S (a policy rule; off by default).
     #[arg(long)]
     pub low_s: bool,
-    /// Check proof of work against the regtest limit (for blocks made by `demo --out`).
-    #[arg(long)]
+    /// Same as `--network regtest` (for blocks made by `demo --out`).
+    #[arg(long, conflicts_with = "network")]
     pub regtest: bool,
 }
 
 pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
-    let raw = read_all(&args.file)?;
-    if raw.is_empty() {
-        return Err(CliError::Usage(format!("{}: file is empty", args.file)));
-    }
-    let backend = args.backend.make()?;
-    let magic: Option<[u8; 4]> = raw.get(..4).and_then(|m| m.try_into().ok());
-    match magic.and_then(|m| magic_name(&m)) {
-        Some(network) => run_blk_file(args, &raw, network, backend.as_ref()),
-        None => {
-            let block = decode_hex_dump(&raw).unwrap_or(raw);
+    let raw_chain = || {
+        args.chain
+            .as_deref()
+            .and_then(|c| c.parse::<Chain>().ok())
+            .unwrap_or(Chain::Bitcoin)
+    };
+    match read_block_input(&args.file, raw_chain)? {
+        BlockInput::Blk { network, reader } => {
+            let backend = args.backend.make()?;
+            run_blk_file(args, reader, network, backend.as_ref())
+        }
+        BlockInput::Block(block) => {
+            let backend = args.backend.make()?;
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
-            let report = validate_block(&block, &options(args, chain), backend.as_ref());
+            let opts = options(args, chain, Network::Mainnet)?;
+            let report = validate_block(&block, &opts, backend.as_ref());
+            drop(block);
             let mut out = std::io::stdout().lock();
             let device = device_summary(backend.as_ref());
             if args.json {
@@ -109,40 +118,51 @@ fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
     }
 }
 
-fn options(args: &ValidateArgs, chain: Chain) -> ValidateOptions<'static> {
-    let mut o = ValidateOptions::new(chain);
+/// The options of `args` for `chain`; `default_network` applies when neither `--network`
+/// nor `--regtest` is given.
+fn options(
+    args: &ValidateArgs,
+    chain: Chain,
+    default_network: Network,
+) -> Result<ValidateOptions<'static>, CliError> {
+    let network = match (&args.network, args.regtest) {
+        (Some(n), _) => n.parse::<Network>().map_err(CliError::Usage)?,
+        (None, true) => Network::Regtest,
+        (None, false) => default_network,
+    };
+    let mut b = ValidateOptions::builder(chain)
+        .network(network)
+        .low_s(args.low_s);
     if args.strict_der {
-        o.strict_der = Some(true);
+        b = b.strict_der(true);
     }
-    o.low_s = args.low_s;
-    if args.regtest {
-        o.pow_limit = Some(REGTEST_POW_LIMIT);
+    if let Some(h) = args.height {
+        b = b.height(h);
     }
-    o
+    b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
 fn run_blk_file(
     args: &ValidateArgs,
-    data: &[u8],
-    network: &str,
+    reader: Box<dyn std::io::Read>,
+    file_net: &NetworkParams,
     backend: &dyn Backend,
 ) -> Result<u8, CliError> {
-    let default_chain = if network.starts_with("qtum") {
-        Chain::Qtum
-    } else {
-        Chain::Bitcoin
-    };
-    let chain = parse_chain(args.chain.as_deref(), default_chain)?;
-    let opts = options(args, chain);
-    let mut progress = Progress::new(data.len());
+    let network = file_net.name;
+    let chain = parse_chain(args.chain.as_deref(), file_net.chain)?;
+    let opts = options(args, chain, file_net.network)?;
+    // One record in memory at a time, at most the chain's largest valid block.
+    let max_block = usize::try_from(max_block_weight(chain)).unwrap_or(usize::MAX);
+    let total = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let mut progress = Progress::new(usize::try_from(total).unwrap_or(usize::MAX));
     progress.update(0, "0 blocks");
     let mut out = std::io::stdout().lock();
     let (mut n, mut n_invalid) = (0usize, 0usize);
     let werr = |e| CliError::io("writing stdout", e);
-    for item in blk_file_blocks(data) {
-        match item {
-            Ok((offset, block)) => {
-                let report = validate_block(block, &opts, backend);
+    for item in BlkReader::new(reader, max_block) {
+        let end = match item {
+            Ok(BlkRecord::Block { offset, bytes, .. }) => {
+                let report = validate_block(&bytes, &opts, backend);
                 progress.clear();
                 if args.json {
                     let mut v = serde_json::to_value(&report)
@@ -155,14 +175,26 @@ fn run_blk_file(
                 } else {
                     writeln!(out, "{}", one_line(n, offset, &report)).map_err(werr)?;
                 }
-                n += 1;
                 if !report.valid {
                     n_invalid += 1;
                 }
-                progress.update(
-                    offset + block.len(),
-                    &format!("{n} blocks, {n_invalid} invalid"),
+                offset + bytes.len() as u64
+            }
+            Ok(BlkRecord::Oversize { offset, size, .. }) => {
+                // Well framed, but no valid block is this large: invalid, skipped unread.
+                progress.clear();
+                let error = format!(
+                    "block record of {size} bytes exceeds the largest valid {chain} block \
+                     ({max_block} bytes); skipped"
                 );
+                if args.json {
+                    let v = serde_json::json!({ "index": n, "offset": offset, "valid": false, "error": error });
+                    writeln!(out, "{v}").map_err(werr)?;
+                } else {
+                    writeln!(out, "#{n} @{offset} INVALID error: {error}").map_err(werr)?;
+                }
+                n_invalid += 1;
+                offset + u64::from(size)
             }
             Err(e) => {
                 progress.clear();
@@ -174,7 +206,12 @@ fn run_blk_file(
                 eprintln!("{}: blk file damaged after {n} blocks: {e}", args.file);
                 return Ok(EXIT_ERROR);
             }
-        }
+        };
+        n += 1;
+        progress.update(
+            usize::try_from(end).unwrap_or(usize::MAX),
+            &format!("{n} blocks, {n_invalid} invalid"),
+        );
     }
     progress.clear();
     if !args.json {
@@ -189,7 +226,7 @@ fn run_blk_file(
     Ok(if n_invalid > 0 { EXIT_INVALID } else { EXIT_OK })
 }
 
-fn one_line(index: usize, offset: usize, r: &BlockReport) -> String {
+fn one_line(index: usize, offset: u64, r: &BlockReport) -> String {
     let s = &r.signatures;
     format!(
         "#{index} @{offset} {} {} txs={} inputs={} sigs={}/{} not_checkable={} {:.1} ms{}",
@@ -220,12 +257,13 @@ fn yes(b: bool) -> &'static str {
 pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std::io::Result<()> {
     writeln!(
         out,
-        "{source}: {} block {}",
+        "{source}: {} {} block {}",
         r.chain,
+        r.network,
         r.block_hash.as_deref().unwrap_or("(unparsed)")
     )?;
     if let Some(h) = r.height {
-        writeln!(out, "  height (BIP34)     {h}")?;
+        writeln!(out, "  height             {h}")?;
     }
     writeln!(
         out,

@@ -21,6 +21,8 @@ pub enum CliError {
     },
     /// The chosen backend cannot run here.
     BackendUnavailable(String),
+    /// The input cannot be what the command reads (too large, not hex, not JSON Lines).
+    Input(String),
 }
 
 impl CliError {
@@ -37,7 +39,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::Usage(s) => write!(f, "usage: {s}"),
             CliError::Io { what, source } => write!(f, "{what}: {source}"),
-            CliError::BackendUnavailable(s) => f.write_str(s),
+            CliError::BackendUnavailable(s) | CliError::Input(s) => f.write_str(s),
         }
     }
 }

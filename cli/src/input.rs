@@ -1,58 +1,270 @@
-//! Reading inputs (a file or `-` for stdin) and small JSON Lines helpers.
+//! Reading inputs (a file or `-` for stdin) in bounded pieces, and small JSON Lines helpers.
+//!
+//! No input is read whole: a single block (binary or hex) stops at the chain's largest valid
+//! block, a blk*.dat file is streamed record by record (`crypto_core::blkfile::BlkReader`),
+//! and JSON Lines are read a line at a time with a per-line and a per-batch byte limit. The
+//! limits and the memory they bound are in cli/README.md.
 
 use std::io::{BufRead, BufReader, Read};
 
+use crypto_core::params::{max_block_weight, NetworkParams};
+use crypto_core::Chain;
 use serde_json::{Map, Value};
 
 use crate::error::CliError;
 
-/// Reads all of `path` (`-` = stdin).
-pub fn read_all(path: &str) -> Result<Vec<u8>, CliError> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| CliError::io("reading stdin", e))?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(|e| CliError::io(format!("reading {path}"), e))
-    }
-}
+/// Bytes read per step when a single block is read.
+const CHUNK: usize = 64 * 1024;
 
-/// A line reader over `path` (`-` = stdin).
-pub fn open_lines(path: &str) -> Result<Box<dyn BufRead>, CliError> {
+/// The longest JSON Lines line accepted: a message of up to 2 MiB (the accelerator's
+/// `MAX_HASH_LEN`) in hex plus its JSON. A longer line gets an error line; the batch goes on.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024 + 64 * 1024;
+
+/// A line with no end after this many bytes stops the batch: the input is not JSON Lines.
+pub const MAX_RUNAWAY_LINE_BYTES: u64 = 16 * MAX_LINE_BYTES as u64;
+
+/// Bytes of lines held for one batch (besides the line count limit).
+pub const MAX_BATCH_BYTES: usize = 16 * 1024 * 1024;
+
+/// `path` (`-` = stdin) as a reader.
+pub fn open(path: &str) -> Result<Box<dyn Read>, CliError> {
     if path == "-" {
-        Ok(Box::new(BufReader::new(std::io::stdin())))
+        Ok(Box::new(std::io::stdin()))
     } else {
         let f =
             std::fs::File::open(path).map_err(|e| CliError::io(format!("opening {path}"), e))?;
-        Ok(Box::new(BufReader::new(f)))
+        Ok(Box::new(f))
     }
 }
 
-/// Reads up to `max` lines (raw bytes, without the line ending); an empty vector means end
-/// of input. Bytes are not required to be UTF-8 here: a bad line is reported per line.
-pub fn read_lines(r: &mut dyn BufRead, max: usize, what: &str) -> Result<Vec<Vec<u8>>, CliError> {
-    let mut out = Vec::new();
-    while out.len() < max {
-        let mut line = Vec::new();
-        let n = r
-            .read_until(b'\n', &mut line)
+/// Reads into `buf` until it is full or the input ends; the number of bytes read.
+fn read_full(r: &mut dyn Read, buf: &mut [u8], what: &str) -> Result<usize, CliError> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(buf.get_mut(got..).unwrap_or(&mut [])) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CliError::io(format!("reading {what}"), e)),
+        }
+    }
+    Ok(got)
+}
+
+/// What `validate-block` reads.
+pub enum BlockInput {
+    /// A blk*.dat stream: its first record's network and the stream (from the start).
+    Blk {
+        network: &'static NetworkParams,
+        reader: Box<dyn Read>,
+    },
+    /// One block's bytes.
+    Block(Vec<u8>),
+}
+
+/// Opens `path` and tells a blk*.dat stream (a known network magic first) from a single
+/// block, which is then read with [`read_block_from`] under `chain`'s limit.
+pub fn read_block_input(path: &str, chain: impl Fn() -> Chain) -> Result<BlockInput, CliError> {
+    let mut r = open(path)?;
+    let mut head = [0u8; 4];
+    let n = read_full(r.as_mut(), &mut head, path)?;
+    let head = head.get(..n).unwrap_or(&[]).to_vec();
+    let network = <[u8; 4]>::try_from(head.as_slice())
+        .ok()
+        .and_then(|m| NetworkParams::by_magic(&m));
+    let rest: Box<dyn Read> = Box::new(std::io::Cursor::new(head).chain(r));
+    match network {
+        Some(network) => Ok(BlockInput::Blk {
+            network,
+            reader: rest,
+        }),
+        None => read_block_from(rest, path, chain()).map(BlockInput::Block),
+    }
+}
+
+/// One block from `path` (binary or hex), bounded by `chain`'s largest valid block.
+pub fn read_block(path: &str, chain: Chain) -> Result<Vec<u8>, CliError> {
+    read_block_from(open(path)?, path, chain)
+}
+
+/// Reads one block: raw bytes, or the same as hex text (whitespace allowed, as
+/// `bitcoin-cli getblock HASH 0` prints it; decided by the first 64 KiB). A block cannot be
+/// larger than the chain's weight limit (weight >= serialized size), so reading stops with
+/// an error one byte past it — or, for hex, two digits past it or after three times as many
+/// text bytes (a whitespace flood).
+pub fn read_block_from(
+    mut r: Box<dyn Read>,
+    what: &str,
+    chain: Chain,
+) -> Result<Vec<u8>, CliError> {
+    let max = usize::try_from(max_block_weight(chain)).unwrap_or(usize::MAX);
+    let too_large = |read: u64| {
+        CliError::Input(format!(
+            "{what}: input is larger than the largest valid {chain} block ({max} bytes); \
+             stopped after reading {read} bytes"
+        ))
+    };
+    let mut first = vec![0u8; CHUNK];
+    let n = read_full(r.as_mut(), &mut first, what)?;
+    first.truncate(n);
+    if first.is_empty() {
+        return Err(CliError::Usage(format!("{what}: input is empty")));
+    }
+    let is_hex = first
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
+        && first.iter().any(u8::is_ascii_hexdigit);
+    if !is_hex {
+        let mut raw = first;
+        let room = (max + 1).saturating_sub(raw.len());
+        r.take(room as u64)
+            .read_to_end(&mut raw)
             .map_err(|e| CliError::io(format!("reading {what}"), e))?;
+        if raw.len() > max {
+            return Err(too_large(raw.len() as u64));
+        }
+        return Ok(raw);
+    }
+    // Hex: decode as it comes; memory is the decoded block plus one chunk.
+    let text_limit = 3 * max as u64;
+    let mut out = Vec::new();
+    let mut pending: Option<u8> = None;
+    let mut text_read = 0u64;
+    let mut chunk = first;
+    loop {
+        text_read += chunk.len() as u64;
+        for (i, b) in chunk.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            let Some(v) = (*b as char).to_digit(16) else {
+                return Err(CliError::Input(format!(
+                    "{what}: not a hex dump: byte {b:#04x} at offset {}",
+                    text_read - chunk.len() as u64 + i as u64
+                )));
+            };
+            let v = u8::try_from(v).unwrap_or(0);
+            match pending.take() {
+                None => pending = Some(v),
+                Some(hi) => out.push(hi << 4 | v),
+            }
+        }
+        if out.len() > max || text_read > text_limit {
+            return Err(too_large(text_read));
+        }
+        chunk.resize(CHUNK, 0);
+        let n = read_full(r.as_mut(), &mut chunk, what)?;
         if n == 0 {
             break;
         }
-        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            line.pop();
-        }
-        out.push(line);
+        chunk.truncate(n);
+    }
+    if pending.is_some() {
+        return Err(CliError::Input(format!(
+            "{what}: hex dump has an odd number of digits"
+        )));
     }
     Ok(out)
 }
 
+/// A line reader over `path` (`-` = stdin) with the JSON Lines limits.
+pub struct Lines {
+    inner: Box<dyn BufRead>,
+    what: String,
+    /// Set when a line ran past [`MAX_RUNAWAY_LINE_BYTES`]: the input is abandoned.
+    pub aborted: Option<String>,
+}
+
+/// One input line: its bytes (without the line ending), or why it was not kept.
+pub type Line = Result<Vec<u8>, String>;
+
+pub fn open_lines(path: &str) -> Result<Lines, CliError> {
+    Ok(Lines {
+        inner: Box::new(BufReader::with_capacity(CHUNK, open(path)?)),
+        what: path.to_string(),
+        aborted: None,
+    })
+}
+
+impl Lines {
+    /// The next line, `None` at the end (or after an abort). A line longer than
+    /// [`MAX_LINE_BYTES`] is read on without being stored and returned as an error.
+    fn next_line(&mut self) -> Result<Option<Line>, CliError> {
+        if self.aborted.is_some() {
+            return Ok(None);
+        }
+        let mut line = Vec::new();
+        let mut len = 0u64;
+        let mut any = false;
+        loop {
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(CliError::io(format!("reading {}", self.what), e)),
+            };
+            if buf.is_empty() {
+                if !any {
+                    return Ok(None);
+                }
+                break;
+            }
+            any = true;
+            let (part, used, end) = match buf.iter().position(|b| *b == b'\n') {
+                Some(i) => (buf.get(..i).unwrap_or(&[]), i + 1, true),
+                None => (buf, buf.len(), false),
+            };
+            len += part.len() as u64;
+            if len <= MAX_LINE_BYTES as u64 {
+                line.extend_from_slice(part);
+            } else if !line.is_empty() {
+                line = Vec::new(); // too long: drop what was kept
+            }
+            self.inner.consume(used);
+            if end {
+                break;
+            }
+            if len > MAX_RUNAWAY_LINE_BYTES {
+                self.aborted = Some(format!(
+                    "{}: a line runs past {MAX_RUNAWAY_LINE_BYTES} bytes without a line end; \
+                     not JSON Lines, stopped reading",
+                    self.what
+                ));
+                break;
+            }
+        }
+        if len > MAX_LINE_BYTES as u64 {
+            return Ok(Some(Err(format!(
+                "line of {len}{} bytes is longer than the {MAX_LINE_BYTES}-byte limit; skipped",
+                if self.aborted.is_some() { "+" } else { "" }
+            ))));
+        }
+        while line.last().is_some_and(|b| *b == b'\r') {
+            line.pop();
+        }
+        Ok(Some(Ok(line)))
+    }
+
+    /// Up to `max` lines and about [`MAX_BATCH_BYTES`] bytes; an empty vector means the end
+    /// of the input. Bytes are not required to be UTF-8 here: a bad line is reported per line.
+    pub fn batch(&mut self, max: usize) -> Result<Vec<Line>, CliError> {
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        while out.len() < max && bytes < MAX_BATCH_BYTES {
+            match self.next_line()? {
+                None => break,
+                Some(l) => {
+                    bytes += l.as_ref().map_or(0, Vec::len);
+                    out.push(l);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// One JSON Lines input object, or why the line is malformed.
-pub fn parse_object(line: &[u8]) -> Result<Map<String, Value>, String> {
+pub fn parse_object(line: &Line) -> Result<Map<String, Value>, String> {
+    let line = line.as_ref().map_err(Clone::clone)?;
     let line = std::str::from_utf8(line).map_err(|e| format!("line is not valid UTF-8: {e}"))?;
     if line.trim().is_empty() {
         return Err("empty line".to_string());
@@ -73,20 +285,4 @@ pub fn hex_field(obj: &Map<String, Value>, field: &str) -> Result<Option<Vec<u8>
             .map_err(|e| format!("field {field:?}: invalid hex: {e}")),
         Some(_) => Err(format!("field {field:?}: expected a hex string")),
     }
-}
-
-/// If `data` is a hex dump (only hex digits and whitespace, even digit count), its bytes.
-pub fn decode_hex_dump(data: &[u8]) -> Option<Vec<u8>> {
-    if data.is_empty()
-        || !data
-            .iter()
-            .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
-    {
-        return None;
-    }
-    let digits: Vec<u8> = data.iter().copied().filter(u8::is_ascii_hexdigit).collect();
-    if digits.is_empty() {
-        return None;
-    }
-    hex::decode(digits).ok()
 }

@@ -8,6 +8,7 @@ mod cmd_hw_report;
 mod cmd_validate;
 mod cmd_verify;
 mod error;
+mod hw_report_clock;
 mod input;
 mod progress;
 

@@ -7,70 +7,13 @@
 //! End-to-end tests of the `satchain` binary: real blocks from ../shared/data, the batch
 //! commands' JSON Lines contracts, the demo, exit codes and bad input.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::{data, one_json, satchain, stdout, tmp};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-fn data(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "test data {} is missing: these tests need the shared data directory beside the repository (../shared/data)",
-        p.display()
-    );
-    p
-}
-
-fn satchain(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_satchain"));
-    cmd.args(args).stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn satchain");
-    // Feed stdin from a thread: the child writes output while it still reads input, and
-    // a full stdout pipe would otherwise block both sides.
-    let writer = stdin.map(|input| {
-        let mut pipe = child.stdin.take().expect("stdin");
-        let input = input.to_vec();
-        std::thread::spawn(move || pipe.write_all(&input).expect("write stdin"))
-    });
-    let out = child.wait_with_output().expect("wait");
-    if let Some(w) = writer {
-        w.join().expect("stdin writer");
-    }
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf8 stdout")
-}
-
-fn one_json(o: &Output) -> Value {
-    let s = stdout(o);
-    let lines: Vec<&str> = s.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "want exactly one JSON line, got: {s}\nstderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_str(lines[0]).expect("valid JSON")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    dir.join(format!("{}-{name}", std::process::id()))
-}
 
 #[test]
 fn cli_validate_block_413567_json() {

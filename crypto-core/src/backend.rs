@@ -5,6 +5,7 @@
 //! accelerator (`verif`) and the board (`FpgaBackend` over `accel-driver`) all implement it and
 //! must give identical answers.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// A 32-byte digest, in the byte order SHA-256 produces (not display-reversed).
@@ -148,7 +149,7 @@ pub struct VerifyJob {
 }
 
 /// Why a signature was not accepted. The same codes come from software and hardware.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum VerifyFailure {
     /// The equation does not hold (or R is the point at infinity).
     Mismatch,
@@ -246,7 +247,7 @@ impl fmt::Display for BackendError {
     }
 }
 
-impl std::error::Error for BackendError {}
+impl core::error::Error for BackendError {}
 
 /// Counters a backend keeps; a node can log them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

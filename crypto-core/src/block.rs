@@ -2,6 +2,7 @@
 
 use crate::encode::{Cursor, ParseError, ParseReason};
 use crate::header::{BitcoinHeader, Header, QtumHeader};
+use crate::prelude::*;
 use crate::tx::Transaction;
 use crate::Chain;
 

@@ -27,7 +27,7 @@ impl fmt::Display for DerError {
     }
 }
 
-impl std::error::Error for DerError {}
+impl core::error::Error for DerError {}
 
 /// r and s, big-endian, left-padded. Values `>= n` are mapped to zero (as the lax parser
 /// does), so such a signature never verifies.
@@ -51,6 +51,13 @@ pub const HALF_ORDER_N: [u8; 32] = [
 
 /// BIP66 `IsValidSignatureEncoding` on a signature *including* its trailing hash-type byte.
 pub fn check_strict(sig: &[u8]) -> Result<(), DerError> {
+    check_strict_encoding(sig, true)
+}
+
+/// `IsValidSignatureEncoding(sig, has_hash_type)`: Qtum calls it with `false` on the block
+/// signature (a bare DER signature); the size bounds stay 9..=73 either way, as in Qtum's
+/// `interpreter.cpp`.
+pub fn check_strict_encoding(sig: &[u8], has_hash_type: bool) -> Result<(), DerError> {
     use DerError::NotStrictDer as E;
     let n = sig.len();
     if n < 9 {
@@ -59,11 +66,12 @@ pub fn check_strict(sig: &[u8]) -> Result<(), DerError> {
     if n > 73 {
         return Err(E("longer than 73 bytes"));
     }
+    let tail = usize::from(has_hash_type);
     let b = |i: usize| sig.get(i).copied().unwrap_or(0);
     if b(0) != 0x30 {
         return Err(E("no SEQUENCE tag"));
     }
-    if b(1) as usize != n - 3 {
+    if b(1) as usize != n - 2 - tail {
         return Err(E("SEQUENCE length does not cover the signature"));
     }
     let len_r = b(3) as usize;
@@ -71,7 +79,7 @@ pub fn check_strict(sig: &[u8]) -> Result<(), DerError> {
         return Err(E("R length runs past the end"));
     }
     let len_s = b(5 + len_r) as usize;
-    if len_r + len_s + 7 != n {
+    if len_r + len_s + 6 + tail != n {
         return Err(E("R and S lengths do not add up"));
     }
     if b(2) != 0x02 {
@@ -226,6 +234,12 @@ fn copy_int(input: &[u8], mut pos: usize, mut len: usize, out: &mut [u8; 32]) ->
     }
 }
 
+/// Core's `CPubKey::CheckLowS` on a DER signature without hash type: the lax parse must
+/// succeed and give `s <= n/2` (an overflowing value parses as zero, which is low).
+pub fn is_low_s_der(der: &[u8]) -> bool {
+    parse_lax(der).is_ok_and(|rs| is_low_s(&rs.s))
+}
+
 /// `s <= n/2`.
 pub fn is_low_s(s: &[u8; 32]) -> bool {
     *s <= HALF_ORDER_N
@@ -244,6 +258,7 @@ pub fn check_low_s(sig: &[u8]) -> Result<(), DerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     const SIG: &str = "3044022057292e2d4dfe775becdd0a9e6547997c728cdf35390f6a017da56d654d374e4902206b643be2fc53763b4e284845bfea2c597d2dc7759941dce937636c9d341b71ed01";
 

@@ -3,6 +3,7 @@
 //! Every read goes through [`Cursor`], which never indexes out of bounds and reports
 //! failures as a [`ParseError`] naming the field, the absolute byte offset and the reason.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// Bitcoin Core's `MAX_SIZE`: the largest compact size a deserializer accepts.
@@ -29,6 +30,8 @@ pub enum ParseReason {
     BadMagic { found: [u8; 4] },
     /// A blk*.dat record size outside [80, limit].
     BlockSizeOutOfRange { size: u32 },
+    /// Reading the input failed (a streamed source).
+    Io(String),
     /// Anything else, described.
     Invalid(&'static str),
 }
@@ -59,6 +62,7 @@ impl fmt::Display for ParseReason {
             ParseReason::BlockSizeOutOfRange { size } => {
                 write!(f, "block record size {size} out of range")
             }
+            ParseReason::Io(s) => write!(f, "read error: {s}"),
             ParseReason::Invalid(s) => f.write_str(s),
         }
     }
@@ -84,7 +88,7 @@ impl fmt::Display for ParseError {
     }
 }
 
-impl std::error::Error for ParseError {}
+impl core::error::Error for ParseError {}
 
 /// A bounds-checked reader over a byte slice.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //! [`hash160`] uses a plain software SHA-256 ([`sha256_soft`]); it is meant for building
 //! scripts (demo blocks, tests), not for the validation hot path.
 
+use crate::prelude::*;
+
 const RL: [usize; 80] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 7, 4, 13, 1, 10, 6, 15, 3, 12, 0, 9, 5,
     2, 14, 11, 8, 3, 10, 14, 4, 9, 15, 8, 1, 2, 7, 0, 6, 13, 11, 5, 12, 1, 9, 11, 10, 0, 8, 12, 4,

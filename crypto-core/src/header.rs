@@ -1,6 +1,8 @@
 //! Block headers: Bitcoin's 80 bytes and Qtum's extended, signed header.
 
 use crate::encode::{write_var_bytes, Cursor, ParseError};
+use crate::prelude::*;
+use crate::recover::COMPACT_SIGNATURE_SIZE;
 use crate::tx::OutPoint;
 
 /// The 80-byte Bitcoin header.
@@ -77,18 +79,51 @@ impl QtumHeader {
     pub fn is_proof_of_stake(&self) -> bool {
         !self.prevout_stake.is_null()
     }
-    /// The header bytes the staker signs (hash = SHA256d of these): no `vchBlockSig`.
-    pub fn signed_preimage(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(QTUM_UNSIGNED_HEADER_LEN);
+    /// The 180 bytes before the signature field.
+    fn write_unsigned(&self, v: &mut Vec<u8>) {
         v.extend_from_slice(&self.base.to_bytes());
         v.extend_from_slice(&self.hash_state_root);
         v.extend_from_slice(&self.hash_utxo_root);
-        self.prevout_stake.write(&mut v);
+        self.prevout_stake.write(v);
+    }
+    /// Qtum `HasProofOfDelegation()`: the signature field holds at least two compact
+    /// signatures' worth of bytes; its last 65 bytes are then the delegator's proof.
+    pub fn has_proof_of_delegation(&self) -> bool {
+        self.block_sig.len() >= 2 * COMPACT_SIGNATURE_SIZE
+    }
+    /// Qtum `GetBlockSignature()`: the staker's signature (the field without the PoD).
+    pub fn staker_signature(&self) -> &[u8] {
+        let n = self.block_sig.len();
+        if self.has_proof_of_delegation() {
+            self.block_sig
+                .get(..n - COMPACT_SIGNATURE_SIZE)
+                .unwrap_or(&[])
+        } else {
+            &self.block_sig
+        }
+    }
+    /// Qtum `GetProofOfDelegation()`: the delegator's 65-byte compact signature, if any.
+    pub fn proof_of_delegation(&self) -> Option<&[u8]> {
+        let n = self.block_sig.len();
+        self.has_proof_of_delegation()
+            .then(|| self.block_sig.get(n - COMPACT_SIGNATURE_SIZE..))
+            .flatten()
+    }
+    /// The header bytes the staker signs (Qtum `GetHashWithoutSign`, hash = SHA256d of
+    /// these): the header without `vchBlockSig`, followed by the proof of delegation (as
+    /// var-bytes) when there is one, so the staker's signature covers the delegation.
+    pub fn signed_preimage(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(QTUM_UNSIGNED_HEADER_LEN + 1 + COMPACT_SIGNATURE_SIZE);
+        self.write_unsigned(&mut v);
+        if let Some(pod) = self.proof_of_delegation() {
+            write_var_bytes(&mut v, pod);
+        }
         v
     }
     /// The full serialized header; the block hash is SHA256d of these bytes.
     pub fn block_hash_preimage(&self) -> Vec<u8> {
-        let mut v = self.signed_preimage();
+        let mut v = Vec::with_capacity(QTUM_UNSIGNED_HEADER_LEN + 3 + self.block_sig.len());
+        self.write_unsigned(&mut v);
         write_var_bytes(&mut v, &self.block_sig);
         v
     }

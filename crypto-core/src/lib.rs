@@ -1,3 +1,4 @@
+#![no_std]
 #![doc = include_str!("../README.md")]
 #![cfg_attr(
     test,
@@ -9,9 +10,16 @@
     )
 )]
 
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+mod prelude;
+
 pub mod backend;
 pub mod blkfile;
 pub mod block;
+mod clock;
 pub mod der;
 pub mod encode;
 #[cfg(feature = "fpga")]
@@ -19,7 +27,9 @@ pub mod fpga;
 pub mod hashes;
 pub mod header;
 pub mod merkle;
+pub mod params;
 pub mod pow;
+pub mod recover;
 pub mod script;
 pub mod sighash;
 pub mod tx;
@@ -41,6 +51,8 @@ pub use validate::{
 
 use core::fmt;
 use core::str::FromStr;
+
+use crate::prelude::*;
 
 /// Which chain's block format and rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

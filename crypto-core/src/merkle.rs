@@ -2,6 +2,7 @@
 //! `hash_batch` call of `MerkleNode` jobs.
 
 use crate::backend::{Backend, BackendError, Digest32, HashJob};
+use crate::prelude::*;
 
 /// Result of [`merkle_root`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,23 +63,7 @@ impl fmt::Display for PowError {
     }
 }
 
-/// Bitcoin mainnet `powLimit` (big-endian).
-pub const BITCOIN_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xffu8; 32];
-    a[0] = 0;
-    a[1] = 0;
-    a[2] = 0;
-    a[3] = 0;
-    a
-};
-
-/// Qtum mainnet `powLimit` = 0000ffff...ff (big-endian).
-pub const QTUM_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xffu8; 32];
-    a[0] = 0;
-    a[1] = 0;
-    a
-};
+pub use crate::params::{BITCOIN_POW_LIMIT, QTUM_POW_LIMIT};
 
 /// Core's `CheckProofOfWork(hash, nBits, powLimit)`. `hash` in SHA-256 byte order
 /// (little-endian as a number), `pow_limit` big-endian.
@@ -108,6 +92,7 @@ pub fn check_pow(hash: &[u8; 32], bits: u32, pow_limit: &[u8; 32]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     fn tgt_hex(bits: u32) -> String {
         hex::encode(decode_compact(bits).target)

@@ -1,6 +1,8 @@
 //! Script bytes: opcode iteration exactly as Bitcoin Core's `GetScriptOp`, push building,
 //! `FindAndDelete`, and the standard templates the signature-job extractor recognizes.
 
+use crate::prelude::*;
+
 pub const OP_0: u8 = 0x00;
 pub const OP_PUSHDATA1: u8 = 0x4c;
 pub const OP_PUSHDATA2: u8 = 0x4d;
@@ -24,6 +26,8 @@ pub const OP_CREATE: u8 = 0xc1;
 pub const OP_CALL: u8 = 0xc2;
 /// Qtum: spend of a contract-owned output (condensing transaction).
 pub const OP_SPEND: u8 = 0xc3;
+/// Qtum: `OP_SENDER` (an output naming the contract call's sender).
+pub const OP_SENDER: u8 = 0xc4;
 
 /// One decoded operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +199,28 @@ pub fn script_num(bytes: &[u8], max_len: usize) -> Option<i64> {
     Some(v)
 }
 
+/// `CScript() << n` for a non-negative number, as Core writes a block height into the
+/// coinbase (BIP34): `OP_0`, `OP_1`..`OP_16`, else the minimal little-endian script number.
+#[allow(clippy::cast_possible_truncation)] // masked to a byte; heights 1..=16 fit a u8
+pub fn height_push(n: u32) -> Vec<u8> {
+    match n {
+        0 => vec![OP_0],
+        1..=16 => vec![OP_1 + (n as u8) - 1],
+        _ => {
+            let mut num = Vec::with_capacity(5);
+            let mut v = n;
+            while v > 0 {
+                num.push((v & 0xff) as u8);
+                v >>= 8;
+            }
+            if num.last().is_some_and(|b| b & 0x80 != 0) {
+                num.push(0);
+            }
+            push_data(&num)
+        }
+    }
+}
+
 /// `OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG`.
 pub fn p2pkh_script_pubkey(h: &[u8; 20]) -> Vec<u8> {
     let mut v = vec![OP_DUP, OP_HASH160, 20];
@@ -344,6 +370,19 @@ pub fn looks_like_signature(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn height_push_is_cscript_shift() {
+        // CScript() << n: OP_0, OP_1..OP_16, then minimal script numbers.
+        assert_eq!(height_push(0), vec![OP_0]);
+        assert_eq!(height_push(1), vec![OP_1]);
+        assert_eq!(height_push(16), vec![OP_16]);
+        assert_eq!(height_push(17), vec![1, 17]);
+        assert_eq!(height_push(128), vec![2, 0x80, 0x00]);
+        assert_eq!(height_push(413_567), vec![3, 0x7f, 0x4f, 0x06]);
+        assert_eq!(height_push(700_000), vec![3, 0x60, 0xae, 0x0a]);
+        assert_eq!(height_push(u32::MAX), vec![5, 0xff, 0xff, 0xff, 0xff, 0x00]);
+    }
 
     #[test]
     fn find_and_delete_core_cases() {

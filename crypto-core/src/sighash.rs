@@ -8,6 +8,7 @@
 //!   which the caller computes (also through the backend) from [`bip143_parts`].
 
 use crate::encode::{write_var_bytes, write_varint};
+use crate::prelude::*;
 use crate::script::{get_op, OP_CODESEPARATOR};
 use crate::tx::{Transaction, TxOut};
 

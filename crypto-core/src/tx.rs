@@ -1,6 +1,7 @@
 //! Transactions: legacy and segwit (BIP144) serialization, as Bitcoin Core reads them.
 
 use crate::encode::{write_var_bytes, write_varint, Cursor, ParseError, ParseReason};
+use crate::prelude::*;
 
 /// A reference to an output: txid (internal byte order) and index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,40 +6,13 @@
 )]
 mod common;
 
-use common::{proptest_cases, read_data, sha256d_sw, TestBackend};
-use crypto_core::header::Header;
+use common::{fix_merkle, proptest_cases, read_data, sha256d_sw, TestBackend};
 use crypto_core::{validate_block, Block, Chain, ParseReason, ValidateOptions, ValidationError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 fn btc_block() -> Vec<u8> {
     read_data("bitcoin-core/block413567.raw")
-}
-
-/// Recomputes the header's merkle root after an edit (software hashes, test only).
-fn fix_merkle(b: &mut Block) {
-    let mut level: Vec<[u8; 32]> = b
-        .txs
-        .iter()
-        .map(|t| sha256d_sw(&t.serialize(false)))
-        .collect();
-    while level.len() > 1 {
-        if level.len() % 2 == 1 {
-            level.push(*level.last().unwrap());
-        }
-        level = level
-            .chunks(2)
-            .map(|p| {
-                let mut v = p[0].to_vec();
-                v.extend_from_slice(&p[1]);
-                sha256d_sw(&v)
-            })
-            .collect();
-    }
-    match &mut b.header {
-        Header::Bitcoin(h) => h.merkle_root = level[0],
-        Header::Qtum(q) => q.base.merkle_root = level[0],
-    }
 }
 
 #[test]

@@ -9,7 +9,7 @@
 )]
 mod common;
 
-use common::{sha256d_sw, TestBackend};
+use common::{merkle_root_sw, sha256d_sw, TestBackend};
 use crypto_core::header::{BitcoinHeader, Header};
 use crypto_core::script::{p2pkh_script_pubkey, p2wpkh_script_pubkey};
 use crypto_core::sighash::{bip143_parts, bip143_preimage, Bip143Hashes};
@@ -21,19 +21,6 @@ use k256::ecdsa::SigningKey;
 use std::collections::HashMap;
 
 const AMOUNT: i64 = 50_000;
-
-fn merkle(mut l: Vec<[u8; 32]>) -> [u8; 32] {
-    while l.len() > 1 {
-        if l.len() % 2 == 1 {
-            l.push(*l.last().unwrap());
-        }
-        l = l
-            .chunks(2)
-            .map(|p| sha256d_sw(&[p[0], p[1]].concat()))
-            .collect();
-    }
-    l[0]
-}
 
 /// Returns (block bytes, the spent outpoint, its output).
 fn build(with_commitment: bool) -> (Vec<u8>, OutPoint, TxOut) {
@@ -104,7 +91,7 @@ fn build(with_commitment: bool) -> (Vec<u8>, OutPoint, TxOut) {
     };
     if with_commitment {
         coinbase.inputs[0].witness = vec![vec![0u8; 32]];
-        let wroot = merkle(vec![[0u8; 32], sha256d_sw(&spend.serialize(true))]);
+        let wroot = merkle_root_sw(vec![[0u8; 32], sha256d_sw(&spend.serialize(true))]);
         let commit = sha256d_sw(&[wroot, [0u8; 32]].concat());
         let mut spk = vec![0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
         spk.extend_from_slice(&commit);
@@ -114,7 +101,7 @@ fn build(with_commitment: bool) -> (Vec<u8>, OutPoint, TxOut) {
         });
     }
     let txs = vec![coinbase, spend];
-    let root = merkle(
+    let root = merkle_root_sw(
         txs.iter()
             .map(|t| sha256d_sw(&t.serialize(false)))
             .collect(),
@@ -223,4 +210,26 @@ fn witness_without_commitment_and_bad_commitment_rejected() {
         "{:?}",
         rep.error
     );
+}
+
+/// Before segwit activation no transaction may carry a witness, commitment or not
+/// (`unexpected-witness`): the block claims height 500,000, after mainnet's activation
+/// (481,824) and before testnet3's (834,624).
+#[test]
+fn witness_before_segwit_activation_is_rejected() {
+    let (raw, op, prev) = build(true);
+    let map: HashMap<OutPoint, TxOut> = [(op, prev)].into();
+    let be = TestBackend::default();
+    let mut o = opts(Some(&map));
+    o.network = crypto_core::params::Network::Testnet;
+    let rep = validate_block(&raw, &o, &be);
+    assert_eq!(rep.height, Some(500_000));
+    // The coinbase's witness reserved value is the first witness found.
+    assert_eq!(
+        rep.error_detail,
+        Some(ValidationError::UnexpectedWitness { tx: 0 }),
+        "{:?}",
+        rep.error
+    );
+    assert!(!rep.flags.unwrap().null_dummy);
 }

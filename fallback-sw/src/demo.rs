@@ -18,9 +18,12 @@
 //! Everything, keys included, comes from `ChaCha20Rng::seed_from_u64(seed)`: the same
 //! arguments give the same bytes on every machine.
 
+use alloc::vec;
+use alloc::vec::Vec;
+
 use crypto_core::header::BitcoinHeader;
 use crypto_core::script::{
-    multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
+    height_push, multisig_redeem, p2pkh_script_pubkey, p2sh_script_pubkey, push_data, OP_0,
 };
 use crypto_core::sighash::{legacy_preimage, LegacySighash, SIGHASH_ALL};
 use crypto_core::{hash160, OutPoint, Transaction, TxIn, TxOut};
@@ -39,6 +42,13 @@ pub const DEFAULT_INPUTS: usize = 2400;
 pub const DEMO_BASE_HEIGHT: u32 = 700_000;
 /// nBits of the demo block: the regtest proof-of-work limit.
 pub const DEMO_BITS: u32 = 0x207f_ffff;
+/// The regtest proof-of-work limit (big-endian 7fff..ff) the demo block meets: pass it as
+/// `ValidateOptions::pow_limit` to validate a demo block.
+pub const REGTEST_POW_LIMIT: [u8; 32] = {
+    let mut a = [0xff; 32];
+    a[0] = 0x7f;
+    a
+};
 
 const KEY_POOL: usize = 64;
 const MULTISIG_GROUPS: usize = 16;
@@ -104,20 +114,6 @@ struct Group {
 enum Spend {
     P2pkh(usize),
     Multisig(usize),
-}
-
-/// `CScript() << n` for a block height (minimal script-number push).
-fn bip34_height_push(height: u32) -> Vec<u8> {
-    let mut num = Vec::new();
-    let mut v = height;
-    while v > 0 {
-        num.push((v & 0xff) as u8);
-        v >>= 8;
-    }
-    if num.last().is_some_and(|b| b & 0x80 != 0) {
-        num.push(0);
-    }
-    push_data(&num)
 }
 
 fn merkle_root(mut level: Vec<[u8; 32]>) -> [u8; 32] {
@@ -197,7 +193,7 @@ pub fn build_demo_block(seed: u64, n_p2pkh: usize, n_multisig: usize) -> Vec<u8>
     let subsidy: i64 = 5_000_000_000 >> (height / 210_000);
     let mut coinbase_key = [0u8; 20];
     rng.fill_bytes(&mut coinbase_key);
-    let mut script_sig = bip34_height_push(height);
+    let mut script_sig = height_push(height);
     script_sig.extend_from_slice(&push_data(b"/SatChain Accel demo/"));
     let coinbase = Transaction {
         version: 1,
@@ -380,13 +376,6 @@ pub fn reseal_block(raw: &[u8]) -> Result<Vec<u8>, crypto_core::ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn demo_bip34_push_is_minimal() {
-        assert_eq!(bip34_height_push(700_000), vec![3, 0x60, 0xae, 0x0a]);
-        assert_eq!(bip34_height_push(128), vec![2, 0x80, 0x00]);
-        assert_eq!(bip34_height_push(413_567), vec![3, 0x7f, 0x4f, 0x06]);
-    }
 
     #[test]
     fn demo_target_check() {

@@ -1,54 +1,64 @@
+#![no_std]
 #![doc = include_str!("../README.md")]
 
-use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicU64, Ordering};
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crypto_core::{
-    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict,
-    VerifyFailure, VerifyJob,
+    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, Verdict, VerifyJob,
 };
-use k256::ecdsa::signature::hazmat::PrehashVerifier;
-use k256::ecdsa::{Signature, VerifyingKey};
-use k256::elliptic_curve::scalar::IsHigh;
-use k256::elliptic_curve::subtle::CtOption;
-use k256::elliptic_curve::PrimeField;
-use k256::{FieldBytes, Scalar};
 use sha2::{Digest, Sha256};
 
 pub mod demo;
+mod verify;
+
+#[cfg(feature = "libsecp256k1")]
+pub use verify::Libsecp256k1;
+pub use verify::{verify_one, UnknownVerifier, Verifier};
 
 /// Below this many hash jobs a batch is hashed on the calling thread (spawning costs more).
 const PARALLEL_MIN_HASH_JOBS: usize = 256;
 /// Below this many verify jobs a batch is verified on the calling thread.
 const PARALLEL_MIN_VERIFY_JOBS: usize = 8;
 
-/// The software backend: SHA-256 from `sha2`, ECDSA from `k256`. See the crate docs.
+/// The software backend: SHA-256 from `sha2`, ECDSA from libsecp256k1 or k256 ([`Verifier`]).
+/// See the crate docs.
 #[derive(Debug)]
 pub struct SoftwareBackend {
     threads: usize,
+    verifier: Verifier,
+    #[cfg(feature = "libsecp256k1")]
+    libsecp: Libsecp256k1,
     hash_jobs: AtomicU64,
     verify_jobs: AtomicU64,
 }
 
+#[cfg(feature = "std")]
 impl Default for SoftwareBackend {
-    /// Parallel over all available cores.
+    /// Parallel over all available cores, the fastest verifier.
     fn default() -> Self {
         Self::parallel(0)
     }
 }
 
 impl SoftwareBackend {
-    /// Everything on the calling thread: the mode for measurements.
+    /// Everything on the calling thread: the mode for measurements (and the only one
+    /// without `std`).
     pub fn single_thread() -> Self {
         Self::with_threads(1)
     }
 
     /// Batches are split into `threads` contiguous chunks run under `std::thread::scope`.
     /// `threads == 0` means `std::thread::available_parallelism()` (1 if unknown).
+    #[cfg(feature = "std")]
     pub fn parallel(threads: usize) -> Self {
         let threads = if threads == 0 {
             std::thread::available_parallelism()
-                .map(NonZeroUsize::get)
+                .map(core::num::NonZeroUsize::get)
                 .unwrap_or(1)
         } else {
             threads
@@ -59,14 +69,38 @@ impl SoftwareBackend {
     fn with_threads(threads: usize) -> Self {
         SoftwareBackend {
             threads: threads.max(1),
+            verifier: Verifier::fastest(),
+            #[cfg(feature = "libsecp256k1")]
+            libsecp: Libsecp256k1::new(),
             hash_jobs: AtomicU64::new(0),
             verify_jobs: AtomicU64::new(0),
         }
     }
 
+    /// The same backend checking signatures with `verifier` (default: [`Verifier::fastest`]).
+    #[must_use]
+    pub fn with_verifier(mut self, verifier: Verifier) -> Self {
+        self.verifier = verifier;
+        self
+    }
+
     /// Number of worker threads a large batch is split over (1 = single-thread mode).
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// The library that checks the ECDSA equation.
+    pub fn verifier(&self) -> Verifier {
+        self.verifier
+    }
+
+    /// Verifies one job with this backend's verifier.
+    pub fn verify(&self, job: &VerifyJob) -> Verdict {
+        match self.verifier {
+            Verifier::K256 => verify_one(job),
+            #[cfg(feature = "libsecp256k1")]
+            Verifier::Libsecp256k1 => self.libsecp.verify(job),
+        }
     }
 }
 
@@ -94,56 +128,13 @@ pub fn hash_one(job: &HashJob) -> Result<Digest32, BackendError> {
     Ok(hash_checked(job))
 }
 
-/// A scalar in `[1, n-1]` from 32 big-endian bytes, or `None` for 0 and values `>= n`.
-fn nonzero_scalar(bytes: &[u8; 32]) -> Option<Scalar> {
-    let ct: CtOption<Scalar> = Scalar::from_repr(FieldBytes::from(*bytes));
-    Option::<Scalar>::from(ct).filter(|s| !bool::from(s.is_zero()))
-}
-
-/// Verifies one job as plain ECDSA over secp256k1 (any `s` in `[1, n-1]`, high or low).
-///
-/// Checks run in this order and the first failure is the verdict: `r` range (`BadR`),
-/// `s` range (`BadS`), public key decoding (`BadPubkey`), then the equation (`Mismatch`).
-/// The prehash is taken as a 256-bit big-endian integer reduced mod n, as ECDSA says.
-pub fn verify_one(job: &VerifyJob) -> Verdict {
-    let Some(r) = nonzero_scalar(&job.r) else {
-        return Verdict::Invalid(VerifyFailure::BadR);
-    };
-    let Some(s) = nonzero_scalar(&job.s) else {
-        return Verdict::Invalid(VerifyFailure::BadS);
-    };
-    // Only the SEC1 prefixes a Bitcoin verifier accepts: k256 would also take 0x05
-    // ("compact" points, x only) and 0x00 (identity), libsecp256k1 does not.
-    let prefix_ok = match &job.pubkey {
-        PubkeyBytes::Compressed(b) => matches!(b[0], 0x02 | 0x03),
-        PubkeyBytes::Uncompressed(b) => b[0] == 0x04,
-    };
-    if !prefix_ok {
-        return Verdict::Invalid(VerifyFailure::BadPubkey);
-    }
-    let Ok(key) = VerifyingKey::from_sec1_bytes(job.pubkey.as_bytes()) else {
-        return Verdict::Invalid(VerifyFailure::BadPubkey);
-    };
-    // k256 enforces low-S in `verify_prehashed`. (r, s) and (r, n - s) verify for the same
-    // (key, z): u1 and u2 both change sign, so the point R changes sign and keeps its x.
-    // The backend contract is plain ECDSA, so normalize; low-S policy is the caller's.
-    let s = if bool::from(s.is_high()) { -s } else { s };
-    let Ok(sig) = Signature::from_scalars(r, s) else {
-        // Unreachable for r, s in [1, n-1]; treated as a malformed signature, never a panic.
-        return Verdict::Invalid(VerifyFailure::BadS);
-    };
-    match key.verify_prehash(&job.prehash, &sig) {
-        Ok(()) => Verdict::Valid,
-        Err(_) => Verdict::Invalid(VerifyFailure::Mismatch),
-    }
-}
-
 /// Runs `f` over `items` on up to `threads` scoped threads in contiguous chunks, keeping order.
-fn map_chunked<T: Sync, R: Send>(
+#[cfg(feature = "std")]
+fn map_chunked<T: Sync, R: Send, F: Fn(&T) -> R + Sync>(
     items: &[T],
     threads: usize,
     min_parallel: usize,
-    f: fn(&T) -> R,
+    f: &F,
 ) -> Vec<R> {
     if threads <= 1 || items.len() < min_parallel {
         return items.iter().map(f).collect();
@@ -169,6 +160,12 @@ fn map_chunked<T: Sync, R: Send>(
     })
 }
 
+/// Without `std` there are no threads: `f` over `items` in order, on the calling thread.
+#[cfg(not(feature = "std"))]
+fn map_chunked<T, R, F: Fn(&T) -> R>(items: &[T], _threads: usize, _min: usize, f: &F) -> Vec<R> {
+    items.iter().map(f).collect()
+}
+
 impl Backend for SoftwareBackend {
     fn name(&self) -> &'static str {
         "sw"
@@ -187,7 +184,7 @@ impl Backend for SoftwareBackend {
             jobs,
             self.threads,
             PARALLEL_MIN_HASH_JOBS,
-            hash_checked,
+            &hash_checked,
         ))
     }
 
@@ -198,7 +195,7 @@ impl Backend for SoftwareBackend {
             jobs,
             self.threads,
             PARALLEL_MIN_VERIFY_JOBS,
-            verify_one,
+            &|job| self.verify(job),
         ))
     }
 

@@ -7,15 +7,10 @@
 //! The demo block validates end to end with every signature checked, is deterministic, and
 //! a tampered signature is caught and named.
 
+use crypto_core::params::REGTEST_POW_LIMIT;
 use crypto_core::{validate_block, Chain, ValidateOptions, ValidationError};
 use fallback_sw::demo::{build_demo_block, demo_height, expected_signatures, reseal_block};
 use fallback_sw::SoftwareBackend;
-
-const REGTEST_POW_LIMIT: [u8; 32] = {
-    let mut a = [0xff; 32];
-    a[0] = 0x7f;
-    a
-};
 
 fn opts() -> ValidateOptions<'static> {
     let mut o = ValidateOptions::new(Chain::Bitcoin);

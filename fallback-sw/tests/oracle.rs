@@ -141,8 +141,17 @@ fn point_with_x(x: [u8; 32]) -> Option<AffinePoint> {
     Option::from(AffinePoint::from_encoded_point(&enc))
 }
 
+/// The verdict of k256 (`verify_one`), after checking that the libsecp256k1 verifier of the
+/// backend gives exactly the same one (failure reason included).
+fn verify_both(job: &VerifyJob) -> Verdict {
+    let k = verify_one(job);
+    let l = fallback_sw::Libsecp256k1::new().verify(job);
+    assert_eq!(k, l, "k256 and libsecp256k1 verifiers disagree on {job:?}");
+    k
+}
+
 fn check(job: &VerifyJob, want: Verdict) {
-    let got = verify_one(job);
+    let got = verify_both(job);
     assert_eq!(got, want, "backend verdict for {job:?}");
     assert_eq!(oracle(job), want.is_valid(), "oracle disagrees for {job:?}");
 }
@@ -194,9 +203,9 @@ fn verify_r_and_s_range() {
     j.r = small(0);
     j.s = small(0);
     j.pubkey = PubkeyBytes::Compressed([5; 33]);
-    assert_eq!(verify_one(&j), Verdict::Invalid(VerifyFailure::BadR));
+    assert_eq!(verify_both(&j), Verdict::Invalid(VerifyFailure::BadR));
     j.r = small(1);
-    assert_eq!(verify_one(&j), Verdict::Invalid(VerifyFailure::BadS));
+    assert_eq!(verify_both(&j), Verdict::Invalid(VerifyFailure::BadS));
 }
 
 #[test]
@@ -360,7 +369,7 @@ fn verify_bad_pubkeys() {
     // The point at infinity has no SEC1 form the enum can hold; the generator is fine.
     let g = pubkey_of(&AffinePoint::generator(), true);
     assert!(matches!(
-        verify_one(&VerifyJob {
+        verify_both(&VerifyJob {
             pubkey: g,
             ..job.clone()
         }),
@@ -513,7 +522,7 @@ proptest! {
                 job.pubkey = match b.len() { 33 => PubkeyBytes::Compressed(b.try_into().expect("33")), _ => PubkeyBytes::Uncompressed(b.try_into().expect("65")) };
             }
         }
-        let got = verify_one(&job);
+        let got = verify_both(&job);
         prop_assert_eq!(got.is_valid(), oracle(&job), "seed {} mutation {} bit {} verdict {:?}", seed, mutation, bit, got);
         if mutation <= 1 { prop_assert!(got.is_valid()); }
     }
@@ -524,6 +533,6 @@ proptest! {
         let mut c = [prefix; 33];
         c[1..].copy_from_slice(&x);
         let job = VerifyJob { pubkey: PubkeyBytes::Compressed(c), prehash: z, r, s };
-        prop_assert_eq!(verify_one(&job).is_valid(), oracle(&job));
+        prop_assert_eq!(verify_both(&job).is_valid(), oracle(&job));
     }
 }

@@ -2,6 +2,7 @@
 
 pub use satchain_regmap as regmap;
 
+pub mod calib;
 pub mod ecdsa;
 pub mod regblock;
 pub mod selftest;

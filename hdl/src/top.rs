@@ -966,5 +966,10 @@ pub fn gen_files() -> Vec<GenFile> {
         doc: "EngineCdc: the engine behind its clock-domain crossing, as the top instantiates it",
         verilog: verilog_of(crate::ecdsa::cdc::EngineCdc::new(&program.words)),
     });
+    v.push(GenFile {
+        name: crate::calib::GEN_NAME,
+        doc: "CalibSha256: timing-model calibration reference (not part of the accelerator)",
+        verilog: crate::calib::verilog(),
+    });
     v
 }

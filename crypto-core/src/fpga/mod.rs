@@ -25,6 +25,9 @@ mod tests;
 #[cfg(feature = "traits")]
 pub mod traits;
 
+// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
+use std::prelude::rust_2021::*;
+
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 

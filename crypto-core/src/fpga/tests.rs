@@ -2,6 +2,9 @@
 //! the reference, fault policy for each injected fault, no job lost or counted twice.
 //! The same scenarios run end to end on the Verilated top in verif/tests/fault_*.rs.
 
+// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
+use std::prelude::rust_2021::*;
+
 use accel_driver::fault::Flip;
 use accel_driver::mock::MockBus;
 use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};

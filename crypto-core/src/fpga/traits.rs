@@ -11,6 +11,9 @@
 //! (any `s` in `[1, n-1]` verifies; k256's verifier rejects high S); batches are one job each
 //! here, so prefer `Backend::verify_batch` for throughput.
 
+// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
+use std::prelude::rust_2021::*;
+
 use digest::consts::U32;
 use digest::{FixedOutput, HashMarker, Output, OutputSizeUser, Reset, Update};
 use k256::ecdsa::Signature;
