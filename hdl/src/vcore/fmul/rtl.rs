@@ -39,6 +39,12 @@ fn w256(x: &BigUint) -> Bits<256> {
     Bits::from(x.clone())
 }
 
+/// Mask of a stage's top-chunk sum (its planned bound), at bit 0.
+fn top_mask(st: &Stage) -> Constant<Bits<WW>> {
+    let top = st.sum_max.last().map(bits_of).unwrap_or(0);
+    Constant::new(wide(&mask(top)))
+}
+
 fn bits_of(x: &BigUint) -> usize {
     usize::try_from(x.bits()).unwrap_or(usize::MAX)
 }
@@ -186,6 +192,17 @@ pub struct FieldMul<const TAG: usize> {
     pub(super) k_sh: [Constant<Bits<16>>; 17],
     pub(super) k_m32: Constant<Bits<WW>>,
     pub(super) k_m256: Constant<Bits<WW>>,
+    pub(super) k_m33: Constant<Bits<WW>>,
+    pub(super) k_m2: Constant<Bits<256>>,
+    // Top-chunk masks (the planned width of each top chunk's sum): without them yosys keeps
+    // a full-width carry chain for every top chunk and full-width registers downstream.
+    pub(super) k_sa_tm: [Constant<Bits<WW>>; 9],
+    pub(super) k_sb1_tm: [Constant<Bits<WW>>; 3],
+    pub(super) k_sb2_tm: [Constant<Bits<WW>>; 3],
+    pub(super) k_sc1_tm: Constant<Bits<WW>>,
+    pub(super) k_sc2_tm: Constant<Bits<WW>>,
+    pub(super) k_r2_tm: Constant<Bits<WW>>,
+    pub(super) k_r3_tm: Constant<Bits<WW>>,
 
     // ---- products (edge 7) ----
     pub(super) sa_s: [Signal<Local, Bits<WW>>; 45],
@@ -407,6 +424,15 @@ impl<const TAG: usize> FieldMul<TAG> {
             k_sh: std::array::from_fn(|c| sh16(CHUNK * c)),
             k_m32: Constant::new(wide(&mask(CHUNK))),
             k_m256: Constant::new(wide(&mask(256))),
+            k_m33: Constant::new(wide(&mask(CHUNK + 1))),
+            k_m2: Constant::new(w256(&mask(2))),
+            k_sa_tm: std::array::from_fn(|p| top_mask(&pl.sa[p])),
+            k_sb1_tm: std::array::from_fn(|g| top_mask(&pl.sb1[g])),
+            k_sb2_tm: std::array::from_fn(|g| top_mask(&pl.sb2[g])),
+            k_sc1_tm: top_mask(&pl.sc1),
+            k_sc2_tm: top_mask(&pl.sc2),
+            k_r2_tm: top_mask(&pl.r2),
+            k_r3_tm: top_mask(&pl.r3),
             sa_s: std::array::from_fn(|_| Default::default()),
             sa_wo: std::array::from_fn(|_| Default::default()),
             sa_co: std::array::from_fn(|_| Default::default()),

@@ -86,7 +86,7 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             }
             for j in 0..3 {
                 self.cy[3 * p + j].clock.next = self.clock.val();
-                self.cy[3 * p + j].d.next = self.ys[4 * p + j].val() >> 17;
+                self.cy[3 * p + j].d.next = (self.ys[4 * p + j].val() >> 17) & self.k_m2.val();
             }
             for i in 0..3 {
                 self.cols[3 * p + i].y0.next = self.ys[4 * p].val().get_bits::<17>(0);
@@ -117,8 +117,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
                     | (((self.sa_s[5 * p + k].val() >> 32) & self.k_sa_cm[4 * p + k].val())
                         << self.k_sh[k + 1].val());
             }
-            self.sa_wo[5 * p + 4].next =
-                self.sa_wo[5 * p + 3].val() | (self.sa_s[5 * p + 4].val() << self.k_sh[4].val());
+            self.sa_wo[5 * p + 4].next = self.sa_wo[5 * p + 3].val()
+                | ((self.sa_s[5 * p + 4].val() & self.k_sa_tm[p].val()) << self.k_sh[4].val());
             self.sa_w[p].clock.next = self.clock.val();
             self.sa_c[p].clock.next = self.clock.val();
             self.sa_w[p].d.next = self.sa_wo[5 * p + 4].val();
@@ -165,8 +165,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
                     | (((self.sb1_s[5 * g + k].val() >> 32) & self.k_sb1_cm[4 * g + k].val())
                         << self.k_sh[k + 1].val());
             }
-            self.sb1_wo[5 * g + 4].next =
-                self.sb1_wo[5 * g + 3].val() | (self.sb1_s[5 * g + 4].val() << self.k_sh[4].val());
+            self.sb1_wo[5 * g + 4].next = self.sb1_wo[5 * g + 3].val()
+                | ((self.sb1_s[5 * g + 4].val() & self.k_sb1_tm[g].val()) << self.k_sh[4].val());
             self.sb1_w[g].clock.next = self.clock.val();
             self.sb1_c[g].clock.next = self.clock.val();
             self.sb1_w[g].d.next = self.sb1_wo[5 * g + 4].val();
@@ -217,8 +217,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
                     | (((self.sb2_s[9 * g + k].val() >> 32) & self.k_sb2_cm[8 * g + k].val())
                         << self.k_sh[k + 1].val());
             }
-            self.sb2_wo[9 * g + 8].next =
-                self.sb2_wo[9 * g + 7].val() | (self.sb2_s[9 * g + 8].val() << self.k_sh[8].val());
+            self.sb2_wo[9 * g + 8].next = self.sb2_wo[9 * g + 7].val()
+                | ((self.sb2_s[9 * g + 8].val() & self.k_sb2_tm[g].val()) << self.k_sh[8].val());
             self.sb2_w[g].clock.next = self.clock.val();
             self.sb2_c[g].clock.next = self.clock.val();
             self.sb2_w[g].d.next = self.sb2_wo[9 * g + 8].val();
@@ -259,7 +259,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
                 | (((self.sc1_s[k].val() >> 32) & self.k_sc1_cm[k].val())
                     << self.k_sh[k + 1].val());
         }
-        self.sc1_wo[8].next = self.sc1_wo[7].val() | (self.sc1_s[8].val() << self.k_sh[8].val());
+        self.sc1_wo[8].next = self.sc1_wo[7].val()
+            | ((self.sc1_s[8].val() & self.k_sc1_tm.val()) << self.k_sh[8].val());
         self.sc1_w.d.next = self.sc1_wo[8].val();
         self.sc1_co[8].next = self.sc1_co[7].val();
         self.sc1_c.d.next = self.sc1_co[8].val();
@@ -303,8 +304,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
                 | (((self.sc2_s[k].val() >> 32) & self.k_sc2_cm[k].val())
                     << self.k_sh[k + 1].val());
         }
-        self.sc2_wo[16].next =
-            self.sc2_wo[15].val() | (self.sc2_s[16].val() << self.k_sh[16].val());
+        self.sc2_wo[16].next = self.sc2_wo[15].val()
+            | ((self.sc2_s[16].val() & self.k_sc2_tm.val()) << self.k_sh[16].val());
         self.pw.d.next = self.sc2_wo[16].val();
         self.sc2_co[16].next = self.sc2_co[15].val();
         self.pc.d.next = self.sc2_co[16].val();
@@ -314,8 +315,9 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             self.xs[k].clock.next = self.clock.val();
             self.xg[k].clock.next = self.clock.val();
             self.xp[k].clock.next = self.clock.val();
-            self.xs[k].d.next = ((self.pw.q.val() >> self.k_sh[k].val()) & self.k_m32.val())
-                + ((self.pc.q.val() >> self.k_sh[k].val()) & self.k_m32.val());
+            self.xs[k].d.next = (((self.pw.q.val() >> self.k_sh[k].val()) & self.k_m32.val())
+                + ((self.pc.q.val() >> self.k_sh[k].val()) & self.k_m32.val()))
+                & self.k_m33.val();
             self.xg[k].d.next = self.xs[k].q.val().get_bit(32);
             self.xp[k].d.next = (self.xs[k].q.val() & self.k_m32.val()) == self.k_m32.val();
         }
@@ -442,7 +444,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             self.r2_co[k].next = self.r2_co[k - 1].val()
                 | (((self.r2_s[k].val() >> 32) & self.k_r2_cm[k].val()) << self.k_sh[k + 1].val());
         }
-        self.r2_wo[8].next = self.r2_wo[7].val() | (self.r2_s[8].val() << self.k_sh[8].val());
+        self.r2_wo[8].next =
+            self.r2_wo[7].val() | ((self.r2_s[8].val() & self.k_r2_tm.val()) << self.k_sh[8].val());
         self.tw.d.next = self.r2_wo[8].val();
         self.r2_co[8].next = self.r2_co[7].val();
         self.tc.d.next = self.r2_co[8].val();
@@ -538,7 +541,8 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             self.r3_co[k].next = self.r3_co[k - 1].val()
                 | (((self.r3_s[k].val() >> 32) & self.k_r3_cm[k].val()) << self.k_sh[k + 1].val());
         }
-        self.r3_wo[8].next = self.r3_wo[7].val() | (self.r3_s[8].val() << self.k_sh[8].val());
+        self.r3_wo[8].next =
+            self.r3_wo[7].val() | ((self.r3_s[8].val() & self.k_r3_tm.val()) << self.k_sh[8].val());
         self.uw.d.next = self.r3_wo[8].val();
         self.r3_co[8].next = self.r3_co[7].val();
         self.uc.d.next = self.r3_co[8].val();
@@ -607,19 +611,24 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         for k in 0..8 {
             self.fs[k].clock.next = self.clock.val();
         }
-        self.fs[0].d.next = (self.uw.q.val() & self.k_m32.val()) + self.f0x.val();
-        self.fs[1].d.next = ((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
+        self.fs[0].d.next =
+            ((self.uw.q.val() & self.k_m32.val()) + self.f0x.val()) & self.k_m33.val();
+        self.fs[1].d.next = (((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
             + ((self.uc.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
-            + self.f1x.val();
+            + self.f1x.val())
+            & self.k_m33.val();
         for k in 2..8 {
-            self.fs[k].d.next = ((self.uw.q.val() >> self.k_sh[k].val()) & self.k_m32.val())
-                + ((self.uc.q.val() >> self.k_sh[k].val()) & self.k_m32.val());
+            self.fs[k].d.next = (((self.uw.q.val() >> self.k_sh[k].val()) & self.k_m32.val())
+                + ((self.uc.q.val() >> self.k_sh[k].val()) & self.k_m32.val()))
+                & self.k_m33.val();
         }
-        self.fsb0.d.next = (self.uw.q.val() & self.k_m32.val()) + self.f0b.val();
-        self.fsb1.d.next = ((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
+        self.fsb0.d.next =
+            ((self.uw.q.val() & self.k_m32.val()) + self.f0b.val()) & self.k_m33.val();
+        self.fsb1.d.next = (((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
             + ((self.uc.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
             + self.u8sh.val()
-            + self.k_one.val();
+            + self.k_one.val())
+            & self.k_m33.val();
 
         // ---------------- final unit 2: propagate signals (edge 22) ----------------
         for k in 0..8 {
