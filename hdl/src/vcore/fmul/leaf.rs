@@ -2,8 +2,8 @@
 //! rust-hdl multiplies only 16x16 bits). Each leaf is plain behavioural Verilog that yosys 0.23
 //! `synth_xilinx` maps to DSP48E1s with every pipeline register inside the DSP (A/B/C, M, P, the
 //! PCIN>>17 cascade and the ACIN cascade for the delayed A operand; checked with `stat` and
-//! `write_verilog`, README "Resources"), and each has an exact Rust model in `update()` that
-//! performs the same register transfers. Outputs are placed at a bit offset of a [`WW`]-bit word
+//! `write_json`, README "Measured resources and clock"), and each has an exact Rust model in
+//! `update()` that performs the same register transfers. Outputs are placed at a bit offset of a [`WW`]-bit word
 //! (wiring), so the parent never widens a value (a Verilator WIDTH error).
 //!
 //! - [`MulCol`]: one column of a sub-product, `x · (y0 + y1·2^17 + y2·2^34 + y3·2^51)`, a
