@@ -20,6 +20,7 @@ pub mod program;
 pub mod sched;
 pub mod waits;
 
+pub mod fmul;
 pub mod recoder;
 pub mod su;
 
@@ -50,6 +51,26 @@ pub const BLOCKS: &[Block] = &[
                 .ok()
                 .map(|md| su::verilog(&md))
         },
+    },
+    Block {
+        name: "vcore_fmul",
+        doc: "FieldMul: pipelined 256x256 multiplier mod p on DSP48E1 cascades (16-bit tag)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        // A plan that fails to build leaves the model out (its tests then fail with "no such
+        // model").
+        verilog: || fmul::verilog::<{ fmul::SIM_TAG_BITS }>().ok(),
+    },
+    Block {
+        name: "vcore_fmul_leaves",
+        doc: "FieldMul's DSP48E1 leaves, one of each, for their equivalence test",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(fmul::leaf_top::verilog()),
     },
     Block {
         name: "vcore_recoder",
