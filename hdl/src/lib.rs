@@ -28,5 +28,6 @@ pub fn sim_models() -> Vec<SimModel> {
     v.extend(sha256::sim_models());
     v.extend(ecdsa::sim_models());
     v.extend(top::sim_models());
+    v.extend(vcore::sim_models());
     v
 }

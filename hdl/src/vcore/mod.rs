@@ -6,6 +6,10 @@
 //! The RTL owns the latencies: a change of a pipeline depth changes [`timing`] in the same
 //! commit, and the ISS follows automatically.
 
+pub mod alu;
+pub mod mem;
+pub mod wire;
+
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
 
@@ -31,6 +35,14 @@ pub mod params {
     pub const JOB_WORDS: usize = 6;
 
     const _: () = assert!(THREADS.is_power_of_two() && THREADS <= 32);
+}
+
+/// Verilator models of the VerifyCore cluster blocks (owner: the cluster RTL).
+pub fn sim_models() -> Vec<crate::SimModel> {
+    vec![crate::SimModel {
+        name: "vcore_alu",
+        verilog: alu::verilog(),
+    }]
 }
 
 pub mod timing {
