@@ -5,6 +5,30 @@
 //! This module holds the parameters and the timing model that the RTL and the ISS share.
 //! The RTL owns the latencies: a change of a pipeline depth changes [`timing`] in the same
 //! commit, and the ISS follows automatically.
+//!
+//! Software half: [`isa`] (64-bit words), [`effects`] (what an instruction reads and writes),
+//! [`asm`] (assembler; [`sched`] list scheduler, [`waits`] wait computation).
+
+pub mod asm;
+pub mod consts;
+pub mod effects;
+pub mod isa;
+pub mod iss;
+pub mod program;
+pub mod sched;
+pub mod waits;
+
+pub mod recoder;
+pub mod su;
+
+/// Verilator models of the VerifyCore blocks (each block owner adds its entries here; one
+/// line per model keeps merges simple).
+pub fn sim_models() -> Vec<crate::SimModel> {
+    let mut v = Vec::new();
+    v.extend(su::sim_models());
+    v.extend(recoder::sim_models());
+    v
+}
 
 pub mod alu;
 pub mod mem;
@@ -55,14 +79,20 @@ pub mod timing {
     pub const MUL_WB: u32 = 32;
     /// Select cycle of an A-class op to its register/flag write (and `ac` decrement).
     pub const ALU_WB: u32 = 6;
-    /// Recoder: request accepted by an idle recoder in cycle t writes digit i in t + REC_START + i.
-    pub const REC_START: u32 = 2;
-    /// ScalarUnit cycles before the first step of an ECDSA job.
-    pub const SU_SETUP: u32 = 4;
+    /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
+    /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
+    pub const REC_START: u32 = 3;
+    /// ScalarUnit (owner: `su`; all counts from the cycle a job is accepted): cycles before the
+    /// first step of an ECDSA job.
+    pub const SU_SETUP: u32 = 3;
     /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v.
-    pub const SU_STEP_CYCLES: [u32; 4] = [2, 2, 2, 2];
-    /// ScalarUnit cycles after the last step.
-    pub const SU_FINISH: u32 = 4;
+    pub const SU_STEP_CYCLES: [u32; 4] = [1, 1, 1, 1];
+    /// ScalarUnit cycles after the last step to the output (`out_valid`).
+    pub const SU_FINISH: u32 = 2;
+    /// ScalarUnit cycles from acceptance to an early result (BAD_R / BAD_S, both kinds).
+    pub const SU_EARLY: u32 = 3;
+    /// ScalarUnit cycles from acceptance to the output of a Schnorr job that passes the checks.
+    pub const SU_PASS: u32 = 3;
     /// A thread running longer than this stops with ENGINE_FAULT.
     pub const WATCHDOG_CYCLES: u32 = 1 << 20;
 }
