@@ -121,11 +121,17 @@ always @(*) rdata = q2;
     }
 }
 
-/// `2^A` words of `W` bits fixed at generation time, two read ports (`ra` -> `qa`, `rb` ->
-/// `qb`, each two clocks later). One true-dual-port block RAM per 512 x 72 slice.
+/// `2^A` words of `W` bits with initial contents, two read ports (`ra` -> `qa`, `rb` -> `qb`,
+/// each two clocks later) and a load port (`we`, `wa`, `wd`). The load port exists for test
+/// benches (a program loaded at run time); a design that ties `we` to 0 has a ROM, one
+/// true-dual-port block RAM per 512 x 72 slice (yosys removes a write port whose enable is
+/// constant 0).
 #[derive(LogicBlock)]
 pub struct Brom2<const W: usize, const A: usize> {
     pub clock: Signal<In, Clock>,
+    pub we: Signal<In, Bit>,
+    pub wa: Signal<In, Bits<A>>,
+    pub wd: Signal<In, Bits<W>>,
     pub ra: Signal<In, Bits<A>>,
     pub qa: Signal<Out, Bits<W>>,
     pub rb: Signal<In, Bits<A>>,
@@ -142,6 +148,9 @@ impl<const W: usize, const A: usize> Brom2<W, A> {
         mem[..init.len()].copy_from_slice(init);
         Self {
             clock: Default::default(),
+            we: Default::default(),
+            wa: Default::default(),
+            wd: Default::default(),
             ra: Default::default(),
             qa: Default::default(),
             rb: Default::default(),
@@ -189,6 +198,9 @@ reg [{wm1}:0] a2;
 reg [{wm1}:0] b2;
 {init}
 always @(posedge clock) begin
+   if (we) begin
+      mem[wa] <= wd;
+   end
    a1 <= mem[ra];
    b1 <= mem[rb];
    a2 <= a1;

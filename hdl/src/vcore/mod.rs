@@ -27,11 +27,18 @@ pub fn sim_models() -> Vec<crate::SimModel> {
     let mut v = Vec::new();
     v.extend(su::sim_models());
     v.extend(recoder::sim_models());
+    v.extend(cluster_sim_models());
     v
 }
 
 pub mod alu;
+pub mod cluster;
+pub mod cluster_tb;
+pub mod fmul_standin;
 pub mod mem;
+pub mod regfile;
+pub mod rom;
+pub mod seq;
 pub mod wire;
 
 pub mod params {
@@ -57,28 +64,71 @@ pub mod params {
     pub const REC_QUEUE: usize = 4;
     /// Job words loaded into `S0..S5`.
     pub const JOB_WORDS: usize = 6;
+    /// Bits of a thread number (`THREADS = 2^THREAD_BITS`).
+    pub const THREAD_BITS: usize = THREADS.trailing_zeros() as usize;
+    /// Address bits of a P or S bank (`THREADS x 32` words).
+    pub const BANK_ADDR_BITS: usize = THREAD_BITS + 5;
+    /// Address bits of the digit RAM: {thread, slot[1:0], position[7:0]}.
+    pub const DIG_ADDR_BITS: usize = THREAD_BITS + 10;
 
     const _: () = assert!(THREADS.is_power_of_two() && THREADS <= 32);
 }
 
 /// Verilator models of the VerifyCore cluster blocks (owner: the cluster RTL).
-pub fn sim_models() -> Vec<crate::SimModel> {
-    vec![crate::SimModel {
+pub fn cluster_sim_models() -> Vec<crate::SimModel> {
+    let mut v = vec![crate::SimModel {
         name: "vcore_alu",
         verilog: alu::verilog(),
-    }]
+    }];
+    match cluster_tb_verilog() {
+        Ok(verilog) => v.push(crate::SimModel {
+            name: "vcore_cluster_tb",
+            verilog,
+        }),
+        // The tests that open the model then fail with "no such model" and this reason is
+        // visible in the build log.
+        Err(e) => eprintln!("vcore_cluster_tb left out: {e}"),
+    }
+    v
+}
+
+/// Verilog of the cluster test bench ([`cluster_tb::ClusterTb`]: cluster + verification-only
+/// FieldMul stand-in), its ROM and K bank starting with the secp256k1 product program.
+///
+/// # Errors
+/// The program does not build or does not fit the ROM.
+pub fn cluster_tb_verilog() -> Result<String, String> {
+    let image = iss::machine::CoreImage::secp256k1().map_err(|e| e.to_string())?;
+    let rom = rom::rom_image(&image.program.words)?;
+    let k: Vec<rust_hdl::prelude::Bits<256>> = image
+        .desc
+        .k_image()
+        .iter()
+        .map(|w| rust_hdl::prelude::Bits::from(w.clone()))
+        .collect();
+    use rust_hdl::prelude::Block;
+    let mut uut = cluster_tb::ClusterTb::new(&rom, &k);
+    uut.connect_all();
+    Ok(rust_hdl::prelude::generate_verilog(&uut))
 }
 
 pub mod timing {
     //! Cycle model (ARCH.md, "Timing model"). PROVISIONAL values until the RTL fixes them;
     //! the RTL block that owns each latency updates it here.
 
-    /// Select cycle to the cycle in which the thread's next HEAD is valid.
-    pub const FETCH_CYCLES: u32 = 2;
-    /// Select cycle of an M-class op to its register write (and `mc` decrement).
+    /// Select cycle to the cycle in which the thread's next HEAD is valid (owner: cluster RTL;
+    /// select, next-PC mux to the ROM, ROM array, ROM output register: `cluster.rs`).
+    pub const FETCH_CYCLES: u32 = 4;
+    /// Select cycle of an M-class op to its register write (and `mc` decrement) (owner:
+    /// cluster RTL): 4 cycles of operand read, the FieldMul latency, 1 write-back register.
+    /// 32 = 4 + 27 + 1 with the verification stand-in of latency 27 until the FieldMul lands.
     pub const MUL_WB: u32 = 32;
-    /// Select cycle of an A-class op to its register/flag write (and `ac` decrement).
-    pub const ALU_WB: u32 = 6;
+    /// Select cycle of an A-class op to its register/flag write (and `ac` decrement) (owner:
+    /// cluster RTL): 2 cycles to the ALU's field input, `alu::ALU_LATENCY` = 7.
+    pub const ALU_WB: u32 = 9;
+    /// Select cycle of a HALT (or fault) to the cluster's `res_valid` pulse (cluster RTL;
+    /// no thread sees it: for the core top's result path).
+    pub const RES_DELAY: u32 = 2;
     /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
     /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
     pub const REC_START: u32 = 3;

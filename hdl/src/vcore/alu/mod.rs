@@ -50,7 +50,7 @@ use rust_hdl::prelude::*;
 /// Cycles from the `in_valid` cycle to the `out_valid` cycle.
 pub const ALU_LATENCY: u32 = 7;
 /// Width of the tag that travels with an operation, unchanged.
-pub const ALU_TAG_BITS: usize = 24;
+pub const ALU_TAG_BITS: usize = 17;
 
 /// ISA A-class opcodes (ISA.md) and the cluster's job-word load (not an ISA opcode).
 pub mod op {
