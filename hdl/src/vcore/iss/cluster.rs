@@ -88,7 +88,12 @@ pub struct Cluster {
     /// (cycle, thread) rc decrements after `cycle`; credit returns after `cycle`.
     rec_done: VecDeque<(u64, usize)>,
     rec_pop: VecDeque<u64>,
-    credits: usize,
+    /// REC selections so far, the cycle of the last one, recoder loads (queue pops) so far.
+    rec_selected: usize,
+    rec_last_select: Option<u64>,
+    rec_loaded: usize,
+    /// Opt-in trace of every register/flag write: (write-back cycle, thread, write).
+    pub trace: Option<Vec<(u64, usize, Write)>>,
     last_handshake: Option<u64>,
     pub stats: PortStats,
 }
@@ -127,7 +132,10 @@ impl Cluster {
             rec: RecTimeline::new(),
             rec_done: VecDeque::new(),
             rec_pop: VecDeque::new(),
-            credits: REC_QUEUE,
+            rec_selected: 0,
+            rec_last_select: None,
+            rec_loaded: 0,
+            trace: cfg.trace.then(Vec::new),
             last_handshake: None,
             stats: PortStats::default(),
         }
@@ -164,6 +172,17 @@ impl Cluster {
             visited: vec![0; m.rom.len().div_ceil(64)],
             ..JobStats::default()
         };
+        if let Some(tr) = self.trace.as_mut() {
+            for (j, w) in job.words.iter().enumerate() {
+                let j = j as u64;
+                let reg = crate::vcore::isa::Reg::s(u8::try_from(j).unwrap_or(0));
+                tr.push((
+                    t + 1 + j + u64::from(self.cfg.alu_wb),
+                    i,
+                    Write::Reg(reg, *w),
+                ));
+            }
+        }
         self.last_handshake = Some(t);
         self.stats.load_cycles += LOAD_WORDS;
     }
@@ -186,12 +205,16 @@ impl Cluster {
         done: &mut Vec<ClusterResult>,
     ) -> Result<(), IssError> {
         // 1. completions (write-back cycle < t)
+        let trace = &mut self.trace;
         for (pipe, is_mul) in [(&mut self.mul_pipe, true), (&mut self.alu_pipe, false)] {
             while pipe.front().is_some_and(|e| e.0 < t) {
-                if let Some((_, th, writes)) = pipe.pop_front() {
+                if let Some((wc, th, writes)) = pipe.pop_front() {
                     let s = &mut self.slots[th];
                     for w in &writes {
                         s.ts.complete(w);
+                    }
+                    if let Some(tr) = trace.as_mut() {
+                        tr.extend(writes.iter().map(|w| (wc, th, *w)));
                     }
                     if is_mul {
                         s.mc -= 1;
@@ -208,7 +231,7 @@ impl Cluster {
         }
         while self.rec_pop.front().is_some_and(|&c| c < t) {
             self.rec_pop.pop_front();
-            self.credits += 1;
+            self.rec_loaded += 1;
         }
         // 2. select
         let n = self.slots.len();
@@ -268,7 +291,8 @@ impl Cluster {
             }
             if issued.rec {
                 s.rc += 1;
-                self.credits -= 1;
+                self.rec_selected += 1;
+                self.rec_last_select = Some(t);
                 let sched = self
                     .rec
                     .accept(t + u64::from(self.cfg.alu_wb))
@@ -292,6 +316,14 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// REC readiness (VCORE-DECISIONS.md, wp-c3-cluster's amended rule): REC_QUEUE − S(t−2) +
+    /// L(t−1) >= 2, S(x) = REC selections in cycles <= x, L(x) = recoder loads in cycles <= x.
+    fn rec_room(&self, t: u64) -> bool {
+        let recent = usize::from(self.rec_last_select.is_some_and(|c| c + 1 == t));
+        let s_t2 = self.rec_selected - recent;
+        REC_QUEUE + self.rec_loaded >= 2 + s_t2
     }
 
     /// Is thread `th` ready on `port` in cycle t? Returns what it would issue.
@@ -344,7 +376,7 @@ impl Cluster {
                     && (i.aw == NO_WAIT || s.ac <= u32::from(i.aw));
                 waits
                     && match i.op {
-                        Op::Rec { .. } => self.credits > 0,
+                        Op::Rec { .. } => self.rec_room(t),
                         Op::Dig { .. } => s.rc == 0,
                         _ => true,
                     }

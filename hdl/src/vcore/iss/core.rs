@@ -50,6 +50,9 @@ pub struct Run {
     pub ports: Vec<PortStats>,
     /// Cycles the ScalarUnit was working.
     pub su_busy: u64,
+    /// Per cluster, with `Config::trace`: every write (write-back cycle, thread, write), in
+    /// completion order; job-load words as writes of S0..S5 at t_j + ALU_WB.
+    pub traces: Vec<Vec<(u64, usize, super::exec::Write)>>,
 }
 
 #[derive(Debug)]
@@ -178,6 +181,10 @@ pub fn run(
         total_cycles: last + 1,
         ports: clusters.iter().map(|c| c.stats).collect(),
         su_busy,
+        traces: clusters
+            .iter_mut()
+            .map(|c| c.trace.take().unwrap_or_default())
+            .collect(),
     })
 }
 

@@ -37,6 +37,8 @@ pub struct Config {
     /// ReadyQueue depth between the ScalarUnit and the clusters.
     pub ready_queue: usize,
     pub watchdog: u64,
+    /// Record every register/flag write per cluster (`Run::traces`).
+    pub trace: bool,
 }
 
 /// ReadyQueue depth (provisional, VCORE-DECISIONS.md).
@@ -52,6 +54,7 @@ impl Default for Config {
             alu_wb: timing::ALU_WB,
             ready_queue: READY_QUEUE,
             watchdog: u64::from(timing::WATCHDOG_CYCLES),
+            trace: false,
         }
     }
 }
