@@ -95,6 +95,9 @@ pub struct Cluster {
     /// Opt-in trace of every register/flag write: (write-back cycle, thread, write).
     pub trace: Option<Vec<(u64, usize, Write)>>,
     last_handshake: Option<u64>,
+    /// The handshake before `last_handshake`: its load still holds the ALU port in the
+    /// handshake cycle of the next one (loads may follow each other every 6 cycles).
+    prev_handshake: Option<u64>,
     pub stats: PortStats,
 }
 
@@ -137,6 +140,7 @@ impl Cluster {
             rec_loaded: 0,
             trace: cfg.trace.then(Vec::new),
             last_handshake: None,
+            prev_handshake: None,
             stats: PortStats::default(),
         }
     }
@@ -183,6 +187,7 @@ impl Cluster {
                 ));
             }
         }
+        self.prev_handshake = self.last_handshake;
         self.last_handshake = Some(t);
         self.stats.load_cycles += LOAD_WORDS;
     }
@@ -193,8 +198,10 @@ impl Cluster {
     }
 
     fn load_holds_alu(&self, t: u64) -> bool {
-        self.last_handshake
-            .is_some_and(|h| t > h && t <= h + LOAD_WORDS)
+        [self.last_handshake, self.prev_handshake]
+            .iter()
+            .flatten()
+            .any(|&h| t > h && t <= h + LOAD_WORDS)
     }
 
     /// Advances one cycle; finished jobs are appended to `done`.
