@@ -11,10 +11,10 @@
 //!  t+2  BRAM arrays
 //!  t+3  BRAM output registers: HEAD to the thread; operand select -> operand registers
 //!  t+4  MUL: FieldMul in_valid              ALU: stage S1 (ALU fields entered in t+2)
-//!  t+4+L  FieldMul out -> write-back register   t+9: ALU out = S write, flags
-//!  t+5+L  P write, mc -= 1 (MUL_WB = 5 + L)
+//!  t+4+L  FieldMul out (flip-flops) = P write, mc -= 1     t+9: ALU out = S write, flags
 //! ```
-//! `FETCH_CYCLES = 4`, `ALU_WB = 2 + ALU_LATENCY = 9`, `MUL_WB = 5 + FieldMul latency`.
+//! `FETCH_CYCLES = 4`, `ALU_WB = 2 + ALU_LATENCY = 9`, `MUL_WB = 4 + FieldMul latency`
+//! (the FieldMul's outputs come straight from flip-flops, VCORE-DECISIONS.md).
 //!
 //! # Ports
 //! - Jobs: `job_valid`, `job_kind`, `job_tag` with `job_ready` (handshake in t); the six words
@@ -41,8 +41,9 @@ const _: () = assert!(ALU_WB == 2 + ALU_LATENCY && FETCH_CYCLES == 4);
 
 /// Cycles from select to the FieldMul's `in_valid` cycle.
 pub const MUL_ISSUE: u32 = 4;
-/// Cycles from the FieldMul's `out_valid` cycle to the P-bank write (the write-back register).
-pub const MUL_OUT_REG: u32 = 1;
+/// Cycles from the FieldMul's `out_valid` cycle to the P-bank write: 0, its outputs are
+/// flip-flops and drive the bank's write port directly.
+pub const MUL_OUT_REG: u32 = 0;
 
 /// One cluster (see the module docs).
 #[derive(LogicBlock)]
@@ -129,10 +130,6 @@ pub struct Cluster {
     m3_mode: DFF<Bits<2>>,
     m3_a: DFF<Bits<256>>,
     m3_b: DFF<Bits<256>>,
-    // ---- MUL write-back register ----
-    wb_v: DFF<Bit>,
-    wb_tag: DFF<Bits<FMUL_TAG_BITS>>,
-    wb_data: DFF<Bits<256>>,
     // ---- ALU field register (t+2) and job word register ----
     a_v: DFF<Bit>,
     a_op: DFF<Bits<6>>,
@@ -232,9 +229,6 @@ impl Cluster {
             m3_mode: Default::default(),
             m3_a: Default::default(),
             m3_b: Default::default(),
-            wb_v: Default::default(),
-            wb_tag: Default::default(),
-            wb_data: Default::default(),
             a_v: Default::default(),
             a_op: Default::default(),
             a_imm: Default::default(),
@@ -262,7 +256,7 @@ impl Logic for Cluster {
     fn update(&mut self) {
         dff_setup!(
             self, clock, m1_v, m1_tag, m1_mode, m1_asel, m1_bk, m1_bs, m2_v, m2_tag, m2_mode,
-            m2_asel, m2_bk, m2_bs, m3_v, m3_tag, m3_mode, m3_a, m3_b, wb_v, wb_tag, wb_data, a_v,
+            m2_asel, m2_bk, m2_bs, m3_v, m3_tag, m3_mode, m3_a, m3_b, a_v,
             a_op, a_imm, a_sg, a_asel, a_bsel, a_tag, jw
         );
         clock!(self, clock, seq, rf, alu);
@@ -331,21 +325,17 @@ impl Logic for Cluster {
         self.mul_mode.next = self.m3_mode.q.val();
         self.mul_a.next = self.m3_a.q.val();
         self.mul_b.next = self.m3_b.q.val();
-        // Write-back register; P write and mc decrement in its output cycle.
-        self.wb_v.d.next = self.mul_out_valid.val();
-        self.wb_tag.d.next = self.mul_out_tag.val();
-        self.wb_data.d.next = self.mul_out.val();
-        self.rf.wp_we.next = self.wb_v.q.val();
-        self.rf.wp_tid.next = self.wb_tag.q.val().get_bits::<5>(5);
-        self.rf.wp_reg.next = self.wb_tag.q.val().get_bits::<5>(0);
-        self.rf.wp_data.next = self.wb_data.q.val();
-        self.seq.wm_v.next = self.wb_v.q.val();
-        self.seq.wm_tid.next = self.wb_tag.q.val().get_bits::<5>(5);
+        // Write-back: P write and mc decrement in the FieldMul's output cycle.
+        self.rf.wp_we.next = self.mul_out_valid.val();
+        self.rf.wp_tid.next = self.mul_out_tag.val().get_bits::<5>(5);
+        self.rf.wp_reg.next = self.mul_out_tag.val().get_bits::<5>(0);
+        self.rf.wp_data.next = self.mul_out.val();
+        self.seq.wm_v.next = self.mul_out_valid.val();
+        self.seq.wm_tid.next = self.mul_out_tag.val().get_bits::<5>(5);
         if self.reset.val() {
             self.m1_v.d.next = false;
             self.m2_v.d.next = false;
             self.m3_v.d.next = false;
-            self.wb_v.d.next = false;
         }
 
         // ---- ALU: t+1 fields -> t+2 (ALU decode) -> t+3 operands -> t+9 out ----
@@ -436,10 +426,10 @@ impl Logic for Cluster {
         self.seq.rec_done_tid.next = self.rec_done_tid.val();
 
         // ---- trace ----
-        self.tr_p_we.next = self.wb_v.q.val();
-        self.tr_p_tid.next = self.wb_tag.q.val().get_bits::<5>(5);
-        self.tr_p_reg.next = self.wb_tag.q.val().get_bits::<5>(0);
-        self.tr_p_data.next = self.wb_data.q.val();
+        self.tr_p_we.next = self.mul_out_valid.val();
+        self.tr_p_tid.next = self.mul_out_tag.val().get_bits::<5>(5);
+        self.tr_p_reg.next = self.mul_out_tag.val().get_bits::<5>(0);
+        self.tr_p_data.next = self.mul_out.val();
         self.tr_s_we.next = self.alu.out_valid.val() & self.alu.out_we.val();
         self.tr_s_tid.next = self.alu.out_tag.val().get_bits::<5>(5);
         self.tr_s_reg.next = self.alu.out_tag.val().get_bits::<5>(0);

@@ -11,8 +11,8 @@
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
-/// Latency of the stand-in (the FieldMul target is <= 32).
-pub const STANDIN_LATENCY: u32 = 27;
+/// Latency of the stand-in: the FieldMul's announced `FMUL_LATENCY` (VCORE-DECISIONS.md).
+pub const STANDIN_LATENCY: u32 = 25;
 /// Tag width at the cluster's FieldMul port: {thread[4:0], d[4:0]}.
 pub const FMUL_TAG_BITS: usize = 10;
 

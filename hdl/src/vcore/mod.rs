@@ -120,9 +120,10 @@ pub mod timing {
     /// select, next-PC mux to the ROM, ROM array, ROM output register: `cluster.rs`).
     pub const FETCH_CYCLES: u32 = 4;
     /// Select cycle of an M-class op to its register write (and `mc` decrement) (owner:
-    /// cluster RTL): 4 cycles of operand read, the FieldMul latency, 1 write-back register.
-    /// 32 = 4 + 27 + 1 with the verification stand-in of latency 27 until the FieldMul lands.
-    pub const MUL_WB: u32 = 32;
+    /// cluster RTL): 4 cycles to the FieldMul's `in_valid`, then its latency (25; its outputs
+    /// are flip-flops that write the P bank directly). Until the FieldMul is merged the cluster
+    /// is verified with a stand-in of the same latency (`fmul_standin`).
+    pub const MUL_WB: u32 = 29;
     /// Select cycle of an A-class op to its register/flag write (and `ac` decrement) (owner:
     /// cluster RTL): 2 cycles to the ALU's field input, `alu::ALU_LATENCY` = 7.
     pub const ALU_WB: u32 = 9;

@@ -8,6 +8,7 @@
 //! hex) and scale their case counts with [`cases`] (`SATCHAIN_PROPTEST_CASES`).
 
 pub mod alu;
+pub mod cluster;
 
 /// Default seed of the vcore tests (same commit, same cases).
 pub const DEFAULT_SEED: u64 = 0x5EED_0C3C;
