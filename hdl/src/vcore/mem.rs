@@ -187,8 +187,11 @@ impl<const W: usize, const A: usize> Logic for Brom2<W, A> {
     }
 
     fn hdl(&self) -> Verilog {
-        // Every word is listed (zeros included): the contents never depend on a simulator's
-        // or a synthesizer's default for uninitialized memory.
+        // With any word set, every word is listed (zeros included): the contents never depend
+        // on a simulator's or synthesizer's default. An all-zero image (a test bench that
+        // loads its program through `we`) has no initial block at all.
+        let any = self._mem.iter().any(|w| w.any());
+        let init = if any { init_block(&self._mem) } else { String::new() };
         Verilog::Custom(format!(
             "\
 (* rom_style = \"block\" *) reg [{wm1}:0] mem [0:{dm1}];
@@ -211,7 +214,6 @@ always @(*) qb = b2;
 ",
             wm1 = W - 1,
             dm1 = (1usize << A) - 1,
-            init = init_block(&self._mem),
         ))
     }
 }
