@@ -53,10 +53,18 @@ fn vcore_cluster_smoke() {
         .collect();
     let iss = run_iss(&m, &jobs, 100_000).unwrap();
     let mut sim = ClusterSim::new(None, &prog.words, &k, entries).unwrap();
-    let rtl = sim.run(&jobs, 100_000).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    let rtl = sim
+        .run(&jobs, 100_000)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     if std::env::var("SATCHAIN_VCORE_DUMP").is_ok() {
-        eprintln!("ISS handshakes {:?}\nRTL handshakes {:?}", iss.handshakes, rtl.handshakes);
-        eprintln!("ISS results {:?}\nRTL results {:?}", iss.results, rtl.results);
+        eprintln!(
+            "ISS handshakes {:?}\nRTL handshakes {:?}",
+            iss.handshakes, rtl.handshakes
+        );
+        eprintln!(
+            "ISS results {:?}\nRTL results {:?}",
+            iss.results, rtl.results
+        );
     }
     if let Some(d) = first_difference(&iss, &rtl) {
         let vcd = verif::sim::vcd_path(&format!("vcore_cluster_smoke-{seed}"));

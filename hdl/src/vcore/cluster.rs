@@ -256,8 +256,8 @@ impl Logic for Cluster {
     fn update(&mut self) {
         dff_setup!(
             self, clock, m1_v, m1_tag, m1_mode, m1_asel, m1_bk, m1_bs, m2_v, m2_tag, m2_mode,
-            m2_asel, m2_bk, m2_bs, m3_v, m3_tag, m3_mode, m3_a, m3_b, a_v,
-            a_op, a_imm, a_sg, a_asel, a_bsel, a_tag, jw
+            m2_asel, m2_bk, m2_bs, m3_v, m3_tag, m3_mode, m3_a, m3_b, a_v, a_op, a_imm, a_sg,
+            a_asel, a_bsel, a_tag, jw
         );
         clock!(self, clock, seq, rf, alu);
         self.seq.reset.next = self.reset.val();

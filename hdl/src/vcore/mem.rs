@@ -191,7 +191,11 @@ impl<const W: usize, const A: usize> Logic for Brom2<W, A> {
         // on a simulator's or synthesizer's default. An all-zero image (a test bench that
         // loads its program through `we`) has no initial block at all.
         let any = self._mem.iter().any(|w| w.any());
-        let init = if any { init_block(&self._mem) } else { String::new() };
+        let init = if any {
+            init_block(&self._mem)
+        } else {
+            String::new()
+        };
         Verilog::Custom(format!(
             "\
 (* rom_style = \"block\" *) reg [{wm1}:0] mem [0:{dm1}];

@@ -157,7 +157,9 @@ pub struct ClusterSim {
 
 impl std::fmt::Debug for ClusterSim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClusterSim").field("model", &self.m.name()).finish()
+        f.debug_struct("ClusterSim")
+            .field("model", &self.m.name())
+            .finish()
     }
 }
 
@@ -195,7 +197,12 @@ impl ClusterSim {
             entry: [c("entry0")?, c("entry1")?],
             prog: [c("prog_we")?, c("prog_addr")?, c("prog_data")?],
             k: [c("k_we")?, c("k_addr")?, c("k_data")?],
-            res: [c("res_valid")?, c("res_tag")?, c("res_code")?, c("res_cycles")?],
+            res: [
+                c("res_valid")?,
+                c("res_tag")?,
+                c("res_code")?,
+                c("res_cycles")?,
+            ],
             req: [
                 c("rec_req_valid")?,
                 c("rec_req_tid")?,
@@ -204,11 +211,32 @@ impl ClusterSim {
                 c("rec_req_k")?,
             ],
             rec_load: c("rec_load")?,
-            dg: [c("dg_we")?, c("dg_tid")?, c("dg_slot")?, c("dg_pos")?, c("dg_digit")?],
+            dg: [
+                c("dg_we")?,
+                c("dg_tid")?,
+                c("dg_slot")?,
+                c("dg_pos")?,
+                c("dg_digit")?,
+            ],
             done: [c("rec_done")?, c("rec_done_tid")?],
-            tr_p: [c("tr_p_we")?, c("tr_p_tid")?, c("tr_p_reg")?, c("tr_p_data")?],
-            tr_s: [c("tr_s_we")?, c("tr_s_tid")?, c("tr_s_reg")?, c("tr_s_data")?],
-            tr_a: [c("tr_a_v")?, c("tr_a_tid")?, c("tr_a_flwe")?, c("tr_a_flv")?],
+            tr_p: [
+                c("tr_p_we")?,
+                c("tr_p_tid")?,
+                c("tr_p_reg")?,
+                c("tr_p_data")?,
+            ],
+            tr_s: [
+                c("tr_s_we")?,
+                c("tr_s_tid")?,
+                c("tr_s_reg")?,
+                c("tr_s_data")?,
+            ],
+            tr_a: [
+                c("tr_a_v")?,
+                c("tr_a_tid")?,
+                c("tr_a_flwe")?,
+                c("tr_a_flv")?,
+            ],
         };
         let mut s = ClusterSim { m, p };
         s.load(words, k, entries);
@@ -266,7 +294,8 @@ impl ClusterSim {
             if let Some(w) = words_due.remove(&t) {
                 self.m.set_biguint(self.p.job_word, &w);
             }
-            self.m.set(self.p.rec_load, u64::from(recs.iter().any(|r| r.load == t)));
+            self.m
+                .set(self.p.rec_load, u64::from(recs.iter().any(|r| r.load == t)));
             let writing = recs
                 .iter()
                 .find(|r| t >= r.first_write && t < r.first_write + r.digits.len() as u64);
@@ -277,7 +306,8 @@ impl ClusterSim {
                     self.m.set(self.p.dg[1], r.tid);
                     self.m.set(self.p.dg[2], r.slot);
                     self.m.set(self.p.dg[3], pos as u64);
-                    self.m.set(self.p.dg[4], u64::from(encode_digit(r.digits[pos])));
+                    self.m
+                        .set(self.p.dg[4], u64::from(encode_digit(r.digits[pos])));
                 }
                 None => self.m.set(self.p.dg[0], 0),
             }
