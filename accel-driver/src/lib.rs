@@ -21,10 +21,10 @@ pub mod model;
 #[cfg(feature = "zynq-baremetal")]
 pub mod zynq;
 
-pub use accel::{
-    Accel, BatchInfo, Caps, Config, Counters, EcdsaReq, EcdsaResult, HashReq, WaitMode,
-};
+pub use accel::{Accel, BatchInfo, Caps, Config, Counters, EcdsaResult, HashReq, WaitMode};
 pub use bus::{Bus, BusError, BusErrorKind};
 pub use dma::{DmaError, DmaRegion, WithDma};
 pub use error::{ArgError, DriverError, ErrorKind, Phase};
 pub use satchain_regmap as regmap;
+/// One ECDSA job: the register map's type (the `ECDSA_IN` stream is defined there).
+pub use satchain_regmap::EcdsaJob;

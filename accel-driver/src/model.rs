@@ -16,7 +16,7 @@ use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::sec1::FromEncodedPoint;
 use k256::elliptic_curve::PrimeField;
 use k256::{AffinePoint, EncodedPoint, ProjectivePoint, Scalar, U256};
-use satchain_regmap::{ecdsa_key, field, reg, EcdsaCode, ErrorCode, HashMode, ECDSA_JOB_WORDS};
+use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob, ErrorCode, HashMode, ECDSA_JOB_WORDS};
 use sha2::{Digest, Sha256};
 
 use crate::bus::{BusError, BusErrorKind};
@@ -64,7 +64,7 @@ impl ModelConfig {
     pub fn caps(&self) -> u32 {
         field::CAPS::HASH_UNITS.put(self.hash_units)
             | field::CAPS::ECDSA_ENGINES.put(self.ecdsa_engines)
-            | field::CAPS::HASH_MODES.put(0xF)
+            | field::CAPS::HASH_MODES.put(HashMode::ALL_MASK)
             | field::CAPS::RESULT_FIFO_LOG2.put(self.result_fifo_log2)
     }
 }
@@ -133,32 +133,25 @@ fn scalar_in_range(bytes: &[u8; 32]) -> Option<Scalar> {
 
 /// ECDSA verification with the engine's result codes: r, then s, then the public key are
 /// checked; any s in [1, n-1] is accepted (no low-S rule here, as in the hardware).
-pub fn ecdsa_code(
-    z: &[u8; 32],
-    r: &[u8; 32],
-    s: &[u8; 32],
-    prefix: u8,
-    qx: &[u8; 32],
-    qy: &[u8; 32],
-) -> EcdsaCode {
-    let Some(r_s) = scalar_in_range(r) else {
+pub fn ecdsa_code(job: &EcdsaJob) -> EcdsaCode {
+    let Some(r_s) = scalar_in_range(&job.r) else {
         return EcdsaCode::BadR;
     };
-    let Some(s_s) = scalar_in_range(s) else {
+    let Some(s_s) = scalar_in_range(&job.s) else {
         return EcdsaCode::BadS;
     };
-    let enc = match prefix {
-        2 | 3 => {
+    let enc = match job.prefix {
+        p @ (2 | 3) => {
             let mut b = [0u8; 33];
-            b[0] = prefix;
-            b[1..].copy_from_slice(qx);
+            b[0] = p;
+            b[1..].copy_from_slice(&job.qx);
             EncodedPoint::from_bytes(b)
         }
         4 => {
             let mut b = [0u8; 65];
             b[0] = 4;
-            b[1..33].copy_from_slice(qx);
-            b[33..].copy_from_slice(qy);
+            b[1..33].copy_from_slice(&job.qx);
+            b[33..].copy_from_slice(&job.qy);
             EncodedPoint::from_bytes(b)
         }
         _ => return EcdsaCode::BadPubkey,
@@ -170,7 +163,7 @@ pub fn ecdsa_code(
     let Some(q) = q else {
         return EcdsaCode::BadPubkey;
     };
-    let zs = <Scalar as Reduce<U256>>::reduce_bytes(&(*z).into());
+    let zs = <Scalar as Reduce<U256>>::reduce_bytes(&job.z.into());
     let s_inv: Option<Scalar> = s_s.invert().into();
     let Some(s_inv) = s_inv else {
         return EcdsaCode::BadS;
@@ -188,14 +181,6 @@ pub fn ecdsa_code(
     } else {
         EcdsaCode::Invalid
     }
-}
-
-fn be32(ws: &[u32]) -> [u8; 32] {
-    let mut b = [0u8; 32];
-    for (i, w) in ws.iter().enumerate().take(8) {
-        b[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
-    }
-    b
 }
 
 impl DeviceModel {
@@ -363,12 +348,7 @@ impl DeviceModel {
         let Some(mode) = HashMode::from_bits(field::HASH_CMD::MODE.get(v)) else {
             return self.latch(ErrorCode::BadMode, tag);
         };
-        let want = match mode {
-            HashMode::Merkle64 => Some(64),
-            HashMode::Header80 => Some(80),
-            _ => None,
-        };
-        if want.is_some_and(|w| w != len) {
+        if mode.fixed_len().is_some_and(|w| w as usize != len) {
             return self.latch(ErrorCode::BadLength, tag);
         }
         if self.hash_q.len() >= self.cfg.hash_queue {
@@ -388,12 +368,7 @@ impl DeviceModel {
         let Some(mode) = HashMode::from_bits(field::HASH_DMA_CMD::MODE.get(v)) else {
             return self.latch(ErrorCode::BadMode, tag);
         };
-        let want = match mode {
-            HashMode::Merkle64 => Some(64),
-            HashMode::Header80 => Some(80),
-            _ => None,
-        };
-        if want.is_some_and(|w| w != len) {
+        if mode.fixed_len().is_some_and(|w| w as usize != len) {
             return self.latch(ErrorCode::BadLength, tag);
         }
         let addr = u64::from(self.dma_addr);
@@ -440,19 +415,10 @@ impl DeviceModel {
             return self.latch(ErrorCode::EcdsaOverflow, 0);
         }
         self.ecdsa_words.push(v);
-        if self.ecdsa_words.len() == ECDSA_JOB_WORDS as usize {
-            let w = core::mem::take(&mut self.ecdsa_words);
-            let key = w[40];
-            let tag = ecdsa_key::TAG.get(key).to_le_bytes()[0];
-            let prefix = ecdsa_key::PREFIX.get(key).to_le_bytes()[0];
-            let code = ecdsa_code(
-                &be32(&w[0..8]),
-                &be32(&w[8..16]),
-                &be32(&w[16..24]),
-                prefix,
-                &be32(&w[24..32]),
-                &be32(&w[32..40]),
-            );
+        if let Ok(words) = <[u32; ECDSA_JOB_WORDS as usize]>::try_from(&self.ecdsa_words[..]) {
+            self.ecdsa_words.clear();
+            let (job, tag) = EcdsaJob::from_words(&words);
+            let code = ecdsa_code(&job);
             self.ecdsa_q.push_back((tag, code));
         }
     }

@@ -13,7 +13,7 @@ use accel_driver::fault::Flip;
 use accel_driver::mock::{Access, MockBus};
 use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::{field, reg, EcdsaCode, HashMode, MAX_HASH_LEN};
-use accel_driver::{Accel, ArgError, Config, DriverError, EcdsaReq, ErrorKind, HashReq, WaitMode};
+use accel_driver::{Accel, ArgError, Config, DriverError, EcdsaJob, ErrorKind, HashReq, WaitMode};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
@@ -200,7 +200,7 @@ fn header_traffic_is_cmd_plus_20_data_plus_pop() {
     assert_eq!(a.bus().writes_to(reg::HASH_DATA.offset), 32 * 20);
 }
 
-fn sig_job(key: &SigningKey, z: [u8; 32], compressed: bool) -> EcdsaReq {
+fn sig_job(key: &SigningKey, z: [u8; 32], compressed: bool) -> EcdsaJob {
     let sig: Signature = key.sign_prehash(&z).unwrap();
     let (r, s) = sig.split_bytes();
     let ep = key.verifying_key().to_encoded_point(false);
@@ -212,7 +212,7 @@ fn sig_job(key: &SigningKey, z: [u8; 32], compressed: bool) -> EcdsaReq {
     if compressed {
         qy = [0; 32];
     }
-    EcdsaReq {
+    EcdsaJob {
         z,
         r: r.into(),
         s: s.into(),
@@ -222,7 +222,7 @@ fn sig_job(key: &SigningKey, z: [u8; 32], compressed: bool) -> EcdsaReq {
     }
 }
 
-fn ecdsa_jobs() -> (Vec<EcdsaReq>, Vec<EcdsaCode>) {
+fn ecdsa_jobs() -> (Vec<EcdsaJob>, Vec<EcdsaCode>) {
     let mut jobs = Vec::new();
     let mut want = Vec::new();
     for i in 1..=6u8 {
@@ -238,15 +238,15 @@ fn ecdsa_jobs() -> (Vec<EcdsaReq>, Vec<EcdsaCode>) {
     }
     let base = jobs[0];
     let n = hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
-    jobs.push(EcdsaReq { r: [0; 32], ..base });
+    jobs.push(EcdsaJob { r: [0; 32], ..base });
     want.push(EcdsaCode::BadR);
-    jobs.push(EcdsaReq { r: n, ..base });
+    jobs.push(EcdsaJob { r: n, ..base });
     want.push(EcdsaCode::BadR);
-    jobs.push(EcdsaReq { s: [0; 32], ..base });
+    jobs.push(EcdsaJob { s: [0; 32], ..base });
     want.push(EcdsaCode::BadS);
-    jobs.push(EcdsaReq { s: n, ..base });
+    jobs.push(EcdsaJob { s: n, ..base });
     want.push(EcdsaCode::BadS);
-    jobs.push(EcdsaReq { prefix: 5, ..base });
+    jobs.push(EcdsaJob { prefix: 5, ..base });
     want.push(EcdsaCode::BadPubkey);
     let mut off = base;
     off.qy[31] ^= 1; // not on the curve

@@ -7,7 +7,7 @@
 //! Property: for random batches (modes, lengths incl. block boundaries), random in-flight
 //! limits and wait modes, and random model shapes, every job gets exactly its own
 //! digest (tags never mixed up, none lost). Case count: SATCHAIN_PROPTEST_CASES (default 32);
-//! a failure prints proptest's seed and the minimal failing input.
+//! fixed seed (`testkit::seed`); failures are kept in `proptest-regressions/`.
 
 use accel_driver::mock::MockBus;
 use accel_driver::model::{DeviceModel, ModelConfig};
@@ -15,13 +15,6 @@ use accel_driver::regmap::HashMode;
 use accel_driver::{Accel, Config, HashReq, WaitMode};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
-
-fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(32)
-}
 
 fn job() -> impl Strategy<Value = (u8, Vec<u8>)> {
     let len = prop_oneof![
@@ -48,7 +41,7 @@ fn job() -> impl Strategy<Value = (u8, Vec<u8>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    #![proptest_config(testkit::proptest_config!("driver_every_job_gets_its_own_digest", 32))]
     #[test]
     fn driver_every_job_gets_its_own_digest(
         jobs in prop::collection::vec(job(), 1..60),

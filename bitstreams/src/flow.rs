@@ -437,7 +437,7 @@ pub fn report_is_current(
 }
 
 /// True when `report` was produced from exactly these Verilog texts (`(file name, text)`,
-/// e.g. from `satchain_hdl::top::gen_files()`), so a caller can tell a stale report without
+/// e.g. from `satchain_hdl::catalog::gen_files()`), so a caller can tell a stale report without
 /// writing the files out.
 pub fn report_matches(report: &SynthReport, files: &[(String, String)]) -> bool {
     let mut have: Vec<(String, String)> = report

@@ -154,13 +154,13 @@ fn generated_top() -> String {
     // rust-hdl's generator recurses deeply on big designs: give it a big stack.
     let files = std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(satchain_hdl::top::gen_files)
+        .spawn(satchain_hdl::catalog::gen_files)
         .unwrap()
         .join()
         .unwrap();
     let names: Vec<&str> = files.iter().map(|m| m.name).collect();
     files.iter().find(|m| m.name == "top").map(|m| m.verilog.clone()).unwrap_or_else(|| {
-        panic!("satchain_hdl::top::gen_files() has no `top` file (have: {names:?}): gen-verilog must write top.v")
+        panic!("satchain_hdl::catalog::gen_files() has no `top` file (have: {names:?}): gen-verilog must write top.v")
     })
 }
 

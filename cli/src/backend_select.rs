@@ -7,8 +7,12 @@ use fallback_sw::{SoftwareBackend, Verifier};
 
 use crate::error::CliError;
 
-/// Backend names the CLI knows.
+/// Backend names this build knows (`sim` only with the `sim` feature: the board CLI has none).
+#[cfg(feature = "sim")]
 pub const BACKEND_NAMES: &[&str] = &["sw", "sim", "fpga"];
+/// Backend names this build knows (`sim` only with the `sim` feature: the board CLI has none).
+#[cfg(not(feature = "sim"))]
+pub const BACKEND_NAMES: &[&str] = &["sw", "fpga"];
 
 /// Options that apply to backend construction.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +46,7 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
             .with_verifier(verifier),
         )),
         // The Verilated accelerator top through the real driver (issue 5), software fallback.
+        #[cfg(feature = "sim")]
         "sim" => verif::sim_backend()
             .map(|b| Box::new(b) as Box<dyn Backend>)
             .map_err(|e| CliError::BackendUnavailable(format!("backend 'sim': {e}"))),
@@ -96,8 +101,9 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
 /// `--backend` and `--threads`, shared by every command.
 #[derive(Debug, Args, Clone)]
 pub struct BackendArgs {
-    /// Crypto backend: sw (software), sim (Verilator simulation), fpga (the board).
-    #[arg(long, default_value = "sw", value_parser = ["sw", "sim", "fpga"])]
+    /// Crypto backend: sw (software), sim (Verilator simulation; not in the board build),
+    /// fpga (the board).
+    #[arg(long, default_value = "sw", value_parser = clap::builder::PossibleValuesParser::new(BACKEND_NAMES))]
     pub backend: String,
     /// Worker threads of the software backend (1 = single-thread; default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -415,7 +415,7 @@ fn bench_merkle(
 fn bench_verify(ctx: &Ctx<'_>, s: &Sizes, seed: u64) -> Result<Measured, CliError> {
     let n =
         usize::try_from(s.verifies).map_err(|_| CliError::Usage("--verifies too large".into()))?;
-    let jobs = verif::ecdsa::random_valid_jobs(n, seed);
+    let jobs = testkit::jobs::random_valid_jobs(n, seed);
     let (verdicts, wall, cyc, secs) = ctx.timed(|| {
         ctx.backend
             .verify_batch(&jobs)

@@ -1,11 +1,15 @@
-//! `satchain demo`: builds the deterministic synthetic block of `fallback_sw::demo` and
+//! `satchain demo`: builds the deterministic synthetic block of `fallback_sw::demo` (with
+//! `--taproot`, `fallback_sw::demo::taproot`: a modern block and the outputs it spends) and
 //! validates it with the chosen backend. Needs no data file.
 
 use std::io::Write;
 use std::time::Instant;
 
 use clap::Args;
-use crypto_core::{validate_block, Chain, ValidateOptions};
+use std::collections::HashMap;
+
+use crypto_core::{validate_block, BlockReport, Chain, ValidateOptions};
+use fallback_sw::demo::taproot::build_taproot_demo_block;
 use fallback_sw::demo::{
     build_demo_block, demo_height, expected_signatures, split_inputs, DEFAULT_INPUTS, DEFAULT_SEED,
 };
@@ -20,7 +24,8 @@ pub struct DemoArgs {
     /// Seed of the block (keys, transactions, amounts).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Signed inputs in the block (one in eight is a 2-of-3 P2SH multisig input).
+    /// Signed inputs in the block (one in eight is a 2-of-3 P2SH multisig input; with
+    /// `--taproot` the mix of fallback_sw::demo::taproot).
     #[arg(long, default_value_t = DEFAULT_INPUTS as u64, value_parser = clap::value_parser!(u64).range(1..=200_000))]
     pub inputs: u64,
     /// One JSON object (the validate-block report plus a "demo" object) instead of text.
@@ -31,12 +36,23 @@ pub struct DemoArgs {
     /// Also write the block's raw bytes here (validate it with `validate-block --regtest`).
     #[arg(long)]
     pub out: Option<String>,
+    /// A modern block: Taproot key-path and single-key script-path spends, segwit v0 and
+    /// legacy inputs, validated with the outputs it spends (every input checkable).
+    #[arg(long)]
+    pub taproot: bool,
+    /// With `--taproot`: also write the spent outputs here as JSON Lines (the input of
+    /// `validate-block --prevouts`).
+    #[arg(long, requires = "taproot", value_name = "FILE")]
+    pub prevouts_out: Option<String>,
 }
 
 pub fn run(args: &DemoArgs) -> Result<u8, CliError> {
     let backend = args.backend.make()?;
     let total =
         usize::try_from(args.inputs).map_err(|_| CliError::Usage("--inputs too large".into()))?;
+    if args.taproot {
+        return run_taproot(args, backend.as_ref(), total);
+    }
     let (n_p2pkh, n_multisig) = split_inputs(total);
     let t = Instant::now();
     let block = build_demo_block(args.seed, n_p2pkh, n_multisig);
@@ -66,23 +82,104 @@ pub fn run(args: &DemoArgs) -> Result<u8, CliError> {
         "block_bytes": block.len(),
         "build_ms": build_ms,
     });
+    let title = format!(
+        "SatChain Accel demo: synthetic Bitcoin block, seed {}, {} signed inputs ({} P2PKH, {} P2SH 2-of-3 multisig), {} bytes, built in {:.0} ms",
+        args.seed, total, n_p2pkh, n_multisig, block.len(), build_ms
+    );
+    print_report(args, &report, demo, &title, complete, want_sigs)?;
+    Ok(if ok { EXIT_OK } else { EXIT_INVALID })
+}
+
+/// `demo --taproot`: the modern block, validated with the prevouts the builder returns.
+fn run_taproot(
+    args: &DemoArgs,
+    backend: &dyn crypto_core::Backend,
+    total: usize,
+) -> Result<u8, CliError> {
+    let t = Instant::now();
+    let d = build_taproot_demo_block(args.seed, total);
+    let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Some(path) = &args.out {
+        std::fs::write(path, &d.block).map_err(|e| CliError::io(format!("writing {path}"), e))?;
+    }
+    if let Some(path) = &args.prevouts_out {
+        let mut text = String::new();
+        for (op, o) in &d.prevouts {
+            let mut txid = op.txid;
+            txid.reverse();
+            let line = json!({
+                "txid": hex::encode(txid),
+                "vout": op.vout,
+                "amount": o.value,
+                "script_pubkey": hex::encode(&o.script_pubkey),
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        std::fs::write(path, text).map_err(|e| CliError::io(format!("writing {path}"), e))?;
+    }
+    let prevouts: HashMap<_, _> = d.prevouts.iter().cloned().collect();
+    let mut opts = ValidateOptions::new(Chain::Bitcoin);
+    opts.pow_limit = Some(REGTEST_POW_LIMIT);
+    opts.prevouts = Some(&prevouts);
+    let report = validate_block(&d.block, &opts, backend);
+    let m = d.mix;
+    let want = m.signatures();
+    let complete = report.signatures.checked == want
+        && report.signatures.valid == want
+        && report.signatures.not_checkable == 0
+        && report.schnorr_jobs == m.schnorr_signatures()
+        && report.height == Some(d.height);
+    let demo = json!({
+        "seed": args.seed,
+        "taproot": true,
+        "inputs": m.total(),
+        "p2tr_key_path_inputs": m.p2tr_key_path,
+        "p2tr_script_path_inputs": m.p2tr_script_path,
+        "p2wpkh_inputs": m.p2wpkh,
+        "p2sh_p2wpkh_inputs": m.p2sh_p2wpkh,
+        "p2wsh_multisig_inputs": m.p2wsh_multisig,
+        "p2pkh_inputs": m.p2pkh,
+        "annexes": m.annexes,
+        "expected_signatures": want,
+        "expected_schnorr_signatures": m.schnorr_signatures(),
+        "all_signatures_checked": complete,
+        "block_bytes": d.block.len(),
+        "build_ms": build_ms,
+    });
+    let title = format!(
+        "SatChain Accel demo: synthetic Taproot-era Bitcoin block, seed {}, {} signed inputs ({} Taproot key path, {} Taproot script path, {} P2WPKH, {} P2SH-P2WPKH, {} P2WSH 2-of-3, {} P2PKH; {} annexes), {} bytes, built in {:.0} ms",
+        args.seed, m.total(), m.p2tr_key_path, m.p2tr_script_path, m.p2wpkh, m.p2sh_p2wpkh,
+        m.p2wsh_multisig, m.p2pkh, m.annexes, d.block.len(), build_ms
+    );
+    print_report(args, &report, demo, &title, complete, want)?;
+    Ok(if report.valid && complete {
+        EXIT_OK
+    } else {
+        EXIT_INVALID
+    })
+}
+
+fn print_report(
+    args: &DemoArgs,
+    report: &BlockReport,
+    demo: Value,
+    title: &str,
+    complete: bool,
+    want_sigs: u64,
+) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     let werr = |e| CliError::io("writing stdout", e);
     if args.json {
         let mut v =
-            serde_json::to_value(&report).map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
+            serde_json::to_value(report).map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
         if let Value::Object(m) = &mut v {
             m.insert("demo".into(), demo);
         }
         writeln!(out, "{v}").map_err(werr)?;
     } else {
-        writeln!(
-            out,
-            "SatChain Accel demo: synthetic Bitcoin block, seed {}, {} signed inputs ({} P2PKH, {} P2SH 2-of-3 multisig), {} bytes, built in {:.0} ms",
-            args.seed, total, n_p2pkh, n_multisig, block.len(), build_ms
-        )
-        .map_err(werr)?;
-        write_summary(&mut out, &report, "demo").map_err(werr)?;
+        writeln!(out, "{title}").map_err(werr)?;
+        write_summary(&mut out, report, "demo").map_err(werr)?;
         let total_ms = report.timings_ms.get("total").copied().unwrap_or(0.0);
         if total_ms > 0.0 {
             writeln!(
@@ -99,5 +196,5 @@ pub fn run(args: &DemoArgs) -> Result<u8, CliError> {
                 .map_err(werr)?;
         }
     }
-    Ok(if ok { EXIT_OK } else { EXIT_INVALID })
+    Ok(())
 }

@@ -34,19 +34,36 @@ pub struct HwReportArgs {
     /// Seed of the signature sample.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Synthesis directory holding resources.json (default: target/synth of this workspace).
+    /// Synthesis report to reuse when it matches the current RTL (read only; default:
+    /// target/synth of the workspace found from the current directory, as
+    /// `bash bitstreams/synth.sh` writes it).
     #[arg(long)]
     pub synth_dir: Option<String>,
+    /// The only directory hw-report writes: the RTL and the synthesis flow's results when no
+    /// matching report exists (default: ./hw-report under the current directory).
+    #[arg(long, default_value = "hw-report")]
+    pub out_dir: String,
     /// Never run yosys: when resources.json is missing or stale, report resources as missing.
     #[arg(long)]
     pub no_synth: bool,
-    /// Block 413567 (default: ../shared/data/bitcoin-core/block413567.raw beside the workspace).
+    /// Block 413567 (default: ../shared/data/bitcoin-core/block413567.raw beside the workspace
+    /// found from the current directory).
     #[arg(long)]
     pub block413567: Option<String>,
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+/// The SatChain workspace, found at run time: the current directory or its nearest ancestor
+/// holding a `Cargo.toml` with a `[workspace]` and the register map (`hdl/regmap`). `None`
+/// outside a checkout (then only explicit paths are used).
+fn workspace_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .find(|d| {
+            d.join("hdl/regmap/Cargo.toml").is_file()
+                && std::fs::read_to_string(d.join("Cargo.toml"))
+                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
 }
 
 /// The clock every projection uses: the one the simulated backend projects at.
@@ -98,7 +115,9 @@ pub fn build(args: &HwReportArgs) -> Value {
     // static timing model (crate::hw_report_clock); bus-side figures are projected at the
     // clock that holds (the design clock, or the model's estimate when that is lower).
     let ecdsa_clock = satchain_hdl::top::ECDSA_CLOCK_MHZ;
-    let bus_blocks: Vec<(&str, &str)> = clk::BUS_BLOCKS.iter().map(|b| (*b, "clock")).collect();
+    // Each domain's blocks (with their clock port) come from the block catalogue.
+    use satchain_hdl::catalog::{synth_blocks_in, Domain};
+    let bus_blocks = synth_blocks_in(Domain::Bus);
     let mut bus_dom = clk::ClockDomain::find(synth.as_ref(), "bus", "clock", clock, &bus_blocks);
     bus_dom.reprojected =
         Some("the block 413567 hash figure (sha256.block413567_hash_ms_projected) is");
@@ -107,7 +126,7 @@ pub fn build(args: &HwReportArgs) -> Value {
         "ECDSA engine",
         "ecdsa_clock",
         ecdsa_clock,
-        clk::ECDSA_BLOCKS,
+        &synth_blocks_in(Domain::Engine),
     );
     let mut sha = sha;
     reproject_sha256(&mut sha, clock, bus_dom.held_mhz());
@@ -145,15 +164,16 @@ fn round3(x: f64) -> f64 {
 /// The synthesis report of the current RTL: read it when it matches, else run the flow
 /// (unless --no-synth).
 fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthReport> {
-    let dir = args
+    let synth_dir = args
         .synth_dir
         .as_ref()
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/synth"));
+        .or_else(|| workspace_root().map(|w| w.join("target/synth")));
+    let out = PathBuf::from(&args.out_dir);
     // The Verilog gen-verilog writes, generated now (rust-hdl recurses deeply: big stack).
     let files = match std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(satchain_hdl::top::gen_files)
+        .spawn(satchain_hdl::catalog::gen_files)
     {
         Ok(h) => match h.join() {
             Ok(f) => f,
@@ -173,20 +193,27 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
         .iter()
         .map(|f| (format!("{}.v", f.name), f.verilog.clone()))
         .collect();
-    let current = bitstreams::read_report(&dir)
-        .ok()
-        .filter(|r| bitstreams::report_matches(r, &texts));
+    // A report matching the current RTL: the synthesis directory's, else an earlier run's
+    // in the output directory.
+    let current = synth_dir
+        .iter()
+        .chain([&out])
+        .filter_map(|d| bitstreams::read_report(d).ok())
+        .find(|r| bitstreams::report_matches(r, &texts));
     if let Some(r) = current {
         return Some(r);
     }
     if args.no_synth {
         missing.push(format!(
-            "resources: {} is missing or older than the RTL (--no-synth): run bash bitstreams/synth.sh",
-            dir.join("resources.json").display()
+            "resources: no synthesis report matching the RTL in {} or {} (--no-synth): run bash bitstreams/synth.sh",
+            synth_dir.as_deref().map_or_else(|| "(no workspace found)".into(), |d| d.join("resources.json").display().to_string()),
+            out.join("resources.json").display()
         ));
         return None;
     }
-    // Write the current RTL and run the flow (only changed files are synthesized again).
+    // Write the current RTL into the output directory and run the flow there (only changed
+    // files are synthesized again; the cache lives there too).
+    let dir = out;
     let rtl = dir.join("rtl");
     let _ = std::fs::remove_dir_all(&rtl);
     if let Err(e) = std::fs::create_dir_all(&rtl) {
@@ -287,7 +314,10 @@ fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) ->
         .block413567
         .as_ref()
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/data/bitcoin-core/block413567.raw"));
+        .or_else(|| {
+            workspace_root().map(|w| w.join("../shared/data/bitcoin-core/block413567.raw"))
+        })
+        .unwrap_or_else(|| PathBuf::from("block413567.raw"));
     let t = Instant::now();
     match verif::report::sha256_cycles(&path) {
         Ok(c) => {

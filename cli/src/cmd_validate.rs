@@ -1,17 +1,20 @@
 //! `satchain validate-block FILE`: one raw block (binary or hex), or a Bitcoin Core
 //! `blk*.dat` file (detected by its network magic) with many blocks.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use clap::Args;
 use crypto_core::blkfile::{BlkReader, BlkRecord};
 use crypto_core::params::{max_block_weight, Network, NetworkParams};
-use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
+use crypto_core::{
+    validate_block, Backend, BlockReport, Chain, OutPoint, PrevoutProvider, TxOut, ValidateOptions,
+};
 use serde_json::Value;
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
-use crate::input::{read_block_input, BlockInput};
+use crate::input::{read_block_input, read_prevouts, BlockInput};
 use crate::progress::Progress;
 
 pub use crypto_core::params::REGTEST_POW_LIMIT;
@@ -45,9 +48,17 @@ pub struct ValidateArgs {
     /// Same as `--network regtest` (for blocks made by `demo --out`).
     #[arg(long, conflicts_with = "network")]
     pub regtest: bool,
+    /// The outputs the block spends, as JSON Lines `{"txid", "vout", "amount",
+    /// "script_pubkey"}` (txid in display hex, amount in satoshis): makes P2PK, segwit and
+    /// Taproot inputs checkable.
+    #[arg(long, value_name = "FILE")]
+    pub prevouts: Option<String>,
 }
 
 pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
+    let prevouts: Option<HashMap<OutPoint, TxOut>> =
+        args.prevouts.as_deref().map(read_prevouts).transpose()?;
+    let prevouts = prevouts.as_ref().map(|p| p as &dyn PrevoutProvider);
     let raw_chain = || {
         args.chain
             .as_deref()
@@ -57,12 +68,12 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
     match read_block_input(&args.file, raw_chain)? {
         BlockInput::Blk { network, reader } => {
             let backend = args.backend.make()?;
-            run_blk_file(args, reader, network, backend.as_ref())
+            run_blk_file(args, reader, network, backend.as_ref(), prevouts)
         }
         BlockInput::Block(block) => {
             let backend = args.backend.make()?;
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
-            let opts = options(args, chain, Network::Mainnet)?;
+            let opts = options(args, chain, Network::Mainnet, prevouts)?;
             let report = validate_block(&block, &opts, backend.as_ref());
             drop(block);
             let mut out = std::io::stdout().lock();
@@ -120,11 +131,12 @@ fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
 
 /// The options of `args` for `chain`; `default_network` applies when neither `--network`
 /// nor `--regtest` is given.
-fn options(
+fn options<'a>(
     args: &ValidateArgs,
     chain: Chain,
     default_network: Network,
-) -> Result<ValidateOptions<'static>, CliError> {
+    prevouts: Option<&'a dyn PrevoutProvider>,
+) -> Result<ValidateOptions<'a>, CliError> {
     let network = match (&args.network, args.regtest) {
         (Some(n), _) => n.parse::<Network>().map_err(CliError::Usage)?,
         (None, true) => Network::Regtest,
@@ -139,6 +151,9 @@ fn options(
     if let Some(h) = args.height {
         b = b.height(h);
     }
+    if let Some(p) = prevouts {
+        b = b.prevouts(p);
+    }
     b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
@@ -147,10 +162,11 @@ fn run_blk_file(
     reader: Box<dyn std::io::Read>,
     file_net: &NetworkParams,
     backend: &dyn Backend,
+    prevouts: Option<&dyn PrevoutProvider>,
 ) -> Result<u8, CliError> {
     let network = file_net.name;
     let chain = parse_chain(args.chain.as_deref(), file_net.chain)?;
-    let opts = options(args, chain, file_net.network)?;
+    let opts = options(args, chain, file_net.network, prevouts)?;
     // One record in memory at a time, at most the chain's largest valid block.
     let max_block = usize::try_from(max_block_weight(chain)).unwrap_or(usize::MAX);
     let total = std::fs::metadata(&args.file).map_or(0, |m| m.len());
@@ -294,7 +310,7 @@ pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std:
     let s = &r.signatures;
     writeln!(
         out,
-        "  signatures         {} checked, {} valid, {} invalid, {} inputs not checkable without prevouts",
+        "  signatures         {} checked, {} valid, {} invalid, {} inputs not checkable",
         s.checked, s.valid, s.invalid, s.not_checkable
     )?;
     for (why, n) in &r.not_checkable_reasons {
@@ -314,8 +330,8 @@ pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std:
         .collect();
     writeln!(
         out,
-        "  backend            {} ({} hash jobs, {} verify jobs)",
-        r.backend, r.backend_jobs.0, r.backend_jobs.1
+        "  backend            {} ({} hash jobs, {} verify jobs, {} BIP340 jobs)",
+        r.backend, r.backend_jobs.0, r.backend_jobs.1, r.schnorr_jobs
     )?;
     writeln!(out, "  timings (ms)       {}", timings.join(", "))?;
     Ok(())

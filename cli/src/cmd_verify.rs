@@ -1,8 +1,10 @@
-//! `satchain verify-batch FILE|-`: JSON Lines of ECDSA checks in, one verdict line out per
-//! line in, same order.
+//! `satchain verify-batch FILE|-`: JSON Lines of ECDSA or BIP340 checks in, one verdict line
+//! out per line in, same order.
 //!
-//! In: `{"id": any?, "pubkey": hex SEC1, "sig": hex DER (no hash-type byte),
-//! "msg": hex (hashed with SHA-256) | "msg_hash": 32-byte hex}`.
+//! In (ECDSA, `"scheme": "ecdsa"` or no scheme): `{"id": any?, "pubkey": hex SEC1, "sig": hex
+//! DER (no hash-type byte), "msg": hex (hashed with SHA-256) | "msg_hash": 32-byte hex}`.
+//! In (BIP340): `{"id": any?, "scheme": "bip340", "pubkey": 32-byte x-only hex, "sig": 64-byte
+//! hex, "msg": 32-byte hex (the message itself, not hashed)}`.
 //! Out: `{"id": .., "valid": bool, "error": string|null}`. A malformed line gets
 //! `valid: false` and an error naming the field; the batch goes on.
 
@@ -10,7 +12,7 @@ use std::io::Write;
 
 use clap::Args;
 use crypto_core::der::{check_strict, is_low_s, parse_lax};
-use crypto_core::{HashJob, PubkeyBytes, VerifyJob};
+use crypto_core::{HashJob, PubkeyBytes, SchnorrJob, SchnorrVerdict, Verdict, VerifyJob};
 use serde_json::{json, Map, Value};
 
 use crate::backend_select::BackendArgs;
@@ -34,7 +36,13 @@ pub struct VerifyArgs {
     pub low_s: bool,
 }
 
-/// What one input line asks for, before hashing.
+/// What one input line asks for.
+enum Job {
+    Ecdsa(Parsed),
+    Schnorr(SchnorrJob),
+}
+
+/// An ECDSA line, before hashing.
 struct Parsed {
     pubkey: PubkeyBytes,
     r: [u8; 32],
@@ -49,6 +57,40 @@ enum Msg {
 }
 
 fn parse_line(
+    obj: &Map<String, Value>,
+    args: &VerifyArgs,
+    hash_jobs: &mut Vec<HashJob>,
+) -> Result<Job, String> {
+    match obj.get("scheme") {
+        None | Some(Value::Null) => parse_ecdsa(obj, args, hash_jobs).map(Job::Ecdsa),
+        Some(Value::String(s)) if s == "ecdsa" => parse_ecdsa(obj, args, hash_jobs).map(Job::Ecdsa),
+        Some(Value::String(s)) if s == "bip340" => parse_bip340(obj).map(Job::Schnorr),
+        Some(other) => Err(format!(
+            "field \"scheme\": want \"ecdsa\" or \"bip340\", got {other}"
+        )),
+    }
+}
+
+/// `field` as exactly `N` bytes of hex.
+fn fixed<const N: usize>(obj: &Map<String, Value>, field: &str) -> Result<[u8; N], String> {
+    let v = hex_field(obj, field)?.ok_or_else(|| format!("missing field {field:?}"))?;
+    let n = v.len();
+    v.try_into()
+        .map_err(|_| format!("field {field:?}: BIP340 wants {N} bytes, got {n}"))
+}
+
+fn parse_bip340(obj: &Map<String, Value>) -> Result<SchnorrJob, String> {
+    if obj.contains_key("msg_hash") {
+        return Err("BIP340 lines take \"msg\" (the 32-byte message), not \"msg_hash\"".into());
+    }
+    Ok(SchnorrJob {
+        xonly_pubkey: fixed(obj, "pubkey")?,
+        sig64: fixed(obj, "sig")?,
+        msg32: fixed(obj, "msg")?,
+    })
+}
+
+fn parse_ecdsa(
     obj: &Map<String, Value>,
     args: &VerifyArgs,
     hash_jobs: &mut Vec<HashJob>,
@@ -104,7 +146,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
         }
         let mut hash_jobs = Vec::new();
         let mut ids = Vec::with_capacity(lines.len());
-        let parsed: Vec<Result<Parsed, String>> = lines
+        let parsed: Vec<Result<Job, String>> = lines
             .iter()
             .map(|line| {
                 let obj = parse_object(line);
@@ -117,7 +159,8 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
                 obj.and_then(|o| parse_line(&o, args, &mut hash_jobs))
             })
             .collect();
-        // One hash batch for the chunk's `msg` fields, one verify batch for its jobs.
+        // One hash batch for the chunk's ECDSA `msg` fields, one ECDSA verify batch and one
+        // BIP340 batch for its jobs.
         let results: Vec<Result<(), String>> = match backend.hash_batch(&hash_jobs) {
             Err(e) => {
                 exit = EXIT_ERROR;
@@ -128,10 +171,12 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
             }
             Ok(digests) => {
                 let mut jobs = Vec::new();
+                let mut schnorr = Vec::new();
+                // Per line: Ok((is_schnorr, job index)) or the parse error.
                 let mut job_of_line = Vec::with_capacity(parsed.len());
                 for p in &parsed {
                     job_of_line.push(match p {
-                        Ok(p) => {
+                        Ok(Job::Ecdsa(p)) => {
                             let prehash = match p.msg {
                                 Msg::Hash(h) => h,
                                 Msg::ToHash(i) => digests.get(i).copied().unwrap_or([0; 32]),
@@ -142,31 +187,44 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
                                 r: p.r,
                                 s: p.s,
                             });
-                            Ok(jobs.len() - 1)
+                            Ok((false, jobs.len() - 1))
+                        }
+                        Ok(Job::Schnorr(j)) => {
+                            schnorr.push(j.clone());
+                            Ok((true, schnorr.len() - 1))
                         }
                         Err(e) => Err(e.clone()),
                     });
                 }
-                match backend.verify_batch(&jobs) {
-                    Err(e) => {
-                        exit = EXIT_ERROR;
-                        parsed
-                            .iter()
-                            .map(|_| Err(format!("backend failed the verify batch: {e}")))
-                            .collect()
-                    }
-                    Ok(verdicts) => job_of_line
-                        .into_iter()
-                        .map(|j| match j {
-                            Ok(i) => match verdicts.get(i) {
-                                Some(v) if v.is_valid() => Ok(()),
-                                Some(crypto_core::Verdict::Invalid(why)) => Err(why.to_string()),
-                                _ => Err("backend returned too few verdicts".to_string()),
-                            },
-                            Err(e) => Err(e),
-                        })
-                        .collect(),
+                let verdicts = backend
+                    .verify_batch(&jobs)
+                    .map_err(|e| format!("backend failed the verify batch: {e}"));
+                let schnorr_verdicts = backend
+                    .verify_schnorr_batch(&schnorr)
+                    .map_err(|e| format!("backend failed the BIP340 verify batch: {e}"));
+                if verdicts.is_err() || schnorr_verdicts.is_err() {
+                    exit = EXIT_ERROR;
                 }
+                job_of_line
+                    .into_iter()
+                    .map(|j| {
+                        let (is_schnorr, i) = j?;
+                        let why = if is_schnorr {
+                            match schnorr_verdicts.as_ref()?.get(i) {
+                                Some(SchnorrVerdict::Valid) => return Ok(()),
+                                Some(SchnorrVerdict::Invalid(why)) => why.to_string(),
+                                None => "backend returned too few verdicts".to_string(),
+                            }
+                        } else {
+                            match verdicts.as_ref()?.get(i) {
+                                Some(Verdict::Valid) => return Ok(()),
+                                Some(Verdict::Invalid(why)) => why.to_string(),
+                                None => "backend returned too few verdicts".to_string(),
+                            }
+                        };
+                        Err(why)
+                    })
+                    .collect()
             }
         };
         for (id, res) in ids.into_iter().zip(results) {

@@ -10,12 +10,6 @@ use bitstreams::timing::{calibration, Calibration, DomainTiming, TimingPath};
 use bitstreams::SynthReport;
 use serde_json::{json, Value};
 
-/// Blocks clocked by the bus clock (`clock`): AXI4-Lite, register block, hash cluster.
-pub const BUS_BLOCKS: &[&str] = &["regblock", "hash_cluster", "sha256_unit", "sha256_core"];
-/// Blocks clocked by `ecdsa_clock` (their own clock port: `clock` alone, `eclock` in the CDC).
-pub const ECDSA_BLOCKS: &[(&str, &str)] =
-    &[("ecdsa_engine", "clock"), ("ecdsa_engine_cdc", "eclock")];
-
 /// One clock domain: its design frequency and the model's estimate.
 pub struct ClockDomain {
     pub what: &'static str,

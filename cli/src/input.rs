@@ -286,3 +286,94 @@ pub fn hex_field(obj: &Map<String, Value>, field: &str) -> Result<Option<Vec<u8>
         Some(_) => Err(format!("field {field:?}: expected a hex string")),
     }
 }
+
+/// Most entries a `--prevouts` file may hold: the inputs of about 40 full Bitcoin blocks
+/// (a block has at most 24,390 inputs, 4,000,000 weight units / 164 per input). About
+/// 150 bytes each in memory, so at most about 150 MB.
+pub const MAX_PREVOUTS: usize = 1_000_000;
+
+/// Longest scriptPubKey in a `--prevouts` file: Core's `MAX_SCRIPT_SIZE`; no input can spend
+/// a longer one.
+pub const MAX_PREVOUT_SCRIPT: usize = 10_000;
+
+/// Reads the spent outputs for `validate-block --prevouts`: JSON Lines
+/// `{"txid": display hex, "vout": n, "amount": satoshis, "script_pubkey": hex}` (blank lines
+/// skipped), through the bounded line reader. Any malformed line, a duplicate outpoint or more
+/// than [`MAX_PREVOUTS`] entries is an error naming the line.
+pub fn read_prevouts(
+    path: &str,
+) -> Result<std::collections::HashMap<crypto_core::OutPoint, crypto_core::TxOut>, CliError> {
+    use crypto_core::{OutPoint, TxOut};
+    let mut lines = open_lines(path)?;
+    let mut map = std::collections::HashMap::new();
+    let mut n = 0usize;
+    loop {
+        let batch = lines.batch(4096)?;
+        if batch.is_empty() {
+            break;
+        }
+        for line in batch {
+            n += 1;
+            let bad = |why: String| CliError::Input(format!("{path} line {n}: {why}"));
+            if line
+                .as_ref()
+                .is_ok_and(|l| l.iter().all(u8::is_ascii_whitespace))
+            {
+                continue;
+            }
+            let obj = parse_object(&line).map_err(bad)?;
+            let txid = hex_field(&obj, "txid")
+                .map_err(bad)?
+                .ok_or_else(|| bad("missing field \"txid\"".into()))?;
+            let mut txid: [u8; 32] = txid.try_into().map_err(|v: Vec<u8>| {
+                bad(format!("field \"txid\": want 32 bytes, got {}", v.len()))
+            })?;
+            txid.reverse(); // display order -> internal order
+            let vout = obj
+                .get("vout")
+                .and_then(Value::as_u64)
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| bad("field \"vout\": want an integer 0..=4294967295".into()))?;
+            let max =
+                crypto_core::params::BITCOIN_MAX_MONEY.max(crypto_core::params::QTUM_MAX_MONEY);
+            let value = obj
+                .get("amount")
+                .and_then(Value::as_i64)
+                .filter(|v| (0..=max).contains(v))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "field \"amount\": want an integer number of satoshis 0..={max}"
+                    ))
+                })?;
+            let script_pubkey = hex_field(&obj, "script_pubkey")
+                .map_err(bad)?
+                .ok_or_else(|| bad("missing field \"script_pubkey\"".into()))?;
+            if script_pubkey.len() > MAX_PREVOUT_SCRIPT {
+                return Err(bad(format!(
+                    "field \"script_pubkey\": {} bytes, longer than {MAX_PREVOUT_SCRIPT} (no input can spend it)",
+                    script_pubkey.len()
+                )));
+            }
+            let op = OutPoint { txid, vout };
+            if map.len() >= MAX_PREVOUTS {
+                return Err(bad(format!("more than {MAX_PREVOUTS} prevouts")));
+            }
+            if map
+                .insert(
+                    op,
+                    TxOut {
+                        value,
+                        script_pubkey,
+                    },
+                )
+                .is_some()
+            {
+                return Err(bad("outpoint given twice".into()));
+            }
+        }
+    }
+    if let Some(why) = lines.aborted {
+        return Err(CliError::Input(why));
+    }
+    Ok(map)
+}

@@ -4,10 +4,12 @@ mod backend_select;
 mod cmd_bench;
 mod cmd_demo;
 mod cmd_hash;
+#[cfg(feature = "hw-report")]
 mod cmd_hw_report;
 mod cmd_validate;
 mod cmd_verify;
 mod error;
+#[cfg(feature = "hw-report")]
 mod hw_report_clock;
 mod input;
 mod progress;
@@ -43,6 +45,7 @@ enum Command {
     /// Build a synthetic signed block deterministically and validate it.
     Demo(cmd_demo::DemoArgs),
     /// Hardware report: cycles (Verilated RTL), register traffic, resources (yosys), clock.
+    #[cfg(feature = "hw-report")]
     HwReport(cmd_hw_report::HwReportArgs),
     /// Run the workload set (SHA-256, headers, merkle, verify, validate) on a backend.
     Bench(cmd_bench::BenchArgs),
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::VerifyBatch(a) => cmd_verify::run(a),
         Command::HashBatch(a) => cmd_hash::run(a),
         Command::Demo(a) => cmd_demo::run(a),
+        #[cfg(feature = "hw-report")]
         Command::HwReport(a) => cmd_hw_report::run(a),
         Command::Bench(a) => cmd_bench::run(a),
     };

@@ -151,6 +151,8 @@ fn hw_report_measures_and_names_what_is_missing() {
         "2",
         "--synth-dir",
         dir.to_str().unwrap(),
+        "--out-dir",
+        dir.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{text}");
     assert_eq!(v["device"], "xc7z030");

@@ -1,12 +1,14 @@
 //! The batch-first boundary between consensus code and the crypto engines.
 //!
-//! Block validation talks to a backend only through [`Backend::hash_batch`] and
-//! [`Backend::verify_batch`]. The software backend (`fallback-sw`), the simulated
-//! accelerator (`verif`) and the board (`FpgaBackend` over `accel-driver`) all implement it and
-//! must give identical answers.
+//! Block validation talks to a backend only through [`Backend::hash_batch`],
+//! [`Backend::verify_batch`] (ECDSA) and [`Backend::verify_schnorr_batch`] (BIP340). The
+//! software backend (`fallback-sw`), the simulated accelerator (`verif`) and the board
+//! (`FpgaBackend` over `accel-driver`) all implement it and must give identical answers.
 
 use crate::prelude::*;
 use core::fmt;
+
+use crate::schnorr::{verify_job_k256, SchnorrJob, SchnorrVerdict};
 
 /// A 32-byte digest, in the byte order SHA-256 produces (not display-reversed).
 pub type Digest32 = [u8; 32];
@@ -22,6 +24,19 @@ pub enum HashMode {
     MerkleNode = 2,
     /// SHA-256d of an 80-byte block header; data must be 80 bytes.
     Header80 = 3,
+}
+
+impl HashMode {
+    /// The only data length the mode accepts, for the fixed-size modes (a merkle node is
+    /// two digests, a header 80 bytes). The FPGA backend checks at compile time that the
+    /// hardware's modes (`satchain_regmap::HashMode::fixed_len`) agree.
+    pub const fn fixed_len(self) -> Option<usize> {
+        match self {
+            HashMode::MerkleNode => Some(64),
+            HashMode::Header80 => Some(80),
+            HashMode::Sha256 | HashMode::Sha256d => None,
+        }
+    }
 }
 
 /// One hash job.
@@ -59,14 +74,9 @@ impl HashJob {
             data: header.to_vec(),
         }
     }
-    /// Checks the length rule of the mode (MerkleNode = 64, Header80 = 80 bytes).
+    /// Checks the length rule of the mode ([`HashMode::fixed_len`]).
     pub fn check(&self) -> Result<(), BackendError> {
-        let want = match self.mode {
-            HashMode::MerkleNode => Some(64),
-            HashMode::Header80 => Some(80),
-            _ => None,
-        };
-        match want {
+        match self.mode.fixed_len() {
             Some(n) if self.data.len() != n => Err(BackendError::BadJob {
                 index: 0,
                 reason: format!("{:?} needs {} bytes, got {}", self.mode, n, self.data.len()),
@@ -266,14 +276,23 @@ pub struct BackendStats {
 
 /// A crypto engine for block validation. Batches, not single calls, cross this boundary.
 ///
-/// Contract: `hash_batch` returns one digest per job, in job order; `verify_batch` one
-/// verdict per job, in job order. An `Err` means the whole batch failed and no result of it
-/// may be used.
+/// Contract: `hash_batch` returns one digest per job, in job order; `verify_batch` and
+/// `verify_schnorr_batch` one verdict per job, in job order. An `Err` means the whole batch
+/// failed and no result of it may be used.
 pub trait Backend: Send + Sync {
     /// Short name: "sw", "sim", "fpga".
     fn name(&self) -> &'static str;
     fn hash_batch(&self, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError>;
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError>;
+    /// BIP340 Schnorr verifications (Taproot). The default verifies in software with k256 on
+    /// the calling thread ([`verify_job_k256`]): a backend without a Schnorr engine stays
+    /// correct, and one that has an engine overrides this.
+    fn verify_schnorr_batch(
+        &self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        Ok(jobs.iter().map(verify_job_k256).collect())
+    }
     /// Counters since creation.
     fn stats(&self) -> BackendStats {
         BackendStats::default()
@@ -294,6 +313,12 @@ impl<B: Backend + ?Sized> Backend for &B {
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         (**self).verify_batch(jobs)
     }
+    fn verify_schnorr_batch(
+        &self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        (**self).verify_schnorr_batch(jobs)
+    }
     fn stats(&self) -> BackendStats {
         (**self).stats()
     }
@@ -311,6 +336,12 @@ impl<B: Backend + ?Sized> Backend for Box<B> {
     }
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         (**self).verify_batch(jobs)
+    }
+    fn verify_schnorr_batch(
+        &self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        (**self).verify_schnorr_batch(jobs)
     }
     fn stats(&self) -> BackendStats {
         (**self).stats()

@@ -30,8 +30,10 @@ pub mod merkle;
 pub mod params;
 pub mod pow;
 pub mod recover;
+pub mod schnorr;
 pub mod script;
 pub mod sighash;
+pub mod taproot;
 pub mod tx;
 pub mod validate;
 
@@ -43,6 +45,7 @@ pub use blkfile::{blk_file_blocks, BlkIter};
 pub use block::Block;
 pub use encode::{ParseError, ParseReason};
 pub use hashes::{hash160, ripemd160};
+pub use schnorr::{SchnorrFailure, SchnorrJob, SchnorrVerdict};
 pub use tx::{OutPoint, Transaction, TxIn, TxOut};
 pub use validate::{
     check_transaction, validate_block, BlockReport, PrevoutProvider, ScriptFlags, SigCounts,

@@ -30,6 +30,11 @@ pub const COINBASE_SCRIPT_SIG_LEN: core::ops::RangeInclusive<usize> = 2..=100;
 
 /// BIP141 witness commitment output: `OP_RETURN`, push 36, tag `aa21a9ed`.
 pub const WITNESS_COMMITMENT_HEADER: [u8; 6] = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
+/// The one Bitcoin mainnet block (height 692,261) whose Taproot spends Core does not check
+/// (`script_flag_exceptions`: P2SH + WITNESS only): its hash in display hex. Core enforces the
+/// Taproot rules on every other block of every network (since Core 23; Qtum likewise).
+pub const BITCOIN_TAPROOT_EXCEPTION_BLOCK: &str =
+    "0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad";
 
 /// Bitcoin mainnet `powLimit` (big-endian): 00000000ffff…ff.
 pub const BITCOIN_POW_LIMIT: [u8; 32] = pow_limit(4, 0xff);

@@ -6,10 +6,9 @@
 )]
 mod common;
 
-use common::{fix_merkle, proptest_cases, read_data, sha256d_sw, TestBackend};
+use common::{fix_merkle, read_data, sha256d_sw, TestBackend};
 use crypto_core::{validate_block, Block, Chain, ParseReason, ValidateOptions, ValidationError};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 
 fn btc_block() -> Vec<u8> {
     read_data("bitcoin-core/block413567.raw")
@@ -164,40 +163,10 @@ fn truncated_and_garbage_blocks_are_typed_parse_errors() {
     );
 }
 
-/// A runner with `SATCHAIN_PROPTEST_CASES` cases and a seed from `SATCHAIN_PROPTEST_SEED`
-/// (hex, 32 bytes) or fresh; the seed is printed so a failure can be replayed.
-fn runner(default_cases: u32) -> TestRunner {
-    use proptest::test_runner::{RngAlgorithm, TestRng};
-    let cases = proptest_cases(default_cases);
-    let seed: [u8; 32] = std::env::var("SATCHAIN_PROPTEST_SEED")
-        .ok()
-        .and_then(|h| hex::decode(h).ok())
-        .and_then(|v| v.try_into().ok())
-        .unwrap_or_else(|| {
-            let t = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos();
-            sha256d_sw(&t.to_le_bytes())
-        });
-    println!(
-        "proptest seed: SATCHAIN_PROPTEST_SEED={} cases={cases}",
-        hex::encode(seed)
-    );
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
-    TestRunner::new_with_rng(
-        Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        },
-        rng,
-    )
-}
-
 #[test]
 fn proptest_random_bytes_never_panic() {
-    let mut r = runner(256);
+    // Fixed seed, cases from SATCHAIN_PROPTEST_CASES, failures kept in proptest-regressions/.
+    let mut r = testkit::runner!("proptest_random_bytes_never_panic", 256);
     let be = TestBackend::default();
     r.run(
         &(
@@ -223,7 +192,7 @@ fn proptest_truncations_and_flips_of_real_block() {
     let raw = read_data("qtum/blockbench.raw");
     let btc = btc_block();
     let be = TestBackend::default();
-    let mut r = runner(64);
+    let mut r = testkit::runner!("proptest_truncations_and_flips_of_real_block", 64);
     r.run(
         &(0usize..raw.len(), any::<u8>(), 0usize..btc.len()),
         |(cut, flip, bcut)| {

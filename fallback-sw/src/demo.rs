@@ -34,6 +34,8 @@ use rand_chacha::ChaCha20Rng;
 
 use crate::sha256d;
 
+pub mod taproot;
+
 /// Seed of `satchain demo` when none is given.
 pub const DEFAULT_SEED: u64 = 2016;
 /// Inputs of `satchain demo` when `--inputs` is not given.

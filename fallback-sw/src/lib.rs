@@ -8,8 +8,10 @@ extern crate std;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
+use crypto_core::schnorr::verify_job_k256;
 use crypto_core::{
-    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, Verdict, VerifyJob,
+    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, SchnorrJob, SchnorrVerdict,
+    Verdict, VerifyJob,
 };
 use sha2::{Digest, Sha256};
 
@@ -35,6 +37,7 @@ pub struct SoftwareBackend {
     libsecp: Libsecp256k1,
     hash_jobs: AtomicU64,
     verify_jobs: AtomicU64,
+    schnorr_jobs: AtomicU64,
 }
 
 #[cfg(feature = "std")]
@@ -74,6 +77,7 @@ impl SoftwareBackend {
             libsecp: Libsecp256k1::new(),
             hash_jobs: AtomicU64::new(0),
             verify_jobs: AtomicU64::new(0),
+            schnorr_jobs: AtomicU64::new(0),
         }
     }
 
@@ -89,7 +93,7 @@ impl SoftwareBackend {
         self.threads
     }
 
-    /// The library that checks the ECDSA equation.
+    /// The library that checks the ECDSA and BIP340 equations.
     pub fn verifier(&self) -> Verifier {
         self.verifier
     }
@@ -101,6 +105,20 @@ impl SoftwareBackend {
             #[cfg(feature = "libsecp256k1")]
             Verifier::Libsecp256k1 => self.libsecp.verify(job),
         }
+    }
+
+    /// Verifies one BIP340 job with this backend's verifier.
+    pub fn verify_schnorr(&self, job: &SchnorrJob) -> SchnorrVerdict {
+        match self.verifier {
+            Verifier::K256 => verify_job_k256(job),
+            #[cfg(feature = "libsecp256k1")]
+            Verifier::Libsecp256k1 => self.libsecp.verify_schnorr(job),
+        }
+    }
+
+    /// BIP340 jobs verified so far (not in [`BackendStats`], which counts ECDSA jobs).
+    pub fn schnorr_jobs(&self) -> u64 {
+        self.schnorr_jobs.load(Ordering::Relaxed)
     }
 }
 
@@ -196,6 +214,20 @@ impl Backend for SoftwareBackend {
             self.threads,
             PARALLEL_MIN_VERIFY_JOBS,
             &|job| self.verify(job),
+        ))
+    }
+
+    fn verify_schnorr_batch(
+        &self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        self.schnorr_jobs
+            .fetch_add(jobs.len() as u64, Ordering::Relaxed);
+        Ok(map_chunked(
+            jobs,
+            self.threads,
+            PARALLEL_MIN_VERIFY_JOBS,
+            &|job| self.verify_schnorr(job),
         ))
     }
 

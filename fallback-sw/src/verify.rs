@@ -1,13 +1,18 @@
-//! The two software ECDSA verifiers behind one contract (see the crate docs, "Verify jobs"):
-//! k256 (pure Rust, always built) and libsecp256k1 (Bitcoin Core's C library through the
-//! `secp256k1` crate, feature `libsecp256k1`). Both run the same checks in the same order
-//! through [`precheck`], so only the final equation differs between them, and
-//! `tests/verifiers.rs` holds them to the same verdict on every case.
+//! The two software verifiers behind one contract (see the crate docs, "Verify jobs" and
+//! "Schnorr jobs"): k256 (pure Rust, always built) and libsecp256k1 (Bitcoin Core's C library
+//! through the `secp256k1` crate, feature `libsecp256k1`). For ECDSA both run the same checks
+//! in the same order through [`precheck`]; for BIP340 both parse the key with their own
+//! `lift_x`, then share crypto-core's `check_rs`; so only the final equation differs between
+//! them, and `tests/verifiers.rs` / `tests/bip340.rs` hold them to the same verdict.
 
 use core::fmt;
 use core::str::FromStr;
 
+#[cfg(feature = "libsecp256k1")]
+use crypto_core::schnorr::check_rs;
 use crypto_core::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
+#[cfg(feature = "libsecp256k1")]
+use crypto_core::{SchnorrFailure, SchnorrJob, SchnorrVerdict};
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::ecdsa::{Signature, VerifyingKey};
 use k256::elliptic_curve::scalar::IsHigh;
@@ -197,5 +202,49 @@ impl Libsecp256k1 {
             Ok(()) => Verdict::Valid,
             Err(_) => Verdict::Invalid(VerifyFailure::Mismatch),
         }
+    }
+
+    /// BIP340 verification with libsecp256k1 (`secp256k1_schnorrsig_verify`) of a message of
+    /// any length, with crypto-core's `verify_k256` contract: key (`BadPubkey`), then `r < p`
+    /// (`BadR`), `s < n` (`BadS`), then the equation (`Mismatch`).
+    pub fn verify_schnorr_msg(
+        &self,
+        xonly_pubkey: &[u8; 32],
+        msg: &[u8],
+        sig64: &[u8; 64],
+    ) -> SchnorrVerdict {
+        use secp256k1::ffi::CPtr;
+        // x >= p or no square root: libsecp256k1's `xonly_pubkey_parse` fails.
+        let Ok(key) = secp256k1::XOnlyPublicKey::from_slice(xonly_pubkey) else {
+            return SchnorrVerdict::Invalid(SchnorrFailure::BadPubkey);
+        };
+        if let Err(f) = check_rs(sig64) {
+            return SchnorrVerdict::Invalid(f);
+        }
+        // The `secp256k1` crate (0.29) takes only 32-byte messages; BIP340 allows any length,
+        // and libsecp256k1's C function takes (msg, msglen).
+        // SAFETY: `self.ctx` is a live verification context owned by `self`; `sig64` points to
+        // 64 readable bytes; `msg` to `msg.len()` readable bytes (an empty slice's pointer is
+        // non-null, and libsecp256k1 reads nothing when msglen is 0); `key` is a parsed
+        // x-only key that outlives the call. The function only reads through these pointers.
+        let ok = unsafe {
+            secp256k1::ffi::secp256k1_schnorrsig_verify(
+                self.ctx.ctx().as_ptr(),
+                sig64.as_ptr(),
+                msg.as_ptr(),
+                msg.len(),
+                key.as_c_ptr(),
+            )
+        };
+        if ok == 1 {
+            SchnorrVerdict::Valid
+        } else {
+            SchnorrVerdict::Invalid(SchnorrFailure::Mismatch)
+        }
+    }
+
+    /// [`Libsecp256k1::verify_schnorr_msg`] on a job.
+    pub fn verify_schnorr(&self, job: &SchnorrJob) -> SchnorrVerdict {
+        self.verify_schnorr_msg(&job.xonly_pubkey, &job.msg32, &job.sig64)
     }
 }

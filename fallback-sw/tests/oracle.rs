@@ -494,15 +494,8 @@ fn single_thread_equals_parallel() {
     assert_eq!((st.hash_jobs, st.verify_jobs), (1000, 120));
 }
 
-fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(testkit::proptest_config!("verify_matches_libsecp256k1", 64))]
 
     /// Real signatures, optionally mutated: the backend agrees with libsecp256k1.
     #[test]
@@ -526,6 +519,10 @@ proptest! {
         prop_assert_eq!(got.is_valid(), oracle(&job), "seed {} mutation {} bit {} verdict {:?}", seed, mutation, bit, got);
         if mutation <= 1 { prop_assert!(got.is_valid()); }
     }
+}
+
+proptest! {
+    #![proptest_config(testkit::proptest_config!("verify_random_bytes", 64))]
 
     /// Arbitrary bytes: never a panic, and the same validity as libsecp256k1.
     #[test]

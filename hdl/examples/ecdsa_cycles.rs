@@ -14,7 +14,7 @@ use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use rand::{RngCore, SeedableRng};
 use satchain_hdl::ecdsa::isa::opcode::MNEMONICS;
-use satchain_hdl::ecdsa::model::{self, EngineInputs};
+use satchain_hdl::ecdsa::model::{self, EcdsaJob};
 use satchain_hdl::ecdsa::program::verify_program;
 use satchain_hdl::ecdsa::timing;
 
@@ -52,8 +52,7 @@ fn main() {
             let sig: Signature = key.sign_prehash(&z).expect("sign");
             let (r, s) = sig.split_bytes();
             let pk = key.verifying_key().to_encoded_point(compressed);
-            let inputs =
-                EngineInputs::from_job(pk.as_bytes(), &z, &r.into(), &s.into()).expect("key");
+            let inputs = EcdsaJob::new(pk.as_bytes(), &z, &r.into(), &s.into()).expect("key");
             // Trace a few runs for the per-opcode breakdown; time the rest untraced.
             let o = if i < 50 {
                 model::run_traced(&prog.words, &inputs)

@@ -1,3 +1,7 @@
+//! Prints the Verilog of the Verilator harness self-test block.
 fn main() {
-    print!("{}", satchain_hdl::selftest::verilog());
+    print!(
+        "{}",
+        satchain_hdl::prim::verilog_of(satchain_hdl::selftest::HarnessSelftest::default())
+    );
 }

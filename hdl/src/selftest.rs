@@ -52,9 +52,13 @@ impl Default for HarnessSelftest {
     }
 }
 
-/// Verilog of the self-test block.
-pub fn verilog() -> String {
-    let mut b = HarnessSelftest::default();
-    b.connect_all();
-    generate_verilog(&b)
-}
+/// The harness self-test in the block catalogue (a Verilator model, not synthesized).
+pub const BLOCKS: &[crate::catalog::Block] = &[crate::catalog::Block {
+    name: "harness_selftest",
+    doc: "HarnessSelftest: ports of 1, 16, 40 and 256 bits for the Verilator harness's own test",
+    domain: crate::catalog::Domain::Test,
+    clock: "clock",
+    synth: false,
+    sim: true,
+    verilog: || Some(crate::prim::verilog_of(HarnessSelftest::default())),
+}];

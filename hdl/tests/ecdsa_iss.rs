@@ -21,10 +21,10 @@ use k256::elliptic_curve::PrimeField;
 use k256::{AffinePoint, EncodedPoint, FieldBytes, ProjectivePoint, Scalar};
 use num_bigint::BigUint;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use satchain_hdl::ecdsa::asm::Program;
 use satchain_hdl::ecdsa::consts::Curve;
-use satchain_hdl::ecdsa::model::{self, EngineInputs, IssOutcome};
+use satchain_hdl::ecdsa::model::{self, EcdsaJob, IssOutcome};
 use satchain_hdl::ecdsa::program::{labels, try_verify_program, verify_program, ProgramOptions};
 use std::sync::OnceLock;
 
@@ -38,31 +38,13 @@ fn program() -> &'static Program {
 }
 
 fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2000)
+    testkit::cases(2000)
 }
 
+/// A proptest runner with the test's fixed seed (`testkit::seed`), failures kept in
+/// `proptest-regressions/<name>.txt`.
 fn runner(name: &str, cases: u32) -> TestRunner {
-    let seed: u64 = std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
-    println!("{name}: seed = {seed} (replay with SATCHAIN_SEED={seed}), cases = {cases}");
-    let mut s32 = [0u8; 32];
-    s32[..8].copy_from_slice(&seed.to_le_bytes());
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &s32))
+    testkit::seed::runner(env!("CARGO_MANIFEST_DIR"), name, cases)
 }
 
 #[derive(Debug, Clone)]
@@ -143,7 +125,7 @@ fn code_to_verdict(code: u8) -> Option<Verdict> {
 }
 
 fn iss(c: &Case, trace: bool) -> IssOutcome {
-    let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("33 or 65 bytes");
+    let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).expect("33 or 65 bytes");
     let out = if trace {
         model::run_traced(&program().words, &inputs)
     } else {
@@ -786,7 +768,7 @@ fn iss_program_variants_match_k256() {
         runner
             .run(&strategy, |(kind, sk, z, extra, bit, compressed)| {
                 let c = make_case(kind, sk, z, extra, bit, compressed);
-                let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
+                let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).expect("length");
                 let o = model::run(&prog.words, &inputs)
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(

@@ -16,7 +16,7 @@
 use num_bigint::BigUint;
 use satchain_hdl::ecdsa::asm::Program;
 use satchain_hdl::ecdsa::consts::{mod_inverse, Affine, Curve};
-use satchain_hdl::ecdsa::model::{EngineInputs, Iss, IssOutcome, RunOptions};
+use satchain_hdl::ecdsa::model::{EcdsaJob, Iss, IssOutcome, RunOptions};
 use satchain_hdl::ecdsa::program::{labels, try_verify_program, ProgramOptions};
 
 const VALID: u8 = 0;
@@ -71,7 +71,7 @@ impl Toy {
     }
 
     fn run(&self, key: &[u8], z: &[u8; 32], r: u64, s: u64) -> IssOutcome {
-        let inputs = EngineInputs::from_job(key, z, &be32(r), &be32(s)).expect("key length");
+        let inputs = EcdsaJob::new(key, z, &be32(r), &be32(s)).expect("key length");
         self.iss
             .run(
                 &self.prog.words,

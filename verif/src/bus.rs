@@ -426,7 +426,7 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
     let kat = crypto_core::fpga::selftest::verify_vectors();
     let job = kat
         .first()
-        .map(|(j, _)| crypto_core::fpga::ecdsa_req(j))
+        .map(|(j, _)| crypto_core::fpga::ecdsa_job(j))
         .ok_or("no known-answer vector")?;
     let jobs = vec![job; verifies];
     let mut eout = vec![None; jobs.len()];

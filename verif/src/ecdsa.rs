@@ -8,9 +8,9 @@
 //!   `satchain hw-report`).
 
 use crate::sim::{Model, PortId, SimError};
-use crypto_core::backend::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
+use crypto_core::backend::{PubkeyBytes, Verdict, VerifyJob};
 use num_bigint::BigUint;
-use satchain_hdl::ecdsa::model::EngineInputs;
+use satchain_hdl::ecdsa::model::EcdsaJob;
 use std::fmt;
 use std::path::Path;
 
@@ -32,8 +32,6 @@ pub enum EngineSimError {
     Timeout { cycles: u64 },
     /// `code` is not an `EcdsaCode`.
     BadCode(u8),
-    /// The public key cannot be loaded (length).
-    BadInput(String),
     /// The engine broke its port protocol (e.g. `done` longer than one cycle).
     Protocol(String),
 }
@@ -46,7 +44,6 @@ impl fmt::Display for EngineSimError {
                 write!(f, "engine did not finish within {cycles} cycles")
             }
             EngineSimError::BadCode(c) => write!(f, "engine returned unknown code {c}"),
-            EngineSimError::BadInput(s) => write!(f, "bad engine input: {s}"),
             EngineSimError::Protocol(s) => write!(f, "engine port protocol: {s}"),
         }
     }
@@ -222,8 +219,8 @@ impl EngineSim {
     }
 
     /// Runs one verification's inputs.
-    pub fn run(&mut self, inputs: &EngineInputs) -> Result<EngineRun, EngineSimError> {
-        self.run_regs(&inputs.registers())
+    pub fn run(&mut self, inputs: &EcdsaJob) -> Result<EngineRun, EngineSimError> {
+        self.run_regs(&satchain_hdl::ecdsa::model::load_values(inputs))
     }
 
     /// Flushes the VCD (if any).
@@ -232,31 +229,17 @@ impl EngineSim {
     }
 }
 
-/// The engine inputs of a `crypto_core` job.
-pub fn job_inputs(job: &VerifyJob) -> Result<EngineInputs, EngineSimError> {
-    let key: &[u8] = match &job.pubkey {
-        PubkeyBytes::Compressed(b) => b,
-        PubkeyBytes::Uncompressed(b) => b,
-    };
-    EngineInputs::from_job(key, &job.prehash, &job.r, &job.s)
-        .map_err(|e| EngineSimError::BadInput(e.to_string()))
-}
-
-/// Maps an engine code to a verdict (`EngineFault` and unknown codes are errors).
+/// Maps an engine code to a verdict (`EngineFault` and unknown codes are errors), by the
+/// backend's one mapping (`crypto_core::fpga::verdict_of`).
 pub fn verdict_of(code: u8) -> Result<Verdict, EngineSimError> {
-    match code {
-        0 => Ok(Verdict::Valid),
-        1 => Ok(Verdict::Invalid(VerifyFailure::Mismatch)),
-        2 => Ok(Verdict::Invalid(VerifyFailure::BadR)),
-        3 => Ok(Verdict::Invalid(VerifyFailure::BadS)),
-        4 => Ok(Verdict::Invalid(VerifyFailure::BadPubkey)),
-        c => Err(EngineSimError::BadCode(c)),
-    }
+    satchain_regmap::EcdsaCode::from_bits(u32::from(code))
+        .and_then(crypto_core::fpga::verdict_of)
+        .ok_or(EngineSimError::BadCode(code))
 }
 
 /// Verifies one job on the engine `sim` (a [`VERIFY_MODEL`] engine).
 pub fn verify_job(sim: &mut EngineSim, job: &VerifyJob) -> Result<Verdict, EngineSimError> {
-    let run = sim.run(&job_inputs(job)?)?;
+    let run = sim.run(&crypto_core::fpga::ecdsa_job(job))?;
     verdict_of(run.code)
 }
 
@@ -269,37 +252,9 @@ pub struct CycleStats {
     pub max: u32,
 }
 
-/// `n` random valid signatures (deterministic from `seed`): (job, expected valid).
-pub fn random_valid_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
-    use k256::ecdsa::signature::hazmat::PrehashSigner;
-    use k256::ecdsa::{Signature, SigningKey};
-    use rand::{RngCore, SeedableRng};
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let sk = SigningKey::random(&mut rng);
-        let mut z = [0u8; 32];
-        rng.fill_bytes(&mut z);
-        let sig: Signature = match sk.sign_prehash(&z) {
-            Ok(s) => s,
-            Err(_) => continue,
-        };
-        let sig = sig.normalize_s().unwrap_or(sig);
-        let (r, s) = sig.split_bytes();
-        let compressed = rng.next_u32() & 1 == 1;
-        let pt = sk.verifying_key().to_encoded_point(compressed);
-        let Some(pubkey) = PubkeyBytes::from_sec1(pt.as_bytes()) else {
-            continue;
-        };
-        out.push(VerifyJob {
-            pubkey,
-            prehash: z,
-            r: r.into(),
-            s: s.into(),
-        });
-    }
-    out
-}
+/// `n` random valid signatures, deterministic from `seed` (the workspace's one generator,
+/// shared with `satchain bench`).
+pub use testkit::jobs::random_valid_jobs;
 
 /// Mean/min/max engine cycles per verification over `n` random valid signatures (seeded) on
 /// the RTL ([`VERIFY_MODEL`]). Every job must come back VALID, or this is an error.
@@ -308,8 +263,8 @@ pub fn cycle_stats(n: usize, seed: u64) -> Result<CycleStats, EngineSimError> {
     let mut sum = 0u64;
     let (mut min, mut max) = (u32::MAX, 0u32);
     for job in random_valid_jobs(n, seed) {
-        let run = sim.run(&job_inputs(&job)?)?;
-        if run.code != 0 {
+        let run = sim.run(&crypto_core::fpga::ecdsa_job(&job))?;
+        if run.code != satchain_regmap::EcdsaCode::Valid as u8 {
             return Err(EngineSimError::BadCode(run.code));
         }
         sum += u64::from(run.cycles);

@@ -3,8 +3,8 @@
 //! result, exact latency (the published `MULP_LATENCY` / `MULN_LATENCY`) and `done` as a
 //! one-cycle pulse.
 //!
-//! Case count: `SATCHAIN_PROPTEST_CASES` (default 256). Seed: `SATCHAIN_SEED` (hex, 64 digits)
-//! or random; always printed. A failing case is shrunk, then re-run with a VCD written to
+//! Case count: `SATCHAIN_PROPTEST_CASES` (default 256). Seed: fixed per test, overridden by
+//! `SATCHAIN_SEED` (`testkit::seed`); always printed. A failing case is shrunk, then re-run with a VCD written to
 //! `target/vcd/<test>-<seed>.vcd`, and the panic message names seed, inputs and VCD.
 
 use std::cell::RefCell;
@@ -12,54 +12,10 @@ use std::path::Path;
 
 use num_bigint::BigUint;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 use satchain_hdl::ecdsa::arith_model::{self, Modulus};
 use satchain_hdl::ecdsa::modmul::{MULN_LATENCY, MULP_LATENCY};
 use verif::sim::{vcd_path, Model, PortId};
-
-fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
-/// Seed from `SATCHAIN_SEED` (64 hex digits) or fresh; printed either way.
-fn seed(test: &str) -> [u8; 32] {
-    let mut s = [0u8; 32];
-    if let Ok(h) = std::env::var("SATCHAIN_SEED") {
-        let v = BigUint::parse_bytes(h.as_bytes(), 16).expect("SATCHAIN_SEED must be hex");
-        let b = v.to_bytes_le();
-        s[..b.len().min(32)].copy_from_slice(&b[..b.len().min(32)]);
-    } else {
-        use std::hash::{BuildHasher, Hasher};
-        for chunk in s.chunks_mut(8) {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos(),
-            );
-            chunk.copy_from_slice(&h.finish().to_le_bytes());
-        }
-    }
-    eprintln!("{test}: SATCHAIN_SEED={}", hex_seed(&s));
-    s
-}
-
-fn hex_seed(s: &[u8; 32]) -> String {
-    format!("{:064x}", BigUint::from_bytes_le(s))
-}
-
-fn runner(s: &[u8; 32]) -> TestRunner {
-    let config = Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, s))
-}
 
 fn hex(h: &str) -> BigUint {
     BigUint::parse_bytes(h.as_bytes(), 16).unwrap()
@@ -134,7 +90,7 @@ impl MulDut {
             Some(p) => Model::with_vcd("ecdsa_modmul", p),
             None => Model::new("ecdsa_modmul"),
         }
-        .expect("ecdsa_modmul model (satchain_hdl::ecdsa::arith_sim_models)");
+        .expect("ecdsa_modmul model (satchain_hdl::ecdsa::BLOCKS)");
         let mut d = MulDut {
             reset: m.port("reset").unwrap(),
             start: m.port("start").unwrap(),
@@ -210,7 +166,6 @@ fn check_mul(dut: &mut MulDut, a: &BigUint, b: &BigUint, modn: bool) -> Result<(
 
 #[test]
 fn ecdsa_modmul_matches_model() {
-    let s = seed("ecdsa_modmul_matches_model");
     let dut = RefCell::new(MulDut::open(None));
 
     // Every pair of edge operands, both moduli, back to back on one instance.
@@ -229,21 +184,21 @@ fn ecdsa_modmul_matches_model() {
         }
     }
 
-    let mut r = runner(&s);
+    let mut r = testkit::runner!("ecdsa_modmul_matches_model", 256);
+    let s = r.config().rng_seed;
     let out = r.run(&(operand(), operand(), any::<bool>()), |(a, b, modn)| {
         check_mul(&mut dut.borrow_mut(), &a, &b, modn).map_err(TestCaseError::fail)
     });
     if let Err(e) = out {
-        let vcd = vcd_path(&format!("ecdsa_modmul-{}", hex_seed(&s)));
+        let vcd = vcd_path(&format!("ecdsa_modmul-{s}"));
         if let proptest::test_runner::TestError::Fail(_, (a, b, modn)) = &e {
             let again = check_mul(&mut MulDut::open(Some(&vcd)), a, b, *modn);
             panic!(
-                "SATCHAIN_SEED={} a={a:x} b={b:x} modn={modn}: {e}; fresh re-run: {again:?}; VCD {}",
-                hex_seed(&s),
+                "SATCHAIN_SEED={s} a={a:x} b={b:x} modn={modn}: {e}; fresh re-run: {again:?}; VCD {}",
                 vcd.display()
             );
         }
-        panic!("SATCHAIN_SEED={}: {e}", hex_seed(&s));
+        panic!("SATCHAIN_SEED={s}: {e}");
     }
 }
 

@@ -13,11 +13,11 @@
 )]
 
 use accel_driver::regmap::{ecdsa_key, reg};
-use accel_driver::{Accel, Bus, EcdsaReq, EcdsaResult};
-use crypto_core::fpga::ecdsa_req;
+use accel_driver::{Accel, Bus, EcdsaJob, EcdsaResult};
+use crypto_core::fpga::ecdsa_job;
 use crypto_core::{Backend, Verdict, VerifyJob};
 use fallback_sw::SoftwareBackend;
-use satchain_hdl::ecdsa::model::{self, EngineInputs};
+use satchain_hdl::ecdsa::model;
 use satchain_hdl::ecdsa::program::verify_program;
 use verif::bus::{sim_driver_config, VerilatorBus};
 
@@ -33,7 +33,7 @@ fn jobs(n: usize, salt: u8) -> Vec<VerifyJob> {
 
 /// HALT code and cycles the ISS predicts for a job.
 fn iss(j: &VerifyJob) -> (u8, u32) {
-    let inputs = EngineInputs::from_job(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap();
+    let inputs = EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap();
     let o = model::run(&verify_program().words, &inputs).unwrap();
     (o.code, o.cycles as u32)
 }
@@ -55,7 +55,7 @@ fn open(num: u32, den: u32, vcd: bool) -> Accel<VerilatorBus> {
 }
 
 fn run(a: &mut Accel<VerilatorBus>, js: &[VerifyJob]) -> Vec<EcdsaResult> {
-    let reqs: Vec<EcdsaReq> = js.iter().map(ecdsa_req).collect();
+    let reqs: Vec<EcdsaJob> = js.iter().map(ecdsa_job).collect();
     let mut out = vec![None; reqs.len()];
     a.ecdsa_batch(&reqs, &mut out).unwrap();
     out.into_iter()
@@ -114,7 +114,7 @@ fn ecdsa_cdc_soft_reset_mid_job_leaves_the_engine_usable() {
         let mut a = open(num, den, false);
         let js = jobs(2, 0x33);
         // Queue one job by hand (40 operand words + KEY), let the engine start, reset.
-        let req = ecdsa_req(&js[0]);
+        let req = ecdsa_job(&js[0]);
         for part in [req.z, req.r, req.s, req.qx, req.qy] {
             for w in accel_driver::accel::be_words(&part) {
                 a.bus_mut().write32(reg::ECDSA_IN.offset, w).unwrap();

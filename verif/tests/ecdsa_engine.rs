@@ -17,27 +17,12 @@ use k256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use k256::{AffinePoint, EncodedPoint, ProjectivePoint, Scalar, U256};
 use num_bigint::BigUint;
 use rand::{Rng, RngCore, SeedableRng};
-use satchain_hdl::ecdsa::model::{self, EngineInputs};
+use satchain_hdl::ecdsa::model::{self, EcdsaJob};
 use satchain_hdl::ecdsa::program::verify_program;
 use verif::ecdsa::{EngineSim, VERIFY_MODEL};
 
-fn cases(default: usize) -> usize {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn seed() -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        })
+fn cases(default: u32) -> usize {
+    testkit::cases(default) as usize
 }
 
 fn hexbig(s: &str) -> BigUint {
@@ -81,8 +66,7 @@ fn code_of(v: Verdict) -> u8 {
 
 /// RTL vs ISS (code, cycles) and vs k256 (code) for one case; Ok(RTL code).
 fn check(sim: &mut EngineSim, words: &[u32], c: &Case) -> Result<u8, String> {
-    let inputs =
-        EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).map_err(|e| format!("inputs: {e}"))?;
+    let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).map_err(|e| format!("inputs: {e}"))?;
     let iss = model::run(words, &inputs).map_err(|e| format!("ISS error: {e}"))?;
     let rtl = sim.run(&inputs).map_err(|e| format!("RTL error: {e}"))?;
     if u32::from(rtl.code) != u32::from(iss.code) {
@@ -120,7 +104,7 @@ fn run_cases(name: &str, seed: u64, list: &[Case]) -> Vec<(String, u8, u32)> {
             Ok(code) => out.push((c.what.clone(), code, 0)),
             Err(e) => {
                 let vcd = verif::sim::vcd_path(&format!("{name}-{seed}-{i}"));
-                if let Ok(inputs) = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s) {
+                if let Ok(inputs) = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s) {
                     if let Ok(mut s) = EngineSim::with_vcd(VERIFY_MODEL, &vcd) {
                         let _ = s.run(&inputs);
                         s.flush_vcd();
@@ -224,8 +208,7 @@ fn x_r_at_least_n(compressed: bool) -> Option<Case> {
 
 #[test]
 fn ecdsa_engine_edges_rtl_equals_iss_and_k256() {
-    let seed = seed();
-    println!("ecdsa_engine edges: seed {seed} (SATCHAIN_SEED to replay)");
+    let seed = testkit::seed("ecdsa_engine_edges_rtl_equals_iss_and_k256");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let base = valid(&mut rng, false, false);
     let basec = valid(&mut rng, true, false);
@@ -326,9 +309,9 @@ fn ecdsa_engine_edges_rtl_equals_iss_and_k256() {
 
 #[test]
 fn ecdsa_engine_random_rtl_equals_iss_and_k256() {
-    let seed = seed();
+    let seed = testkit::seed("ecdsa_engine_random_rtl_equals_iss_and_k256");
     let count = cases(6);
-    println!("ecdsa_engine random: {count} cases, seed {seed} (SATCHAIN_SEED to replay)");
+    println!("ecdsa_engine random: {count} cases");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut list = Vec::new();
     for i in 0..count {
@@ -390,7 +373,7 @@ fn ecdsa_engine_cycle_profile() {
     let jobs = 8u64;
     for i in 0..jobs {
         let c = valid(&mut rng, i % 2 == 0, false);
-        let inputs = EngineInputs::from_job(&c.pubkey, &c.z, &c.r, &c.s).unwrap();
+        let inputs = EcdsaJob::new(&c.pubkey, &c.z, &c.r, &c.s).unwrap();
         let o = model::run_traced(&words, &inputs).unwrap();
         assert_eq!(o.code, 0);
         total += o.cycles;

@@ -10,23 +10,8 @@ use satchain_hdl::ecdsa::engine::selftest_program;
 use satchain_hdl::ecdsa::model::{Iss, RunOptions};
 use verif::ecdsa::{EngineRun, EngineSim, SELFTEST_MODEL};
 
-fn cases(default: usize) -> usize {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn seed() -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        })
+fn cases(default: u32) -> usize {
+    testkit::cases(default) as usize
 }
 
 fn p() -> BigUint {
@@ -124,8 +109,8 @@ fn compare(inputs: &[BigUint], program: &[u32], rtl: &EngineRun) -> Result<(), S
 fn ecdsa_engine_selftest_rtl_equals_iss() {
     let program = selftest_program().expect("self-test program assembles");
     let count = cases(8);
-    let seed = seed();
-    println!("ecdsa_engine_selftest: {count} cases, seed {seed} (SATCHAIN_SEED to replay)");
+    let seed = testkit::seed("ecdsa_engine_selftest_rtl_equals_iss");
+    println!("ecdsa_engine_selftest: {count} cases");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut sim = EngineSim::new(SELFTEST_MODEL).expect("model ecdsa_engine_selftest");
     sim.trace = true;

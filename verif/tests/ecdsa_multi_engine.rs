@@ -11,11 +11,11 @@
     clippy::cast_possible_truncation
 )]
 
-use accel_driver::{Accel, EcdsaReq, EcdsaResult};
-use crypto_core::fpga::ecdsa_req;
+use accel_driver::{Accel, EcdsaJob, EcdsaResult};
+use crypto_core::fpga::ecdsa_job;
 use crypto_core::{Backend, Verdict, VerifyJob};
 use fallback_sw::SoftwareBackend;
-use satchain_hdl::ecdsa::model::{self, EngineInputs};
+use satchain_hdl::ecdsa::model;
 use satchain_hdl::ecdsa::program::verify_program;
 use verif::bus::{sim_driver_config, VerilatorBus};
 use verif::sim::Model;
@@ -48,7 +48,7 @@ fn open(model: &str, vcd: bool) -> Accel<VerilatorBus> {
 
 /// Runs the batch; returns the results and the bus cycles it took.
 fn run(a: &mut Accel<VerilatorBus>, js: &[VerifyJob]) -> (Vec<EcdsaResult>, u64) {
-    let reqs: Vec<EcdsaReq> = js.iter().map(ecdsa_req).collect();
+    let reqs: Vec<EcdsaJob> = js.iter().map(ecdsa_job).collect();
     let mut out = vec![None; reqs.len()];
     let t0 = a.bus_mut().model().cycles();
     a.ecdsa_batch(&reqs, &mut out).unwrap();
@@ -66,7 +66,7 @@ fn check(model: &str, js: &[VerifyJob]) -> Result<u64, String> {
     let engines = a.caps().ecdsa_engines;
     let (got, cycles) = run(&mut a, js);
     for (i, (j, r)) in js.iter().zip(&got).enumerate() {
-        let inputs = EngineInputs::from_job(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap();
+        let inputs = EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap();
         let o = model::run(&verify_program().words, &inputs).unwrap();
         if r.code as u8 != o.code || r.engine_cycles != Some(o.cycles as u32) {
             return Err(format!(

@@ -6,26 +6,12 @@ mod common;
 use common::axi::Axi;
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
-use satchain_regmap::{field, reg, EcdsaCode};
+use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob};
 
-fn words_be(b: &[u8; 32]) -> Vec<u32> {
-    b.chunks(4)
-        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
+/// Stages one job by its 41 ECDSA_IN words (the layout of `satchain_regmap::EcdsaJob::words`).
 fn submit(a: &mut Axi, z: &[u8; 32], r: &[u8; 32], s: &[u8; 32], pk: &[u8], tag: u8) {
-    let mut w = Vec::new();
-    w.extend(words_be(z));
-    w.extend(words_be(r));
-    w.extend(words_be(s));
-    let mut qx = [0u8; 32];
-    qx.copy_from_slice(&pk[1..33]);
-    w.extend(words_be(&qx));
-    w.extend([0u32; 8]); // QY ignored for a compressed key
-    w.push(u32::from(pk[0]) | (u32::from(tag) << 8));
-    assert_eq!(w.len(), 41);
-    for x in w {
+    let job = EcdsaJob::new(pk, z, r, s).unwrap();
+    for x in job.words(tag) {
         a.wr(reg::ECDSA_IN.offset, x);
     }
 }

@@ -3,7 +3,6 @@
 //! SHA-256d, many jobs in flight); out-of-order completion; a VCD of a failing case.
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use sha2::{Digest, Sha256};
 use verif::sha_cluster::{ClusterJob, ClusterSim};
 use verif::sim::vcd_path;
@@ -15,20 +14,6 @@ fn sw(double: bool, data: &[u8]) -> [u8; 32] {
     } else {
         d
     }
-}
-
-fn cases() -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(8)
-}
-
-fn seed() -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0xC1A5_7E12)
 }
 
 const BOUNDARY: [usize; 8] = [0, 55, 56, 63, 64, 119, 120, 128];
@@ -76,21 +61,8 @@ fn job_strategy() -> impl Strategy<Value = (bool, Vec<u8>)> {
 
 #[test]
 fn hash_cluster_random_batches_match_sha2() {
-    let seed = seed();
-    println!(
-        "hash_cluster_random_batches_match_sha2: seed = {seed}, cases = {}",
-        cases()
-    );
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            cases: cases(),
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::from_seed(RngAlgorithm::ChaCha, &key),
-    );
+    let mut runner = testkit::runner!("hash_cluster_random_batches_match_sha2", 8);
+    let seed = runner.config().rng_seed;
     let strat = prop::collection::vec(job_strategy(), 1..24);
     let result = runner.run(&strat, |jobs| {
         check_batch(&jobs, None).map_err(TestCaseError::fail)?;

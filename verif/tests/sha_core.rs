@@ -147,16 +147,9 @@ fn random_msgs(rng: &mut ChaCha8Rng, n: usize, max_blocks: usize) -> Vec<Vec<[u3
         .collect()
 }
 
-fn seed(default: u64) -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Runs `case` on a fresh model; on failure re-runs it with a VCD and panics with the seed.
-fn check(name: &str, seed: u64, case: impl Fn(&mut Core, &mut ChaCha8Rng) -> Result<(), String>) {
-    println!("{name}: seed {seed} (SATCHAIN_SEED to replay)");
+fn check(name: &str, case: impl Fn(&mut Core, &mut ChaCha8Rng) -> Result<(), String>) {
+    let seed = testkit::seed(&format!("sha256_core-{name}"));
     let mut c = Core::new(None);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     if let Err(e) = case(&mut c, &mut rng) {
@@ -171,7 +164,7 @@ fn check(name: &str, seed: u64, case: impl Fn(&mut Core, &mut ChaCha8Rng) -> Res
 
 #[test]
 fn sha256_core_messages_match_model() {
-    check("messages", seed(0x5A5A_0001), |c, rng| {
+    check("messages", |c, rng| {
         let msgs = random_msgs(rng, 12, 3);
         stream(c, &msgs, 1.0, rng).map(|_| ())
     });
@@ -181,7 +174,7 @@ fn sha256_core_messages_match_model() {
 fn sha256_core_stalls_keep_state() {
     // Words offered at random with gaps: every stall in rounds 0..13, idle gaps between
     // blocks and a late W[1] must leave the digests exact.
-    check("stalls", seed(0x5A5A_0003), |c, rng| {
+    check("stalls", |c, rng| {
         for p in [0.9, 0.5, 0.15] {
             let msgs = random_msgs(rng, 6, 3);
             stream(c, &msgs, p, rng)?;
@@ -192,7 +185,7 @@ fn sha256_core_stalls_keep_state() {
 
 #[test]
 fn sha256_core_back_to_back_65_cycles_per_block() {
-    check("b2b", seed(0x5A5A_0002), |c, rng| {
+    check("b2b", |c, rng| {
         // One 12-block message, then three 1-block messages (a new message starts in FINAL).
         let mut msgs = random_msgs(rng, 1, 1);
         msgs[0] = random_msgs(rng, 12, 1).into_iter().flatten().collect();
@@ -209,7 +202,7 @@ fn sha256_core_back_to_back_65_cycles_per_block() {
 
 #[test]
 fn sha256_core_reset_mid_block_recovers() {
-    check("reset", seed(0x5A5A_0004), |c, rng| {
+    check("reset", |c, rng| {
         let msgs = random_msgs(rng, 1, 2);
         // Start a block, reset in the middle of it (and with a W[0] prefetched), then run.
         for (i, &w) in msgs[0][0].iter().take(9).enumerate() {

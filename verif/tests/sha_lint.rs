@@ -1,4 +1,4 @@
-//! Lint of every file `gen-verilog` writes (`satchain_hdl::top::gen_files()`): Verilator
+//! Lint of every file `gen-verilog` writes (`satchain_hdl::catalog::gen_files()`): Verilator
 //! `--lint-only -Wall` with all warnings fatal (WIDTH included), with the waivers and
 //! scheduling hints of `verif/lint-waivers.vlt` (each with its reason) and nothing else.
 
@@ -16,7 +16,7 @@ fn sha_lint_all_generated_files_wall_clean() {
     // Building the top recurses deeply in rust-hdl: use a big stack.
     let files = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(satchain_hdl::top::gen_files)
+        .spawn(satchain_hdl::catalog::gen_files)
         .expect("spawn")
         .join()
         .expect("gen_files");

@@ -164,8 +164,8 @@ fn sw(double: bool, data: &[u8]) -> [u8; 32] {
 /// Runs a sequence of jobs on one unit (results may depend on what ran before, so a replay
 /// starts from the beginning); on a mismatch the whole sequence is re-run on a fresh model
 /// writing a VCD, and the test fails with the seed and the waveform's path.
-fn check(name: &str, seed: u64, case: impl Fn(&mut Unit, u64) -> Result<(), String>) {
-    println!("{name}: seed {seed} (SATCHAIN_SEED to replay)");
+fn check(name: &str, case: impl Fn(&mut Unit, u64) -> Result<(), String>) {
+    let seed = testkit::seed(&format!("sha256_unit-{name}"));
     let mut u = Unit::new();
     if let Err(e) = case(&mut u, seed) {
         let vcd = vcd_path(&format!("sha256_unit-{name}-{seed}"));
@@ -183,16 +183,9 @@ fn random_msg(rng: &mut ChaCha8Rng, lens: std::ops::Range<usize>) -> Vec<u8> {
     data
 }
 
-fn env_seed(default: u64) -> u64 {
-    std::env::var("SATCHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn sha256_unit_boundary_lengths_match_sha2() {
-    check("boundary", env_seed(3), |u, seed| {
+    check("boundary", |u, seed| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         for len in [
             0usize, 1, 2, 3, 4, 5, 55, 56, 57, 63, 64, 65, 80, 119, 120, 127, 128, 129, 200,
@@ -213,12 +206,9 @@ fn sha256_unit_boundary_lengths_match_sha2() {
 
 #[test]
 fn sha256_unit_random_lengths_match_sha2() {
-    let cases: usize = std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(24);
+    let cases = testkit::cases(24) as usize;
     println!("cases = {cases}");
-    check("random", env_seed(0x51A), |u, seed| {
+    check("random", |u, seed| {
         job_sequence(u, seed, cases, 4096, false)
     });
 }
@@ -259,9 +249,7 @@ fn sha256_unit_slow_data_stalls_the_core_exactly() {
     // Data arriving slower than the core consumes it: the padder runs dry inside blocks and
     // the rounds stall; single and double jobs alternate so a second pass always follows a
     // first pass that stalled.
-    check("slow-data", env_seed(0x51B), |u, seed| {
-        job_sequence(u, seed, 12, 600, true)
-    });
+    check("slow-data", |u, seed| job_sequence(u, seed, 12, 600, true));
 }
 
 #[test]
@@ -270,7 +258,7 @@ fn sha256_unit_next_job_slot_overlaps_jobs() {
     // taken all its data), data beats in order as the FIFO takes them, results acknowledged a
     // random number of clocks late: every job's digest and tag must come out, in order, and
     // the slot must really be used (a command accepted while the unit is busy).
-    check("next-job", env_seed(0x51C), |u, seed| {
+    check("next-job", |u, seed| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let jobs: Vec<(bool, Vec<u8>)> = (0..16)
             .map(|_| {

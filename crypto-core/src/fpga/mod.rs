@@ -18,7 +18,15 @@
 //!   faulty chunks in a row it is taken out of service (all jobs in software).
 //! - **Spot checks**: a fraction of the jobs the device answered is recomputed with the
 //!   fallback (deterministic xorshift sampling from a seed).
+//!
+//! Files: `mod.rs` (here: settings, state, open, self-test, the `Backend` impl), `chunk.rs`
+//! (the chunk runner: fault policy, missing results, spot checks, fallback — one skeleton,
+//! generic over the job kind), `kinds.rs` (hashing and verification as chunk kinds; the one
+//! job/mode/result-code translation), `faults.rs` (fault names), `selftest.rs` (vectors).
 
+mod chunk;
+mod faults;
+mod kinds;
 pub mod selftest;
 #[cfg(test)]
 mod tests;
@@ -28,16 +36,18 @@ pub mod traits;
 // The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
 use std::prelude::rust_2021::*;
 
+pub use faults::fault;
+pub use kinds::{ecdsa_job, hw_mode, verdict_of};
+
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use accel_driver::regmap::{EcdsaCode, HashMode as HwMode, MAX_HASH_LEN};
-use accel_driver::{Accel, Bus, Counters, DriverError, EcdsaReq, ErrorKind, HashReq};
+use accel_driver::{Accel, Bus, Counters};
 
-use crate::backend::{
-    Backend, BackendError, BackendStats, Digest32, HashJob, HashMode, PubkeyBytes, Verdict,
-    VerifyFailure, VerifyJob,
-};
+use self::chunk::ChunkKind;
+use self::faults::{fault_name, to_backend_error};
+use self::kinds::{Hashing, Verifying};
+use crate::backend::{Backend, BackendError, BackendStats, Digest32, HashJob, Verdict, VerifyJob};
 
 /// What to do when the device misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,97 +134,6 @@ pub struct FpgaBackend<B: Bus, F: Backend> {
     inner: Mutex<Inner<B>>,
     fallback: F,
     cfg: FpgaConfig,
-}
-
-/// Fault names used in `BackendStats::faults`.
-pub mod fault {
-    pub const TIMEOUT: &str = "timeout";
-    pub const ERROR_BIT: &str = "error_bit";
-    pub const BAD_TAG: &str = "unexpected_tag";
-    pub const BAD_CODE: &str = "bad_result_code";
-    pub const ENGINE_FAULT: &str = "engine_fault";
-    pub const BUS: &str = "bus_error";
-    pub const MISMATCH: &str = "spot_check_mismatch";
-    pub const BITSTREAM: &str = "bitstream_mismatch";
-    pub const NOT_PRESENT: &str = "not_present";
-    pub const SELF_TEST: &str = "self_test";
-    pub const MISSED_IRQ: &str = "missed_irq";
-    pub const UNSUPPORTED: &str = "unsupported";
-    pub const DMA: &str = "dma_error";
-}
-
-fn fault_name(e: &DriverError) -> &'static str {
-    match e {
-        DriverError::Timeout { .. } => fault::TIMEOUT,
-        DriverError::Hw { .. } => fault::ERROR_BIT,
-        DriverError::UnexpectedTag { .. } => fault::BAD_TAG,
-        DriverError::BadResultCode { .. } => fault::BAD_CODE,
-        DriverError::DmaRead { .. } | DriverError::Dma(_) => fault::DMA,
-        DriverError::Bus(_) => fault::BUS,
-        DriverError::NotPresent { .. } => fault::NOT_PRESENT,
-        DriverError::BitstreamMismatch { .. } | DriverError::VersionMismatch { .. } => {
-            fault::BITSTREAM
-        }
-        DriverError::Unsupported { .. } | DriverError::BadArgument { .. } => fault::UNSUPPORTED,
-    }
-}
-
-fn to_backend_error(e: &DriverError) -> BackendError {
-    let what = e.to_string();
-    match e.kind() {
-        ErrorKind::Timeout => BackendError::Timeout { what },
-        ErrorKind::Bus => BackendError::Io(what),
-        ErrorKind::NotPresent | ErrorKind::BitstreamMismatch | ErrorKind::Unsupported => {
-            BackendError::Unavailable(what)
-        }
-        ErrorKind::BadArgument | ErrorKind::Hardware => BackendError::Hardware { what },
-    }
-}
-
-fn hw_mode(m: HashMode) -> HwMode {
-    match m {
-        HashMode::Sha256 => HwMode::Sha256,
-        HashMode::Sha256d => HwMode::Sha256d,
-        HashMode::MerkleNode => HwMode::Merkle64,
-        HashMode::Header80 => HwMode::Header80,
-    }
-}
-
-/// The driver's view of a verification job.
-pub fn ecdsa_req(j: &VerifyJob) -> EcdsaReq {
-    let mut qx = [0u8; 32];
-    let mut qy = [0u8; 32];
-    let prefix = match &j.pubkey {
-        PubkeyBytes::Compressed(a) => {
-            qx.copy_from_slice(&a[1..33]);
-            a[0]
-        }
-        PubkeyBytes::Uncompressed(a) => {
-            qx.copy_from_slice(&a[1..33]);
-            qy.copy_from_slice(&a[33..65]);
-            a[0]
-        }
-    };
-    EcdsaReq {
-        z: j.prehash,
-        r: j.r,
-        s: j.s,
-        qx,
-        qy,
-        prefix,
-    }
-}
-
-/// A device result code as a verdict; `None` for `EngineFault` (no verdict).
-pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
-    match code {
-        EcdsaCode::Valid => Some(Verdict::Valid),
-        EcdsaCode::Invalid => Some(Verdict::Invalid(VerifyFailure::Mismatch)),
-        EcdsaCode::BadR => Some(Verdict::Invalid(VerifyFailure::BadR)),
-        EcdsaCode::BadS => Some(Verdict::Invalid(VerifyFailure::BadS)),
-        EcdsaCode::BadPubkey => Some(Verdict::Invalid(VerifyFailure::BadPubkey)),
-        EcdsaCode::EngineFault => None,
-    }
 }
 
 impl<B: Bus> Inner<B> {
@@ -341,41 +260,8 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         let Some(a) = g.accel.as_mut() else {
             return Ok(());
         };
-        let reqs: Vec<HashReq> = hv
-            .iter()
-            .map(|(j, _)| HashReq {
-                mode: hw_mode(j.mode),
-                data: &j.data,
-            })
-            .collect();
-        let mut hout = vec![None; reqs.len()];
-        let mut problem = match a.hash_batch(&reqs, &mut hout) {
-            Ok(_) => hv
-                .iter()
-                .zip(&hout)
-                .position(|((_, want), got)| got.as_ref() != Some(want))
-                .map(|i| {
-                    format!(
-                        "self-test hash vector {i}: device gave {:?}",
-                        hout[i].map(hex::encode)
-                    )
-                }),
-            Err(e) => Some(format!("self-test hashing: {e}")),
-        };
-        if problem.is_none() {
-            let ereqs: Vec<EcdsaReq> = vv.iter().map(|(j, _)| ecdsa_req(j)).collect();
-            let mut eout = vec![None; ereqs.len()];
-            problem = match a.ecdsa_batch(&ereqs, &mut eout) {
-                Ok(_) => vv
-                    .iter()
-                    .zip(&eout)
-                    .position(|((_, want), got)| {
-                        got.and_then(|r| verdict_of(r.code)) != Some(*want)
-                    })
-                    .map(|i| format!("self-test verify vector {i}: device gave {:?}", eout[i])),
-                Err(e) => Some(format!("self-test verification: {e}")),
-            };
-        }
+        let problem = self_test_vectors::<Hashing, B>(a, &hv, "hash")
+            .or_else(|| self_test_vectors::<Verifying, B>(a, &vv, "verify"));
         if let Some(p) = problem {
             g.fault(fault::SELF_TEST);
             if let Some(a) = g.accel.as_mut() {
@@ -389,209 +275,25 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         }
         Ok(())
     }
+}
 
-    fn sw_hash(&self, jobs: &[HashJob], g: &mut Inner<B>) -> Result<Vec<Digest32>, BackendError> {
-        g.stats.fallback_jobs += jobs.len() as u64;
-        self.fallback.hash_batch(jobs)
-    }
-
-    fn sw_verify(
-        &self,
-        jobs: &[VerifyJob],
-        g: &mut Inner<B>,
-    ) -> Result<Vec<Verdict>, BackendError> {
-        g.stats.fallback_jobs += jobs.len() as u64;
-        self.fallback.verify_batch(jobs)
-    }
-
-    /// One chunk through the device. `Ok(Some(results))`: device answered and spot checks
-    /// passed; `Ok(None)`: a fault under the fallback policy (caller recomputes the chunk).
-    fn hash_chunk(
-        &self,
-        jobs: &[HashJob],
-        base: usize,
-        g: &mut Inner<B>,
-    ) -> Result<Option<Vec<Digest32>>, BackendError> {
-        let Some(a) = g.accel.as_mut() else {
-            return Ok(None);
-        };
-        let reqs: Vec<HashReq> = jobs
+/// Runs known-answer `vectors` of one kind through the device: the first problem, if any.
+fn self_test_vectors<K: ChunkKind, B: Bus>(
+    a: &mut Accel<B>,
+    vectors: &[(K::Job, K::Out)],
+    what: &str,
+) -> Option<String> {
+    let jobs: Vec<K::Job> = vectors.iter().map(|(j, _)| j.clone()).collect();
+    match K::run_device(a, &jobs) {
+        (Err(e), _) => Some(format!("self-test {what}: {e}")),
+        (Ok(_), out) => vectors
             .iter()
-            .map(|j| HashReq {
-                mode: hw_mode(j.mode),
-                data: &j.data,
-            })
-            .collect();
-        let mut out = vec![None; reqs.len()];
-        let missed0 = a.counters().irq_missed;
-        let res = a.hash_batch(&reqs, &mut out);
-        let missed = a.counters().irq_missed - missed0;
-        for _ in 0..missed {
-            g.fault(fault::MISSED_IRQ);
-        }
-        let info = match res {
-            Ok(info) => info,
-            Err(e) => {
-                g.fault(fault_name(&e));
-                g.after_fault(self.cfg.max_consecutive_faults);
-                return match self.cfg.policy {
-                    FaultPolicy::Error => Err(to_backend_error(&e)),
-                    FaultPolicy::Fallback => Ok(None),
-                };
-            }
-        };
-        g.stats.device_cycles += u64::from(info.device_cycles);
-        let mut digests = Vec::with_capacity(out.len());
-        for (i, d) in out.iter().enumerate() {
-            match d {
-                Some(d) => digests.push(*d),
-                None => {
-                    // The driver reports success only with every slot filled; treat a gap as a fault.
-                    g.fault(fault::BAD_TAG);
-                    g.after_fault(self.cfg.max_consecutive_faults);
-                    return match self.cfg.policy {
-                        FaultPolicy::Error => Err(BackendError::Hardware {
-                            what: format!("no result for job {}", base + i),
-                        }),
-                        FaultPolicy::Fallback => Ok(None),
-                    };
-                }
-            }
-        }
-        // Spot checks.
-        let picked: Vec<usize> = (0..jobs.len())
-            .filter(|_| g.sample(self.cfg.spot_check))
-            .collect();
-        if !picked.is_empty() {
-            g.stats.spot_checked_jobs += picked.len() as u64;
-            let sj: Vec<HashJob> = picked.iter().map(|&i| jobs[i].clone()).collect();
-            let sw = self.fallback.hash_batch(&sj)?;
-            if let Some((k, &i)) = picked
-                .iter()
-                .enumerate()
-                .find(|(k, &i)| sw.get(*k) != Some(&digests[i]))
-            {
-                g.fault(fault::MISMATCH);
-                g.after_fault(self.cfg.max_consecutive_faults);
-                return match self.cfg.policy {
-                    FaultPolicy::Error => Err(BackendError::SpotCheckMismatch {
-                        index: base + i,
-                        what: format!(
-                            "device {} != software {}",
-                            hex::encode(digests[i]),
-                            sw.get(k).map(hex::encode).unwrap_or_default()
-                        ),
-                    }),
-                    FaultPolicy::Fallback => Ok(None),
-                };
-            }
-        }
-        g.consecutive_faults = 0;
-        g.stats.device_jobs += jobs.len() as u64;
-        g.stats.traffic.hash_jobs += jobs.len() as u64;
-        g.stats.traffic.hash_reads += info.reads;
-        g.stats.traffic.hash_writes += info.writes;
-        Ok(Some(digests))
-    }
-
-    fn verify_chunk(
-        &self,
-        jobs: &[VerifyJob],
-        base: usize,
-        g: &mut Inner<B>,
-    ) -> Result<Option<Vec<Verdict>>, BackendError> {
-        let Some(a) = g.accel.as_mut() else {
-            return Ok(None);
-        };
-        let reqs: Vec<EcdsaReq> = jobs.iter().map(ecdsa_req).collect();
-        let mut out = vec![None; reqs.len()];
-        let missed0 = a.counters().irq_missed;
-        let res = a.ecdsa_batch(&reqs, &mut out);
-        let missed = a.counters().irq_missed - missed0;
-        for _ in 0..missed {
-            g.fault(fault::MISSED_IRQ);
-        }
-        let info = match res {
-            Ok(info) => info,
-            Err(e) => {
-                g.fault(fault_name(&e));
-                g.after_fault(self.cfg.max_consecutive_faults);
-                return match self.cfg.policy {
-                    FaultPolicy::Error => Err(to_backend_error(&e)),
-                    FaultPolicy::Fallback => Ok(None),
-                };
-            }
-        };
-        g.stats.device_cycles += u64::from(info.device_cycles);
-        let mut verdicts = Vec::with_capacity(out.len());
-        let mut engine_faults = Vec::new();
-        for (i, r) in out.iter().enumerate() {
-            match r.and_then(|r| verdict_of(r.code)) {
-                Some(v) => verdicts.push(v),
-                None => {
-                    // EngineFault (or a gap): no verdict from the device for this job.
-                    engine_faults.push(i);
-                    verdicts.push(Verdict::Invalid(VerifyFailure::Mismatch)); // placeholder, replaced below
-                }
-            }
-        }
-        if !engine_faults.is_empty() {
-            for _ in &engine_faults {
-                g.fault(fault::ENGINE_FAULT);
-            }
-            if self.cfg.policy == FaultPolicy::Error {
-                g.after_fault(self.cfg.max_consecutive_faults);
-                return Err(BackendError::Hardware {
-                    what: format!(
-                        "engine fault on job {} (no verdict)",
-                        base + engine_faults[0]
-                    ),
-                });
-            }
-            // Only the jobs without a verdict are redone in software.
-            let sj: Vec<VerifyJob> = engine_faults.iter().map(|&i| jobs[i].clone()).collect();
-            let sw = self.sw_verify(&sj, g)?;
-            for (k, &i) in engine_faults.iter().enumerate() {
-                if let Some(v) = sw.get(k) {
-                    verdicts[i] = *v;
-                }
-            }
-        }
-        let picked: Vec<usize> = (0..jobs.len())
-            .filter(|i| !engine_faults.contains(i))
-            .filter(|_| g.sample(self.cfg.spot_check))
-            .collect();
-        if !picked.is_empty() {
-            g.stats.spot_checked_jobs += picked.len() as u64;
-            let sj: Vec<VerifyJob> = picked.iter().map(|&i| jobs[i].clone()).collect();
-            let sw = self.fallback.verify_batch(&sj)?;
-            if let Some((k, &i)) = picked
-                .iter()
-                .enumerate()
-                .find(|(k, &i)| sw.get(*k) != Some(&verdicts[i]))
-            {
-                g.fault(fault::MISMATCH);
-                g.after_fault(self.cfg.max_consecutive_faults);
-                return match self.cfg.policy {
-                    FaultPolicy::Error => Err(BackendError::SpotCheckMismatch {
-                        index: base + i,
-                        what: format!("device {:?} != software {:?}", verdicts[i], sw.get(k)),
-                    }),
-                    FaultPolicy::Fallback => {
-                        // The engine-fault jobs were already counted as fallbacks; the
-                        // caller recomputes the whole chunk, so take them back out.
-                        g.stats.fallback_jobs -= engine_faults.len() as u64;
-                        Ok(None)
-                    }
-                };
-            }
-        }
-        g.consecutive_faults = 0;
-        g.stats.device_jobs += (jobs.len() - engine_faults.len()) as u64;
-        g.stats.traffic.verify_jobs += jobs.len() as u64;
-        g.stats.traffic.verify_reads += info.reads;
-        g.stats.traffic.verify_writes += info.writes;
-        Ok(Some(verdicts))
+            .zip(&out)
+            .position(|((_, want), got)| got.as_ref() != Some(want))
+            .map(|i| {
+                let got = out[i].as_ref().map_or("no result".into(), K::show);
+                format!("self-test {what} vector {i}: device gave {got}")
+            }),
     }
 }
 
@@ -609,58 +311,13 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
         }
         let mut g = self.lock();
         g.stats.hash_jobs += jobs.len() as u64;
-        let mut out: Vec<Digest32> = Vec::with_capacity(jobs.len());
-        let chunk = self.cfg.chunk.max(1);
-        let mut start = 0;
-        while start < jobs.len() {
-            // Messages longer than the device's LEN field go to software (not a fault).
-            if jobs[start].data.len() > MAX_HASH_LEN as usize {
-                let d = self.sw_hash(&jobs[start..=start], &mut g)?;
-                out.extend(d);
-                start += 1;
-                continue;
-            }
-            let mut end = start;
-            while end < jobs.len()
-                && end - start < chunk
-                && jobs[end].data.len() <= MAX_HASH_LEN as usize
-            {
-                end += 1;
-            }
-            let part = &jobs[start..end];
-            let r = match self.hash_chunk(part, start, &mut g)? {
-                Some(d) => d,
-                None => self.sw_hash(part, &mut g)?,
-            };
-            if r.len() != part.len() {
-                return Err(BackendError::Hardware {
-                    what: format!("{} results for {} jobs", r.len(), part.len()),
-                });
-            }
-            out.extend(r);
-            start = end;
-        }
-        Ok(out)
+        self.run_jobs::<Hashing>(jobs, &mut g)
     }
 
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         let mut g = self.lock();
         g.stats.verify_jobs += jobs.len() as u64;
-        let mut out = Vec::with_capacity(jobs.len());
-        for (k, part) in jobs.chunks(self.cfg.chunk.max(1)).enumerate() {
-            let base = k * self.cfg.chunk.max(1);
-            let r = match self.verify_chunk(part, base, &mut g)? {
-                Some(v) => v,
-                None => self.sw_verify(part, &mut g)?,
-            };
-            if r.len() != part.len() {
-                return Err(BackendError::Hardware {
-                    what: format!("{} verdicts for {} jobs", r.len(), part.len()),
-                });
-            }
-            out.extend(r);
-        }
-        Ok(out)
+        self.run_jobs::<Verifying>(jobs, &mut g)
     }
 
     fn stats(&self) -> BackendStats {

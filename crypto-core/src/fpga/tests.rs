@@ -15,7 +15,9 @@ use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::backend::{Backend, BackendErrorKind, HashJob, PubkeyBytes, VerifyJob};
+use crate::backend::{
+    Backend, BackendErrorKind, HashJob, HashMode, PubkeyBytes, VerifyFailure, VerifyJob,
+};
 
 /// Reference backend for these tests: sha2 and the model's k256-based verification.
 #[derive(Debug, Default)]
@@ -40,10 +42,7 @@ impl Backend for RefBackend {
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         Ok(jobs
             .iter()
-            .map(|j| {
-                let r = ecdsa_req(j);
-                verdict_of(ecdsa_code(&r.z, &r.r, &r.s, r.prefix, &r.qx, &r.qy)).unwrap()
-            })
+            .map(|j| verdict_of(ecdsa_code(&ecdsa_job(j))).unwrap())
             .collect())
     }
 }

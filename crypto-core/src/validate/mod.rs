@@ -7,7 +7,8 @@
 //!    CVE-2012-2459 detection; 7. witness commitment (wtxids in one batch); 8. signature jobs:
 //!    HASH160 of keys / scripts (one SHA-256 batch), BIP143 midstates (one batch), all sighash
 //!    preimages of the block (one batch), all (pubkey, sighash, r, s) jobs plus the Qtum block
-//!    signature (one `verify_batch`).
+//!    signature (one `verify_batch`), all BIP340 jobs (one `verify_schnorr_batch`); Taproot
+//!    script-path commitments take one more hash batch per merkle-path level.
 //!
 //! Where things live: `options` (what the caller chooses), `report` (errors and the
 //! report), `rules` (CheckBlock / CheckTransaction), `witness` (BIP141 commitment), `plan`
@@ -18,10 +19,12 @@ use crate::prelude::*;
 mod blocksig;
 mod options;
 mod plan;
+mod plan_taproot;
 mod qtum;
 mod report;
 mod rules;
 mod sigs;
+mod sigs_taproot;
 mod witness;
 
 use crate::clock::Instant;
@@ -33,6 +36,7 @@ use crate::header::Header;
 use crate::merkle::merkle_root;
 use crate::params::max_block_weight;
 use crate::pow::check_pow;
+use crate::schnorr::{SchnorrJob, SchnorrVerdict};
 use crate::tx::Transaction;
 
 pub use blocksig::{pod_message_preimage, BlockSigError};
@@ -61,12 +65,14 @@ pub fn validate_block(
         rep: &mut rep,
         hash_jobs: 0,
         verify_jobs: 0,
+        schnorr_jobs: 0,
     };
     if let Err(e) = run(raw, opts, &mut ctx) {
         ctx.rep.fail(e);
     }
-    let (h, v) = (ctx.hash_jobs, ctx.verify_jobs);
+    let (h, v, s) = (ctx.hash_jobs, ctx.verify_jobs, ctx.schnorr_jobs);
     rep.backend_jobs = (h, v);
+    rep.schnorr_jobs = s;
     rep.valid = rep.error_detail.is_none();
     rep.timings_ms.insert("total".into(), ms(t0));
     rep
@@ -81,6 +87,7 @@ pub(super) struct Ctx<'r, 'b> {
     pub(super) rep: &'r mut BlockReport,
     pub(super) hash_jobs: u64,
     pub(super) verify_jobs: u64,
+    pub(super) schnorr_jobs: u64,
 }
 
 impl Ctx<'_, '_> {
@@ -117,6 +124,29 @@ impl Ctx<'_, '_> {
             return Err(ValidationError::Backend(BackendError::Hardware {
                 what: format!(
                     "verify_batch returned {} verdicts for {} jobs",
+                    r.len(),
+                    jobs.len()
+                ),
+            }));
+        }
+        Ok(r)
+    }
+    pub(super) fn verify_schnorr(
+        &mut self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, ValidationError> {
+        if jobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.schnorr_jobs += jobs.len() as u64;
+        let r = self
+            .backend
+            .verify_schnorr_batch(jobs)
+            .map_err(ValidationError::Backend)?;
+        if r.len() != jobs.len() {
+            return Err(ValidationError::Backend(BackendError::Hardware {
+                what: format!(
+                    "verify_schnorr_batch returned {} verdicts for {} jobs",
                     r.len(),
                     jobs.len()
                 ),
@@ -264,6 +294,7 @@ pub fn check_transaction(
         rep: &mut rep,
         hash_jobs: 0,
         verify_jobs: 0,
+        schnorr_jobs: 0,
     };
     match sig_pipeline(core::slice::from_ref(tx), opts, flags, &mut ctx, None) {
         Ok((errs, _)) => {

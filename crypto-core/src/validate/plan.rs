@@ -3,14 +3,18 @@
 //! script imposes. No crypto here: HASH160 / SHA-256 requests are collected for one batch.
 
 use crate::prelude::*;
+use alloc::collections::BTreeMap;
+
 use crate::script::{
     classify, looks_like_pubkey, looks_like_signature, p2pkh_script_pubkey, push_only, Template,
     OP_SPEND,
 };
+use crate::taproot::witness_program;
 use crate::tx::{Transaction, TxOut};
 use crate::Chain;
 
 use super::options::PrevoutProvider;
+use super::plan_taproot::TaprootCheck;
 use super::report::ValidationError;
 
 const NULLDUMMY_MSG: &str = "multisig dummy element is not empty (BIP147 NULLDUMMY)";
@@ -51,6 +55,8 @@ pub(super) enum Plan {
     NotCheckable(&'static str),
     Fail(ValidationError),
     Check(InputCheck),
+    /// A BIP340 signature (Taproot key path or single-key script path).
+    Taproot(TaprootCheck),
 }
 
 pub(super) struct Planner<'a> {
@@ -59,6 +65,10 @@ pub(super) struct Planner<'a> {
     pub(super) null_dummy: bool,
     pub(super) chain: Chain,
     pub(super) prevouts: Option<&'a dyn PrevoutProvider>,
+    /// Per tx: the outputs all its inputs spend, or `None` if the provider lacks one.
+    pub(super) spent_cache: BTreeMap<usize, Option<Vec<TxOut>>>,
+    /// Taproot rules apply (all blocks but Core's one exception block).
+    pub(super) taproot: bool,
 }
 
 impl Planner<'_> {
@@ -154,6 +164,25 @@ impl Planner<'_> {
             })
         };
         let spk = prev.script_pubkey.as_slice();
+        match witness_program(spk) {
+            Some((1, prog)) if prog.len() == 32 && !self.taproot => {
+                return Plan::NotCheckable(
+                    "Taproot not enforced in this block (Bitcoin Core's script_flag_exceptions)",
+                )
+            }
+            Some((1, prog)) if prog.len() == 32 => {
+                let mut key = [0u8; 32];
+                key.copy_from_slice(prog);
+                return self.plan_taproot(txi, tx, ini, prev, key);
+            }
+            // Versions 1..16 other than P2TR: no rules yet, anyone can spend (BIP341 / BIP141).
+            Some((v, _)) if v >= 1 => {
+                return Plan::NotCheckable(
+                    "witness program of an undefined version or size (anyone-can-spend until a soft fork)",
+                )
+            }
+            _ => {}
+        }
         let tmpl = classify(spk);
         let is_witness_prog = matches!(tmpl, Template::P2wpkh(_) | Template::P2wsh(_));
         if !is_witness_prog && !matches!(tmpl, Template::P2sh(_)) && !inp.witness.is_empty() {

@@ -246,6 +246,8 @@ pub struct BlockReport {
     pub backend: String,
     /// Batches sent to the backend: (hash jobs, verify jobs).
     pub backend_jobs: (u64, u64),
+    /// BIP340 jobs sent to the backend (`verify_schnorr_batch`), besides `backend_jobs`.
+    pub schnorr_jobs: u64,
     pub timings_ms: BTreeMap<String, f64>,
 }
 
@@ -272,6 +274,7 @@ impl BlockReport {
             flags: None,
             backend: backend.to_string(),
             backend_jobs: (0, 0),
+            schnorr_jobs: 0,
             timings_ms: BTreeMap::new(),
         }
     }

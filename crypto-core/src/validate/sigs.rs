@@ -1,7 +1,8 @@
 //! The signature pipeline, five phases each crossing the backend as whole batches: plan,
-//! HASH160 / witness-script SHA-256, BIP143 midstates, sighash preimages, verification (with
-//! the Qtum block signature in the same verify batch), then resolution (CHECKMULTISIG
-//! matching) into counts and per-input errors.
+//! HASH160 / witness-script SHA-256, BIP143 and BIP341 midstates (then the Taproot
+//! commitments, `sigs_taproot`), sighash preimages, verification (ECDSA with the Qtum block
+//! signature in one verify batch, BIP340 in one Schnorr batch), then resolution
+//! (CHECKMULTISIG matching) into counts and per-input errors.
 
 use crate::clock::Instant;
 use crate::prelude::*;
@@ -12,18 +13,20 @@ use crate::block::Block;
 use crate::der;
 use crate::hashes::ripemd160;
 use crate::header::Header;
-use crate::params::NetworkParams;
+use crate::params::{Network, NetworkParams, BITCOIN_TAPROOT_EXCEPTION_BLOCK};
 use crate::script::{find_and_delete, p2pkh_script_pubkey, push_data};
 use crate::sighash::{
     bip143_parts, bip143_preimage, bip143_single_output, legacy_preimage, Bip143Hashes,
     LegacySighash, SIGHASH_ONE, SIGHASH_SINGLE,
 };
 use crate::tx::Transaction;
+use crate::Chain;
 
 use super::blocksig::{finish_block_signature, plan_block_signature, SigCheck};
 use super::options::{ScriptFlags, ValidateOptions};
 use super::plan::{CodeSrc, InputCheck, Plan, Planner, SigVersion};
 use super::report::{SigCounts, ValidationError};
+use super::sigs_taproot::TaprootStage;
 use super::Ctx;
 
 /// Per signature: the digest source and the parsed (r, s), or why the signature fails.
@@ -96,8 +99,13 @@ pub(super) fn sig_pipeline(
         null_dummy: flags.null_dummy,
         chain: opts.chain,
         prevouts: opts.prevouts,
+        spent_cache: BTreeMap::new(),
+        taproot: !(opts.chain == Chain::Bitcoin
+            && opts.network == Network::Mainnet
+            && ctx.rep.block_hash.as_deref() == Some(BITCOIN_TAPROOT_EXCEPTION_BLOCK)),
     };
     let mut checks: Vec<InputCheck> = Vec::new();
+    let mut tap_checks = Vec::new();
     let mut counts = SigCounts::default();
     // Errors are ordered by (tx, input): remember each with its position.
     let mut input_errors: Vec<((usize, usize), ValidationError)> = Vec::new();
@@ -128,6 +136,7 @@ pub(super) fn sig_pipeline(
                     input_errors.push(((txi, ini), e));
                 }
                 Plan::Check(c) => checks.push(c),
+                Plan::Taproot(c) => tap_checks.push(c),
             }
         }
     }
@@ -212,9 +221,14 @@ pub(super) fn sig_pipeline(
             }
         }
     }
+    let mut tap = TaprootStage::new(tap_checks);
+    tap.push_midstate_jobs(txs, &planner.spent_cache, &mut jobs);
     let bip_digests = ctx.hash(&jobs)?;
     drop(jobs);
     ctx.time("bip143", t);
+    let t = Instant::now();
+    tap.check_commitments(&bip_digests, ctx, &mut counts, &mut input_errors)?;
+    ctx.time("taproot_commitment", t);
 
     // Sighash preimages: one batch for the block, flushed early only when the preimages
     // exceed PREIMAGE_BATCH_BYTES (legacy sighashing is quadratic in the tx size, so a
@@ -278,6 +292,14 @@ pub(super) fn sig_pipeline(
         }
         preps.push(v);
     }
+    tap.push_sighash_jobs(
+        txs,
+        &bip_digests,
+        digests.len(),
+        &mut pre_jobs,
+        &mut counts,
+        &mut input_errors,
+    );
     digests.extend(ctx.hash(&pre_jobs)?);
     drop(pre_jobs);
     ctx.time("sighash", t);
@@ -336,7 +358,10 @@ pub(super) fn sig_pipeline(
         vjobs.len() - 1
     });
     let verdicts = ctx.verify(&vjobs)?;
+    let schnorr_jobs = tap.schnorr_jobs(&digests);
+    let schnorr_verdicts = ctx.verify_schnorr(&schnorr_jobs)?;
     ctx.time("verify", t);
+    tap.resolve(&schnorr_verdicts, &mut counts, &mut input_errors);
     let t = Instant::now();
 
     // Resolve.

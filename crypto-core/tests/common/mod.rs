@@ -140,11 +140,3 @@ pub fn fix_merkle(b: &mut crypto_core::Block) {
         crypto_core::header::Header::Qtum(q) => q.base.merkle_root = root,
     }
 }
-
-/// proptest case count from SATCHAIN_PROPTEST_CASES (default `default`).
-pub fn proptest_cases(default: u32) -> u32 {
-    std::env::var("SATCHAIN_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}

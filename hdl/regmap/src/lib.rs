@@ -1,6 +1,10 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
 
+mod ecdsa_job;
+
+pub use ecdsa_job::{EcdsaJob, PubkeyLength};
+
 /// How software may access a register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -230,12 +234,19 @@ pub enum HashMode {
 }
 
 impl HashMode {
+    /// Every mode, in `MODE` order (mode m is `ALL[m]`).
     pub const ALL: [HashMode; 4] = [
         HashMode::Sha256,
         HashMode::Sha256d,
         HashMode::Merkle64,
         HashMode::Header80,
     ];
+    /// Number of modes: `MODE` values at or above it are `ErrorCode::BadMode`.
+    #[allow(clippy::cast_possible_truncation)] // four modes
+    pub const COUNT: u32 = Self::ALL.len() as u32;
+    /// `CAPS.HASH_MODES` of a bitstream that implements every mode.
+    pub const ALL_MASK: u32 = (1 << Self::COUNT) - 1;
+
     pub const fn from_bits(v: u32) -> Option<HashMode> {
         match v {
             0 => Some(HashMode::Sha256),
@@ -245,7 +256,40 @@ impl HashMode {
             _ => None,
         }
     }
+
+    /// The only `LEN` the mode accepts, for the fixed-size modes: a merkle node is two
+    /// 32-byte digests, a block header 80 bytes. Any other `LEN` is `ErrorCode::BadLength`.
+    pub const fn fixed_len(self) -> Option<u32> {
+        match self {
+            HashMode::Merkle64 => Some(64),
+            HashMode::Header80 => Some(80),
+            HashMode::Sha256 | HashMode::Sha256d => None,
+        }
+    }
+
+    /// Whether `len` bytes fit the mode (its fixed length, and at most [`MAX_HASH_LEN`]).
+    pub const fn accepts_len(self, len: usize) -> bool {
+        match self.fixed_len() {
+            Some(n) => len == n as usize,
+            None => len <= MAX_HASH_LEN as usize,
+        }
+    }
+
+    /// Whether the second SHA-256 pass runs (every mode but `Sha256`).
+    pub const fn is_double(self) -> bool {
+        !matches!(self, HashMode::Sha256)
+    }
 }
+
+// `from_bits` and `ALL` agree, and MODE (3 bits) holds every mode.
+const _: () = {
+    let mut m = 0;
+    while m < HashMode::ALL.len() {
+        assert!(HashMode::ALL[m] as usize == m);
+        m += 1;
+    }
+    assert!(HashMode::COUNT <= 1 << 3);
+};
 
 /// Codes latched in `ERROR.CODE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +419,7 @@ pub fn by_offset(offset: u32) -> Option<&'static Register> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 
@@ -422,6 +467,19 @@ mod tests {
         assert_eq!(field::HASH_CMD::LEN.get(v), 1234);
         assert_eq!(field::HASH_CMD::MODE.get(v), 3);
         assert_eq!(field::HASH_CMD::TAG.get(v), 0xab);
+    }
+
+    #[test]
+    fn hash_mode_rules() {
+        for (m, mode) in HashMode::ALL.iter().enumerate() {
+            assert_eq!(HashMode::from_bits(m as u32), Some(*mode));
+        }
+        assert_eq!(HashMode::from_bits(HashMode::COUNT), None);
+        assert_eq!(HashMode::ALL_MASK, 0x0F);
+        assert!(HashMode::Merkle64.accepts_len(64) && !HashMode::Merkle64.accepts_len(65));
+        assert!(HashMode::Header80.accepts_len(80) && !HashMode::Header80.accepts_len(64));
+        assert!(HashMode::Sha256.accepts_len(0) && HashMode::Sha256d.accepts_len(1000));
+        assert!(!HashMode::Sha256.accepts_len(MAX_HASH_LEN as usize + 1));
     }
 
     #[test]

@@ -22,8 +22,8 @@
 //! `ready` is high when idle. `reset` (synchronous) returns to idle.
 use rust_hdl::prelude::*;
 
+use crate::prim::Widen;
 use crate::sha256::consts::{IV, K};
-use crate::sha256::widen::Widen;
 
 /// SHA-256 compression in the textbook one-round-per-clock structure (timing reference).
 #[derive(LogicBlock)]
@@ -257,11 +257,23 @@ impl Logic for CalibSha256 {
 
 /// The Verilog of the reference (module `top`).
 pub fn verilog() -> String {
-    crate::sha256::verilog_of(CalibSha256::new())
+    crate::prim::verilog_of(CalibSha256::new())
 }
 
 /// File stem of the reference in the generated RTL (`gen-verilog`, `bitstreams/synth.sh`).
 pub const GEN_NAME: &str = "calib_sha256";
+
+/// The reference in the catalogue (`crate::catalog`): synthesized (the timing model is
+/// calibrated on its netlist), not part of the accelerator, no Verilator model.
+pub const BLOCKS: &[crate::catalog::Block] = &[crate::catalog::Block {
+    name: GEN_NAME,
+    doc: "CalibSha256: timing-model calibration reference (not part of the accelerator)",
+    domain: crate::catalog::Domain::Test,
+    clock: "clock",
+    synth: true,
+    sim: false,
+    verilog: || Some(verilog()),
+}];
 
 #[cfg(test)]
 mod tests {

@@ -300,10 +300,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     fn cases() -> u32 {
-        std::env::var("SATCHAIN_PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(2000)
+        testkit::cases(2000)
     }
 
     fn edges(m: Modulus) -> Vec<BigUint> {
@@ -330,11 +327,7 @@ mod tests {
 
     #[test]
     fn arith_model_modmul_matches_bignum() {
-        let seed: u64 = std::env::var("SATCHAIN_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| rand::thread_rng().gen());
-        eprintln!("arith_model_modmul_matches_bignum seed={seed}");
+        let seed = testkit::seed("arith_model_modmul_matches_bignum");
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for m in [Modulus::P, Modulus::N] {
             let md = m.value();

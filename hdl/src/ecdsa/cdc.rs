@@ -281,10 +281,3 @@ impl Logic for EngineCdc {
         }
     }
 }
-
-/// Verilog of an engine behind the crossing (top module `top`).
-pub fn verilog(program: &[u32]) -> String {
-    let mut uut = EngineCdc::new(program);
-    uut.connect_all();
-    generate_verilog(&uut)
-}

@@ -110,13 +110,6 @@ impl Logic for EcdsaEngine {
     }
 }
 
-/// Verilog of an engine running `program` (top module `top`).
-pub fn verilog(program: &[u32]) -> String {
-    let mut uut = EcdsaEngine::new(program);
-    uut.connect_all();
-    generate_verilog(&uut)
-}
-
 /// A self-test microcode program that exercises every opcode, both operand sources, the index
 /// register, every BR condition, loops and both moduli of MULx on the inputs R0..R5.
 /// It is the engine's bring-up test (RTL == ISS on random inputs, write trace included), not

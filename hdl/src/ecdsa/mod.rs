@@ -17,49 +17,76 @@ pub mod regfile;
 pub mod sequencer;
 pub mod timing;
 
-/// Verilator models of the ECDSA blocks.
-pub fn sim_models() -> Vec<crate::SimModel> {
-    let mut v = Vec::new();
-    v.extend(arith_sim_models());
-    v.extend(engine_sim_models());
-    v
-}
+use crate::catalog::{Block, Domain};
+use crate::prim::verilog_of;
 
-/// Verilator model of the arithmetic unit: `ecdsa_modmul`, generated standalone with top
-/// module `top`. (ISA v1's `ModInv` unit was removed in v2: the program inverts by
-/// exponentiation on `ModMul`; see `README-rtl.md`.)
-pub fn arith_sim_models() -> Vec<crate::SimModel> {
-    vec![crate::SimModel {
+/// The ECDSA blocks in the catalogue (`crate::catalog`): the arithmetic unit `ecdsa_modmul`
+/// (standalone, model only; ISA v1's `ModInv` unit was removed in v2: the program inverts
+/// by exponentiation on `ModMul`, see `README-rtl.md`), the engine running the verify
+/// program of `program.rs` (`ecdsa_engine`), the engine running `engine::selftest_program()`
+/// and `engine::fault_test_program()` (models only), and the engine behind its clock-domain
+/// crossing as the top instantiates it (`ecdsa_engine_cdc`, synthesis only). A test
+/// program that fails to assemble leaves its model out (the tests that open it then fail
+/// with "no such model").
+pub const BLOCKS: &[Block] = &[
+    Block {
         name: "ecdsa_modmul",
-        verilog: modmul::verilog(),
-    }]
-}
-
-/// Verilator models of the engine (owner: the engine RTL): `ecdsa_engine` (the verify program
-/// of `program.rs`), `ecdsa_engine_selftest` and
-/// `ecdsa_engine_faults`, the engine running `engine::selftest_program()` and
-/// `engine::fault_test_program()`. A program that fails to assemble leaves its model out (the
-/// tests that open it then fail with "no such model").
-pub fn engine_sim_models() -> Vec<crate::SimModel> {
-    let mut v = Vec::new();
-    let verify = program::verify_program();
-    if !verify.words.is_empty() {
-        v.push(crate::SimModel {
-            name: "ecdsa_engine",
-            verilog: engine::verilog(&verify.words),
-        });
-    }
-    if let Ok(p) = engine::selftest_program() {
-        v.push(crate::SimModel {
-            name: "ecdsa_engine_selftest",
-            verilog: engine::verilog(&p),
-        });
-    }
-    if let Ok(p) = engine::fault_test_program() {
-        v.push(crate::SimModel {
-            name: "ecdsa_engine_faults",
-            verilog: engine::verilog(&p),
-        });
-    }
-    v
-}
+        doc: "ModMul: the engine's 256-bit modular multiplier (mod p / mod n)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(verilog_of(modmul::ModMul::default())),
+    },
+    Block {
+        name: "ecdsa_engine",
+        doc: "EcdsaEngine running verify_program()",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: true,
+        sim: true,
+        verilog: || {
+            let words = program::verify_program().words;
+            (!words.is_empty()).then(|| verilog_of(engine::EcdsaEngine::new(&words)))
+        },
+    },
+    Block {
+        name: "ecdsa_engine_selftest",
+        doc: "EcdsaEngine running engine::selftest_program()",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || {
+            engine::selftest_program()
+                .ok()
+                .map(|p| verilog_of(engine::EcdsaEngine::new(&p)))
+        },
+    },
+    Block {
+        name: "ecdsa_engine_faults",
+        doc: "EcdsaEngine running engine::fault_test_program()",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || {
+            engine::fault_test_program()
+                .ok()
+                .map(|p| verilog_of(engine::EcdsaEngine::new(&p)))
+        },
+    },
+    Block {
+        name: "ecdsa_engine_cdc",
+        doc: "EngineCdc: the engine behind its clock-domain crossing, as the top instantiates it",
+        domain: Domain::Engine,
+        clock: "eclock",
+        synth: true,
+        sim: false,
+        verilog: || {
+            Some(verilog_of(cdc::EngineCdc::new(
+                &program::verify_program().words,
+            )))
+        },
+    },
+];

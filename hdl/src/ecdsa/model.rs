@@ -20,90 +20,13 @@ use satchain_regmap::EcdsaCode;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// The inputs of one verification as the host loads them into R0..R5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EngineInputs {
-    /// Prehash, big-endian (R0, not reduced).
-    pub z: [u8; 32],
-    /// r, big-endian (R1).
-    pub r: [u8; 32],
-    /// s, big-endian (R2).
-    pub s: [u8; 32],
-    /// Public key x, big-endian (R3).
-    pub qx: [u8; 32],
-    /// Public key y, big-endian (R4; ignored by the program for compressed keys).
-    pub qy: [u8; 32],
-    /// SEC1 prefix byte (R5).
-    pub prefix: u8,
-}
+/// The inputs of one verification are the register map's ECDSA job (one type for the
+/// driver, the behavioural model, the ISS and the RTL tests).
+pub use satchain_regmap::{EcdsaJob, PubkeyLength};
 
-/// A public key that cannot be loaded into the engine at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputError {
-    /// SEC1 keys are 33 (compressed) or 65 (uncompressed) bytes.
-    PubkeyLength(usize),
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InputError::PubkeyLength(n) => {
-                write!(f, "public key is {n} bytes; SEC1 keys are 33 or 65 bytes")
-            }
-        }
-    }
-}
-
-impl std::error::Error for InputError {}
-
-impl EngineInputs {
-    /// Builds the engine inputs from a SEC1 public key (33 or 65 bytes), the prehash and the
-    /// signature scalars (big-endian, left-padded). The prefix is passed through when it fits
-    /// the length (0x02/0x03 with 33 bytes, 0x04 with 65 bytes; the program checks it again);
-    /// a prefix that does not fit the length (e.g. 65 bytes starting 0x02) is passed as 0, so
-    /// the engine answers BAD_PUBKEY as the software backend does, instead of reading the key
-    /// as the other form.
-    pub fn from_job(
-        pubkey: &[u8],
-        prehash: &[u8; 32],
-        r: &[u8; 32],
-        s: &[u8; 32],
-    ) -> Result<EngineInputs, InputError> {
-        let mut qx = [0u8; 32];
-        let mut qy = [0u8; 32];
-        match pubkey.len() {
-            33 => qx.copy_from_slice(&pubkey[1..33]),
-            65 => {
-                qx.copy_from_slice(&pubkey[1..33]);
-                qy.copy_from_slice(&pubkey[33..65]);
-            }
-            n => return Err(InputError::PubkeyLength(n)),
-        }
-        let prefix = match (pubkey.len(), pubkey[0]) {
-            (33, p @ (2 | 3)) | (65, p @ 4) => p,
-            _ => 0,
-        };
-        Ok(EngineInputs {
-            z: *prehash,
-            r: *r,
-            s: *s,
-            qx,
-            qy,
-            prefix,
-        })
-    }
-
-    /// The values of R0..R5 in load order.
-    pub fn registers(&self) -> [BigUint; 6] {
-        [
-            BigUint::from_bytes_be(&self.z),
-            BigUint::from_bytes_be(&self.r),
-            BigUint::from_bytes_be(&self.s),
-            BigUint::from_bytes_be(&self.qx),
-            BigUint::from_bytes_be(&self.qy),
-            BigUint::from(self.prefix),
-        ]
-    }
+/// The values of R0..R5 as the host loads them (`EcdsaJob::registers` as numbers).
+pub fn load_values(job: &EcdsaJob) -> [BigUint; 6] {
+    job.registers().map(|r| BigUint::from_bytes_be(&r))
 }
 
 /// One executed instruction (with [`RunOptions::trace`]).
@@ -252,10 +175,10 @@ impl Iss {
     pub fn run(
         &self,
         program: &[u32],
-        inputs: &EngineInputs,
+        inputs: &EcdsaJob,
         opts: &RunOptions,
     ) -> Result<IssOutcome, IssError> {
-        self.run_regs(program, &inputs.registers(), opts)
+        self.run_regs(program, &load_values(inputs), opts)
     }
 
     /// Runs `program` with R0..R(k-1) preloaded from `init` (k <= 64).
@@ -411,12 +334,12 @@ impl Iss {
 }
 
 /// Runs `program` on the secp256k1 ISS with default options (no trace).
-pub fn run(program: &[u32], inputs: &EngineInputs) -> Result<IssOutcome, IssError> {
+pub fn run(program: &[u32], inputs: &EcdsaJob) -> Result<IssOutcome, IssError> {
     Iss::secp256k1().run(program, inputs, &RunOptions::default())
 }
 
 /// Like [`run`], recording the trace.
-pub fn run_traced(program: &[u32], inputs: &EngineInputs) -> Result<IssOutcome, IssError> {
+pub fn run_traced(program: &[u32], inputs: &EcdsaJob) -> Result<IssOutcome, IssError> {
     Iss::secp256k1().run(
         program,
         inputs,
@@ -524,11 +447,7 @@ mod tests {
         // Random programs (biased to legal opcodes) on random inputs: the ISS returns an
         // outcome or a typed error, never panics or runs past the watchdog.
         use rand::{Rng, SeedableRng};
-        let seed: u64 = std::env::var("SATCHAIN_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(7);
-        println!("iss_never_panics_on_random_words: seed {seed}");
+        let seed = testkit::seed("iss_never_panics_on_random_words");
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let opts = RunOptions {
             trace: false,
@@ -562,26 +481,5 @@ mod tests {
             }
         }
         assert!(halted > 0 && errors > 0, "halted {halted} errors {errors}");
-    }
-
-    #[test]
-    fn iss_from_job_layout() {
-        let mut key = [0u8; 65];
-        key[0] = 4;
-        key[1] = 0x11;
-        key[64] = 0x22;
-        let i = EngineInputs::from_job(&key, &[1; 32], &[2; 32], &[3; 32]).unwrap();
-        assert_eq!(i.prefix, 4);
-        assert_eq!(i.qx[0], 0x11);
-        assert_eq!(i.qy[31], 0x22);
-        key[0] = 2;
-        let i = EngineInputs::from_job(&key, &[1; 32], &[2; 32], &[3; 32]).unwrap();
-        assert_eq!(i.prefix, 0, "65 bytes with a compressed prefix");
-        let i = EngineInputs::from_job(&key[..33], &[1; 32], &[2; 32], &[3; 32]).unwrap();
-        assert_eq!(i.prefix, 2);
-        assert_eq!(
-            EngineInputs::from_job(&key[..40], &[0; 32], &[0; 32], &[0; 32]),
-            Err(InputError::PubkeyLength(40))
-        );
     }
 }

@@ -540,13 +540,6 @@ impl Logic for ModMul {
     }
 }
 
-/// The Verilog of a standalone `ModMul` (top module `top`).
-pub fn verilog() -> String {
-    let mut uut = ModMul::default();
-    uut.connect_all();
-    generate_verilog(&uut)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,7 +596,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/ecdsa_arith");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("modmul.v");
-        std::fs::write(&path, verilog()).unwrap();
+        std::fs::write(&path, crate::prim::verilog_of(ModMul::default())).unwrap();
         let out = std::process::Command::new("verilator")
             .args([
                 "--lint-only",

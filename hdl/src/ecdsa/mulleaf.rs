@@ -1,4 +1,5 @@
-//! Leaf primitives of the ECDSA arithmetic: one DSP48E1-sized multiplier tile and a zero-extension.
+//! Leaf primitives of the ECDSA arithmetic: one DSP48E1-sized multiplier tile and the
+//! accumulator register.
 //!
 //! rust-hdl 0.46 workarounds that live here (see `/work/shared/TOOLCHAIN-NOTES.md`):
 //! - rust-hdl multiplies only `Bits<16> * Bits<16>`, so a DSP product is a leaf block whose
@@ -6,9 +7,10 @@
 //!   `update()` is an exact integer model. Only this primitive is custom; the multiplier array,
 //!   adder tree, reduction and control are rust-hdl (`modmul.rs`).
 //! - `bit_cast` to a wider width is emitted as `(x) & N'hff..`, which Verilator flags as a WIDTH
-//!   warning (fatal in the harness). Widening is therefore done by [`ZeroExt`] (a concatenation
-//!   with zeros), and the tile emits its product already zero-extended and shifted to its place in
-//!   the wide accumulator word, so the adder tree never needs a cast.
+//!   warning (fatal in the harness). The tile therefore emits its product already
+//!   zero-extended and shifted to its place in the wide accumulator word, so the adder tree
+//!   never needs a cast (a combinational widening leaf such as `crate::prim::Widen` would be a
+//!   false loop inside `ModMul`, see `README-arith.md`).
 
 use rust_hdl::prelude::*;
 
@@ -95,37 +97,6 @@ always @(*) p = {{{parts}}};
             inputs: vec!["a".into(), "b".into()],
             outputs: vec!["p".into()],
         }]
-    }
-}
-
-/// Zero extension from `M` to `N` bits (`N > M`): `o = {0, i}`. Wiring only.
-#[derive(Clone, Debug, LogicBlock)]
-pub struct ZeroExt<const M: usize, const N: usize> {
-    /// Narrow input.
-    pub i: Signal<In, Bits<M>>,
-    /// Zero-extended output.
-    pub o: Signal<Out, Bits<N>>,
-}
-
-impl<const M: usize, const N: usize> Default for ZeroExt<M, N> {
-    fn default() -> Self {
-        assert!(N > M, "ZeroExt must widen");
-        Self {
-            i: Default::default(),
-            o: Default::default(),
-        }
-    }
-}
-
-impl<const M: usize, const N: usize> Logic for ZeroExt<M, N> {
-    fn update(&mut self) {
-        self.o.next = bit_cast::<N, M>(self.i.val());
-    }
-    fn connect(&mut self) {
-        self.o.connect();
-    }
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(format!("always @(*) o = {{{}'d0, i}};\n", N - M))
     }
 }
 

@@ -74,6 +74,18 @@ pub struct RegBlock {
     zero32: Constant<Bits<32>>,
 }
 
+/// The register block in the catalogue (`crate::catalog`): synthesized on its own; simulated
+/// inside the top.
+pub const BLOCKS: &[crate::catalog::Block] = &[crate::catalog::Block {
+    name: "regblock",
+    doc: "RegBlock: AXI4-Lite slave and register-map decode",
+    domain: crate::catalog::Domain::Bus,
+    clock: "clock",
+    synth: true,
+    sim: false,
+    verilog: || Some(crate::prim::verilog_of(RegBlock::new())),
+}];
+
 impl Default for RegBlock {
     fn default() -> Self {
         Self::new()

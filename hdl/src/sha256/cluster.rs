@@ -24,9 +24,9 @@
 use rust_hdl::prelude::*;
 
 use super::dma::{DmaReader, BEATS_BITS};
-use super::fifo::SyncFifo;
 use super::unit::Sha256Unit;
-use super::widen::Widen;
+use crate::prim::SyncFifo;
+use crate::prim::Widen;
 
 /// log2 of the command-queue depth.
 pub const CMD_FIFO_LOG2: usize = 4;

@@ -36,7 +36,7 @@
 use rust_hdl::prelude::*;
 
 use super::consts::{IV, K};
-use super::widen::Widen;
+use crate::prim::Widen;
 
 /// SHA-256 compression, 1 round/clock, 65 clocks per block at steady state, serial word input.
 #[derive(LogicBlock)]

@@ -37,9 +37,9 @@
 use rust_hdl::prelude::*;
 use satchain_regmap::DMA_MAX_BURST_BEATS;
 
-use super::fifo::SyncFifo;
 use super::unit::UNIT_FIFO_LOG2;
-use super::widen::Widen;
+use crate::prim::SyncFifo;
+use crate::prim::{konst, Widen};
 
 /// log2 of the number of bursts in flight (tracker FIFO depth).
 pub const TRACK_LOG2: usize = 3;
@@ -173,10 +173,6 @@ pub struct DmaReader<const N: usize> {
     zero_n: Constant<Bits<N>>,
 }
 
-fn k<const W: usize>(v: u64) -> Constant<Bits<W>> {
-    Constant::new(v.into())
-}
-
 impl<const N: usize> Default for DmaReader<N> {
     fn default() -> Self {
         Self::new()
@@ -260,22 +256,22 @@ impl<const N: usize> DmaReader<N> {
             h_len: Default::default(),
             h_tag: Default::default(),
             rcnt1: Default::default(),
-            idxc: std::array::from_fn(|i| k(i as u64)),
-            onehot: std::array::from_fn(|i| k(1u64 << i)),
-            above: std::array::from_fn(|i| k(((1u64 << N) - 1) & !((2u64 << i) - 1))),
-            c16_19: k(u64::from(DMA_MAX_BURST_BEATS)),
-            c512_10: k(512),
-            c1_10: k(1),
-            c1_5: k(1),
-            c1_4: k(1),
-            zero4: k(0),
-            zero2: k(0),
-            zero8: k(0),
-            zero10: k(0),
-            zero19: k(0),
-            credit_min: k(u64::from(DMA_MAX_BURST_BEATS)),
-            credit_full: k(1u64 << UNIT_FIFO_LOG2),
-            zero_n: k(0),
+            idxc: std::array::from_fn(|i| konst(i as u64)),
+            onehot: std::array::from_fn(|i| konst(1u64 << i)),
+            above: std::array::from_fn(|i| konst(((1u64 << N) - 1) & !((2u64 << i) - 1))),
+            c16_19: konst(u64::from(DMA_MAX_BURST_BEATS)),
+            c512_10: konst(512),
+            c1_10: konst(1),
+            c1_5: konst(1),
+            c1_4: konst(1),
+            zero4: konst(0),
+            zero2: konst(0),
+            zero8: konst(0),
+            zero10: konst(0),
+            zero19: konst(0),
+            credit_min: konst(u64::from(DMA_MAX_BURST_BEATS)),
+            credit_full: konst(1u64 << UNIT_FIFO_LOG2),
+            zero_n: konst(0),
         }
     }
 }

@@ -241,9 +241,8 @@ pub enum JobError {
 /// Checks a `HASH_CMD` the way the dispatcher does.
 pub fn check_cmd(mode_bits: u32, len: u32) -> Result<HashMode, JobError> {
     let mode = HashMode::from_bits(mode_bits).ok_or(JobError::BadMode)?;
-    match mode {
-        HashMode::Merkle64 if len != 64 => Err(JobError::BadLength),
-        HashMode::Header80 if len != 80 => Err(JobError::BadLength),
+    match mode.fixed_len() {
+        Some(n) if len != n => Err(JobError::BadLength),
         _ => Ok(mode),
     }
 }

@@ -31,8 +31,8 @@
 use rust_hdl::prelude::*;
 
 use super::core::Sha256Core;
-use super::fifo::SyncFifo;
-use super::widen::Widen;
+use crate::prim::SyncFifo;
+use crate::prim::{konst, Widen};
 
 /// log2 of the per-unit input FIFO depth in 64-bit beats (256 beats = 2 KiB).
 pub const UNIT_FIFO_LOG2: usize = 8;
@@ -126,10 +126,6 @@ pub struct Sha256Unit {
     zero32: Constant<Bits<32>>,
 }
 
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.into())
-}
-
 impl Default for Sha256Unit {
     fn default() -> Self {
         Self::new()
@@ -194,26 +190,26 @@ impl Sha256Unit {
             m2: Default::default(),
             m4: Default::default(),
             p2w: Default::default(),
-            c1_22: c(1),
-            c3_22: c(3),
-            c8_22: c(8),
-            c15_22: c(15),
-            zero22: c(0),
-            c8_4: c(8),
-            c15_4: c(15),
-            zero4: c(0),
-            rem1: c(1),
-            rem2: c(2),
-            rem3: c(3),
-            mask1: c(0xFF00_0000),
-            mask2: c(0xFFFF_0000),
-            mask3: c(0xFFFF_FF00),
-            mark0: c(0x8000_0000),
-            mark1: c(0x0080_0000),
-            mark2: c(0x0000_8000),
-            mark3: c(0x0000_0080),
-            len256: c(256),
-            zero32: c(0),
+            c1_22: konst(1),
+            c3_22: konst(3),
+            c8_22: konst(8),
+            c15_22: konst(15),
+            zero22: konst(0),
+            c8_4: konst(8),
+            c15_4: konst(15),
+            zero4: konst(0),
+            rem1: konst(1),
+            rem2: konst(2),
+            rem3: konst(3),
+            mask1: konst(0xFF00_0000),
+            mask2: konst(0xFFFF_0000),
+            mask3: konst(0xFFFF_FF00),
+            mark0: konst(0x8000_0000),
+            mark1: konst(0x0080_0000),
+            mark2: konst(0x0000_8000),
+            mark3: konst(0x0000_0080),
+            len256: konst(256),
+            zero32: konst(0),
         }
     }
 }

@@ -1,0 +1,149 @@
+//! The job kinds of the FPGA backend (`chunk.rs`) and the one translation between
+//! crypto-core's jobs and the hardware's: modes ([`hw_mode`]), ECDSA jobs ([`ecdsa_job`]) and
+//! result codes ([`verdict_of`]).
+
+// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
+use std::prelude::rust_2021::*;
+
+use accel_driver::regmap::{EcdsaCode, EcdsaJob, HashMode as HwMode, MAX_HASH_LEN};
+use accel_driver::{Accel, BatchInfo, Bus, DriverError, HashReq};
+
+use super::chunk::ChunkKind;
+use super::faults::fault;
+use super::Traffic;
+use crate::backend::{
+    Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
+};
+
+/// The hardware mode of a job's mode (the same discriminants: `HASH_CMD.MODE`).
+pub const fn hw_mode(m: HashMode) -> HwMode {
+    match m {
+        HashMode::Sha256 => HwMode::Sha256,
+        HashMode::Sha256d => HwMode::Sha256d,
+        HashMode::MerkleNode => HwMode::Merkle64,
+        HashMode::Header80 => HwMode::Header80,
+    }
+}
+
+// The job rules of crypto-core and the register map's mode rules agree, mode by mode.
+const _: () = {
+    let modes = [
+        HashMode::Sha256,
+        HashMode::Sha256d,
+        HashMode::MerkleNode,
+        HashMode::Header80,
+    ];
+    let mut i = 0;
+    while i < modes.len() {
+        let hw = hw_mode(modes[i]);
+        assert!(hw as u32 == modes[i] as u32);
+        match (modes[i].fixed_len(), hw.fixed_len()) {
+            (Some(a), Some(b)) => assert!(a == b as usize),
+            (None, None) => {}
+            _ => core::panic!("crypto-core and the register map disagree on a fixed length"),
+        }
+        i += 1;
+    }
+};
+
+/// The hardware's view of a verification job. `PubkeyBytes` always has a SEC1 length, so
+/// the conversion cannot fail; were it to, the job keeps prefix 0 and the device answers
+/// `BadPubkey`, as software does.
+pub fn ecdsa_job(j: &VerifyJob) -> EcdsaJob {
+    EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap_or_default()
+}
+
+/// A device result code as a verdict; `None` for `EngineFault` (no verdict).
+pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
+    match code {
+        EcdsaCode::Valid => Some(Verdict::Valid),
+        EcdsaCode::Invalid => Some(Verdict::Invalid(VerifyFailure::Mismatch)),
+        EcdsaCode::BadR => Some(Verdict::Invalid(VerifyFailure::BadR)),
+        EcdsaCode::BadS => Some(Verdict::Invalid(VerifyFailure::BadS)),
+        EcdsaCode::BadPubkey => Some(Verdict::Invalid(VerifyFailure::BadPubkey)),
+        EcdsaCode::EngineFault => None,
+    }
+}
+
+/// Hash jobs: `Accel::hash_batch`. Messages longer than `HASH_CMD.LEN` can hold go to
+/// software; a job without a digest (the driver reports success only with every slot
+/// filled) fails the chunk.
+pub(crate) struct Hashing;
+
+impl ChunkKind for Hashing {
+    type Job = HashJob;
+    type Out = Digest32;
+    const NO_RESULT_FAULT: &'static str = fault::BAD_TAG;
+    const REDO_MISSING: bool = false;
+
+    fn device_can(job: &HashJob) -> bool {
+        job.data.len() <= MAX_HASH_LEN as usize
+    }
+    fn run_device<B: Bus>(
+        a: &mut Accel<B>,
+        jobs: &[HashJob],
+    ) -> (Result<BatchInfo, DriverError>, Vec<Option<Digest32>>) {
+        let reqs: Vec<HashReq> = jobs
+            .iter()
+            .map(|j| HashReq {
+                mode: hw_mode(j.mode),
+                data: &j.data,
+            })
+            .collect();
+        let mut out = vec![None; reqs.len()];
+        (a.hash_batch(&reqs, &mut out), out)
+    }
+    fn run_software<F: Backend>(f: &F, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError> {
+        f.hash_batch(jobs)
+    }
+    fn missing(index: usize) -> String {
+        format!("no result for job {index}")
+    }
+    fn show(out: &Digest32) -> String {
+        hex::encode(out)
+    }
+    fn count_traffic(t: &mut Traffic, jobs: usize, info: &BatchInfo) {
+        t.hash_jobs += jobs as u64;
+        t.hash_reads += info.reads;
+        t.hash_writes += info.writes;
+    }
+}
+
+/// Verification jobs: `Accel::ecdsa_batch`. A job the engine answered with `EngineFault`
+/// (no verdict) is recomputed alone in software.
+pub(crate) struct Verifying;
+
+impl ChunkKind for Verifying {
+    type Job = VerifyJob;
+    type Out = Verdict;
+    const NO_RESULT_FAULT: &'static str = fault::ENGINE_FAULT;
+    const REDO_MISSING: bool = true;
+
+    fn run_device<B: Bus>(
+        a: &mut Accel<B>,
+        jobs: &[VerifyJob],
+    ) -> (Result<BatchInfo, DriverError>, Vec<Option<Verdict>>) {
+        let reqs: Vec<EcdsaJob> = jobs.iter().map(ecdsa_job).collect();
+        let mut out = vec![None; reqs.len()];
+        let res = a.ecdsa_batch(&reqs, &mut out);
+        let verdicts = out
+            .iter()
+            .map(|r| r.and_then(|r| verdict_of(r.code)))
+            .collect();
+        (res, verdicts)
+    }
+    fn run_software<F: Backend>(f: &F, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
+        f.verify_batch(jobs)
+    }
+    fn missing(index: usize) -> String {
+        format!("engine fault on job {index} (no verdict)")
+    }
+    fn show(out: &Verdict) -> String {
+        format!("{out:?}")
+    }
+    fn count_traffic(t: &mut Traffic, jobs: usize, info: &BatchInfo) {
+        t.verify_jobs += jobs as u64;
+        t.verify_reads += info.reads;
+        t.verify_writes += info.writes;
+    }
+}

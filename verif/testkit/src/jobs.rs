@@ -1,0 +1,40 @@
+//! Random signed ECDSA jobs, deterministic from a seed: the one generator of the workspace
+//! (simulation tests, `satchain bench`, criterion benches).
+
+use alloc::vec::Vec;
+
+use crypto_core::{PubkeyBytes, VerifyJob};
+use k256::ecdsa::signature::hazmat::PrehashSigner;
+use k256::ecdsa::{Signature, SigningKey};
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+/// `n` valid signatures over random 32-byte digests with random keys, low-S, compressed or
+/// uncompressed keys at random; the same `seed` gives the same jobs.
+pub fn random_valid_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let sk = SigningKey::random(&mut rng);
+        let mut z = [0u8; 32];
+        rng.fill_bytes(&mut z);
+        let sig: Signature = match sk.sign_prehash(&z) {
+            Ok(s) => s,
+            Err(_) => continue,
+        };
+        let sig = sig.normalize_s().unwrap_or(sig);
+        let (r, s) = sig.split_bytes();
+        let compressed = rng.next_u32() & 1 == 1;
+        let pt = sk.verifying_key().to_encoded_point(compressed);
+        let Some(pubkey) = PubkeyBytes::from_sec1(pt.as_bytes()) else {
+            continue;
+        };
+        out.push(VerifyJob {
+            pubkey,
+            prehash: z,
+            r: r.into(),
+            s: s.into(),
+        });
+    }
+    out
+}
