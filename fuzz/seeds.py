@@ -72,3 +72,18 @@ for t in txs + [blocks["qtum"]]:
             seen.add(d)
             put("der", d)
 print(f"seeds: {len(blocks)} blocks, {min(len(txs), 400)} txs, {len(seen)} DER signatures")
+
+# JSON Lines (fuzz/jsonl): the CLI fixtures of scripts/arm, whole and line by line. Byte 0
+# selects the command: 1 hash-batch; 0, 2, 4, 6 verify-batch without/with strict DER/low S.
+fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "arm")
+nj = 0
+for name, sels in (("verify.jsonl", (0, 2, 4, 6)), ("hash.jsonl", (1,))):
+    with open(os.path.join(fixtures, name), "rb") as f:
+        whole = f.read()
+    for sel in sels:
+        put("jsonl", bytes([sel]) + whole)
+        nj += 1
+    for line in whole.splitlines():
+        put("jsonl", bytes([sels[0]]) + line + b"\n")
+        nj += 1
+print(f"seeds: {nj} JSON Lines inputs")

@@ -17,7 +17,7 @@ use accel_driver::dma::{DmaRegion, MemRegion};
 use accel_driver::mock::MockBus;
 use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};
 use accel_driver::regmap::{ErrorCode, HashMode, WINDOW_BYTES};
-use accel_driver::{Accel, Config, EcdsaReq, HashReq, WaitMode};
+use accel_driver::{Accel, Config, EcdsaJob, HashReq, WaitMode};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
@@ -203,11 +203,11 @@ fuzz_target!(|case: Case| {
         .iter()
         .map(|(mode, data)| HashReq { mode: *mode, data })
         .collect();
-    let ecdsa: Vec<EcdsaReq> = case
+    let ecdsa: Vec<EcdsaJob> = case
         .ecdsa
         .iter()
         .take(4)
-        .map(|&(z, r, s, qx, prefix)| EcdsaReq {
+        .map(|&(z, r, s, qx, prefix)| EcdsaJob {
             z,
             r,
             s,
@@ -250,7 +250,7 @@ fuzz_target!(|case: Case| {
             assert_eq!(hout[i], Some(digest(*mode, data)), "hash job {i} ({mode:?})");
         }
         for (i, j) in ecdsa.iter().enumerate() {
-            let want = ecdsa_code(&j.z, &j.r, &j.s, j.prefix, &j.qx, &j.qy);
+            let want = ecdsa_code(j);
             assert_eq!(eout[i].map(|r| r.code), Some(want), "ECDSA job {i}");
         }
     }
