@@ -8,12 +8,12 @@
 use std::io::Write;
 
 use clap::Args;
-use crypto_core::{HashJob, HashMode};
+use crypto_core::{Backend, HashJob, HashMode};
 use serde_json::{json, Map, Value};
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_OK};
-use crate::input::{hex_field, open_lines, parse_object};
+use crate::input::{hex_field, open_lines, parse_object, Lines};
 
 /// Lines per batch sent to the backend.
 pub const CHUNK_LINES: usize = 4096;
@@ -54,8 +54,15 @@ fn parse_line(obj: &Map<String, Value>) -> Result<HashJob, String> {
 
 pub fn run(args: &HashArgs) -> Result<u8, CliError> {
     let backend = args.backend.make()?;
-    let mut input = open_lines(&args.file)?;
+    let input = open_lines(&args.file)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    process(backend.as_ref(), input, &mut out)
+}
+
+/// The batch itself: every line of `input` in, one digest line per line out to `out`, in
+/// order, through `backend`. The exit code is `EXIT_ERROR` when the backend failed a batch or
+/// the input was abandoned (a runaway line); malformed lines only make their own output line.
+pub fn process(backend: &dyn Backend, mut input: Lines, out: &mut dyn Write) -> Result<u8, CliError> {
     let werr = |e| CliError::io("writing stdout", e);
     let mut exit = EXIT_OK;
     loop {

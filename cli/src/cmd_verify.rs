@@ -12,12 +12,12 @@ use std::io::Write;
 
 use clap::Args;
 use crypto_core::der::{check_strict, is_low_s, parse_lax};
-use crypto_core::{HashJob, PubkeyBytes, SchnorrJob, SchnorrVerdict, Verdict, VerifyJob};
+use crypto_core::{Backend, HashJob, PubkeyBytes, SchnorrJob, SchnorrVerdict, Verdict, VerifyJob};
 use serde_json::{json, Map, Value};
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_OK};
-use crate::input::{hex_field, open_lines, parse_object};
+use crate::input::{hex_field, open_lines, parse_object, Lines};
 
 /// Lines per batch sent to the backend (bounds memory; order is kept across batches).
 pub const CHUNK_LINES: usize = 4096;
@@ -33,6 +33,15 @@ pub struct VerifyArgs {
     pub strict_der: bool,
     /// Reject signatures with s > n/2 (BIP146).
     #[arg(long)]
+    pub low_s: bool,
+}
+
+/// The signature encoding rules a batch applies to its ECDSA lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SigRules {
+    /// BIP66 strict DER (otherwise libsecp256k1's lax parser).
+    pub strict_der: bool,
+    /// s <= n/2 (BIP146).
     pub low_s: bool,
 }
 
@@ -58,7 +67,7 @@ enum Msg {
 
 fn parse_line(
     obj: &Map<String, Value>,
-    args: &VerifyArgs,
+    args: &SigRules,
     hash_jobs: &mut Vec<HashJob>,
 ) -> Result<Job, String> {
     match obj.get("scheme") {
@@ -92,7 +101,7 @@ fn parse_bip340(obj: &Map<String, Value>) -> Result<SchnorrJob, String> {
 
 fn parse_ecdsa(
     obj: &Map<String, Value>,
-    args: &VerifyArgs,
+    args: &SigRules,
     hash_jobs: &mut Vec<HashJob>,
 ) -> Result<Parsed, String> {
     let pk = hex_field(obj, "pubkey")?.ok_or("missing field \"pubkey\"")?;
@@ -135,8 +144,25 @@ fn parse_ecdsa(
 
 pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
     let backend = args.backend.make()?;
-    let mut input = open_lines(&args.file)?;
+    let input = open_lines(&args.file)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let rules = SigRules {
+        strict_der: args.strict_der,
+        low_s: args.low_s,
+    };
+    process(&rules, backend.as_ref(), input, &mut out)
+}
+
+/// The batch itself: every line of `input` in, one verdict line per line out to `out`, in
+/// order, through `backend`. The exit code is `EXIT_ERROR` when the backend failed a batch or
+/// the input was abandoned (a runaway line); malformed lines only make their own verdict.
+pub fn process(
+    rules: &SigRules,
+    backend: &dyn Backend,
+    mut input: Lines,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let args = rules;
     let werr = |e| CliError::io("writing stdout", e);
     let mut exit = EXIT_OK;
     loop {

@@ -179,11 +179,16 @@ pub struct Lines {
 pub type Line = Result<Vec<u8>, String>;
 
 pub fn open_lines(path: &str) -> Result<Lines, CliError> {
-    Ok(Lines {
-        inner: Box::new(BufReader::with_capacity(CHUNK, open(path)?)),
-        what: path.to_string(),
+    Ok(lines_from(open(path)?, path))
+}
+
+/// A line reader over any byte stream (`what` names it in messages), with the same limits.
+pub fn lines_from(reader: impl Read + 'static, what: &str) -> Lines {
+    Lines {
+        inner: Box::new(BufReader::with_capacity(CHUNK, reader)),
+        what: what.to_string(),
         aborted: None,
-    })
+    }
 }
 
 impl Lines {

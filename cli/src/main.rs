@@ -1,24 +1,13 @@
 #![doc = include_str!("../README.md")]
 
-mod backend_select;
-mod cmd_bench;
-mod cmd_demo;
-mod cmd_hash;
-#[cfg(feature = "hw-report")]
-mod cmd_hw_report;
-mod cmd_validate;
-mod cmd_verify;
-mod error;
-#[cfg(feature = "hw-report")]
-mod hw_report_clock;
-mod input;
-mod progress;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::EXIT_ERROR;
+#[cfg(feature = "hw-report")]
+use satchain_cli::cmd_hw_report;
+use satchain_cli::error::EXIT_ERROR;
+use satchain_cli::{cmd_bench, cmd_demo, cmd_hash, cmd_validate, cmd_verify};
 
 /// SatChain Accel: validate Bitcoin and Qtum blocks with SHA-256 and ECDSA on a software,
 /// simulated or FPGA backend.

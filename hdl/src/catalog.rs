@@ -5,7 +5,7 @@
 //! (the clock domains, [`synth_blocks_in`]) all read this list and no other.
 //!
 //! Each block's owner lists its entries beside the block (`sha256::BLOCKS`,
-//! `ecdsa::BLOCKS`, `top::BLOCKS`, `selftest::BLOCKS`, `calib::BLOCKS`); [`catalog`] puts them together. To add
+//! `ecdsa::BLOCKS`, `top::BLOCKS`, `selftest::BLOCKS`, `calib::BLOCKS`, `vring::BLOCKS`, `vcore::BLOCKS`); [`catalog`] puts them together. To add
 //! a block: write it, add one [`Block`] to its module's list, and everything above picks it
 //! up (a Verilator model when `sim`, a synthesized and linted file when `synth`).
 
@@ -66,6 +66,8 @@ pub fn catalog() -> Vec<Block> {
         crate::ecdsa::BLOCKS,
         crate::selftest::BLOCKS,
         crate::calib::BLOCKS,
+        crate::vring::BLOCKS,
+        crate::vcore::BLOCKS,
     ]
     .concat()
 }

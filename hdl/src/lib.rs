@@ -11,5 +11,6 @@ pub mod selftest;
 pub mod sha256;
 pub mod top;
 pub mod vcore;
+pub mod vring;
 
 pub use catalog::{sim_models, SimModel};

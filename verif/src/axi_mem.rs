@@ -12,6 +12,14 @@
 //!   violations are recorded in `violations`, which tests assert empty. RREADY low while
 //!   RVALID is high counts as a stall (`stats.r_stalls`).
 //!
+//! - Write side (when the master has `m_axi_aw*`/`w*`/`b*` ports; [`crate::axi_mem_write`]):
+//!   AW/W/B with `write_latency`, up to `max_outstanding_writes` open bursts, OKAY / SLVERR
+//!   (`inject_write_slverr`) / DECERR (outside the memory), and its own protocol checker.
+//! - Optional, off by default (the read side then behaves exactly as without them):
+//!   `stall_percent` random backpressure on every ready/valid the memory drives,
+//!   `latency_jitter` extra random latency per burst, `strict_read_checks` (ARVALID held with a
+//!   stable payload until ARREADY), `log_reads` / `log_writes` traffic logs.
+//!
 //! The CPU side is [`accel_driver::DmaRegion`]: the driver writes job data into the model.
 
 use std::collections::VecDeque;
@@ -19,6 +27,7 @@ use std::collections::VecDeque;
 use accel_driver::dma::{check_range, DmaError, DmaRegion};
 use satchain_regmap::DMA_MAX_BURST_BEATS;
 
+use crate::axi_mem_write::{AxiWriteStats, WriteBeatRecord, WritePorts, WriteSide, WriteTarget};
 use crate::sim::{Model, PortId};
 
 /// Default read latency in fabric clocks (AR accepted -> first beat): S_AXI_HP -> DDR3 on a
@@ -29,9 +38,40 @@ pub const DEFAULT_BASE: u64 = 0x1000_0000;
 /// Default size of the simulated DMA region.
 pub const DEFAULT_SIZE: usize = 4 << 20;
 
-const OKAY: u64 = 0;
-const SLVERR: u64 = 2;
-const DECERR: u64 = 3;
+pub(crate) const OKAY: u64 = 0;
+pub(crate) const SLVERR: u64 = 2;
+pub(crate) const DECERR: u64 = 3;
+/// Default write latency: last W beat (or AW) to BVALID, in fabric clocks.
+pub const DEFAULT_WRITE_LATENCY: u64 = 20;
+
+/// One read burst accepted on AR (logged when `log_reads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadBurstRecord {
+    pub addr: u64,
+    pub beats: u64,
+    /// Clock of the AR handshake.
+    pub cycle: u64,
+}
+
+/// The AXI burst rules both sides check: INCR of 8-byte beats, 8-byte aligned, at most
+/// 16 beats, not crossing 4 KiB. Returns the violations and whether the burst ends exactly at
+/// a 4 KiB boundary.
+pub(crate) fn check_burst_rules(addr: u64, beats: u64) -> (Vec<String>, bool) {
+    let mut v = Vec::new();
+    if addr % 8 != 0 {
+        v.push(format!("burst at {addr:#x}: not 8-byte aligned"));
+    }
+    if beats > u64::from(DMA_MAX_BURST_BEATS) {
+        v.push(format!("burst at {addr:#x}: {beats} beats > 16"));
+    }
+    let end = addr + 8 * beats;
+    if addr / 4096 != (end - 1) / 4096 {
+        v.push(format!(
+            "burst at {addr:#x} of {beats} beats crosses a 4 KiB boundary"
+        ));
+    }
+    (v, end % 4096 == 0)
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Burst {
@@ -85,6 +125,56 @@ pub struct AxiMem {
     pub stats: AxiMemStats,
     /// Protocol violations seen (empty on a correct master).
     pub violations: Vec<String>,
+    /// Write channels, when the master has them.
+    wr: Option<WriteSide>,
+    /// Clocks from a write burst's completion (AW and all W beats in) to BVALID.
+    pub write_latency: u64,
+    /// Write bursts open (AW accepted, B not taken) before AWREADY drops.
+    pub max_outstanding_writes: usize,
+    write_errors: Vec<(u64, u64)>,
+    pub write_stats: AxiWriteStats,
+    /// Extra latency per burst, uniform in 0..=latency_jitter clocks (0: off).
+    pub latency_jitter: u64,
+    /// Percent of clocks on which each ready/valid the memory drives is held low (0: off).
+    pub stall_percent: u32,
+    rng: u64,
+    /// Also check that ARVALID stays high with a stable address/length until ARREADY.
+    pub strict_read_checks: bool,
+    held_ar: Option<(u64, u64)>,
+    /// Record every accepted read burst in `read_log`.
+    pub log_reads: bool,
+    pub read_log: Vec<ReadBurstRecord>,
+    /// Record every write beat in `write_log`.
+    pub log_writes: bool,
+    pub write_log: Vec<WriteBeatRecord>,
+}
+
+/// The memory array as the write side sees it.
+struct MemTarget<'a> {
+    base: u64,
+    data: &'a mut [u8],
+    errors: &'a [(u64, u64)],
+}
+
+impl WriteTarget for MemTarget<'_> {
+    fn write_beat(&mut self, addr: u64, data: u64, strb: u8) -> u64 {
+        let Some(off) = addr
+            .checked_sub(self.base)
+            .and_then(|o| usize::try_from(o).ok())
+            .filter(|o| o.checked_add(8).is_some_and(|e| e <= self.data.len()))
+        else {
+            return DECERR;
+        };
+        if self.errors.iter().any(|&(s, e)| addr >= s && addr < e) {
+            return SLVERR;
+        }
+        for (i, b) in data.to_le_bytes().iter().enumerate() {
+            if strb >> i & 1 == 1 {
+                self.data[off + i] = *b;
+            }
+        }
+        OKAY
+    }
 }
 
 impl Default for AxiMem {
@@ -107,26 +197,97 @@ impl AxiMem {
             now: 0,
             stats: AxiMemStats::default(),
             violations: Vec::new(),
+            wr: None,
+            write_latency: DEFAULT_WRITE_LATENCY,
+            max_outstanding_writes: 8,
+            write_errors: Vec::new(),
+            write_stats: AxiWriteStats::default(),
+            latency_jitter: 0,
+            stall_percent: 0,
+            rng: 0x9E37_79B9_7F4A_7C15,
+            strict_read_checks: false,
+            held_ar: None,
+            log_reads: false,
+            read_log: Vec::new(),
+            log_writes: false,
+            write_log: Vec::new(),
         }
+    }
+
+    /// Seeds the generator behind `stall_percent` and `latency_jitter`.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.rng = seed | 1;
+    }
+
+    fn next_rand(&mut self) -> u64 {
+        // xorshift64*
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// True on `stall_percent` percent of calls (never when 0; draws nothing then).
+    fn stall(&mut self) -> bool {
+        self.stall_percent > 0 && self.next_rand() % 100 < u64::from(self.stall_percent)
+    }
+
+    /// A burst's latency: the base plus the jitter (no draw when the jitter is 0).
+    fn burst_latency(&mut self, base: u64) -> u64 {
+        if self.latency_jitter == 0 {
+            base
+        } else {
+            base + self.next_rand() % (self.latency_jitter + 1)
+        }
+    }
+
+    /// Connects to the AXI master ports named `<prefix>araddr` ... `<prefix>bready` of `m`
+    /// (read side, write side, or both). Returns (read side found, write side found).
+    pub fn attach_with_prefix(&mut self, m: &Model, prefix: &str) -> (bool, bool) {
+        let p = |n: &str| m.port(&format!("{prefix}{n}")).ok();
+        self.ports = (|| {
+            Some(MemPorts {
+                araddr: p("araddr")?,
+                arlen: p("arlen")?,
+                arvalid: p("arvalid")?,
+                arready: p("arready")?,
+                rdata: p("rdata")?,
+                rresp: p("rresp")?,
+                rvalid: p("rvalid")?,
+                rready: p("rready")?,
+            })
+        })();
+        self.wr = WritePorts::find(m, prefix).map(WriteSide::new);
+        (self.ports.is_some(), self.wr.is_some())
+    }
+
+    /// Answers SLVERR for every write burst with a beat in `start .. start + len` (those
+    /// beats are not written).
+    pub fn inject_write_slverr(&mut self, start: u64, len: u64) {
+        self.write_errors.push((start, start + len));
+    }
+
+    /// Removes all injected write errors.
+    pub fn clear_write_errors(&mut self) {
+        self.write_errors.clear();
+    }
+
+    /// Write bursts accepted on AW and not yet answered on B.
+    pub fn outstanding_writes(&self) -> usize {
+        self.wr.as_ref().map_or(0, WriteSide::open)
+    }
+
+    /// W beats accepted that no AW has claimed (non-zero after a run: a protocol error).
+    pub fn orphan_write_beats(&self) -> usize {
+        self.wr.as_ref().map_or(0, WriteSide::orphan_beats)
     }
 
     /// Connects to the `m_axi_*` ports of `m`. Returns false (and stays passive) when the
     /// model has no DMA master.
     pub fn attach(&mut self, m: &Model) -> bool {
-        let p = |n: &str| m.port(n).ok();
-        self.ports = (|| {
-            Some(MemPorts {
-                araddr: p("m_axi_araddr")?,
-                arlen: p("m_axi_arlen")?,
-                arvalid: p("m_axi_arvalid")?,
-                arready: p("m_axi_arready")?,
-                rdata: p("m_axi_rdata")?,
-                rresp: p("m_axi_rresp")?,
-                rvalid: p("m_axi_rvalid")?,
-                rready: p("m_axi_rready")?,
-            })
-        })();
-        self.ports.is_some()
+        self.attach_with_prefix(m, "m_axi_").0
     }
 
     /// Answers SLVERR for every beat whose address lies in `start .. start + len`.
@@ -147,6 +308,10 @@ impl AxiMem {
     /// Drops all state of bursts in flight (use only together with a hard reset of the master).
     pub fn reset_channel(&mut self) {
         self.pending.clear();
+        self.held_ar = None;
+        if let Some(w) = self.wr.as_mut() {
+            w.reset();
+        }
     }
 
     fn beat(&self, addr: u64) -> (u64, u64) {
@@ -170,17 +335,35 @@ impl AxiMem {
     /// One clock of the slave around one clock of the model: drives the slave outputs for
     /// this cycle, samples the master's handshakes, then ticks `m`.
     pub fn clock(&mut self, m: &mut Model) {
+        let wdrive = match self.wr.take() {
+            Some(mut w) => {
+                let (now, max_open) = (self.now, self.max_outstanding_writes);
+                let d = w.drive(m, now, max_open, |_| self.stall());
+                self.wr = Some(w);
+                Some(d)
+            }
+            None => None,
+        };
         let Some(p) = self.ports else {
+            if let Some(d) = wdrive {
+                m.eval();
+                self.sample_writes(m, d);
+            }
             m.tick();
             self.now += 1;
             return;
         };
-        let arready = self.pending.len() < self.max_outstanding;
+        let arready = self.pending.len() < self.max_outstanding && !self.stall();
         let head = self
             .pending
             .front()
             .copied()
             .filter(|b| self.now >= b.ready_at);
+        let head = if head.is_some() && self.stall() {
+            None
+        } else {
+            head
+        };
         let (rdata, rresp) = match head {
             Some(b) => self.beat(b.addr + 8 * b.sent),
             None => (0, OKAY),
@@ -192,15 +375,34 @@ impl AxiMem {
         m.eval();
         let arvalid = m.get(p.arvalid) == 1;
         let rready = m.get(p.rready) == 1;
+        if self.strict_read_checks {
+            let ar = (m.get(p.araddr), m.get(p.arlen));
+            if let Some((a, l)) = self.held_ar {
+                if !arvalid || ar != (a, l) {
+                    self.violations.push(format!(
+                        "AR at {a:#x} len {l} withdrawn or changed before ARREADY"
+                    ));
+                }
+            }
+            self.held_ar = (arvalid && !arready).then_some(ar);
+        }
         if arvalid && arready {
             let addr = m.get(p.araddr);
             let beats = m.get(p.arlen) + 1;
             self.check_burst(addr, beats);
+            if self.log_reads {
+                self.read_log.push(ReadBurstRecord {
+                    addr,
+                    beats,
+                    cycle: self.now,
+                });
+            }
+            let latency = self.burst_latency(self.latency);
             self.pending.push_back(Burst {
                 addr,
                 beats,
                 sent: 0,
-                ready_at: self.now + self.latency,
+                ready_at: self.now + latency,
             });
             self.stats.bursts += 1;
             self.stats.max_outstanding = self.stats.max_outstanding.max(self.pending.len());
@@ -221,26 +423,39 @@ impl AxiMem {
                 self.stats.r_stalls += 1;
             }
         }
+        if let Some(d) = wdrive {
+            self.sample_writes(m, d);
+        }
         m.tick();
         self.now += 1;
     }
 
+    fn sample_writes(&mut self, m: &mut Model, d: crate::axi_mem_write::WriteDrive) {
+        let Some(mut w) = self.wr.take() else { return };
+        let latency = self.burst_latency(self.write_latency);
+        let mut target = MemTarget {
+            base: self.base,
+            data: &mut self.data,
+            errors: &self.write_errors,
+        };
+        let log = self.log_writes.then_some(&mut self.write_log);
+        w.sample(
+            m,
+            d,
+            self.now,
+            latency,
+            &mut target,
+            &mut self.write_stats,
+            &mut self.violations,
+            log,
+        );
+        self.wr = Some(w);
+    }
+
     fn check_burst(&mut self, addr: u64, beats: u64) {
-        if addr % 8 != 0 {
-            self.violations
-                .push(format!("burst at {addr:#x}: not 8-byte aligned"));
-        }
-        if beats > u64::from(DMA_MAX_BURST_BEATS) {
-            self.violations
-                .push(format!("burst at {addr:#x}: {beats} beats > 16"));
-        }
-        let end = addr + 8 * beats;
-        if addr / 4096 != (end - 1) / 4096 {
-            self.violations.push(format!(
-                "burst at {addr:#x} of {beats} beats crosses a 4 KiB boundary"
-            ));
-        }
-        if end % 4096 == 0 {
+        let (v, to_page_end) = check_burst_rules(addr, beats);
+        self.violations.extend(v);
+        if to_page_end {
             self.stats.bursts_to_page_end += 1;
         }
     }

@@ -154,14 +154,15 @@ pub fn digits_value(d: &Digits) -> (bool, BigUint) {
 /// When the Recoder serves one accepted request (cycles of the cluster clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecSchedule {
-    /// The cycle the request was accepted (`in_valid && in_ready`).
+    /// The cycle the request was accepted (`rec_req_valid && rec_req_ready`).
     pub accept: u64,
-    /// The cycle the engine takes it from the queue (it leaves the queue at the end of it).
+    /// The cycle the engine takes it from the queue (it leaves the queue at the end of it):
+    /// the RTL's `rec_load` pulse (the cluster returns a credit).
     pub load: u64,
     /// The cycle digit position 0 is on the write port; position i is on it in
     /// `first_write + i`.
     pub first_write: u64,
-    /// The cycle of the `done` pulse (the cycle after the last digit).
+    /// The cycle of the `rec_done` pulse (the cycle after the last digit).
     pub done: u64,
 }
 
@@ -172,7 +173,7 @@ pub struct RecSchedule {
 ///   `load = max(accept + 1, previous load + DIG_POSITIONS)`;
 /// - digit i is on the write port in cycle `load + REC_START - 1 + i` (so a request that
 ///   enters an empty recoder in cycle t writes digit i in `t + REC_START + i`);
-/// - `done` pulses in `load + REC_START - 1 + DIG_POSITIONS`.
+/// - `rec_done` pulses in `load + REC_START - 1 + DIG_POSITIONS`.
 #[derive(Debug, Clone, Default)]
 pub struct RecTimeline {
     reqs: Vec<RecSchedule>,
@@ -192,7 +193,7 @@ impl RecTimeline {
             .count()
     }
 
-    /// `in_ready` in cycle `t`.
+    /// `rec_req_ready` in cycle `t`.
     pub fn can_accept(&self, t: u64) -> bool {
         self.waiting(t) < REC_QUEUE
     }
