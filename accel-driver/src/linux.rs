@@ -280,10 +280,17 @@ impl UdmabufRegion {
     /// Opens `/dev/{name}` with the size and physical address from
     /// `/sys/class/u-dma-buf/{name}/{size,phys_addr}`.
     pub fn open(name: &str) -> Result<Self, BusError> {
-        let sys = Path::new("/sys/class/u-dma-buf").join(name);
+        Self::open_in(Path::new("/sys"), Path::new("/dev"), name)
+    }
+
+    /// [`UdmabufRegion::open`] with other sysfs and `/dev` roots: reads
+    /// `{sysfs}/class/u-dma-buf/{name}/{size,phys_addr}` and maps `{dev}/{name}` (tests use a
+    /// fake tree; `satchain-fpga`'s board opener takes the roots as options).
+    pub fn open_in(sysfs: &Path, dev: &Path, name: &str) -> Result<Self, BusError> {
+        let sys = sysfs.join("class/u-dma-buf").join(name);
         let len = read_sysfs_u64(&sys.join("size"))?;
         let bus_addr = read_sysfs_u64(&sys.join("phys_addr"))?;
-        Self::open_path(&Path::new("/dev").join(name), bus_addr, len)
+        Self::open_path(&dev.join(name), bus_addr, len)
     }
 
     /// Maps `len` bytes of a device node (or, for tests, a file) whose memory the accelerator

@@ -50,46 +50,27 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
         "sim" => verif::sim_backend()
             .map(|b| Box::new(b) as Box<dyn Backend>)
             .map_err(|e| CliError::BackendUnavailable(format!("backend 'sim': {e}"))),
-        // The board: the accelerator's UIO device (/dev/uio$SATCHAIN_UIO, default 0; see
-        // bitstreams/README.md "Bring-up on the board"), software fallback on all cores.
+        // The board: `satchain_fpga::open_board` (the UIO device named "satchain" in sysfs,
+        // interrupts, the u-dma-buf buffer udmabuf0 when present; see bitstreams/README.md
+        // "Bring-up on the board"), software fallback on all cores. SATCHAIN_UIO=N picks
+        // /dev/uioN instead; SATCHAIN_UDMABUF=name picks a DMA buffer (required then), `off`
+        // none.
         "fpga" => {
-            let n: u32 = match std::env::var("SATCHAIN_UIO") {
-                Ok(v) => v.parse().map_err(|_| {
+            let mut board = satchain_fpga::BoardOptions::default();
+            if let Ok(v) = std::env::var("SATCHAIN_UIO") {
+                let n = v.parse().map_err(|_| {
                     CliError::Usage(format!("SATCHAIN_UIO={v:?} is not a UIO device number"))
-                })?,
-                Err(_) => 0,
-            };
-            let bus = accel_driver::linux::UioBus::open(n).map_err(|e| {
-                CliError::BackendUnavailable(format!(
-                    "backend 'fpga': cannot open /dev/uio{n} ({e}); load the bitstream and the \
-                     overlay first (bitstreams/README.md, Bring-up on the board)"
-                ))
-            })?;
-            // Hash job data by descriptor DMA when a u-dma-buf buffer is named
-            // (SATCHAIN_UDMABUF=udmabuf0); otherwise through the data registers.
-            match std::env::var("SATCHAIN_UDMABUF") {
-                Ok(name) => {
-                    let region = accel_driver::linux::UdmabufRegion::open(&name).map_err(|e| {
-                        CliError::BackendUnavailable(format!(
-                            "backend 'fpga': cannot open the DMA buffer /dev/{name} ({e}); \
-                                 load the u-dma-buf module (bitstreams/README.md, Bring-up)"
-                        ))
-                    })?;
-                    crypto_core::fpga::FpgaBackend::open(
-                        accel_driver::WithDma::new(bus, region),
-                        SoftwareBackend::parallel(0),
-                        crypto_core::fpga::FpgaConfig::default(),
-                    )
-                    .map(|b| Box::new(b) as Box<dyn Backend>)
-                }
-                Err(_) => crypto_core::fpga::FpgaBackend::open(
-                    bus,
-                    SoftwareBackend::parallel(0),
-                    crypto_core::fpga::FpgaConfig::default(),
-                )
-                .map(|b| Box::new(b) as Box<dyn Backend>),
+                })?;
+                board.uio = satchain_fpga::UioDevice::Number(n);
             }
-            .map_err(|e| CliError::BackendUnavailable(format!("backend 'fpga': {e}")))
+            match std::env::var("SATCHAIN_UDMABUF") {
+                Ok(v) if v.is_empty() || v == "off" => board.dma = satchain_fpga::DmaBuffer::Off,
+                Ok(v) => board.dma = satchain_fpga::DmaBuffer::Named(v),
+                Err(_) => {}
+            }
+            satchain_fpga::open_board(&board, SoftwareBackend::parallel(0))
+                .map(|b| Box::new(b) as Box<dyn Backend>)
+                .map_err(|e| CliError::BackendUnavailable(format!("backend 'fpga': {e}")))
         }
         other => Err(CliError::Usage(format!(
             "unknown backend {other:?} (expected one of: {})",

@@ -57,8 +57,10 @@ fn host_only_in(names: &[String]) -> Vec<&'static str> {
 fn board_cli_tree_has_no_simulation_synthesis_or_hdl_crate() {
     let board = tree(&["--no-default-features"]);
     assert!(
-        board.iter().any(|n| n == "crypto-core") && board.iter().any(|n| n == "accel-driver"),
-        "the board CLI links crypto-core and the driver: {board:?}"
+        board.iter().any(|n| n == "crypto-core")
+            && board.iter().any(|n| n == "satchain-fpga")
+            && board.iter().any(|n| n == "accel-driver"),
+        "the board CLI links crypto-core, the FPGA backend and the driver: {board:?}"
     );
     assert_eq!(
         host_only_in(&board),

@@ -217,7 +217,8 @@ fn cli_usage_and_io_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/block.raw"));
     let f = data("qtum/blockbench.raw");
-    // `sim` runs the Verilated top (tested elsewhere); `fpga` needs /dev/uio0, absent here.
+    // `sim` runs the Verilated top (tested elsewhere); `fpga` needs a UIO device named
+    // "satchain" (satchain_fpga::open_board), absent here.
     for backend in ["fpga"] {
         let o = satchain(
             &[
@@ -231,10 +232,29 @@ fn cli_usage_and_io_errors_exit_2() {
         assert_eq!(o.status.code(), Some(2));
         let e = String::from_utf8_lossy(&o.stderr).to_string();
         assert!(
-            e.contains(&format!("backend '{backend}': cannot open /dev/uio0")),
+            e.contains(&format!(
+                "backend '{backend}': no UIO device named \"satchain\""
+            )),
             "{e}"
         );
     }
+    // SATCHAIN_UIO names the device by number instead of looking it up.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_satchain"))
+        .args([
+            "validate-block",
+            f.to_str().expect("path"),
+            "--backend",
+            "fpga",
+        ])
+        .env("SATCHAIN_UIO", "4000000")
+        .output()
+        .expect("run satchain");
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        e.contains("backend 'fpga': cannot open the UIO device /dev/uio4000000"),
+        "{e}"
+    );
     let o = satchain(
         &[
             "validate-block",

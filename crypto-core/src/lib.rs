@@ -23,23 +23,20 @@ pub mod block;
 mod clock;
 pub mod der;
 pub mod encode;
-#[cfg(feature = "fpga")]
-// TODO(issue 14 phase 2): the FPGA backend moves into its own crate (with its own
-// `#![warn(missing_docs)]`); its items are documented there, not in this phase.
-#[allow(missing_docs)]
-pub mod fpga;
 pub mod hashes;
 pub mod header;
 pub mod merkle;
 pub mod params;
 pub mod pow;
 pub mod recover;
-pub mod schnorr;
 #[cfg(feature = "bitcoin")]
 pub mod rust_bitcoin;
+pub mod schnorr;
 pub mod script;
 pub mod sighash;
 pub mod taproot;
+#[cfg(feature = "traits")]
+pub mod traits;
 pub mod tx;
 pub mod validate;
 
@@ -51,9 +48,9 @@ pub use blkfile::{blk_file_blocks, BlkIter};
 pub use block::Block;
 pub use encode::{ParseError, ParseReason};
 pub use hashes::{hash160, ripemd160};
-pub use schnorr::{SchnorrFailure, SchnorrJob, SchnorrVerdict};
 #[cfg(feature = "bitcoin")]
 pub use rust_bitcoin::{validate_bitcoin_block, BitcoinBlockReport};
+pub use schnorr::{SchnorrFailure, SchnorrJob, SchnorrVerdict};
 pub use tx::{OutPoint, Transaction, TxIn, TxOut};
 pub use validate::{
     check_transaction, validate_block, validate_block_with_hashes, BlockHashes, BlockReport,

@@ -12,9 +12,9 @@ use std::path::Path;
 
 use accel_driver::fault::FaultHook;
 use accel_driver::{Bus, BusError, BusErrorKind};
-use crypto_core::fpga::{FpgaBackend, FpgaConfig};
 use crypto_core::BackendError;
 use fallback_sw::SoftwareBackend;
+use satchain_fpga::{FpgaBackend, FpgaConfig};
 
 use crate::axi_mem::AxiMem;
 use crate::sim::{Model, PortId, SimError};
@@ -423,10 +423,10 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
     let hr = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
     let mut a = Accel::open(a.into_bus(), sim_driver_config()).map_err(|e| e.to_string())?;
     let hi = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
-    let kat = crypto_core::fpga::selftest::verify_vectors();
+    let kat = satchain_fpga::selftest::verify_vectors();
     let job = kat
         .first()
-        .map(|(j, _)| crypto_core::fpga::ecdsa_job(j))
+        .map(|(j, _)| satchain_fpga::ecdsa_job(j))
         .ok_or("no known-answer vector")?;
     let jobs = vec![job; verifies];
     let mut eout = vec![None; jobs.len()];

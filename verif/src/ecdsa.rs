@@ -230,16 +230,16 @@ impl EngineSim {
 }
 
 /// Maps an engine code to a verdict (`EngineFault` and unknown codes are errors), by the
-/// backend's one mapping (`crypto_core::fpga::verdict_of`).
+/// backend's one mapping (`satchain_fpga::verdict_of`).
 pub fn verdict_of(code: u8) -> Result<Verdict, EngineSimError> {
     satchain_regmap::EcdsaCode::from_bits(u32::from(code))
-        .and_then(crypto_core::fpga::verdict_of)
+        .and_then(satchain_fpga::verdict_of)
         .ok_or(EngineSimError::BadCode(code))
 }
 
 /// Verifies one job on the engine `sim` (a [`VERIFY_MODEL`] engine).
 pub fn verify_job(sim: &mut EngineSim, job: &VerifyJob) -> Result<Verdict, EngineSimError> {
-    let run = sim.run(&crypto_core::fpga::ecdsa_job(job))?;
+    let run = sim.run(&satchain_fpga::ecdsa_job(job))?;
     verdict_of(run.code)
 }
 
@@ -263,7 +263,7 @@ pub fn cycle_stats(n: usize, seed: u64) -> Result<CycleStats, EngineSimError> {
     let mut sum = 0u64;
     let (mut min, mut max) = (u32::MAX, 0u32);
     for job in random_valid_jobs(n, seed) {
-        let run = sim.run(&crypto_core::fpga::ecdsa_job(&job))?;
+        let run = sim.run(&satchain_fpga::ecdsa_job(&job))?;
         if run.code != satchain_regmap::EcdsaCode::Valid as u8 {
             return Err(EngineSimError::BadCode(run.code));
         }

@@ -10,9 +10,9 @@ use accel_driver::mock::MockBus;
 use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::reg;
 use accel_driver::WaitMode;
-use crypto_core::fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use fallback_sw::SoftwareBackend;
+use satchain_fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
 
 fn data(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

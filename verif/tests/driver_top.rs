@@ -10,11 +10,11 @@
 
 use accel_driver::regmap::{self, HashMode as HwMode};
 use accel_driver::Accel;
-use crypto_core::fpga::{FaultPolicy, FpgaConfig};
 use crypto_core::{Backend, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
 use fallback_sw::SoftwareBackend;
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
+use satchain_fpga::{FaultPolicy, FpgaConfig};
 use sha2::{Digest, Sha256};
 use verif::bus::{sim_config, sim_driver_config, VerilatorBus};
 

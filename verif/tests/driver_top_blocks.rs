@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crypto_core::fpga::{FaultPolicy, FpgaConfig};
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use fallback_sw::SoftwareBackend;
+use satchain_fpga::{FaultPolicy, FpgaConfig};
 
 fn data(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

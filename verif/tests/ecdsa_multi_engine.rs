@@ -12,9 +12,9 @@
 )]
 
 use accel_driver::{Accel, EcdsaJob, EcdsaResult};
-use crypto_core::fpga::ecdsa_job;
 use crypto_core::{Backend, Verdict, VerifyJob};
 use fallback_sw::SoftwareBackend;
+use satchain_fpga::ecdsa_job;
 use satchain_hdl::ecdsa::model;
 use satchain_hdl::ecdsa::program::verify_program;
 use verif::bus::{sim_driver_config, VerilatorBus};

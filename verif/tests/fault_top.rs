@@ -14,9 +14,9 @@
 
 use accel_driver::fault::Flip;
 use accel_driver::regmap::reg;
-use crypto_core::fpga::{fault, FaultPolicy, FpgaConfig};
 use crypto_core::{Backend, BackendErrorKind, HashJob};
 use fallback_sw::SoftwareBackend;
+use satchain_fpga::{fault, FaultPolicy, FpgaConfig};
 use verif::bus::sim_config;
 
 fn cfg(policy: FaultPolicy) -> FpgaConfig {

@@ -1,49 +1,27 @@
-//! `FpgaBackend`: the [`Backend`] over `accel-driver`, with a software fallback and a fault
-//! policy. Works on any [`Bus`]: the board (`MmioBus`, `UioBus`), the Verilated top
-//! (`verif::bus::VerilatorBus`) or the behavioural model (`MockBus<DeviceModel>`).
-//!
-//! - **Splitting**: a batch goes to the device in chunks of [`FpgaConfig::chunk`] jobs; inside
-//!   a chunk the driver keeps up to the result-FIFO depth of jobs in flight (at least one per
-//!   unit/engine), and the hardware dispatcher spreads them over its SHA-256 units and ECDSA
-//!   engines; results return by tag, out of order.
-//! - **Self-test** at open: known-answer hashes of every mode and valid / mismatched /
-//!   malformed verifications ([`selftest`]).
-//! - **Fault policy** ([`FaultPolicy`]): a timeout, a latched error, an unknown tag or result
-//!   code, a bus error, an engine fault, a bitstream/version mismatch or a spot check that
-//!   disagrees with software either fails the batch with a typed [`BackendError`]
-//!   (`FaultPolicy::Error`) or recomputes the affected chunk in software
-//!   (`FaultPolicy::Fallback`). Each job's result comes from exactly one place (device or
-//!   software), so nothing is lost or counted twice, and the verdicts equal software's.
-//!   After a fault the device is soft-reset; after [`FpgaConfig::max_consecutive_faults`]
-//!   faulty chunks in a row it is taken out of service (all jobs in software).
-//! - **Spot checks**: a fraction of the jobs the device answered is recomputed with the
-//!   fallback (deterministic xorshift sampling from a seed).
-//! - **Events** (`tracing`, target `crypto_core::fpga`), emitted where the decision is taken:
-//!   `WARN` each device fault (`fault` = the [`fault`] name, `detail` when the driver gave an
-//!   error), `INFO` the soft reset after a fault, `ERROR` the device taken out of service
-//!   (`consecutive_faults`, `reason`), `ERROR` a spot-check mismatch (`kind`, `job`), `WARN`
-//!   a chunk recomputed in software after a fault (`kind`, `jobs`; `DEBUG` once the device is
-//!   out of service, which was announced already), `DEBUG` every batch (`kind`, `jobs`,
-//!   `device_jobs`, `fallback_jobs`, `device_cycles`, `elapsed_us`). Their output needs a
-//!   subscriber.
-//!
-//! Files: `mod.rs` (here: settings, state, open, self-test, the `Backend` impl), `chunk.rs`
-//! (the chunk runner: fault policy, missing results, spot checks, fallback — one skeleton,
-//! generic over the job kind), `kinds.rs` (hashing and verification as chunk kinds; the one
-//! job/mode/result-code translation), `faults.rs` (fault names), `selftest.rs` (vectors).
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::cast_possible_truncation
+    )
+)]
 
+pub mod board;
 mod chunk;
 mod faults;
 mod kinds;
 pub mod selftest;
 #[cfg(test)]
 mod tests;
-#[cfg(feature = "traits")]
-pub mod traits;
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
-
+pub use board::{
+    find_uio, open_board, open_board_bus, BoardBus, BoardError, BoardOptions, DmaBuffer, UioDevice,
+    DT_NAME,
+};
 pub use faults::fault;
 pub use kinds::{ecdsa_job, hw_mode, verdict_of};
 
@@ -55,7 +33,9 @@ use accel_driver::{Accel, Bus, Counters};
 use self::chunk::ChunkKind;
 use self::faults::{fault_name, to_backend_error};
 use self::kinds::{Hashing, Verifying};
-use crate::backend::{Backend, BackendError, BackendStats, Digest32, HashJob, Verdict, VerifyJob};
+use crypto_core::backend::{
+    Backend, BackendError, BackendStats, Digest32, HashJob, Verdict, VerifyJob,
+};
 
 /// What to do when the device misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,10 +49,13 @@ pub enum FaultPolicy {
 /// Settings of an [`FpgaBackend`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FpgaConfig {
+    /// Driver settings (wait mode, timeouts, DMA); [`open_board`] defaults to interrupts.
     pub driver: accel_driver::Config,
+    /// What a device fault does to the batch.
     pub policy: FaultPolicy,
     /// Fraction of device results re-checked in software, 0.0 ..= 1.0.
     pub spot_check: f64,
+    /// Seed of the spot-check sampling.
     pub spot_check_seed: u64,
     /// Run the known-answer self-test at open.
     pub self_test: bool,
@@ -105,11 +88,17 @@ impl Default for FpgaConfig {
 /// Register traffic by job kind, from the driver's counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Traffic {
+    /// Hash jobs in those chunks.
     pub hash_jobs: u64,
+    /// Bus reads of those hash chunks.
     pub hash_reads: u64,
+    /// Bus writes of those hash chunks.
     pub hash_writes: u64,
+    /// Verification jobs in those chunks.
     pub verify_jobs: u64,
+    /// Bus reads of those verification chunks.
     pub verify_reads: u64,
+    /// Bus writes of those verification chunks.
     pub verify_writes: u64,
 }
 
@@ -275,6 +264,7 @@ impl<B: Bus, F: Backend> FpgaBackend<B, F> {
         self.lock().accel.as_mut().map(|a| f(a.bus_mut()))
     }
 
+    /// The settings it was opened with.
     pub fn config(&self) -> FpgaConfig {
         self.cfg
     }

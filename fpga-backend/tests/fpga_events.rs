@@ -2,7 +2,6 @@
 //! faults are injected in front of the behavioural device model (`MockBus<DeviceModel>`):
 //! each decision (fault, soft reset, out of service, spot-check mismatch, software fallback,
 //! batch summary) emits one event with the numbers an operator needs.
-#![cfg(feature = "fpga")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -21,7 +20,7 @@ use accel_driver::regmap::reg;
 use crypto_core::backend::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyJob,
 };
-use crypto_core::fpga::{ecdsa_job, verdict_of, FaultPolicy, FpgaBackend, FpgaConfig};
+use satchain_fpga::{ecdsa_job, verdict_of, FaultPolicy, FpgaBackend, FpgaConfig};
 use sha2::{Digest, Sha256};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -89,7 +88,7 @@ fn capture(f: impl FnOnce()) -> Vec<Ev> {
     tracing::subscriber::with_default(c.clone(), f);
     let evs = c.0.lock().unwrap().clone();
     evs.into_iter()
-        .filter(|e| e.target.starts_with("crypto_core::fpga"))
+        .filter(|e| e.target.starts_with("satchain_fpga"))
         .collect()
 }
 
@@ -122,10 +121,8 @@ impl Backend for Reference {
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         jobs.iter()
             .map(|j| {
-                verdict_of(ecdsa_code(&ecdsa_job(j))).ok_or_else(|| {
-                    BackendError::Hardware {
-                        what: "reference gave an engine fault".into(),
-                    }
+                verdict_of(ecdsa_code(&ecdsa_job(j))).ok_or_else(|| BackendError::Hardware {
+                    what: "reference gave an engine fault".into(),
                 })
             })
             .collect()

@@ -2,9 +2,6 @@
 //! the reference, fault policy for each injected fault, no job lost or counted twice.
 //! The same scenarios run end to end on the Verilated top in verif/tests/fault_*.rs.
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
-
 use accel_driver::fault::Flip;
 use accel_driver::mock::MockBus;
 use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};
@@ -15,7 +12,7 @@ use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::backend::{
+use crypto_core::backend::{
     Backend, BackendErrorKind, HashJob, HashMode, PubkeyBytes, VerifyFailure, VerifyJob,
 };
 
@@ -440,10 +437,9 @@ fn spot_check_fraction_is_respected() {
     assert!((60..=140).contains(&n), "{n} of 400 checked at 25%");
 }
 
-#[cfg(feature = "traits")]
 #[test]
 fn ecosystem_traits_over_the_device() {
-    use super::traits::{BackendSha256, BackendVerifyingKey};
+    use crypto_core::traits::{BackendSha256, BackendVerifyingKey};
     use digest::Digest as _;
     use signature::hazmat::PrehashVerifier;
     use signature::Verifier;

@@ -9,16 +9,13 @@
 //! Kinds today (`kinds.rs`): hashing and ECDSA verification. A new engine (or a new way to
 //! submit to one) is a new `ChunkKind`; the policy stays here.
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
-
 use std::fmt;
 
 use accel_driver::{Accel, BatchInfo, Bus, DriverError};
 
 use super::faults::{fault, to_backend_error};
 use super::{FaultPolicy, FpgaBackend, Inner, Traffic};
-use crate::backend::{Backend, BackendError};
+use crypto_core::backend::{Backend, BackendError};
 
 /// One kind of job as the backend runs it.
 pub(crate) trait ChunkKind {

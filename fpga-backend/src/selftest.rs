@@ -3,10 +3,7 @@
 //! (SHA-256 "abc", Bitcoin's genesis header hash) or were produced once with k256 and are
 //! checked here against the software fallback as well.
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
-
-use crate::backend::{Digest32, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
+use crypto_core::backend::{Digest32, HashJob, PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
 
 fn h32(s: &str) -> [u8; 32] {
     let mut b = [0u8; 32];

@@ -11,8 +11,8 @@
 //! (any `s` in `[1, n-1]` verifies; k256's verifier rejects high S); batches are one job each
 //! here, so prefer `Backend::verify_batch` for throughput.
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
+// The adapters need `std` (feature `traits` implies it); their collections come from `alloc`.
+use crate::prelude::*;
 
 use digest::consts::U32;
 use digest::{FixedOutput, HashMarker, Output, OutputSizeUser, Reset, Update};
@@ -32,6 +32,7 @@ pub struct BackendSha256<B: Backend> {
 }
 
 impl<B: Backend> BackendSha256<B> {
+    /// An empty hasher whose digest `backend` computes.
     pub fn new(backend: B) -> Self {
         BackendSha256 {
             backend,
@@ -98,6 +99,7 @@ impl<B: Backend> BackendVerifyingKey<B> {
         Ok(BackendVerifyingKey { key, backend })
     }
 
+    /// The key as the backend receives it.
     pub fn pubkey(&self) -> &PubkeyBytes {
         &self.key
     }

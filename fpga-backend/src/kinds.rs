@@ -2,16 +2,13 @@
 //! crypto-core's jobs and the hardware's: modes ([`hw_mode`]), ECDSA jobs ([`ecdsa_job`]) and
 //! result codes ([`verdict_of`]).
 
-// The FPGA backend is std-only (feature `fpga` implies `std`): the std prelude.
-use std::prelude::rust_2021::*;
-
 use accel_driver::regmap::{EcdsaCode, EcdsaJob, HashMode as HwMode, MAX_HASH_LEN};
 use accel_driver::{Accel, BatchInfo, Bus, DriverError, HashReq};
 
 use super::chunk::ChunkKind;
 use super::faults::fault;
 use super::Traffic;
-use crate::backend::{
+use crypto_core::backend::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
 };
 
