@@ -22,7 +22,7 @@ mod measure;
 use accel_driver::mock::MockBus;
 use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::{EcdsaCode, HashMode};
-use accel_driver::{Accel, Config, EcdsaReq, HashReq, WaitMode};
+use accel_driver::{Accel, Config, EcdsaJob, HashReq, WaitMode};
 use alloc::vec::Vec;
 use crypto_core::{
     validate_block, Chain, PubkeyBytes, ValidateOptions, ValidationError, VerifyJob,
@@ -71,7 +71,7 @@ fn signed_job(seed: u8, compressed: bool) -> Option<VerifyJob> {
 }
 
 /// The driver's request for a job (the same split the FPGA backend makes).
-fn ecdsa_req(job: &VerifyJob) -> EcdsaReq {
+fn ecdsa_req(job: &VerifyJob) -> EcdsaJob {
     let key = job.pubkey.as_bytes();
     let mut qx = [0u8; 32];
     let mut qy = [0u8; 32];
@@ -79,7 +79,7 @@ fn ecdsa_req(job: &VerifyJob) -> EcdsaReq {
     if key.len() == 65 {
         qy.copy_from_slice(&key[33..65]);
     }
-    EcdsaReq {
+    EcdsaJob {
         z: job.prehash,
         r: job.r,
         s: job.s,
