@@ -62,7 +62,11 @@ pub fn run(args: &HashArgs) -> Result<u8, CliError> {
 /// The batch itself: every line of `input` in, one digest line per line out to `out`, in
 /// order, through `backend`. The exit code is `EXIT_ERROR` when the backend failed a batch or
 /// the input was abandoned (a runaway line); malformed lines only make their own output line.
-pub fn process(backend: &dyn Backend, mut input: Lines, out: &mut dyn Write) -> Result<u8, CliError> {
+pub fn process(
+    backend: &dyn Backend,
+    mut input: Lines,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
     let werr = |e| CliError::io("writing stdout", e);
     let mut exit = EXIT_OK;
     loop {

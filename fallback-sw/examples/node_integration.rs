@@ -54,7 +54,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         .iter()
         .flat_map(|tx| {
             let txid = tx.compute_txid();
-            (0u32..).zip(&tx.output).map(move |(vout, out)| (OutPoint { txid, vout }, out.clone()))
+            (0u32..)
+                .zip(&tx.output)
+                .map(move |(vout, out)| (OutPoint { txid, vout }, out.clone()))
         })
         .collect();
     let spends_in_block = block
@@ -97,7 +99,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         r.txids.first().map(|t| t.to_string()).unwrap_or_default(),
         r.wtxids
             .as_ref()
-            .map_or("none (no witness commitment)".to_string(), |w| format!("{}", w.len()))
+            .map_or("none (no witness commitment)".to_string(), |w| format!(
+                "{}",
+                w.len()
+            ))
     );
     // The node indexes the block by the txids it got back, without hashing again.
     let index: HashMap<bitcoin::Txid, usize> =

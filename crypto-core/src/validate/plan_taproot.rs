@@ -22,8 +22,8 @@ use crate::taproot::{
 };
 use crate::tx::{Transaction, TxOut};
 
-use super::plan::{Plan, Planner};
 use super::options::Prevout;
+use super::plan::{Plan, Planner};
 use super::report::ValidationError;
 
 /// A checked script-path spend: what the commitment check needs.

@@ -27,8 +27,8 @@
 //!   then and nothing new is issued. `axi_reset` (hard) also clears the channel state.
 use rust_hdl::prelude::*;
 
-use crate::sha256::dma::ByteRev64;
 use crate::prim::{SyncFifo, Widen};
+use crate::sha256::dma::ByteRev64;
 
 mod logic;
 
