@@ -192,13 +192,16 @@ impl<B: Bus> Accel<B> {
     }
 
     /// Nothing could be done: wait (pause or interrupt). Returns the microseconds to count
-    /// against the timeout.
+    /// against the timeout — never 0, whatever the configured intervals: a device that keeps
+    /// promising work it never delivers (a stuck or flipped VALID bit behind an "actionable"
+    /// STATUS, a storm of empty interrupts) would otherwise keep the loop busy forever without
+    /// the timeout advancing (found by fuzz/driver).
     pub(crate) fn idle(&mut self, actionable: impl Fn(u32) -> bool) -> Result<u64, DriverError> {
-        match self.cfg.wait {
+        let cost_us = match self.cfg.wait {
             WaitMode::Poll => {
                 self.counters.pauses += 1;
                 self.bus.pause(self.cfg.poll_interval_us);
-                Ok(u64::from(self.cfg.poll_interval_us.max(1)))
+                self.cfg.poll_interval_us
             }
             WaitMode::Irq => {
                 // Clear the latched events, then look once more: an event between our last
@@ -206,21 +209,20 @@ impl<B: Bus> Accel<B> {
                 self.wr(reg::IRQ_STATUS.offset, IRQ_ALL)?;
                 let st = self.rd(reg::STATUS.offset)?;
                 if actionable(st) {
-                    // Not free: a device whose STATUS promises work the result registers never
-                    // deliver (a stuck or flipped VALID bit) would otherwise keep the loop busy
-                    // forever without the timeout advancing (found by fuzz/driver).
-                    return Ok(u64::from(self.cfg.poll_interval_us.max(1)));
-                }
-                self.counters.irq_waits += 1;
-                let got = self.bus.wait_irq(self.cfg.irq_slice_us)?;
-                self.last_wait_timed_out = !got;
-                Ok(u64::from(if got {
                     self.cfg.poll_interval_us
                 } else {
-                    self.cfg.irq_slice_us
-                }))
+                    self.counters.irq_waits += 1;
+                    let got = self.bus.wait_irq(self.cfg.irq_slice_us)?;
+                    self.last_wait_timed_out = !got;
+                    if got {
+                        self.cfg.poll_interval_us
+                    } else {
+                        self.cfg.irq_slice_us
+                    }
+                }
             }
-        }
+        };
+        Ok(u64::from(cost_us.max(1)))
     }
 
     /// Called after an iteration that made progress. Only a collected result (or an error) is
