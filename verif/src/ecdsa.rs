@@ -8,7 +8,7 @@
 //!   `satchain hw-report`).
 
 use crate::sim::{Model, PortId, SimError};
-use crypto_core::backend::{PubkeyBytes, Verdict, VerifyJob};
+use crypto_core::backend::{Verdict, VerifyJob};
 use num_bigint::BigUint;
 use satchain_hdl::ecdsa::model::EcdsaJob;
 use std::fmt;
