@@ -17,8 +17,6 @@
 
 use std::path::PathBuf;
 
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use crypto_core::header::Header;
 use crypto_core::params::Network;
 use crypto_core::script::push_only;
@@ -26,6 +24,8 @@ use crypto_core::{validate_block, Backend, Block, BlockReport, Chain, ValidateOp
 use fallback_sw::demo::{build_demo_block, reseal_block};
 use fallback_sw::SoftwareBackend;
 use satchain_fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 fn data(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

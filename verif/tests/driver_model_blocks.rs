@@ -6,13 +6,13 @@
 use std::path::PathBuf;
 
 use accel_driver::fault::Flip;
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::reg;
 use accel_driver::WaitMode;
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use fallback_sw::SoftwareBackend;
 use satchain_fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 fn data(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -62,6 +62,22 @@ fn fields(w: &mut impl Write, r: &Register) -> fmt::Result {
     writeln!(w)
 }
 
+/// A table of the values a code field can take (`from_bits` of its enum over 0..=255).
+fn codes<C: fmt::Debug>(
+    w: &mut impl Write,
+    header: &str,
+    from_bits: impl Fn(u32) -> Option<C>,
+) -> fmt::Result {
+    writeln!(w, "| {header} |")?;
+    writeln!(w, "|---|---|")?;
+    for v in 0..=u32::from(u8::MAX) {
+        if let Some(c) = from_bits(v) {
+            writeln!(w, "| {v} | `{c:?}` |")?;
+        }
+    }
+    writeln!(w)
+}
+
 /// Writes `registers.md`.
 pub fn write_markdown(w: &mut impl Write) -> fmt::Result {
     writeln!(w, "# SatChain Accel registers")?;
@@ -130,22 +146,8 @@ pub fn write_markdown(w: &mut impl Write) -> fmt::Result {
         }
     }
     writeln!(w)?;
-    writeln!(w, "| `ERROR.CODE` | `ErrorCode` |")?;
-    writeln!(w, "|---|---|")?;
-    for v in 0..=u8::MAX {
-        if let Some(c) = ErrorCode::from_bits(u32::from(v)) {
-            writeln!(w, "| {v} | `{c:?}` |")?;
-        }
-    }
-    writeln!(w)?;
-    writeln!(w, "| `ECDSA_RESULT.CODE` | `EcdsaCode` |")?;
-    writeln!(w, "|---|---|")?;
-    for v in 0..=u8::MAX {
-        if let Some(c) = EcdsaCode::from_bits(u32::from(v)) {
-            writeln!(w, "| {v} | `{c:?}` |")?;
-        }
-    }
-    writeln!(w)?;
+    codes(w, "`ERROR.CODE` | `ErrorCode`", ErrorCode::from_bits)?;
+    codes(w, "`ECDSA_RESULT.CODE` | `EcdsaCode`", EcdsaCode::from_bits)?;
     writeln!(
         w,
         "DMA: `HASH_DMA_ADDR` aligned to {DMA_ADDR_ALIGN} bytes; read bursts of at most \

@@ -4,7 +4,13 @@
 
 extern crate alloc;
 
+#[cfg(feature = "device")]
+pub mod dma;
 pub mod jobs;
+#[cfg(feature = "device")]
+pub mod mock;
+#[cfg(feature = "device")]
+pub mod model;
 #[cfg(feature = "std")]
 pub mod seed;
 
