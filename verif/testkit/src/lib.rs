@@ -4,6 +4,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "std")]
+pub mod data;
 #[cfg(feature = "device")]
 pub mod dma;
 pub mod jobs;
