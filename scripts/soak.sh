@@ -25,7 +25,7 @@ cases=${SOAK_CASES:-1000}
 # name | cargo test arguments (release profile; see the crates' READMEs)
 suites=(
   "crypto-negative|-p crypto-core --test negative proptest_"
-  "driver-model|-p accel-driver --features model --test model_driver_prop"
+  "driver-model|-p accel-driver --test model_driver_prop"
   "sw-oracle|-p fallback-sw --test oracle"
   "iss|-p satchain-hdl --test ecdsa_iss"
   "hdl-models|-p satchain-hdl --lib ecdsa::"

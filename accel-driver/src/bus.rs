@@ -68,7 +68,7 @@ impl fmt::Display for BusError {
 ///
 /// Offsets are byte offsets from the window base and always come from `satchain_regmap`.
 /// Implementations: [`crate::mmio::MmioBus`] (board, bare metal or Linux mapping),
-/// [`crate::mock::MockBus`] (host tests), and `verif::bus::VerilatorBus` (simulation).
+/// `testkit::mock::MockBus` (host tests), and `verif::bus::VerilatorBus` (simulation).
 pub trait Bus {
     /// Read the 32-bit register at `offset`.
     fn read32(&mut self, offset: u32) -> Result<u32, BusError>;

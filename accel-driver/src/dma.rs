@@ -5,8 +5,8 @@
 //! accelerator sees it, and CPU access to its bytes. Implementations:
 //! - `linux::UdmabufRegion` (feature `std`): a `u-dma-buf` / reserved-memory buffer mapped
 //!   from `/dev/udmabufN` (physical address from sysfs);
-//! - [`MemRegion`] (feature `alloc`): plain heap memory with a made-up bus address, for
-//!   host unit tests with a mock bus;
+//! - `testkit::dma::MemRegion` (test support, not in this crate): plain heap memory with a
+//!   made-up bus address, for host tests with a mock bus;
 //! - `verif::axi_mem::AxiMem`: the simulated DDR behind the Verilated top.
 //!
 //! A bus offers its region through [`crate::Bus::dma_region`]; [`WithDma`] pairs any register
@@ -66,29 +66,6 @@ pub trait DmaRegion {
     }
 }
 
-/// Heap memory posing as a DMA region at a given bus address (host tests, mock buses).
-#[cfg(feature = "alloc")]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemRegion {
-    bus_addr: u64,
-    bytes: alloc::vec::Vec<u8>,
-}
-
-#[cfg(feature = "alloc")]
-impl MemRegion {
-    /// `len` zero bytes at bus address `bus_addr`.
-    pub fn new(bus_addr: u64, len: usize) -> Self {
-        MemRegion {
-            bus_addr,
-            bytes: alloc::vec![0; len],
-        }
-    }
-    /// The bytes (what the device would read).
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-}
-
 /// Bounds check shared by the plain-memory implementations.
 pub fn check_range(offset: usize, len: usize, region: usize) -> Result<usize, DmaError> {
     offset
@@ -99,26 +76,6 @@ pub fn check_range(offset: usize, len: usize, region: usize) -> Result<usize, Dm
             len,
             region,
         })
-}
-
-#[cfg(feature = "alloc")]
-impl DmaRegion for MemRegion {
-    fn bus_addr(&self) -> u64 {
-        self.bus_addr
-    }
-    fn len(&self) -> usize {
-        self.bytes.len()
-    }
-    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), DmaError> {
-        let end = check_range(offset, data.len(), self.bytes.len())?;
-        self.bytes[offset..end].copy_from_slice(data);
-        Ok(())
-    }
-    fn read(&self, offset: usize, out: &mut [u8]) -> Result<(), DmaError> {
-        let end = check_range(offset, out.len(), self.bytes.len())?;
-        out.copy_from_slice(&self.bytes[offset..end]);
-        Ok(())
-    }
 }
 
 /// A register bus paired with a DMA region (e.g. `UioBus` + `UdmabufRegion` on the board).

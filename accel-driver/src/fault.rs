@@ -1,5 +1,5 @@
 //! Test-only fault injection at the bus: what a single-event upset or a broken bitstream
-//! looks like from the CPU. Used by `MockBus` and by verif's `VerilatorBus`, so the same
+//! looks like from the CPU. Used by `testkit::mock::MockBus` and by verif's `VerilatorBus`, so the same
 //! faults are injected in front of the behavioural model and in front of the RTL.
 //!
 //! - **stuck busy**: the device never reports a result again (STATUS busy bits forced on,

@@ -1,8 +1,6 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
 
-#[cfg(feature = "alloc")]
-extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -14,10 +12,6 @@ pub mod fault;
 #[cfg(feature = "std")]
 pub mod linux;
 pub mod mmio;
-#[cfg(feature = "alloc")]
-pub mod mock;
-#[cfg(feature = "model")]
-pub mod model;
 #[cfg(feature = "zynq-baremetal")]
 pub mod zynq;
 

@@ -10,13 +10,13 @@
 //! before any write, interrupt and polling modes, and the four injected faults.
 
 use accel_driver::fault::Flip;
-use accel_driver::mock::{Access, MockBus};
-use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::{field, reg, EcdsaCode, HashMode, MAX_HASH_LEN};
 use accel_driver::{Accel, ArgError, Config, DriverError, EcdsaJob, ErrorKind, HashReq, WaitMode};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
+use testkit::mock::{Access, MockBus};
+use testkit::model::{DeviceModel, ModelConfig};
 
 fn bus(cfg: ModelConfig) -> MockBus<DeviceModel> {
     MockBus::new(DeviceModel::new(cfg))
@@ -685,7 +685,7 @@ fn unpaced_data_words_overflow_the_data_queue() {
 
 fn open_dma(region: usize) -> Accel<MockBus<DeviceModel>> {
     let mut dev = DeviceModel::new(ModelConfig::default());
-    dev.dma = Some(accel_driver::dma::MemRegion::new(0x1000_0000, region));
+    dev.dma = Some(testkit::dma::MemRegion::new(0x1000_0000, region));
     Accel::open(MockBus::new(dev), Config::default()).expect("open model with DMA")
 }
 

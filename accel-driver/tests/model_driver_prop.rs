@@ -9,12 +9,12 @@
 //! digest (tags never mixed up, none lost). Case count: SATCHAIN_PROPTEST_CASES (default 32);
 //! fixed seed (`testkit::seed`); failures are kept in `proptest-regressions/`.
 
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::HashMode;
 use accel_driver::{Accel, Config, HashReq, WaitMode};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 fn job() -> impl Strategy<Value = (u8, Vec<u8>)> {
     let len = prop_oneof![

@@ -2,25 +2,13 @@
 
 use std::path::PathBuf;
 
-use crypto_core::{PubkeyBytes, SchnorrJob, VerifyJob};
-use k256::ecdsa::signature::hazmat::PrehashSigner;
-use k256::ecdsa::{Signature, SigningKey};
+use crypto_core::{SchnorrJob, VerifyJob};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
-/// A file of the shared test data (`../shared/data` beside the repository).
+/// A file of the shared test data (`../shared/data` beside the repository; `testkit::data`).
 pub fn shared_data(rel: &str) -> Result<PathBuf, String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Ok(p)
-    } else {
-        Err(format!(
-            "{} is missing: the benches need ../shared/data beside the repository",
-            p.display()
-        ))
-    }
+    testkit::data::path(rel)
 }
 
 /// The bytes of mainnet block 413567.
@@ -30,30 +18,10 @@ pub fn block_413567() -> Result<Vec<u8>, String> {
 }
 
 /// `n` valid verification jobs, deterministic in `seed`: distinct keys, one key in four
-/// uncompressed (as on mainnet in 2016), low-S signatures on random 32-byte prehashes.
+/// uncompressed (as on mainnet in 2016), low-S signatures on random 32-byte prehashes (the
+/// workspace's one generator, `testkit::jobs`).
 pub fn sample_verify_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let mut jobs = Vec::with_capacity(n);
-    while jobs.len() < n {
-        let key = SigningKey::random(&mut rng);
-        let mut z = [0u8; 32];
-        rng.fill_bytes(&mut z);
-        let Ok(sig) = PrehashSigner::<Signature>::sign_prehash(&key, &z) else {
-            continue;
-        };
-        let (r, s) = sig.split_bytes();
-        let enc = key.verifying_key().to_encoded_point(jobs.len() % 4 != 3);
-        let Some(pubkey) = PubkeyBytes::from_sec1(enc.as_bytes()) else {
-            continue;
-        };
-        jobs.push(VerifyJob {
-            pubkey,
-            prehash: z,
-            r: r.into(),
-            s: s.into(),
-        });
-    }
-    jobs
+    testkit::jobs::random_valid_jobs_with(n, seed, testkit::jobs::KeyMix::EveryFourthUncompressed)
 }
 
 /// `n` valid BIP340 jobs, deterministic in `seed`: distinct keys, random 32-byte messages

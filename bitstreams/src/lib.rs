@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod docs;
 pub mod flow;
 pub mod report;
 pub mod resources;

@@ -3,13 +3,13 @@
 //! The same scenarios run end to end on the Verilated top in verif/tests/fault_*.rs.
 
 use accel_driver::fault::Flip;
-use accel_driver::mock::MockBus;
-use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};
 use accel_driver::regmap::reg;
 use accel_driver::WaitMode;
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
+use testkit::mock::MockBus;
+use testkit::model::{ecdsa_code, DeviceModel, ModelConfig};
 
 use super::*;
 use crypto_core::backend::{

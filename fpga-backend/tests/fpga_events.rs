@@ -14,14 +14,14 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use accel_driver::fault::Flip;
-use accel_driver::mock::MockBus;
-use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};
 use accel_driver::regmap::reg;
 use crypto_core::backend::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyJob,
 };
 use satchain_fpga::{ecdsa_job, verdict_of, FaultPolicy, FpgaBackend, FpgaConfig};
 use sha2::{Digest, Sha256};
+use testkit::mock::MockBus;
+use testkit::model::{ecdsa_code, DeviceModel, ModelConfig};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};

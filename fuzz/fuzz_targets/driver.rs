@@ -13,14 +13,15 @@
 #![no_main]
 
 use accel_driver::bus::{Bus, BusError, BusErrorKind};
-use accel_driver::dma::{DmaRegion, MemRegion};
-use accel_driver::mock::MockBus;
-use accel_driver::model::{ecdsa_code, DeviceModel, ModelConfig};
+use accel_driver::dma::DmaRegion;
 use accel_driver::regmap::{ErrorCode, HashMode, WINDOW_BYTES};
 use accel_driver::{Accel, Config, EcdsaJob, HashReq, WaitMode};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
+use testkit::dma::MemRegion;
+use testkit::mock::MockBus;
+use testkit::model::{ecdsa_code, DeviceModel, ModelConfig};
 
 /// One planned fault. Register indices wrap over the 256-byte window (mapped and unmapped
 /// offsets alike); access counters count from the first access of `Accel::open`.

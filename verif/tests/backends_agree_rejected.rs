@@ -15,10 +15,7 @@
     clippy::cast_possible_truncation
 )]
 
-use std::path::PathBuf;
 
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use crypto_core::header::Header;
 use crypto_core::params::Network;
 use crypto_core::script::push_only;
@@ -26,18 +23,9 @@ use crypto_core::{validate_block, Backend, Block, BlockReport, Chain, ValidateOp
 use fallback_sw::demo::{build_demo_block, reseal_block};
 use fallback_sw::SoftwareBackend;
 use satchain_fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
-
-fn data(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| {
-        panic!(
-            "test data {} is missing ({e}): these tests need /work/shared/data",
-            p.display()
-        )
-    })
-}
+use testkit::data::read as data;
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 /// One rejected block: a name, the bytes, the options it is validated under, and whether it
 /// is small enough for the Verilated top.

@@ -3,28 +3,16 @@
 //! same with faults injected mid-block. The Verilated-top version is driver_top.rs / fault_top.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 
 use accel_driver::fault::Flip;
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::reg;
 use accel_driver::WaitMode;
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use fallback_sw::SoftwareBackend;
 use satchain_fpga::{FaultPolicy, FpgaBackend, FpgaConfig};
-
-fn data(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| {
-        panic!(
-            "test data {} is missing ({e}): these tests need /work/shared/data",
-            p.display()
-        )
-    })
-}
+use testkit::data::read as data;
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 type ModelBackend = FpgaBackend<MockBus<DeviceModel>, SoftwareBackend>;
 

@@ -2,24 +2,12 @@
 //! fallback-sw: same verdict and counts; simulated cycles and projected time printed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use crypto_core::{validate_block, Backend, BlockReport, Chain, ValidateOptions};
 use fallback_sw::SoftwareBackend;
 use satchain_fpga::{FaultPolicy, FpgaConfig};
-
-fn data(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| {
-        panic!(
-            "test data {} is missing ({e}): these tests need /work/shared/data",
-            p.display()
-        )
-    })
-}
+use testkit::data::read as data;
 
 fn same_verdict(a: &BlockReport, b: &BlockReport) {
     assert_eq!(a.valid, b.valid, "valid: {:?} vs {:?}", a.error, b.error);

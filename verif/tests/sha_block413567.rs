@@ -7,18 +7,14 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 use verif::report::{block_hash_on_cluster, block_hash_per_unit_feed, sha256_cycles};
 
+const BLOCK: &str = "bitcoin-core/block413567.raw";
+
 fn block_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bitcoin-core/block413567.raw")
+    testkit::data::path_or_panic(BLOCK)
 }
 
 fn raw_block() -> Vec<u8> {
-    let p = block_path();
-    std::fs::read(&p).unwrap_or_else(|e| {
-        panic!(
-            "block 413567 test data missing at {} ({e}); it is part of /work/shared/data",
-            p.display()
-        )
-    })
+    testkit::data::read(BLOCK)
 }
 
 fn sha256d(d: &[u8]) -> [u8; 32] {

@@ -19,8 +19,6 @@ extern crate alloc;
 mod board;
 mod measure;
 
-use accel_driver::mock::MockBus;
-use accel_driver::model::{DeviceModel, ModelConfig};
 use accel_driver::regmap::{EcdsaCode, HashMode};
 use accel_driver::{Accel, Config, EcdsaJob, HashReq, WaitMode};
 use alloc::vec::Vec;
@@ -31,6 +29,8 @@ use fallback_sw::demo::{build_demo_block, expected_signatures, reseal_block, REG
 use fallback_sw::{sha256d, SoftwareBackend, Verifier};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
+use testkit::mock::MockBus;
+use testkit::model::{DeviceModel, ModelConfig};
 
 /// The demo block: seed, P2PKH inputs, 2-of-3 multisig inputs (small enough for an emulator).
 const DEMO: (u64, usize, usize) = (2016, 24, 4);

@@ -14,7 +14,6 @@ use crypto_core::{
 };
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Default)]
@@ -91,24 +90,10 @@ pub fn verify_one(j: &VerifyJob) -> Verdict {
     }
 }
 
-/// ../shared/data relative to the crate (i.e. /work/shared/data). Panics loudly when absent.
-pub fn data_path(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "TEST DATA MISSING: {} not found (expected the project's shared/ directory beside the repo). \
-         This test needs the real data and does not pass without it.",
-        p.display()
-    );
-    p
-}
-
-pub fn read_data(rel: &str) -> Vec<u8> {
-    let p = data_path(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-}
+/// The shared test data (`testkit::data`: ../shared/data beside the repository); panics loudly
+/// when absent.
+#[allow(unused_imports)] // not every test binary reads data
+pub use testkit::data::{path_or_panic as data_path, read as read_data};
 
 pub fn sha256d_sw(d: &[u8]) -> [u8; 32] {
     sha256(&sha256(d))

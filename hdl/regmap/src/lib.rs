@@ -1,6 +1,7 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
 
+pub mod doc;
 mod ecdsa_job;
 
 pub use ecdsa_job::{EcdsaJob, PubkeyLength};

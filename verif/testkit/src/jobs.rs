@@ -9,9 +9,24 @@ use k256::ecdsa::{Signature, SigningKey};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
+/// Which public keys come compressed (33 bytes) and which uncompressed (65 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMix {
+    /// Each key's form drawn from the generator (about half of each).
+    Random,
+    /// Job i uncompressed when i % 4 == 3, as on mainnet in 2016 (the criterion benches'
+    /// workload; no draw from the generator for it).
+    EveryFourthUncompressed,
+}
+
 /// `n` valid signatures over random 32-byte digests with random keys, low-S, compressed or
 /// uncompressed keys at random; the same `seed` gives the same jobs.
 pub fn random_valid_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
+    random_valid_jobs_with(n, seed, KeyMix::Random)
+}
+
+/// As [`random_valid_jobs`], with the key forms chosen by `mix`.
+pub fn random_valid_jobs_with(n: usize, seed: u64, mix: KeyMix) -> Vec<VerifyJob> {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
@@ -24,7 +39,10 @@ pub fn random_valid_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
         };
         let sig = sig.normalize_s().unwrap_or(sig);
         let (r, s) = sig.split_bytes();
-        let compressed = rng.next_u32() & 1 == 1;
+        let compressed = match mix {
+            KeyMix::Random => rng.next_u32() & 1 == 1,
+            KeyMix::EveryFourthUncompressed => out.len() % 4 != 3,
+        };
         let pt = sk.verifying_key().to_encoded_point(compressed);
         let Some(pubkey) = PubkeyBytes::from_sec1(pt.as_bytes()) else {
             continue;

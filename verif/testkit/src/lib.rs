@@ -4,7 +4,15 @@
 
 extern crate alloc;
 
+#[cfg(feature = "std")]
+pub mod data;
+#[cfg(feature = "device")]
+pub mod dma;
 pub mod jobs;
+#[cfg(feature = "device")]
+pub mod mock;
+#[cfg(feature = "device")]
+pub mod model;
 #[cfg(feature = "std")]
 pub mod seed;
 

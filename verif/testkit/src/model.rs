@@ -16,11 +16,13 @@ use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::sec1::FromEncodedPoint;
 use k256::elliptic_curve::PrimeField;
 use k256::{AffinePoint, EncodedPoint, ProjectivePoint, Scalar, U256};
-use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob, ErrorCode, HashMode, ECDSA_JOB_WORDS};
+use satchain_regmap::{
+    field, reg, EcdsaCode, EcdsaJob, ErrorCode, Field, HashMode, ECDSA_JOB_WORDS,
+};
 use sha2::{Digest, Sha256};
 
-use crate::bus::{BusError, BusErrorKind};
 use crate::mock::Device;
+use accel_driver::bus::{BusError, BusErrorKind};
 
 /// Shape and timing of the modelled bitstream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +185,19 @@ pub fn ecdsa_code(job: &EcdsaJob) -> EcdsaCode {
     }
 }
 
+/// Indices of the busy slots whose job is done at `now`, in completion order (hash units and
+/// ECDSA engines finish out of order; results are queued in the order they finished).
+fn finished_in_order<T>(slots: &[Option<T>], now: u64, done_at: impl Fn(&T) -> u64) -> Vec<usize> {
+    let mut done: Vec<(u64, usize)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.as_ref().map(|s| (done_at(s), i)))
+        .filter(|&(t, _)| t <= now)
+        .collect();
+    done.sort_unstable();
+    done.into_iter().map(|(_, i)| i).collect()
+}
+
 impl DeviceModel {
     pub fn new(cfg: ModelConfig) -> Self {
         DeviceModel {
@@ -268,14 +283,7 @@ impl DeviceModel {
         let now = self.cycles;
         let depth = self.fifo_depth();
         // Finish hash units (results in completion order).
-        let mut finished: Vec<(u64, usize)> = self
-            .units
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| u.filter(|u| u.done_at <= now).map(|u| (u.done_at, i)))
-            .collect();
-        finished.sort_unstable();
-        for (_, i) in finished {
+        for i in finished_in_order(&self.units, now, |u| u.done_at) {
             if self.hash_results.len() >= depth {
                 break;
             }
@@ -310,14 +318,7 @@ impl DeviceModel {
             });
         }
         // ECDSA engines.
-        let mut finished: Vec<(u64, usize)> = self
-            .engines
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| u.filter(|u| u.done_at <= now).map(|u| (u.done_at, i)))
-            .collect();
-        finished.sort_unstable();
-        for (_, i) in finished {
+        for i in finished_in_order(&self.engines, now, |e| e.done_at) {
             if self.ecdsa_results.len() >= depth {
                 break;
             }
@@ -342,15 +343,38 @@ impl DeviceModel {
         }
     }
 
-    fn hash_cmd(&mut self, v: u32) {
-        let tag = field::HASH_CMD::TAG.get(v).to_le_bytes()[0];
-        let len = field::HASH_CMD::LEN.get(v) as usize;
-        let Some(mode) = HashMode::from_bits(field::HASH_CMD::MODE.get(v)) else {
-            return self.latch(ErrorCode::BadMode, tag);
+    /// TAG, LEN and MODE of a `HASH_CMD` / `HASH_DMA_CMD` word (`fields`: that register's
+    /// TAG, LEN, MODE), or `None` after latching `BadMode` / `BadLength`.
+    fn hash_job(&mut self, v: u32, fields: [Field; 3]) -> Option<(u8, usize, HashMode)> {
+        let [tag_f, len_f, mode_f] = fields;
+        let tag = tag_f.get(v).to_le_bytes()[0];
+        let len = len_f.get(v) as usize;
+        let Some(mode) = HashMode::from_bits(mode_f.get(v)) else {
+            self.latch(ErrorCode::BadMode, tag);
+            return None;
         };
         if mode.fixed_len().is_some_and(|w| w as usize != len) {
-            return self.latch(ErrorCode::BadLength, tag);
+            self.latch(ErrorCode::BadLength, tag);
+            return None;
         }
+        Some((tag, len, mode))
+    }
+
+    /// An access to an address with no register: `ERROR.CODE` = BadAddress, AXI SLVERR.
+    fn unmapped(&mut self, offset: u32) -> BusError {
+        self.latch(ErrorCode::BadAddress, 0);
+        BusError::new(
+            BusErrorKind::SlaveError,
+            Some(offset),
+            "SLVERR: unmapped address",
+        )
+    }
+
+    fn hash_cmd(&mut self, v: u32) {
+        use field::HASH_CMD as F;
+        let Some((tag, len, mode)) = self.hash_job(v, [F::TAG, F::LEN, F::MODE]) else {
+            return;
+        };
         if self.hash_q.len() >= self.cfg.hash_queue {
             return self.latch(ErrorCode::CmdOverflow, tag);
         }
@@ -363,14 +387,10 @@ impl DeviceModel {
     }
 
     fn dma_cmd(&mut self, v: u32) {
-        let tag = field::HASH_DMA_CMD::TAG.get(v).to_le_bytes()[0];
-        let len = field::HASH_DMA_CMD::LEN.get(v) as usize;
-        let Some(mode) = HashMode::from_bits(field::HASH_DMA_CMD::MODE.get(v)) else {
-            return self.latch(ErrorCode::BadMode, tag);
+        use field::HASH_DMA_CMD as F;
+        let Some((tag, len, mode)) = self.hash_job(v, [F::TAG, F::LEN, F::MODE]) else {
+            return;
         };
-        if mode.fixed_len().is_some_and(|w| w as usize != len) {
-            return self.latch(ErrorCode::BadLength, tag);
-        }
         let addr = u64::from(self.dma_addr);
         if addr % u64::from(satchain_regmap::DMA_ADDR_ALIGN) != 0 || addr + len as u64 > 1 << 32 {
             return self.latch(ErrorCode::DmaBadDescriptor, tag);
@@ -380,7 +400,7 @@ impl DeviceModel {
         }
         let mut data = alloc::vec![0u8; len];
         let ok = self.dma.as_ref().is_some_and(|r| {
-            use crate::dma::DmaRegion;
+            use accel_driver::dma::DmaRegion;
             addr.checked_sub(r.bus_addr())
                 .and_then(|o| usize::try_from(o).ok())
                 .is_some_and(|o| r.read(o, &mut data).is_ok())
@@ -457,14 +477,7 @@ impl Device for DeviceModel {
             }),
             o if o == reg::ECDSA_CYCLES.offset => ehead.map_or(0, |(_, _, c)| c),
             o if satchain_regmap::by_offset(o).is_some() => 0, // write-only registers read 0
-            _ => {
-                self.latch(ErrorCode::BadAddress, 0);
-                return Err(BusError::new(
-                    BusErrorKind::SlaveError,
-                    Some(offset),
-                    "SLVERR: unmapped address",
-                ));
-            }
+            _ => return Err(self.unmapped(offset)),
         })
     }
 
@@ -494,14 +507,7 @@ impl Device for DeviceModel {
                 }
             }
             o if satchain_regmap::by_offset(o).is_some() => {} // read-only: ignored
-            _ => {
-                self.latch(ErrorCode::BadAddress, 0);
-                return Err(BusError::new(
-                    BusErrorKind::SlaveError,
-                    Some(offset),
-                    "SLVERR: unmapped address",
-                ));
-            }
+            _ => return Err(self.unmapped(offset)),
         }
         self.run();
         Ok(())
@@ -515,10 +521,10 @@ impl Device for DeviceModel {
         self.run();
     }
 
-    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+    fn dma_region(&mut self) -> Option<&mut dyn accel_driver::dma::DmaRegion> {
         self.dma
             .as_mut()
-            .map(|r| r as &mut dyn crate::dma::DmaRegion)
+            .map(|r| r as &mut dyn accel_driver::dma::DmaRegion)
     }
     fn irq(&self) -> bool {
         self.irq_status & self.irq_enable != 0

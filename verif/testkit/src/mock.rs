@@ -1,11 +1,11 @@
-//! `MockBus`: a bus for host tests that records every access, counts time in device
+//! `MockBus`: a bus for host tests of `accel-driver` that records every access, counts time in device
 //! cycles, and puts a [`FaultHook`] between the driver and a [`Device`] (a plain register
-//! file, or the behavioural model in `crate::model`).
+//! file, or the behavioural model in [`crate::model`]).
 
 use alloc::vec::Vec;
 
-use crate::bus::{Bus, BusError, BusErrorKind};
-use crate::fault::FaultHook;
+use accel_driver::bus::{Bus, BusError, BusErrorKind};
+use accel_driver::fault::FaultHook;
 
 /// Something that behaves like the register block.
 pub trait Device {
@@ -16,7 +16,7 @@ pub trait Device {
     /// Level of the interrupt output.
     fn irq(&self) -> bool;
     /// Memory behind the device's DMA master, if it models one.
-    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+    fn dma_region(&mut self) -> Option<&mut dyn accel_driver::dma::DmaRegion> {
         None
     }
 }
@@ -181,7 +181,7 @@ impl<D: Device> Bus for MockBus<D> {
     fn sim_cycles(&self) -> Option<u64> {
         Some(self.cycles)
     }
-    fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+    fn dma_region(&mut self) -> Option<&mut dyn accel_driver::dma::DmaRegion> {
         self.dev.dma_region()
     }
 }
