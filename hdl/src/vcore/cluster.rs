@@ -34,7 +34,7 @@ use crate::vcore::fmul_standin::FMUL_TAG_BITS;
 use crate::vcore::regfile::RegFile;
 use crate::vcore::seq::Sequencer;
 use crate::vcore::timing::{ALU_WB, FETCH_CYCLES};
-use crate::vcore::wire::Placed;
+use crate::prim::Placed;
 use rust_hdl::prelude::*;
 
 const _: () = assert!(ALU_WB == 2 + ALU_LATENCY && FETCH_CYCLES == 4);

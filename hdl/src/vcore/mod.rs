@@ -84,7 +84,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "vcore_cluster_tb",
         doc: "Cluster test bench: one cluster with the verification-only FieldMul stand-in",
-        domain: Domain::Engine,
+        domain: Domain::Test,
         clock: "clock",
         synth: false,
         sim: true,
@@ -109,7 +109,6 @@ pub mod mem;
 pub mod regfile;
 pub mod rom;
 pub mod seq;
-pub mod wire;
 
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").

@@ -13,7 +13,7 @@
 use crate::prim::Widen;
 use crate::vcore::mem::Bram;
 use crate::vcore::params::{BANK_ADDR_BITS, THREAD_BITS};
-use crate::vcore::wire::Placed;
+use crate::prim::Placed;
 use rust_hdl::prelude::*;
 
 /// Register banks (see the module docs).

@@ -61,6 +61,8 @@ pub struct Outcome {
     pub writes: Vec<(u64, usize, WriteEv)>,
     /// Cycles simulated.
     pub cycles: u64,
+    /// ISS only (for coverage; not compared): every PC some job issued, one bit per ROM word.
+    pub visited: Vec<u64>,
 }
 
 /// The ISS side: the same jobs on `iss::cluster::Cluster` (one cluster, `cfg` with trace on).
@@ -100,6 +102,12 @@ pub fn run_iss(m: &Machine, jobs: &[TbJob], limit: u64) -> Result<Outcome, Strin
         cl.step(t, m, &mut done)
             .map_err(|e: IssError| format!("ISS at cycle {t}: {e}"))?;
         for r in done.drain(..) {
+            if out.visited.len() < r.stats.visited.len() {
+                out.visited.resize(r.stats.visited.len(), 0);
+            }
+            for (o, v) in out.visited.iter_mut().zip(&r.stats.visited) {
+                *o |= v;
+            }
             out.results.push(TbResult {
                 job: r.id,
                 code: r.code,

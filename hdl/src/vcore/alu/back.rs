@@ -18,7 +18,7 @@
 
 use super::ALU_TAG_BITS;
 use crate::prim::Widen;
-use crate::vcore::wire::{placed_array, Placed};
+use crate::prim::{placed_array, Placed};
 use num_bigint::BigInt;
 use rust_hdl::prelude::*;
 

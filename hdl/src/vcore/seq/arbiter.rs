@@ -9,7 +9,7 @@
 //! `y ^ (y - 1)` taken from the half that won. Depth: one LUT, a 2N-bit carry chain, two LUTs.
 
 use crate::prim::Widen;
-use crate::vcore::wire::Placed;
+use crate::prim::Placed;
 use rust_hdl::prelude::*;
 
 /// Round-robin arbiter (see the module docs).
