@@ -533,9 +533,7 @@ pub fn generate<R: Rng>(
     opts: &GenOptions,
 ) -> Result<GenProgram, String> {
     let p = satchain_hdl::vcore::alu::model::p();
-    let below: Vec<bool> = (0..256)
-        .map(|i| k.get(i).map_or(true, |v| *v < p))
-        .collect();
+    let below: Vec<bool> = (0..256).map(|i| k.get(i).is_none_or(|v| *v < p)).collect();
     let kfield: Vec<u8> = (0..=255u8).filter(|&i| below[usize::from(i)]).collect();
     let kfield_idx: Vec<u8> = (0..=248u8)
         .filter(|&b| (0..8).all(|j| below[usize::from(b) + j]))
