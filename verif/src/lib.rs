@@ -7,5 +7,6 @@ pub mod ecdsa;
 pub mod report;
 pub mod sha_cluster;
 pub mod sim;
+pub mod vcore;
 
 pub use bus::{sim_backend, sim_backend_with, VerilatorBus};

@@ -1,13 +1,16 @@
-//! Primitives every block uses: zero-extension ([`Widen`]), the resettable FIFO
+//! Primitives every block uses: zero-extension ([`Widen`]) and its shifted form ([`Placed`]:
+//! a word placed at a fixed bit offset of a wider one), the resettable FIFO
 //! ([`SyncFifo`]), constants from numbers and from the register map ([`konst`], [`regs`]),
-//! and [`verilog_of`] (a block's Verilog text). The hand-written Verilog of the two leaf
+//! and [`verilog_of`] (a block's Verilog text). The hand-written Verilog of the leaf
 //! primitives is explained in their files; everything else is plain rust-hdl.
 
 pub mod fifo;
+pub mod placed;
 pub mod regs;
 pub mod widen;
 
 pub use self::fifo::SyncFifo;
+pub use self::placed::{placed_array, Placed};
 pub use self::widen::Widen;
 
 use rust_hdl::prelude::*;

@@ -73,6 +73,24 @@ pub const BLOCKS: &[Block] = &[
         verilog: || Some(fmul::leaf_top::verilog()),
     },
     Block {
+        name: "vcore_alu",
+        doc: "Cluster A-class ALU (LIN/NEGC mod p, ADD/SUB/CMP/MOV/SHRR/ODD/REC, job load)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(alu::verilog()),
+    },
+    Block {
+        name: "vcore_cluster_tb",
+        doc: "Cluster test bench: one cluster with the verification-only FieldMul stand-in",
+        domain: Domain::Test,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || cluster_tb_verilog().ok(),
+    },
+    Block {
         name: "vcore_recoder",
         doc: "Recoder: signed wNAF digits into the digit RAM, one per clock",
         domain: Domain::Engine,
@@ -82,6 +100,15 @@ pub const BLOCKS: &[Block] = &[
         verilog: || Some(recoder::rtl::verilog()),
     },
 ];
+
+pub mod alu;
+pub mod cluster;
+pub mod cluster_tb;
+pub mod fmul_standin;
+pub mod mem;
+pub mod regfile;
+pub mod rom;
+pub mod seq;
 
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
@@ -106,20 +133,47 @@ pub mod params {
     pub const REC_QUEUE: usize = 4;
     /// Job words loaded into `S0..S5`.
     pub const JOB_WORDS: usize = 6;
+    /// Bits of a thread number (`THREADS = 2^THREAD_BITS`).
+    pub const THREAD_BITS: usize = THREADS.trailing_zeros() as usize;
+    /// Address bits of a P or S bank (`THREADS x 32` words).
+    pub const BANK_ADDR_BITS: usize = THREAD_BITS + 5;
+    /// Address bits of the digit RAM: {thread, slot[1:0], position[7:0]}.
+    pub const DIG_ADDR_BITS: usize = THREAD_BITS + 10;
 
     const _: () = assert!(THREADS.is_power_of_two() && THREADS <= 32);
+}
+
+/// Verilog of the cluster test bench ([`cluster_tb::ClusterTb`]: cluster + verification-only
+/// FieldMul stand-in). Its ROM and K bank start empty: the tests load the program under test
+/// through the load ports (which also keeps the model's initialisation code small).
+///
+/// # Errors
+/// None today (the signature leaves room for an image that does not fit).
+pub fn cluster_tb_verilog() -> Result<String, String> {
+    use rust_hdl::prelude::Block;
+    let mut uut = cluster_tb::ClusterTb::new(&[], &[]);
+    uut.connect_all();
+    Ok(rust_hdl::prelude::generate_verilog(&uut))
 }
 
 pub mod timing {
     //! Cycle model (ARCH.md, "Timing model"). PROVISIONAL values until the RTL fixes them;
     //! the RTL block that owns each latency updates it here.
 
-    /// Select cycle to the cycle in which the thread's next HEAD is valid.
-    pub const FETCH_CYCLES: u32 = 2;
-    /// Select cycle of an M-class op to its register write (and `mc` decrement).
-    pub const MUL_WB: u32 = 32;
-    /// Select cycle of an A-class op to its register/flag write (and `ac` decrement).
-    pub const ALU_WB: u32 = 6;
+    /// Select cycle to the cycle in which the thread's next HEAD is valid (owner: cluster RTL;
+    /// select, next-PC mux to the ROM, ROM array, ROM output register: `cluster.rs`).
+    pub const FETCH_CYCLES: u32 = 4;
+    /// Select cycle of an M-class op to its register write (and `mc` decrement) (owner:
+    /// cluster RTL): 4 cycles to the FieldMul's `in_valid`, then its latency (25; its outputs
+    /// are flip-flops that write the P bank directly). Until the FieldMul is merged the cluster
+    /// is verified with a stand-in of the same latency (`fmul_standin`).
+    pub const MUL_WB: u32 = 29;
+    /// Select cycle of an A-class op to its register/flag write (and `ac` decrement) (owner:
+    /// cluster RTL): 2 cycles to the ALU's field input, `alu::ALU_LATENCY` = 7.
+    pub const ALU_WB: u32 = 9;
+    /// Select cycle of a HALT (or fault) to the cluster's `res_valid` pulse (cluster RTL;
+    /// no thread sees it: for the core top's result path).
+    pub const RES_DELAY: u32 = 2;
     /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
     /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
     pub const REC_START: u32 = 3;
