@@ -6,7 +6,7 @@
 #                   run under `qemu-arm -cpu cortex-a9` on the armhf multiarch libc.
 #  2. board-cli     the board CLI (satchain-cli --no-default-features) for ARM: validate-block
 #                   on block 413567 and the Qtum PoS block (VALID, the same JSON as the x86
-#                   binary but for timings_ms), verify-batch and hash-batch (the same lines out
+#                   binary but for timings_us), verify-batch and hash-batch (the same lines out
 #                   as on x86, and known answers), demo (a signed block, VALID) and
 #                   `--backend sim` refused with exit 2 (the board build has no simulator).
 #  3. bare-metal    accel-driver + satchain-regmap for armv7a-none-eabi (-Zbuild-std), and

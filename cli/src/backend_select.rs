@@ -86,8 +86,9 @@ pub struct BackendArgs {
     /// fpga (the board).
     #[arg(long, default_value = "sw", value_parser = clap::builder::PossibleValuesParser::new(BACKEND_NAMES))]
     pub backend: String,
-    /// Worker threads of the software backend (1 = single-thread; default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads of the software backend (1 = single-thread; 0 or default: all cores,
+    /// as the library reads 0).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(0..=1024))]
     pub threads: Option<u16>,
     /// ECDSA verifier of the sw backend: libsecp256k1 (default) or k256 (pure Rust).
     #[arg(long)]

@@ -33,7 +33,7 @@ pub struct BenchArgs {
     /// Block to validate (raw bytes or a hex dump); default: the demo block.
     pub file: Option<String>,
     /// Chain of FILE.
-    #[arg(long, default_value = "bitcoin", value_parser = ["bitcoin", "qtum"])]
+    #[arg(long, default_value = "bitcoin", value_parser = ["bitcoin", "qtum"], ignore_case = true)]
     pub chain: String,
     /// One JSON object instead of a table.
     #[arg(long)]
@@ -52,6 +52,10 @@ pub struct BenchArgs {
     /// Signed inputs of the demo block (default: 2,400; 48 on sim).
     #[arg(long)]
     pub demo_inputs: Option<u64>,
+    /// Timed runs of each workload; the median is reported with the fastest and slowest
+    /// (default: 5; 1 on sim, whose simulated cycles do not vary from run to run).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub runs: Option<u16>,
     /// Seed of the generated data (messages, keys, demo block).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -119,6 +123,10 @@ struct Ctx<'a> {
     /// Projection clock for `sim` (device cycles -> seconds).
     clock_mhz: Option<f64>,
     reference: Option<SoftwareBackend>,
+    /// Timed runs per workload (the median is reported, with the spread).
+    runs: usize,
+    /// (fastest, slowest) time of the last `timed` call, seconds.
+    spread: std::cell::Cell<(f64, f64)>,
 }
 
 impl Ctx<'_> {
@@ -126,32 +134,52 @@ impl Ctx<'_> {
         self.backend.stats().device_cycles
     }
 
-    /// Runs `f`, measuring wall time and device cycles; returns (result, wall s, cycles, time s).
+    /// Runs `f` `self.runs` times, measuring wall time and device cycles of each run; returns
+    /// the last run's result and the median run's (wall s, cycles, time s), and leaves the
+    /// fastest and slowest time in `self.spread`.
     fn timed<T>(
         &self,
-        f: impl FnOnce() -> Result<T, CliError>,
+        f: impl Fn() -> Result<T, CliError>,
     ) -> Result<(T, f64, Option<u64>, f64), CliError> {
-        let c0 = self.cycles();
-        let t = Instant::now();
-        let r = f()?;
-        let wall = t.elapsed().as_secs_f64();
-        let c1 = self.cycles();
-        match self.clock_mhz {
-            Some(mhz) => {
-                let cyc = c1.saturating_sub(c0);
-                if cyc == 0 {
-                    return Err(CliError::BackendUnavailable(format!(
-                        "backend '{}' reported no device cycles for a workload: cannot project its time",
-                        self.name
-                    )));
+        let mut samples: Vec<(f64, f64, Option<u64>)> = Vec::with_capacity(self.runs);
+        let mut last = None;
+        for _ in 0..self.runs.max(1) {
+            let c0 = self.cycles();
+            let t = Instant::now();
+            let r = f()?;
+            let wall = t.elapsed().as_secs_f64();
+            let c1 = self.cycles();
+            last = Some(r);
+            match self.clock_mhz {
+                Some(mhz) => {
+                    let cyc = c1.saturating_sub(c0);
+                    if cyc == 0 {
+                        return Err(CliError::BackendUnavailable(format!(
+                            "backend '{}' reported no device cycles for a workload: cannot project its time",
+                            self.name
+                        )));
+                    }
+                    #[allow(clippy::cast_precision_loss)]
+                    let secs = cyc as f64 / (mhz * 1e6);
+                    samples.push((secs, wall, Some(cyc)));
                 }
-                #[allow(clippy::cast_precision_loss)]
-                let secs = cyc as f64 / (mhz * 1e6);
-                Ok((r, wall, Some(cyc), secs))
+                None => samples.push((wall, wall, None)),
             }
-            None => Ok((r, wall, None, wall)),
         }
+        samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (secs, wall, cyc) = samples[samples.len() / 2];
+        self.spread
+            .set((samples[0].0, samples[samples.len() - 1].0));
+        let r = last.ok_or_else(|| CliError::Usage("--runs must be at least 1".into()))?;
+        Ok((r, wall, cyc, secs))
     }
+}
+
+/// Seconds as whole microseconds (the JSON convention, `crate::json`).
+fn us(secs: f64) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let v = (secs * 1e6).round().max(0.0) as u64;
+    v
 }
 
 fn backend_err(what: &str) -> impl Fn(crypto_core::BackendError) -> CliError + '_ {
@@ -175,6 +203,8 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         name,
         clock_mhz,
         reference: (name != "sw").then(SoftwareBackend::single_thread),
+        runs: usize::from(args.runs.unwrap_or(if name == "sim" { 1 } else { 5 })),
+        spread: std::cell::Cell::new((0.0, 0.0)),
     };
 
     // The block: FILE or the demo block (built before any timing).
@@ -194,16 +224,24 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     };
 
     let mut results = Vec::new();
-    eprintln!("bench: backend {name}: sha256 ...");
+    // (fastest, slowest) seconds of each workload's runs, beside `results`.
+    let mut spreads = Vec::new();
+    let runs = ctx.runs;
+    eprintln!("bench: backend {name}: sha256 ({runs} runs) ...");
     results.push(bench_sha256(&ctx, &sizes, args.seed)?);
+    spreads.push(ctx.spread.get());
     eprintln!("bench: backend {name}: sha256d headers ...");
     results.push(bench_headers(&ctx, &sizes)?);
+    spreads.push(ctx.spread.get());
     eprintln!("bench: backend {name}: merkle root ...");
     results.push(bench_merkle(&ctx, &block, chain, &block_source)?);
+    spreads.push(ctx.spread.get());
     eprintln!("bench: backend {name}: ecdsa verify ...");
     results.push(bench_verify(&ctx, &sizes, args.seed)?);
+    spreads.push(ctx.spread.get());
     eprintln!("bench: backend {name}: validate block ...");
     results.push(bench_validate(&ctx, &block, chain, demo, &block_source)?);
+    spreads.push(ctx.spread.get());
 
     let stats = backend.stats();
     let basis = match clock_mhz {
@@ -215,23 +253,27 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         "time_basis": basis,
         "clock_mhz": clock_mhz,
         "block": block_source,
-        "workloads": results.iter().map(|m| json!({
+        "runs": runs,
+        "workloads": results.iter().zip(&spreads).map(|(m, (lo, hi))| json!({
             "id": m.id,
             "workload": m.workload,
             "jobs": m.jobs,
             "bytes": m.bytes,
-            "seconds": m.time_s,
+            "time_us": us(m.time_s),
+            "time_us_min": us(*lo),
+            "time_us_max": us(*hi),
+            "runs": runs,
             "rate": m.rate,
             "unit": m.unit,
             "device_cycles": m.device_cycles,
-            "wall_seconds": m.wall_s,
+            "wall_us": us(m.wall_s),
             "note": m.note,
         })).collect::<Vec<Value>>(),
         "backend_stats": {
             "hash_jobs": stats.hash_jobs,
             "verify_jobs": stats.verify_jobs,
             "device_cycles": stats.device_cycles,
-            "faults": stats.faults,
+            "faults": crate::json::faults(&stats),
             "fallback_jobs": stats.fallback_jobs,
             "spot_checked_jobs": stats.spot_checked_jobs,
         },
@@ -241,16 +283,20 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     if args.json {
         writeln!(out, "{out_v}").map_err(werr)?;
     } else {
-        writeln!(out, "satchain bench, backend {name}; time base: {basis}").map_err(werr)?;
-        for m in &results {
+        writeln!(
+            out,
+            "satchain bench, backend {name}; time base: {basis}; median of {runs} runs (spread min..max)"
+        )
+        .map_err(werr)?;
+        for (m, (lo, hi)) in results.iter().zip(&spreads) {
             let cyc = m
                 .device_cycles
                 .map(|c| format!("  {c} cycles"))
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:<32} {:>14.2} {:<10} ({} jobs, {:.4} s{cyc}; wall {:.3} s) {}",
-                m.id, m.rate, m.unit, m.jobs, m.time_s, m.wall_s, m.note
+                "  {:<32} {:>14.2} {:<10} ({} jobs, {:.4} s [{:.4}..{:.4}]{cyc}; wall {:.3} s) {}",
+                m.id, m.rate, m.unit, m.jobs, m.time_s, lo, hi, m.wall_s, m.note
             )
             .map_err(werr)?;
         }

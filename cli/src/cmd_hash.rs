@@ -1,5 +1,6 @@
 //! `satchain hash-batch FILE|-`: JSON Lines `{"id"?, "msg": hex, "mode": ..}` in,
-//! `{"id": .., "digest": hex}` out (SHA-256 byte order), one line per line, same order.
+//! `{"id": .., "digest": hex, "error": null}` out (SHA-256 byte order), one line per line,
+//! same order.
 //!
 //! Modes: `sha256` (default), `sha256d`, and the hardware's fixed-size modes
 //! `merkle_node` (64 bytes) and `header80` (80 bytes), which are SHA-256d too.
@@ -108,7 +109,7 @@ pub fn process(
                 Err(e) => Err(e.clone()),
             });
             let line = match res {
-                Ok(d) => json!({ "id": id, "digest": d }),
+                Ok(d) => json!({ "id": id, "digest": d, "error": null }),
                 Err(e) => json!({ "id": id, "digest": null, "error": e }),
             };
             writeln!(out, "{line}").map_err(werr)?;

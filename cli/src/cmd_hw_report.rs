@@ -149,8 +149,8 @@ pub fn build(args: &HwReportArgs) -> Value {
     m.insert("logic_depth".into(), logic_depth);
     m.insert("missing".into(), json!(missing));
     m.insert(
-        "report_seconds".into(),
-        json!(round3(t_all.elapsed().as_secs_f64())),
+        "report_us".into(),
+        json!(crate::json::micros(t_all.elapsed())),
     );
     Value::Object(m)
 }
@@ -339,7 +339,7 @@ fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) ->
                 "block413567_reg_reads_per_job": round3(c.block413567_reg_reads_per_job),
                 "block413567_hash_cycles_register_stream": c.block413567_hash_cycles_register_stream,
                 "source": "block413567_hash_cycles: accel-driver on the Verilated shipped top, descriptor DMA from a simulated DDR (AXI read slave, block413567_mem_latency_cycles from AR to first beat), all register traffic included (verif::report::block_hash_via_dma); per-block and per-job figures and block413567_hash_cycles_register_stream: Verilated hash_cluster fed one word per clock at its register-stream port (verif::report::sha256_cycles)",
-                "measure_seconds": round3(t.elapsed().as_secs_f64()),
+                "measure_us": crate::json::micros(t.elapsed()),
             })
         }
         Err(e) => {
@@ -368,7 +368,7 @@ fn ecdsa_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> 
                 "seed": args.seed,
                 "verifies_per_s": vps.round(),
                 "source": "Verilated ecdsa_engine running verify_program() on random valid signatures (verif::ecdsa::cycle_stats)",
-                "measure_seconds": round3(t.elapsed().as_secs_f64()),
+                "measure_us": crate::json::micros(t.elapsed()),
             })
         }
         Ok(_) => {

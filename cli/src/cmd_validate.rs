@@ -8,13 +8,14 @@ use clap::Args;
 use crypto_core::blkfile::{BlkReader, BlkRecord};
 use crypto_core::params::{max_block_weight, Network, NetworkParams};
 use crypto_core::{
-    validate_block, Backend, BlockReport, Chain, OutPoint, PrevoutProvider, TxOut, ValidateOptions,
+    validate_block, Backend, Block, BlockReport, Chain, OutPoint, PrevoutProvider, TxOut,
+    ValidateOptions, ValidationError,
 };
-use serde_json::Value;
 
 use crate::backend_select::BackendArgs;
 use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 use crate::input::{read_block_input, read_prevouts, BlockInput};
+use crate::json::{BlockJson, Device, RecordJson};
 use crate::progress::Progress;
 
 pub use crypto_core::params::REGTEST_POW_LIMIT;
@@ -75,51 +76,27 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
             let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
             let opts = options(args, chain, Network::Mainnet, prevouts)?;
             let report = validate_block(&block, &opts, backend.as_ref());
+            let hint = chain_hint(&report, &block);
             drop(block);
             let mut out = std::io::stdout().lock();
-            let device = device_summary(backend.as_ref());
+            let mut j = BlockJson::new(&report, Device::of(backend.as_ref()));
+            j.hint = hint;
             if args.json {
-                let mut v = serde_json::to_value(&report)
-                    .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
-                if let (Some(d), Some(obj)) = (device, v.as_object_mut()) {
-                    obj.insert("device".into(), d);
-                }
-                writeln!(out, "{v}").map_err(|e| CliError::io("writing stdout", e))?;
+                writeln!(out, "{}", j.to_line()).map_err(|e| CliError::io("writing stdout", e))?;
             } else {
-                write_summary(&mut out, &report, &args.file)
+                write_summary(&mut out, &j, &args.file)
                     .map_err(|e| CliError::io("writing stdout", e))?;
-                if let Some(d) = device {
-                    writeln!(
-                        out,
-                        "  device             {} cycles = {:.3} ms projected at {} MHz ({} jobs fell back to software)",
-                        d["cycles"], d["projected_ms"].as_f64().unwrap_or(0.0), d["clock_mhz"], d["fallback_jobs"]
-                    )
-                    .map_err(|e| CliError::io("writing stdout", e))?;
-                }
             }
             Ok(if report.valid { EXIT_OK } else { EXIT_INVALID })
         }
     }
 }
 
-/// Device cycles of a hardware backend (simulated on `sim`, counted on `fpga`) and their
-/// projection to time at the backend's stated clock, for comparison with the software timings
-/// in `timings_ms`. `None` for the software backend.
-fn device_summary(backend: &dyn crypto_core::Backend) -> Option<Value> {
-    let clock = backend.projected_clock_mhz()?;
-    let st = backend.stats();
-    #[allow(clippy::cast_precision_loss)]
-    let ms = st.device_cycles as f64 / (clock * 1e3);
-    Some(serde_json::json!({
-        "cycles": st.device_cycles,
-        "clock_mhz": clock,
-        "projected_ms": (ms * 1000.0).round() / 1000.0,
-        "hash_jobs": st.hash_jobs,
-        "verify_jobs": st.verify_jobs,
-        "fallback_jobs": st.fallback_jobs,
-        "spot_checked_jobs": st.spot_checked_jobs,
-        "faults": st.faults.iter().map(|(k, n)| serde_json::json!({ "kind": k, "count": n })).collect::<Vec<_>>(),
-    }))
+/// A hint where the block was read as Bitcoin, did not parse, and parses as Qtum.
+fn chain_hint(r: &BlockReport, raw: &[u8]) -> Option<String> {
+    let parse_failed = matches!(r.error_detail, Some(ValidationError::Parse(_)));
+    (r.chain == Chain::Bitcoin && parse_failed && Block::parse(raw, Chain::Qtum).is_ok())
+        .then(|| "the bytes parse as a Qtum block: try --chain qtum".to_string())
 }
 
 fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
@@ -180,16 +157,13 @@ fn run_blk_file(
             Ok(BlkRecord::Block { offset, bytes, .. }) => {
                 let report = validate_block(&bytes, &opts, backend);
                 progress.clear();
+                let mut j = BlockJson::new(&report, Device::of(backend));
                 if args.json {
-                    let mut v = serde_json::to_value(&report)
-                        .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
-                    if let Value::Object(m) = &mut v {
-                        m.insert("index".into(), n.into());
-                        m.insert("offset".into(), offset.into());
-                    }
-                    writeln!(out, "{v}").map_err(werr)?;
+                    j.index = Some(n);
+                    j.offset = Some(offset);
+                    writeln!(out, "{}", j.to_line()).map_err(werr)?;
                 } else {
-                    writeln!(out, "{}", one_line(n, offset, &report)).map_err(werr)?;
+                    writeln!(out, "{}", one_line(n, offset, &j)).map_err(werr)?;
                 }
                 if !report.valid {
                     n_invalid += 1;
@@ -204,7 +178,15 @@ fn run_blk_file(
                      ({max_block} bytes); skipped"
                 );
                 if args.json {
-                    let v = serde_json::json!({ "index": n, "offset": offset, "valid": false, "error": error });
+                    let v = RecordJson {
+                        index: n,
+                        offset,
+                        valid: false,
+                        error,
+                        file_error: false,
+                    };
+                    let v = serde_json::to_string(&v)
+                        .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
                     writeln!(out, "{v}").map_err(werr)?;
                 } else {
                     writeln!(out, "#{n} @{offset} INVALID error: {error}").map_err(werr)?;
@@ -216,7 +198,15 @@ fn run_blk_file(
                 progress.clear();
                 // The file itself is damaged here: report it and stop (exit 2).
                 if args.json {
-                    let v = serde_json::json!({ "index": n, "offset": e.offset, "valid": false, "error": e.to_string(), "file_error": true });
+                    let v = RecordJson {
+                        index: n,
+                        offset: e.offset as u64,
+                        valid: false,
+                        error: e.to_string(),
+                        file_error: true,
+                    };
+                    let v = serde_json::to_string(&v)
+                        .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
                     writeln!(out, "{v}").map_err(werr)?;
                 }
                 eprintln!("{}: blk file damaged after {n} blocks: {e}", args.file);
@@ -242,41 +232,45 @@ fn run_blk_file(
     Ok(if n_invalid > 0 { EXIT_INVALID } else { EXIT_OK })
 }
 
-fn one_line(index: usize, offset: u64, r: &BlockReport) -> String {
+fn one_line(index: usize, offset: u64, r: &BlockJson<'_>) -> String {
     let s = &r.signatures;
     format!(
         "#{index} @{offset} {} {} txs={} inputs={} sigs={}/{} not_checkable={} {:.1} ms{}",
-        r.block_hash.as_deref().unwrap_or("?"),
+        r.block_hash.unwrap_or("?"),
         if r.valid { "VALID" } else { "INVALID" },
-        r.txs,
-        r.inputs,
+        r.txs.unwrap_or(0),
+        r.inputs.unwrap_or(0),
         s.valid,
         s.checked,
         s.not_checkable,
-        r.timings_ms.get("total").copied().unwrap_or(0.0),
-        r.error
-            .as_deref()
-            .map(|e| format!(" error: {e}"))
-            .unwrap_or_default()
+        ms(r.timings_us.get("total").unwrap_or(0)),
+        r.error.map(|e| format!(" error: {e}")).unwrap_or_default()
     )
 }
 
-fn yes(b: bool) -> &'static str {
-    if b {
-        "ok"
-    } else {
-        "FAILED"
+/// A check's outcome: `ok`, `FAILED`, or `not run`.
+fn yes(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "ok",
+        Some(false) => "FAILED",
+        None => "not run",
     }
 }
 
-/// The human summary of one block.
-pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std::io::Result<()> {
+/// Milliseconds of whole microseconds, for the text output.
+#[allow(clippy::cast_precision_loss)]
+fn ms(us: u64) -> f64 {
+    us as f64 / 1e3
+}
+
+/// The human summary of one block (the same view as `--json`).
+pub fn write_summary(out: &mut dyn Write, r: &BlockJson<'_>, source: &str) -> std::io::Result<()> {
     writeln!(
         out,
         "{source}: {} {} block {}",
         r.chain,
         r.network,
-        r.block_hash.as_deref().unwrap_or("(unparsed)")
+        r.block_hash.unwrap_or("(unparsed)")
     )?;
     if let Some(h) = r.height {
         writeln!(out, "  height             {h}")?;
@@ -286,37 +280,50 @@ pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std:
         "  verdict            {}",
         if r.valid { "VALID" } else { "INVALID" }
     )?;
-    if let Some(e) = &r.error {
+    if let Some(e) = r.error {
         writeln!(out, "  error              {e}")?;
     }
-    writeln!(out, "  transactions       {}  inputs {}", r.txs, r.inputs)?;
+    if let Some(h) = &r.hint {
+        writeln!(out, "  hint               {h}")?;
+    }
+    let count = |n: Option<usize>| n.map_or_else(|| "not parsed".to_string(), |n| n.to_string());
+    writeln!(
+        out,
+        "  transactions       {}  inputs {}",
+        count(r.txs),
+        count(r.inputs)
+    )?;
     writeln!(out, "  merkle root        {}", yes(r.merkle_root_ok))?;
     writeln!(
         out,
         "  proof of work      {}{}",
         yes(r.pow_ok),
-        if r.proof_of_stake {
+        if r.proof_of_stake == Some(true) {
             " (proof of stake: none needed)"
         } else {
             ""
         }
     )?;
     if let Some(b) = r.block_signature_ok {
-        writeln!(out, "  block signature    {}", yes(b))?;
+        writeln!(out, "  block signature    {}", yes(Some(b)))?;
     }
     if let Some(b) = r.witness_commitment_ok {
-        writeln!(out, "  witness commitment {}", yes(b))?;
+        writeln!(out, "  witness commitment {}", yes(Some(b)))?;
     }
-    let s = &r.signatures;
+    let s = r.signatures;
     writeln!(
         out,
         "  signatures         {} checked, {} valid, {} invalid, {} inputs not checkable",
         s.checked, s.valid, s.invalid, s.not_checkable
     )?;
-    for (why, n) in &r.not_checkable_reasons {
-        writeln!(out, "    not checkable: {n} x {why}")?;
+    for n in &r.not_checkable_reasons {
+        writeln!(
+            out,
+            "    not checkable: {} x {} ({})",
+            n.count, n.code, n.reason
+        )?;
     }
-    if let Some(f) = &r.flags {
+    if let Some(f) = r.flags {
         writeln!(
             out,
             "  script flags       strict DER {}, low S {}",
@@ -324,15 +331,27 @@ pub fn write_summary(out: &mut dyn Write, r: &BlockReport, source: &str) -> std:
         )?;
     }
     let timings: Vec<String> = r
-        .timings_ms
+        .timings_us
+        .0
         .iter()
-        .map(|(k, v)| format!("{k} {v:.2}"))
+        .map(|(k, v)| format!("{k} {:.3}", ms(*v)))
         .collect();
+    let j = r.backend_jobs;
     writeln!(
         out,
         "  backend            {} ({} hash jobs, {} verify jobs, {} BIP340 jobs)",
-        r.backend, r.backend_jobs.0, r.backend_jobs.1, r.schnorr_jobs
+        r.backend, j.hash, j.verify, j.schnorr
     )?;
     writeln!(out, "  timings (ms)       {}", timings.join(", "))?;
+    if let Some(d) = &r.device {
+        writeln!(
+            out,
+            "  device             {} cycles = {:.3} ms projected at {} MHz ({} jobs fell back to software)",
+            d.cycles,
+            ms(d.projected_us),
+            d.clock_mhz,
+            d.fallback_jobs
+        )?;
+    }
     Ok(())
 }

@@ -268,6 +268,15 @@ impl Lines {
 }
 
 /// One JSON Lines input object, or why the line is malformed.
+///
+/// JSON inputs (the batch commands' lines, `--prevouts`) are read as a `serde_json::Value`
+/// map with each field taken by hand, not through `#[derive(Deserialize)]`: a derived struct
+/// fails the whole line on its first wrong field, while a batch answer line must still echo
+/// the line's `id`; and every error names its field in one form (`field "vout": want an
+/// integer 0..=4294967295`), with the field rules serde cannot state (hex, lengths, `msg` xor
+/// `msg_hash`, the scheme, the money range). A derived `--prevouts` reader was tried: its
+/// serde messages (``missing field `vout` ``, ``invalid type: floating point `1.5` ``) broke
+/// that form and `tests/taproot.rs`, so the hand-written reading stays.
 pub fn parse_object(line: &Line) -> Result<Map<String, Value>, String> {
     let line = line.as_ref().map_err(Clone::clone)?;
     let line = std::str::from_utf8(line).map_err(|e| format!("line is not valid UTF-8: {e}"))?;

@@ -16,4 +16,5 @@ pub mod error;
 #[cfg(feature = "hw-report")]
 pub mod hw_report_clock;
 pub mod input;
+pub mod json;
 pub mod progress;

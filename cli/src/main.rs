@@ -19,8 +19,29 @@ use satchain_cli::{cmd_bench, cmd_demo, cmd_hash, cmd_validate, cmd_verify};
     after_help = "Exit codes: 0 valid / done, 1 invalid block, 2 usage or I/O error."
 )]
 struct Cli {
+    /// Which events to print on stderr (tracing-subscriber's EnvFilter syntax: `debug`,
+    /// `satchain_fpga=debug,warn`, ...). Default: `RUST_LOG`, else `warn` (faults, fallback,
+    /// a device taken out of service). stdout stays the command's output alone.
+    #[arg(long, global = true, value_name = "FILTER")]
+    log: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Events (the FPGA backend's faults, fallbacks, batch sizes and timings, on `sim` and
+/// `fpga`) go to stderr, filtered by `--log`, else `RUST_LOG`, else `warn`.
+fn init_log(filter: Option<&str>) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match filter {
+        Some(f) => EnvFilter::try_new(f).map_err(|e| format!("--log {f:?}: {e}"))?,
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| format!("log: {e}"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,6 +63,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = init_log(cli.log.as_deref()) {
+        eprintln!("satchain: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     let result = match &cli.command {
         Command::ValidateBlock(a) => cmd_validate::run(a),
         Command::VerifyBatch(a) => cmd_verify::run(a),

@@ -144,7 +144,10 @@ fn cli_demo_taproot_and_prevouts_file() {
     assert_eq!(v["valid"], true);
     assert_eq!(d["all_signatures_checked"], true);
     assert_eq!(v["signatures"]["checked"], d["expected_signatures"]);
-    assert_eq!(v["schnorr_jobs"], d["expected_schnorr_signatures"]);
+    assert_eq!(
+        v["backend_jobs"]["schnorr"],
+        d["expected_schnorr_signatures"]
+    );
     assert!(d["p2tr_script_path_inputs"].as_u64().unwrap() > 0);
 
     // The written block and prevouts validate the same way through validate-block.

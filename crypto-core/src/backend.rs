@@ -37,6 +37,16 @@ impl HashMode {
             HashMode::Sha256 | HashMode::Sha256d => None,
         }
     }
+    /// The mode's name as the CLI and its JSON spell it (`sha256`, `sha256d`, `merkle_node`,
+    /// `header80`); error texts use it rather than the Rust variant name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            HashMode::Sha256 => "sha256",
+            HashMode::Sha256d => "sha256d",
+            HashMode::MerkleNode => "merkle_node",
+            HashMode::Header80 => "header80",
+        }
+    }
 }
 
 /// One hash job.
@@ -85,7 +95,12 @@ impl HashJob {
         match self.mode.fixed_len() {
             Some(n) if self.data.len() != n => Err(BackendError::BadJob {
                 index: 0,
-                reason: format!("{:?} needs {} bytes, got {}", self.mode, n, self.data.len()),
+                reason: format!(
+                    "{} needs {} bytes, got {}",
+                    self.mode.name(),
+                    n,
+                    self.data.len()
+                ),
             }),
             _ => Ok(()),
         }
@@ -171,6 +186,7 @@ pub struct VerifyJob {
 /// Not `#[non_exhaustive]`: these are the accelerator's result codes (`accel-driver`), a
 /// closed set that the driver and the equivalence tests match exhaustively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 pub enum VerifyFailure {
     /// The equation does not hold (or R is the point at infinity).
     #[error("signature does not verify")]

@@ -3,6 +3,7 @@
 
 /// Why an encoding was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DerError {
     /// Fails BIP66 `IsValidSignatureEncoding`; the text names the rule.

@@ -10,6 +10,7 @@ pub const MAX_SIZE: u64 = 0x0200_0000;
 
 /// Why a parse failed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ParseReason {
     /// The input ended: `need` more bytes were wanted, `have` were left.

@@ -43,6 +43,7 @@ pub fn decode_compact(bits: u32) -> CompactTarget {
 
 /// Why a header fails proof of work.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PowError {
     /// `nBits` has the sign bit set with a non-zero mantissa.

@@ -13,7 +13,7 @@
 //!   (`null` when the line has none or is not an object);
 //! - hash-batch: a line with a digest names a `msg` that hashes (SHA-256, or SHA-256d in
 //!   the double modes) to exactly that digest, recomputed here with `sha2` from the line as
-//!   `serde_json` reads it; a line without a digest carries an error string;
+//!   `serde_json` reads it, with `error` null; a line without a digest carries an error string;
 //! - verify-batch: `valid` is a bool, `error` is null exactly when `valid` is true, and a
 //!   line that is not a JSON object is never valid.
 #![no_main]
@@ -101,6 +101,7 @@ fuzz_target!(|data: &[u8]| {
                     let obj = obj.as_ref().expect("a digest for a line that is no JSON object");
                     let want = expected_digest(obj).expect("a digest for a line without a msg");
                     assert_eq!(d, &hex::encode(want), "line {k}: digest");
+                    assert_eq!(o.get("error"), Some(&Value::Null), "line {k}: error null");
                 }
                 Some(Value::Null) => {
                     assert!(o.get("error").is_some_and(Value::is_string), "line {k}: error");

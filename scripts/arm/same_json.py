@@ -2,7 +2,7 @@
 """Compares the satchain CLI's JSON from the ARM build with the x86 build's (scripts/test-arm.sh).
 
   same_json.py ARM.json X86.json
-      one object each (validate-block --json): equal once every "timings_ms" is removed, and
+      one object each (validate-block --json): equal once every "timings_us" is removed, and
       the ARM verdict is VALID ("valid": true).
   same_json.py --lines ARM.jsonl X86.jsonl --expect EXPECT.jsonl
       one object per line (verify-batch, hash-batch): the same lines, and each line holds the
@@ -15,7 +15,7 @@ import sys
 
 def drop_timings(value):
     if isinstance(value, dict):
-        return {k: drop_timings(v) for k, v in value.items() if k != "timings_ms"}
+        return {k: drop_timings(v) for k, v in value.items() if k != "timings_us"}
     if isinstance(value, list):
         return [drop_timings(v) for v in value]
     return value
@@ -58,10 +58,10 @@ def main(argv):
     if a != b:
         keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         fail(f"{argv[0]} and {argv[1]} differ in {keys}")
-    t_arm = arm.get("timings_ms", {}).get("total")
-    t_x86 = x86.get("timings_ms", {}).get("total")
-    print(f"same_json: {argv[0]}: VALID, identical to x86 but for timings_ms "
-          f"(total: qemu-arm {t_arm} ms, x86 {t_x86} ms; qemu-arm is emulation, not A9 time)")
+    t_arm = arm.get("timings_us", {}).get("total")
+    t_x86 = x86.get("timings_us", {}).get("total")
+    print(f"same_json: {argv[0]}: VALID, identical to x86 but for timings_us "
+          f"(total: qemu-arm {t_arm} us, x86 {t_x86} us; qemu-arm is emulation, not A9 time)")
 
 
 if __name__ == "__main__":

@@ -63,3 +63,33 @@ pub fn tmp(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     dir.join(format!("{}-{name}", std::process::id()))
 }
+
+/// The CLI's JSON Schema (`cli/schema/satchain.schema.json`).
+pub fn schema_root() -> Value {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/satchain.schema.json");
+    serde_json::from_str(&std::fs::read_to_string(&p).expect("read schema")).expect("schema JSON")
+}
+
+/// A validator for the schema's definition `def` (`validate_block_line`, `hash_line`, ...).
+pub fn validator(def: &str) -> jsonschema::Validator {
+    let root = schema_root();
+    assert!(
+        root["$defs"][def].is_object(),
+        "no $defs/{def} in the schema"
+    );
+    let s = serde_json::json!({
+        "$schema": root["$schema"],
+        "$defs": root["$defs"],
+        "$ref": format!("#/$defs/{def}"),
+    });
+    jsonschema::validator_for(&s).expect("schema compiles")
+}
+
+/// Panics with every violation when `doc` does not follow the schema's `def`.
+pub fn assert_schema(def: &str, doc: &Value) {
+    let errors: Vec<String> = validator(def)
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{def}: {errors:#?}\n{doc}");
+}

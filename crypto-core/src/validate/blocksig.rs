@@ -37,6 +37,7 @@ use super::Ctx;
 
 /// Why a Qtum block signature is rejected. Shown after `block signature: `.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BlockSigError {
     /// A proof-of-work block must carry no signature.

@@ -36,6 +36,7 @@ pub struct SigCounts {
 /// error (`Parse`, `BadPow`, `BadBlockSignature`, `Backend`) its text is part of that
 /// `Display` and `source()` returns it as well.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ValidationError {
     /// The block (or transaction) could not be parsed.
@@ -242,7 +243,9 @@ fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::
     s.collect_str(v)
 }
 
-/// What [`validate_block`](super::validate_block) found. Serializes to the CLI's `--json` object.
+/// What [`validate_block`](super::validate_block) found. Serializes with serde as it is; the
+/// CLI prints its own view of it (`satchain-cli`'s `json` module and `cli/schema/`: checks
+/// that did not run as null, reason codes, timings in microseconds).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockReport {
     /// No rule broken.
