@@ -260,7 +260,9 @@ mod tests {
     #[test]
     fn yosys_names_lose_their_directory_only() {
         assert_eq!(
-            without_dirs("$flatten\\hash.\\dma.$lt$/work/main/target/synth/rtl/top.v:14103$9796.P[3]"),
+            without_dirs(
+                "$flatten\\hash.\\dma.$lt$/work/main/target/synth/rtl/top.v:14103$9796.P[3]"
+            ),
             "$flatten\\hash.\\dma.$lt$top.v:14103$9796.P[3]"
         );
         assert_eq!(

@@ -15,7 +15,6 @@
     clippy::cast_possible_truncation
 )]
 
-
 use crypto_core::header::Header;
 use crypto_core::params::Network;
 use crypto_core::script::push_only;

@@ -3,7 +3,6 @@
 //! same with faults injected mid-block. The Verilated-top version is driver_top.rs / fault_top.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-
 use accel_driver::fault::Flip;
 use accel_driver::regmap::reg;
 use accel_driver::WaitMode;

@@ -28,13 +28,13 @@
 //! - Trace (for the RTL == ISS test; synthesis keeps nothing extra for them): the P and S
 //!   write ports and the ALU flag writes as they happen.
 
+use crate::prim::Placed;
 use crate::prim::Widen;
 use crate::vcore::alu::{Alu, ALU_LATENCY, ALU_TAG_BITS};
 use crate::vcore::fmul_standin::FMUL_TAG_BITS;
 use crate::vcore::regfile::RegFile;
 use crate::vcore::seq::Sequencer;
 use crate::vcore::timing::{ALU_WB, FETCH_CYCLES};
-use crate::prim::Placed;
 use rust_hdl::prelude::*;
 
 const _: () = assert!(ALU_WB == 2 + ALU_LATENCY && FETCH_CYCLES == 4);

@@ -10,10 +10,10 @@
 //! Reads take two clocks (address in c, word in c + 2, `mem::Bram`); the port stage presents
 //! the addresses in t+1, so the words are there in t+3. Address = {thread, register}.
 
+use crate::prim::Placed;
 use crate::prim::Widen;
 use crate::vcore::mem::Bram;
 use crate::vcore::params::{BANK_ADDR_BITS, THREAD_BITS};
-use crate::prim::Placed;
 use rust_hdl::prelude::*;
 
 /// Register banks (see the module docs).

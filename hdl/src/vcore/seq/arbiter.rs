@@ -8,8 +8,8 @@
 //! `g = y & (y ^ (y - 1))` folded onto N bits, and the new "above" mask is the complement of
 //! `y ^ (y - 1)` taken from the half that won. Depth: one LUT, a 2N-bit carry chain, two LUTs.
 
-use crate::prim::Widen;
 use crate::prim::Placed;
+use crate::prim::Widen;
 use rust_hdl::prelude::*;
 
 /// Round-robin arbiter (see the module docs).

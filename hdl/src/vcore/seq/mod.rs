@@ -33,12 +33,12 @@
 pub mod arbiter;
 pub mod thread;
 
+use crate::prim::Placed;
 use crate::prim::Widen;
 use crate::vcore::alu::op as alu_op;
 use crate::vcore::mem::{Bram, Brom2};
 use crate::vcore::params::{DIG_ADDR_BITS, REC_QUEUE, THREADS, THREAD_BITS};
 use crate::vcore::timing::ALU_WB;
-use crate::prim::Placed;
 use arbiter::RrArbiter;
 use rust_hdl::prelude::*;
 use thread::{ThreadCtl, AGE_BITS};
