@@ -370,26 +370,8 @@ fn reset_then_fresh(reset_cycle: u64, at_load: bool) {
 #[test]
 fn vcore_recoder_verilog_lints_clean() {
     let v = satchain_hdl::vcore::recoder::rtl::verilog();
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/lint-vcore");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("vcore_recoder.v");
-    std::fs::write(&path, v).unwrap();
-    let out = std::process::Command::new("verilator")
-        .args([
-            "--lint-only",
-            "-Wall",
-            "-Wno-DECLFILENAME",
-            "--top-module",
-            "top",
-        ])
-        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lint-waivers.vlt"))
-        .arg(&path)
-        .output()
-        .expect("verilator must be installed (apt-get install verilator)");
-    let msg = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && !msg.contains("%Warning"),
-        "verilator lint of {}:\n{msg}",
-        path.display()
-    );
+    if let Err(e) = satchain_hdl::prim::lint::verilator_lint("lint-vcore", "vcore_recoder", &v, &[])
+    {
+        panic!("{e}");
+    }
 }

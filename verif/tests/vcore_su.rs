@@ -488,26 +488,7 @@ fn vcore_su_back_to_back_and_reset() {
 #[test]
 fn vcore_su_verilog_lints_clean() {
     let v = satchain_hdl::vcore::su::verilog(&SuModulus::secp256k1());
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/lint-vcore");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("vcore_su.v");
-    std::fs::write(&path, v).unwrap();
-    let out = std::process::Command::new("verilator")
-        .args([
-            "--lint-only",
-            "-Wall",
-            "-Wno-DECLFILENAME",
-            "--top-module",
-            "top",
-        ])
-        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lint-waivers.vlt"))
-        .arg(&path)
-        .output()
-        .expect("verilator must be installed (apt-get install verilator)");
-    let msg = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && !msg.contains("%Warning"),
-        "verilator lint of {}:\n{msg}",
-        path.display()
-    );
+    if let Err(e) = satchain_hdl::prim::lint::verilator_lint("lint-vcore", "vcore_su", &v, &[]) {
+        panic!("{e}");
+    }
 }

@@ -348,27 +348,9 @@ mod tests {
     /// (the project's waiver file applies), so yosys sees what the simulator simulated.
     #[test]
     fn calib_sha256_verilog_lints_clean() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/calib");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("calib_sha256.v");
-        std::fs::write(&path, verilog()).unwrap();
-        let out = std::process::Command::new("verilator")
-            .args([
-                "--lint-only",
-                "-Wall",
-                "-Wno-DECLFILENAME",
-                "--top-module",
-                "top",
-            ])
-            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../verif/lint-waivers.vlt"))
-            .arg(&path)
-            .output()
-            .expect("verilator must be installed (apt-get install verilator)");
-        let msg = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && !msg.contains("%Warning"),
-            "verilator lint of {}:\n{msg}",
-            path.display()
-        );
+        if let Err(e) = crate::prim::lint::verilator_lint("calib", "calib_sha256", &verilog(), &[])
+        {
+            panic!("{e}");
+        }
     }
 }

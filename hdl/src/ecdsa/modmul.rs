@@ -593,27 +593,9 @@ mod tests {
     /// the project's waiver file (`verif/lint-waivers.vlt`, each waiver with its reason).
     #[test]
     fn modmul_verilog_lints_clean() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/ecdsa_arith");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("modmul.v");
-        std::fs::write(&path, crate::prim::verilog_of(ModMul::default())).unwrap();
-        let out = std::process::Command::new("verilator")
-            .args([
-                "--lint-only",
-                "-Wall",
-                "-Wno-DECLFILENAME",
-                "--top-module",
-                "top",
-            ])
-            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../verif/lint-waivers.vlt"))
-            .arg(&path)
-            .output()
-            .expect("verilator must be installed (apt-get install verilator)");
-        let msg = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && !msg.contains("%Warning"),
-            "verilator lint of {}:\n{msg}",
-            path.display()
-        );
+        let v = crate::prim::verilog_of(ModMul::default());
+        if let Err(e) = crate::prim::lint::verilator_lint("ecdsa_arith", "modmul", &v, &[]) {
+            panic!("{e}");
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! Primitives every block uses: zero-extension ([`Widen`]) and its shifted form ([`Placed`]:
 //! a word placed at a fixed bit offset of a wider one), the resettable FIFO
 //! ([`SyncFifo`]), constants from numbers and from the register map ([`konst`], [`regs`]),
-//! and [`verilog_of`] (a block's Verilog text). The hand-written Verilog of the leaf
+//! [`verilog_of`] (a block's Verilog text) and [`lint::verilator_lint`] (the lint every block's
+//! Verilog passes). The hand-written Verilog of the leaf
 //! primitives is explained in their files; everything else is plain rust-hdl.
 
 pub mod fifo;
+pub mod lint;
 pub mod placed;
 pub mod regs;
 pub mod widen;
