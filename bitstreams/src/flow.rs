@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Bumped when the script or the meaning of cached files changes.
-const CACHE_VERSION: &str = "satchain-synth-cache-v3";
+/// Bumped when the script or the meaning of cached files changes. v4: yosys runs in the RTL
+/// file's directory and reads it by file name, so netlist names carry `top.v:LINE`, not the
+/// directory of the checkout that synthesized it (v3 netlists hold absolute paths).
+const CACHE_VERSION: &str = "satchain-synth-cache-v4";
 
 /// Options of one flow run.
 #[derive(Debug, Clone)]
@@ -207,13 +209,18 @@ pub fn synth_file(
         // Temporary names first so an interrupted run never leaves a half cache entry.
         let tmp_stat = cache.join(format!("{name}-{k}.stat.json.tmp"));
         let tmp_net = netlist_p.with_extension("il.tmp");
+        // yosys names cells and nets after the source as it was given (`$lt$<path>:LINE$N`):
+        // read the file by its name from its own directory, so reports and netlists are the
+        // same whichever checkout synthesized them. The outputs get absolute paths for that.
+        let src_dir = file.parent().unwrap_or(Path::new("."));
+        let abs = |p: &Path| std::path::absolute(p).map_err(io(p));
         let script = yosys::synth_script(
-            &file.to_string_lossy(),
+            &rel,
             "top",
-            &tmp_stat.to_string_lossy(),
-            &tmp_net.to_string_lossy(),
+            &abs(&tmp_stat)?.to_string_lossy(),
+            &abs(&tmp_net)?.to_string_lossy(),
         );
-        let ms = run_yosys(opts, &script, &log_p, &rel)?;
+        let ms = run_yosys(opts, &script, &log_p, &rel, Some(src_dir))?;
         std::fs::rename(&tmp_stat, &stat_p).map_err(io(&tmp_stat))?;
         std::fs::rename(&tmp_net, &netlist_p).map_err(io(&tmp_net))?;
         std::fs::write(&meta_p, serde_json::to_string(&CacheMeta { synth_ms: ms })?)
@@ -227,7 +234,7 @@ pub fn synth_file(
         let log_p = logs.join(format!("{name}.depth.log"));
         let tmp_ltp = ltp_p.with_extension("ltp.tmp");
         let script = yosys::depth_script(&netlist_p.to_string_lossy(), &tmp_ltp.to_string_lossy());
-        run_yosys(opts, &script, &log_p, &rel)?;
+        run_yosys(opts, &script, &log_p, &rel, None)?;
         std::fs::rename(&tmp_ltp, &ltp_p).map_err(io(&tmp_ltp))?;
     }
     let stat = std::fs::read_to_string(&stat_p).map_err(io(&stat_p))?;
@@ -277,7 +284,7 @@ fn block_timing(
         let log_p = opts.out_dir.join("logs").join(format!("{name}.json.log"));
         let tmp = json_p.with_extension("json.tmp");
         let script = yosys::json_script(&netlist_p.to_string_lossy(), &tmp.to_string_lossy());
-        run_yosys(opts, &script, &log_p, rel)?;
+        run_yosys(opts, &script, &log_p, rel, None)?;
         std::fs::rename(&tmp, &json_p).map_err(io(&tmp))?;
     }
     let fp = crate::timing::delays::fingerprint(&net);
@@ -302,13 +309,23 @@ pub fn current_timing_model() -> Option<String> {
         .map(|c| crate::timing::delays::fingerprint(&c.net))
 }
 
-/// Runs one yosys script with its output in `log_p`, within `opts.timeout`; returns the
-/// milliseconds it took.
-fn run_yosys(opts: &FlowOptions, script: &str, log_p: &Path, rel: &str) -> Result<u64, FlowError> {
+/// Runs one yosys script with its output in `log_p`, within `opts.timeout`, in `cwd` when
+/// given; returns the milliseconds it took.
+fn run_yosys(
+    opts: &FlowOptions,
+    script: &str,
+    log_p: &Path,
+    rel: &str,
+    cwd: Option<&Path>,
+) -> Result<u64, FlowError> {
     let log = std::fs::File::create(log_p).map_err(io(log_p))?;
     let log2 = log.try_clone().map_err(io(log_p))?;
     let t0 = Instant::now();
-    let mut child = Command::new(&opts.yosys)
+    let mut cmd = Command::new(&opts.yosys);
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let mut child = cmd
         .arg("-p")
         .arg(script)
         .stdin(Stdio::null())

@@ -46,6 +46,21 @@ fn reference_lands_within_tolerance_of_116_mhz() {
         cal.net.base_ns
     );
     assert!(err.abs() <= TOLERANCE, "model {} MHz, error {err}", d.mhz);
+    // Netlist names and `src` attributes carry the source file and line, never the checkout's
+    // directory (yosys reads the file by name from its own directory), so reports do not
+    // depend on the machine that synthesized.
+    let k = flow::cache_key(&version, &std::fs::read_to_string(&file).unwrap());
+    let il = out
+        .join("cache")
+        .join(format!("{}-{}.il", cal.block, &k[..16]));
+    let il = std::fs::read_to_string(&il).unwrap();
+    let dir = std::path::absolute(&rtl).unwrap();
+    let dir = dir.to_string_lossy();
+    assert!(
+        il.contains(&format!("\"{}.v:", cal.block)),
+        "no source-located names in the netlist"
+    );
+    assert!(!il.contains(&*dir), "the netlist names {dir}");
     // The path is the round's: schedule adders, the W multiplexer, T1, a' (a chain of adder
     // segments with LUT levels between them), not some side path.
     assert!(d.path.levels.carry4 >= 8, "{:?}", d.path.levels);

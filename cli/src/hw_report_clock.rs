@@ -143,41 +143,17 @@ impl ClockDomain {
     }
 }
 
-/// yosys names a cell or net after the source line it came from (`$lt$/abs/dir/top.v:14103$9796`),
-/// so the report would carry the directory of whichever checkout synthesized it. Keep the file
-/// name and line, drop the directory: the same design gives the same report on every machine.
-fn without_dirs(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut rest = name;
-    while let Some(i) = rest.find(".v:") {
-        let (head, tail) = rest.split_at(i);
-        // The path starts after the `$` that opens this name part; a `/` before it is not ours.
-        let part_start = head.rfind('$').map_or(0, |d| d + 1);
-        match head[part_start..].rfind('/') {
-            Some(slash) => {
-                out.push_str(&head[..part_start]);
-                out.push_str(&head[part_start + slash + 1..]);
-            }
-            None => out.push_str(head),
-        }
-        out.push_str(".v:");
-        rest = &tail[3..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn path_json(p: &TimingPath) -> Value {
     json!({
-        "start": without_dirs(&p.start),
-        "end": without_dirs(&p.end),
+        "start": p.start,
+        "end": p.end,
         "delay_ns": p.delay_ns,
         "logic_ns": p.logic_ns,
         "route_ns": p.route_ns,
         "levels": p.levels,
         "steps": p.steps.iter().map(|s| json!({
-            "cell": without_dirs(&s.cell), "type": s.cell_type, "pins": format!("{} -> {}", s.from_pin, s.to_pin),
-            "net": without_dirs(&s.net), "fanout": s.fanout, "net_ns": s.net_ns, "cell_ns": s.cell_ns,
+            "cell": s.cell, "type": s.cell_type, "pins": format!("{} -> {}", s.from_pin, s.to_pin),
+            "net": s.net, "fanout": s.fanout, "net_ns": s.net_ns, "cell_ns": s.cell_ns,
             "at_ns": s.at_ns, "delay": s.delay,
         })).collect::<Vec<_>>(),
     })
@@ -251,25 +227,4 @@ pub fn timing_json(synth: Option<&SynthReport>, missing: &mut Vec<String>) -> Va
         "blocks": blocks,
         "cdc": cdc,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_dirs;
-
-    #[test]
-    fn yosys_names_lose_their_directory_only() {
-        assert_eq!(
-            without_dirs(
-                "$flatten\\hash.\\dma.$lt$/work/main/target/synth/rtl/top.v:14103$9796.P[3]"
-            ),
-            "$flatten\\hash.\\dma.$lt$top.v:14103$9796.P[3]"
-        );
-        assert_eq!(
-            without_dirs("$a$/x/a.v:1$2.$b$/y/z/b.v:3$4"),
-            "$a$a.v:1$2.$b$b.v:3$4"
-        );
-        assert_eq!(without_dirs("core.\\w_reg[3]/Q"), "core.\\w_reg[3]/Q");
-        assert_eq!(without_dirs("$lt$top.v:7$1"), "$lt$top.v:7$1");
-    }
 }
