@@ -9,6 +9,9 @@
 //! `SATCHAIN_VERIF_ONLY=<name>[,<name>…]` (developer use, on a cold cache): build only the
 //! named models; opening any other one then fails with `SimError::NoSuchModel`.
 //! CI and the lead's runs leave it unset (all models are built).
+//!
+//! Missing models are built several at a time (`SATCHAIN_VERILATOR_JOBS`, default cargo's job
+//! count): on a cold tree this build script is the longest path of the workspace build.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Bump when the generated shim or flags change, to invalidate the cache.
-const SHIM_VERSION: u32 = 4;
+const SHIM_VERSION: u32 = 5;
 const VERILATOR_INCLUDE: &str = "/usr/share/verilator/include";
 
 #[derive(Debug, Clone)]
@@ -192,11 +195,124 @@ fn verilator_version() -> String {
     }
 }
 
+/// A model whose cached library is missing.
+struct Pending<'a> {
+    name: &'static str,
+    verilog: &'a str,
+    ports: Vec<Port>,
+    dir: PathBuf,
+    lib_name: String,
+}
+
+/// Verilates one model and compiles it (with its shim) into `dir/lib<lib_name>.a`.
+fn build_model(m: &Pending<'_>, opt: &str, waivers: &Path) {
+    let (name, dir) = (m.name, &m.dir);
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
+    let vfile = dir.join(format!("{name}.v"));
+    std::fs::write(&vfile, m.verilog)
+        .unwrap_or_else(|e| fail(&format!("write {}: {e}", vfile.display())));
+    let mut cmd = Command::new("verilator");
+    cmd.arg("--cc")
+        .arg("--trace")
+        .arg("--prefix")
+        .arg(format!("V{name}"))
+        .arg("--top-module")
+        .arg("top")
+        .arg("-Mdir")
+        .arg(dir)
+        .arg("-Wno-DECLFILENAME")
+        .arg("--x-assign")
+        .arg("fast")
+        .arg("--x-initial")
+        .arg("fast");
+    if waivers.exists() {
+        cmd.arg(waivers);
+    }
+    cmd.arg(&vfile);
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| fail(&format!("running verilator: {e}")));
+    if !out.status.success() {
+        fail(&format!(
+            "verilator failed on model `{name}` (Verilog kept at {}):\n{}",
+            vfile.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let shim = dir.join(format!("shim_{name}.cpp"));
+    std::fs::write(&shim, gen_shim(name, &m.ports))
+        .unwrap_or_else(|e| fail(&format!("write shim: {e}")));
+    let mut b = cc::Build::new();
+    b.cpp(true)
+        .out_dir(dir)
+        .include(dir)
+        .include(VERILATOR_INCLUDE)
+        .include(format!("{VERILATOR_INCLUDE}/vltstd"))
+        .flag("-std=c++17")
+        .flag(opt)
+        .flag("-w")
+        .flag("-fno-var-tracking")
+        .define("VM_TRACE", "1")
+        .define("VM_TRACE_VCD", "1")
+        .cargo_metadata(false);
+    let base = b.clone();
+    b.file(&shim);
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| fail(&format!("read {}: {e}", dir.display())))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "cpp")
+                && p.file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with(&format!("V{name}")))
+        })
+        .collect();
+    entries.sort();
+    // Verilator's `__Slow` files hold code that runs once (constructors, initial blocks, the
+    // trace declarations): compiled without optimisation, as Verilator's own makefiles do
+    // (OPT_SLOW). Measured on the cluster test bench: its three `__Slow` files take 8.5 s of
+    // CPU at -O0 against 24.5 s at -O1.
+    let (slow, fast): (Vec<PathBuf>, Vec<PathBuf>) = entries
+        .into_iter()
+        .partition(|p| p.to_string_lossy().ends_with("__Slow.cpp"));
+    if !slow.is_empty() {
+        let mut bs = base;
+        bs.flag("-O0");
+        for f in slow {
+            bs.file(f);
+        }
+        for o in bs.compile_intermediates() {
+            b.object(o);
+        }
+    }
+    for f in fast {
+        b.file(f);
+    }
+    b.compile(&m.lib_name);
+}
+
+/// Builds the missing models, `workers` at a time. The models are independent and each one is
+/// a verilator run followed by a few large C++ files, so building them one after the other
+/// left a core idle for much of a cold build; the g++ processes stay bounded by cargo's `-j`
+/// (cc takes jobserver tokens).
+fn build_models(pending: &[Pending<'_>], opt: &str, waivers: &Path, workers: usize) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..workers.clamp(1, pending.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(m) = pending.get(i) else { break };
+                build_model(m, opt, waivers);
+            });
+        }
+    });
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=lint-waivers.vlt");
     println!("cargo:rerun-if-env-changed=SATCHAIN_VERILATOR_OPT");
     println!("cargo:rerun-if-env-changed=SATCHAIN_VERIF_ONLY");
+    println!("cargo:rerun-if-env-changed=SATCHAIN_VERILATOR_JOBS");
     let out_dir =
         PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set")));
     let manifest = PathBuf::from(
@@ -207,7 +323,11 @@ fn main() {
     let version = verilator_version();
     let waivers = manifest.join("lint-waivers.vlt");
     let waiver_text = std::fs::read_to_string(&waivers).unwrap_or_default();
-    let opt = std::env::var("SATCHAIN_VERILATOR_OPT").unwrap_or_else(|_| "-O2".to_string());
+    // g++ optimisation of the models. -O1 by default: measured on the cluster test bench's 16
+    // generated files (g++ 12.2, one core), -O1 took 46 s of CPU, -O2 75 s and -Os 82 s; every
+    // CI run builds every model cold, while most tests simulate for seconds.
+    // SATCHAIN_VERILATOR_OPT=-O2 for long simulations (soak runs).
+    let opt = std::env::var("SATCHAIN_VERILATOR_OPT").unwrap_or_else(|_| "-O1".to_string());
     let cache_root = target.join("verilator-cache");
 
     // The Verilator runtime, shared by all models.
@@ -246,6 +366,7 @@ fn main() {
     let _ = writeln!(rust, "// Generated by verif/build.rs. Do not edit.");
     let mut table = String::from("pub(crate) static MODELS: &[ModelDesc] = &[\n");
     let mut libs = Vec::new();
+    let mut to_build = Vec::new();
     for m in &models {
         let name = m.name;
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -261,72 +382,14 @@ fn main() {
         ]);
         let dir = cache_root.join(format!("{name}-{key:016x}"));
         let lib_name = format!("sim_{name}_{key:016x}");
-        let lib = dir.join(format!("lib{lib_name}.a"));
-        if !lib.exists() {
-            std::fs::create_dir_all(&dir)
-                .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
-            let vfile = dir.join(format!("{name}.v"));
-            std::fs::write(&vfile, &m.verilog)
-                .unwrap_or_else(|e| fail(&format!("write {}: {e}", vfile.display())));
-            let mut cmd = Command::new("verilator");
-            cmd.arg("--cc")
-                .arg("--trace")
-                .arg("--prefix")
-                .arg(format!("V{name}"))
-                .arg("--top-module")
-                .arg("top")
-                .arg("-Mdir")
-                .arg(&dir)
-                .arg("-Wno-DECLFILENAME")
-                .arg("--x-assign")
-                .arg("fast")
-                .arg("--x-initial")
-                .arg("fast");
-            if waivers.exists() {
-                cmd.arg(&waivers);
-            }
-            cmd.arg(&vfile);
-            let out = cmd
-                .output()
-                .unwrap_or_else(|e| fail(&format!("running verilator: {e}")));
-            if !out.status.success() {
-                fail(&format!(
-                    "verilator failed on model `{name}` (Verilog kept at {}):\n{}",
-                    vfile.display(),
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
-            let shim = dir.join(format!("shim_{name}.cpp"));
-            std::fs::write(&shim, gen_shim(name, &ports))
-                .unwrap_or_else(|e| fail(&format!("write shim: {e}")));
-            let mut b = cc::Build::new();
-            b.cpp(true)
-                .out_dir(&dir)
-                .include(&dir)
-                .include(VERILATOR_INCLUDE)
-                .include(format!("{VERILATOR_INCLUDE}/vltstd"))
-                .flag("-std=c++17")
-                .flag(&opt)
-                .flag("-w")
-                .flag("-fno-var-tracking")
-                .define("VM_TRACE", "1")
-                .define("VM_TRACE_VCD", "1")
-                .cargo_metadata(false)
-                .file(&shim);
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .unwrap_or_else(|e| fail(&format!("read {}: {e}", dir.display())))
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().is_some_and(|x| x == "cpp")
-                        && p.file_name()
-                            .is_some_and(|f| f.to_string_lossy().starts_with(&format!("V{name}")))
-                })
-                .collect();
-            entries.sort();
-            for f in entries {
-                b.file(f);
-            }
-            b.compile(&lib_name);
+        if !dir.join(format!("lib{lib_name}.a")).exists() {
+            to_build.push(Pending {
+                name,
+                verilog: &m.verilog,
+                ports: ports.clone(),
+                dir: dir.clone(),
+                lib_name: lib_name.clone(),
+            });
         }
         println!("cargo:rustc-link-search=native={}", dir.display());
         libs.push(lib_name.clone());
@@ -363,6 +426,12 @@ fn main() {
             "    ], new: sim_{name}_new, free: sim_{name}_free, eval: sim_{name}_eval, dump: sim_{name}_dump, flush: sim_{name}_flush, set: sim_{name}_set, get: sim_{name}_get }},"
         );
     }
+    // Workers: SATCHAIN_VERILATOR_JOBS, else cargo's job count for this build (NUM_JOBS).
+    let workers = ["SATCHAIN_VERILATOR_JOBS", "NUM_JOBS"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok()?.parse::<usize>().ok())
+        .unwrap_or(2);
+    build_models(&to_build, &opt, &waivers, workers);
     table.push_str("];\n");
     // The Verilator runtime after the models, so static link order resolves.
     let _ = writeln!(
