@@ -40,9 +40,13 @@ LINUX_TARGET=armv7-unknown-linux-gnueabihf
 # (the FPGA backend and its board opener; its tests ran inside crypto-core's before it moved).
 LINUX_CRATES=(-p crypto-core -p fallback-sw -p accel-driver -p satchain-regmap -p satchain-fpga)
 
-# Cargo for the ARM targets: Debian's rustc/cargo, qemu-arm as the test runner.
+# Cargo for the ARM targets: Debian's rustc/cargo, qemu-arm as the test runner. No debug info
+# in these builds (the workspace's release profile has it for the host's profilers): a failing
+# test under qemu still names its file and line in the panic message, and the cold cross build
+# is part of every CI run.
 arm_cargo() {
   env RUSTC="$ARM_RUSTC" RUSTDOC="$ARM_RUSTDOC" CARGO="$ARM_CARGO" \
+    CARGO_PROFILE_RELEASE_DEBUG=0 \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="qemu-arm -cpu cortex-a9" \
     CC_armv7_unknown_linux_gnueabihf=arm-linux-gnueabihf-gcc \
@@ -166,7 +170,23 @@ bare_metal() {
   bash benches/a9/run.sh "$ROOT/target/a9/$A9_TARGET/release/satchain-a9"
 }
 
-# Arguments name the steps to run (default: all three), e.g. `bash scripts/test-arm.sh board-cli`.
+# ---- build only --------------------------------------------------------------------------
+# Every ARM artefact the three steps need, without running anything: scripts/test.sh starts it
+# beside the x86 test run (the cross builds use target/arm and target/a9 and Debian's cargo, so
+# they take no lock of the x86 build), and the steps after it find their builds done.
+build_all() {
+  CARGO_TARGET_DIR="$ROOT/target/arm" arm_cargo test --release --locked --target "$LINUX_TARGET" \
+    "${LINUX_CRATES[@]}" --all-features --no-run
+  CARGO_TARGET_DIR="$ROOT/target/arm" arm_cargo build --release --locked \
+    --target "$LINUX_TARGET" -p satchain-cli --no-default-features
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" arm_cargo build --locked --release \
+    -Zbuild-std=core,alloc --target "$A9_TARGET" -p accel-driver -p satchain-regmap
+  (cd benches/a9 && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/a9" \
+    arm_cargo build --locked --release)
+}
+
+# Arguments name the steps to run (default: the three test steps), e.g.
+# `bash scripts/test-arm.sh board-cli`; `build` builds what they need and runs nothing.
 STEPS=("$@")
 ((${#STEPS[@]} > 0)) || STEPS=(linux-tests board-cli bare-metal)
 for s in "${STEPS[@]}"; do
@@ -174,8 +194,9 @@ for s in "${STEPS[@]}"; do
   linux-tests) step linux-tests linux_tests ;;
   board-cli) step board-cli board_cli ;;
   bare-metal) step bare-metal bare_metal ;;
+  build) step build build_all ;;
   *)
-    echo "test-arm: unknown step '$s' (linux-tests, board-cli, bare-metal)" >&2
+    echo "test-arm: unknown step '$s' (linux-tests, board-cli, bare-metal, build)" >&2
     failed+=("$s")
     ;;
   esac
