@@ -25,7 +25,17 @@ fi
 # A fresh RTL directory each time: a block that was renamed or removed must not linger.
 rm -rf "$OUT/rtl"
 mkdir -p "$OUT/rtl"
-cargo run --release -q -p satchain-hdl --bin gen-verilog -- "$OUT/rtl" >/dev/null
-cargo run --release -q -p bitstreams --bin synth-report -- \
+# SATCHAIN_SYNTH_BIN_DIR: run gen-verilog and synth-report from there (already built) instead of
+# through `cargo run`, which would wait for the build-directory lock while another cargo command
+# (scripts/test.sh's test run, beside which it runs) holds it.
+if [[ -n "${SATCHAIN_SYNTH_BIN_DIR:-}" ]]; then
+    GEN_VERILOG=("$SATCHAIN_SYNTH_BIN_DIR/gen-verilog")
+    SYNTH_REPORT=("$SATCHAIN_SYNTH_BIN_DIR/synth-report")
+else
+    GEN_VERILOG=(cargo run --release -q -p satchain-hdl --bin gen-verilog --)
+    SYNTH_REPORT=(cargo run --release -q -p bitstreams --bin synth-report --)
+fi
+"${GEN_VERILOG[@]}" "$OUT/rtl" >/dev/null
+"${SYNTH_REPORT[@]}" \
     --rtl "$OUT/rtl" --out "$OUT" \
     --jobs "${SATCHAIN_SYNTH_JOBS:-1}" --timeout "${SATCHAIN_SYNTH_TIMEOUT:-3600}"

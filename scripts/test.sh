@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Full tests: everything the workspace tests (unit, integration, property, simulation).
-# Tests on real data need ../shared/data beside the repository and fail loudly without it.
+# Full tests: everything the workspace tests (unit, integration, property, simulation), the
+# software path on an emulated Cortex-A9 (scripts/test-arm.sh) and the synthesis budget
+# (bitstreams/synth.sh). Tests on real data need ../shared/data beside the repository and fail
+# loudly without it.
+#
+# Order, for a two-core machine (CI): (1) build every x86 test binary; (2) run them while the ARM
+# cross builds and the synthesis run beside them (most test binaries keep one core busy, the
+# cross builds and yosys fill the other; they share no build directory or lock with the x86
+# run); (3) the ARM test steps under qemu. Logs of the jobs run beside: target/ci-logs/.
+# Exit status non-zero when any part failed; every part runs even when an earlier one failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,11 +20,51 @@ fi
 if [[ ! -d ../shared/data ]]; then
   echo "test.sh: WARNING: ../shared/data is missing; the tests on real blocks will fail" >&2
 fi
+LOGS=target/ci-logs
+mkdir -p "$LOGS"
+failed=()
+t0=$SECONDS
+stamp() { echo "test.sh: [$((SECONDS - t0)) s] $*"; }
+
+# 1. Build. The two binaries the synthesis runs are built here too, so it needs no cargo later.
+stamp "building the x86 workspace (tests, examples, binaries)"
+cargo test --workspace --release --no-fail-fast --no-run
+cargo build --release -p satchain-hdl --bin gen-verilog -p bitstreams --bin synth-report
+
+# 2. Beside the x86 test run: the ARM cross builds and the synthesis report (yosys synth_xilinx
+# per block and for the top, cached by a hash of the Verilog: target/synth/resources.{json,md};
+# fails above 70 % of any XC7Z030 resource).
+bash scripts/test-arm.sh build >"$LOGS/arm-build.log" 2>&1 &
+arm_build=$!
+SATCHAIN_SYNTH_BIN_DIR=target/release SATCHAIN_SYNTH_JOBS="${SATCHAIN_SYNTH_JOBS:-1}" \
+  bash bitstreams/synth.sh >"$LOGS/synth.log" 2>&1 &
+synth=$!
+stamp "x86 tests (ARM builds -> $LOGS/arm-build.log, synthesis -> $LOGS/synth.log)"
 # --no-fail-fast: one failing test binary must not hide the results of the others.
-cargo test --workspace --release --no-fail-fast
-# The software path on an emulated Cortex-A9: Linux (qemu-arm) and bare metal (qemu-system-arm).
-bash scripts/test-arm.sh
+cargo test --workspace --release --no-fail-fast || failed+=("x86 tests")
+
+# 3. The software path on an emulated Cortex-A9: Linux (qemu-arm) and bare metal
+# (qemu-system-arm); the builds of step 2 must be done first.
+if ! wait "$arm_build"; then
+  echo "test.sh: the ARM builds failed; last lines of $LOGS/arm-build.log:" >&2
+  tail -n 40 "$LOGS/arm-build.log" >&2
+  failed+=("arm builds")
+fi
+stamp "ARM tests under qemu"
+bash scripts/test-arm.sh || failed+=("arm tests")
+
+stamp "waiting for the synthesis"
+if wait "$synth"; then
+  tail -n 5 "$LOGS/synth.log"
+else
+  echo "test.sh: bitstreams/synth.sh failed; last lines of $LOGS/synth.log:" >&2
+  tail -n 40 "$LOGS/synth.log" >&2
+  failed+=("synthesis")
+fi
 # Extra checks (the lead adds more here).
-# Synthesis report (yosys synth_xilinx per block and for the top, cached by a hash of the
-# Verilog): writes target/synth/resources.{json,md}, fails above 70 % of any XC7Z030 resource.
-SATCHAIN_SYNTH_JOBS="${SATCHAIN_SYNTH_JOBS:-2}" bash bitstreams/synth.sh
+
+if ((${#failed[@]})); then
+  stamp "FAILED: ${failed[*]}"
+  exit 1
+fi
+stamp "all passed"
