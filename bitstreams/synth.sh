@@ -8,11 +8,17 @@
 # 2. runs yosys `synth_xilinx -family xc7 -top top -flatten -noiopad` on each file, and the
 #    logic depth (`ltp` with flip-flops removed); results are cached in OUTDIR/cache by a hash
 #    of the Verilog, so an unchanged block is not synthesized again,
-# 3. writes OUTDIR/resources.json (read by `satchain hw-report`) and OUTDIR/resources.md.
+# 3. writes OUTDIR/resources.json (read by `satchain hw-report`) and OUTDIR/resources.md,
+# 4. compares the fresh figures with the committed bitstreams/data/hw-report.json (the source of
+#    the README hardware tables): every block's and the top's resources exactly, each clock
+#    domain's timing-model estimate within 0.001 MHz (bitstreams/src/drift.rs); a difference is
+#    printed with the command that regenerates the report and the tables.
 #
-# Exit status: 0 within budget, 1 the accelerator uses more than 70 % of a resource of the
-# XC7Z030, 2 a tool or flow error. Env: SATCHAIN_SYNTH_JOBS (parallel yosys runs, default 1),
-# SATCHAIN_SYNTH_TIMEOUT (seconds per yosys run, default 3600).
+# Exit status: 0 within budget and the committed report current, 1 the accelerator uses more
+# than 70 % of a resource of the XC7Z030, 2 a tool or flow error, 3 the committed
+# hw-report.json differs from this synthesis. Env: SATCHAIN_SYNTH_JOBS (parallel yosys runs,
+# default 1), SATCHAIN_SYNTH_TIMEOUT (seconds per yosys run, default 3600),
+# SATCHAIN_HW_REPORT_CHECK=0 skips step 4 (while iterating on the RTL; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-target/synth}"
@@ -36,6 +42,11 @@ else
     SYNTH_REPORT=(cargo run --release -q -p bitstreams --bin synth-report --)
 fi
 "${GEN_VERILOG[@]}" "$OUT/rtl" >/dev/null
+check=(--check-committed bitstreams/data/hw-report.json)
+if [[ "${SATCHAIN_HW_REPORT_CHECK:-1}" == 0 ]]; then
+    echo "synth.sh: SATCHAIN_HW_REPORT_CHECK=0: the committed hw-report.json is not compared" >&2
+    check=()
+fi
 "${SYNTH_REPORT[@]}" \
     --rtl "$OUT/rtl" --out "$OUT" \
-    --jobs "${SATCHAIN_SYNTH_JOBS:-1}" --timeout "${SATCHAIN_SYNTH_TIMEOUT:-3600}"
+    --jobs "${SATCHAIN_SYNTH_JOBS:-1}" --timeout "${SATCHAIN_SYNTH_TIMEOUT:-3600}" "${check[@]}"

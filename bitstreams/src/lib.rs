@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod docs;
+pub mod drift;
 pub mod flow;
 pub mod report;
 pub mod resources;

@@ -83,6 +83,16 @@ impl VerilatorBus {
         Self::from_model(Model::with_vcd(TOP_MODEL, vcd)?)
     }
 
+    /// Opens another Verilated design with the top's AXI4-Lite slave (`reset`, `s_axi_*`,
+    /// `irq`; e.g. `top_hash`) for register-map tests: the raw [`VerilatorBus::read_with_resp`]
+    /// / [`VerilatorBus::write_with_resp`] see every response, and a handshake may take up to
+    /// 1,000 cycles (a full data queue holds WREADY low).
+    pub fn open_design(model: &str) -> Result<Self, SimError> {
+        let mut b = Self::from_model(Model::new(model)?)?;
+        b.handshake_limit = 1_000;
+        Ok(b)
+    }
+
     /// Wraps an opened model that has the top's port list.
     pub fn from_model(m: Model) -> Result<Self, SimError> {
         let p = Ports {

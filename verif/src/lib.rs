@@ -8,5 +8,6 @@ pub mod report;
 pub mod sha_cluster;
 pub mod sim;
 pub mod vcore;
+pub mod vring;
 
 pub use bus::{sim_backend, sim_backend_with, VerilatorBus};

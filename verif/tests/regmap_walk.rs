@@ -3,8 +3,12 @@
 //! registers hold what is written (within their fields), unmapped addresses answer SLVERR and
 //! latch ERROR.BadAddress.
 
-mod common;
-use common::axi::{Axi, OKAY, SLVERR};
+use accel_driver::Bus;
+use verif::VerilatorBus;
+
+/// AXI responses.
+const OKAY: u64 = 0;
+const SLVERR: u64 = 2;
 use satchain_hdl::top::{caps_value, DEFAULT_ENGINES};
 use satchain_regmap::{self as rm, field, reg, Access, REGISTERS};
 
@@ -15,9 +19,9 @@ fn live(r: &rm::Register) -> bool {
 
 #[test]
 fn regmap_walk_reset_and_constant_values() {
-    let mut a = Axi::new("top");
+    let mut a = VerilatorBus::open_design("top").expect("model");
     for r in REGISTERS {
-        let (v, resp) = a.read(r.offset);
+        let (v, resp) = a.read_with_resp(r.offset).unwrap();
         assert_eq!(resp, OKAY, "{} read: SLVERR", r.name);
         if live(r) {
             continue;
@@ -43,7 +47,7 @@ fn regmap_walk_reset_and_constant_values() {
     }
     // STATUS after reset: ready for hash (register and DMA) and ECDSA work, nothing
     // pending, no error.
-    let s = a.rd(reg::STATUS.offset);
+    let s = a.read32(reg::STATUS.offset).unwrap();
     assert_eq!(field::STATUS::HASH_READY.get(s), 1, "STATUS {s:#x}");
     assert_eq!(field::STATUS::HASH_DMA_READY.get(s), 1, "STATUS {s:#x}");
     assert_eq!(field::STATUS::ECDSA_READY.get(s), 1, "STATUS {s:#x}");
@@ -55,15 +59,15 @@ fn regmap_walk_reset_and_constant_values() {
         "STATUS {s:#x}"
     );
     // CYCLES counts clock cycles.
-    let c0 = a.rd(reg::CYCLES.offset);
-    a.m.ticks(100);
-    let c1 = a.rd(reg::CYCLES.offset);
+    let c0 = a.read32(reg::CYCLES.offset).unwrap();
+    a.steps(100);
+    let c1 = a.read32(reg::CYCLES.offset).unwrap();
     assert!(
         c1.wrapping_sub(c0) >= 100 && c1.wrapping_sub(c0) < 120,
         "CYCLES {c0} -> {c1}"
     );
     // CAPS fields agree with the configuration.
-    let caps = a.rd(reg::CAPS.offset);
+    let caps = a.read32(reg::CAPS.offset).unwrap();
     assert_eq!(
         field::CAPS::HASH_UNITS.get(caps) as usize,
         satchain_hdl::sha256::DEFAULT_UNITS
@@ -78,77 +82,83 @@ fn regmap_walk_reset_and_constant_values() {
 
 #[test]
 fn regmap_walk_access_semantics() {
-    let mut a = Axi::new("top_hash");
+    let mut a = VerilatorBus::open_design("top_hash").expect("model");
     // RO registers ignore writes.
     for r in REGISTERS
         .iter()
         .filter(|r| r.access == Access::Ro && !live(r))
     {
-        let before = a.rd(r.offset);
-        assert_eq!(a.write(r.offset, !before), OKAY);
+        let before = a.read32(r.offset).unwrap();
+        assert_eq!(a.write_with_resp(r.offset, !before).unwrap(), OKAY);
         assert_eq!(
-            a.rd(r.offset),
+            a.read32(r.offset).unwrap(),
             before,
             "RO register {} changed on write",
             r.name
         );
     }
     // IRQ_ENABLE holds its 3 field bits.
-    a.wr(reg::IRQ_ENABLE.offset, 0xFFFF_FFFF);
+    a.write32(reg::IRQ_ENABLE.offset, 0xFFFF_FFFF).unwrap();
     let m = field::IRQ_ENABLE::HASH_DONE.mask()
         | field::IRQ_ENABLE::ECDSA_DONE.mask()
         | field::IRQ_ENABLE::ERROR.mask();
-    assert_eq!(a.rd(reg::IRQ_ENABLE.offset), m);
-    a.wr(reg::IRQ_ENABLE.offset, 0);
-    assert_eq!(a.rd(reg::IRQ_ENABLE.offset), 0);
+    assert_eq!(a.read32(reg::IRQ_ENABLE.offset).unwrap(), m);
+    a.write32(reg::IRQ_ENABLE.offset, 0).unwrap();
+    assert_eq!(a.read32(reg::IRQ_ENABLE.offset).unwrap(), 0);
     // CTRL reads 0 (SOFT_RESET self-clears).
-    a.wr(reg::CTRL.offset, field::CTRL::SOFT_RESET.mask());
-    assert_eq!(a.rd(reg::CTRL.offset), 0);
+    a.write32(reg::CTRL.offset, field::CTRL::SOFT_RESET.mask())
+        .unwrap();
+    assert_eq!(a.read32(reg::CTRL.offset).unwrap(), 0);
     // ERROR: any write clears; IRQ_STATUS: W1C.
-    a.wr(reg::HASH_POP.offset, 1); // pop on empty -> ResultUnderflow
-    let e = a.rd(reg::ERROR.offset);
+    a.write32(reg::HASH_POP.offset, 1).unwrap(); // pop on empty -> ResultUnderflow
+    let e = a.read32(reg::ERROR.offset).unwrap();
     assert_eq!(
         field::ERROR::CODE.get(e),
         rm::ErrorCode::ResultUnderflow as u32
     );
     assert_eq!(
-        field::IRQ_STATUS::ERROR.get(a.rd(reg::IRQ_STATUS.offset)),
+        field::IRQ_STATUS::ERROR.get(a.read32(reg::IRQ_STATUS.offset).unwrap()),
         1
     );
-    a.wr(reg::ERROR.offset, 0);
-    assert_eq!(a.rd(reg::ERROR.offset), 0);
-    a.wr(reg::IRQ_STATUS.offset, field::IRQ_STATUS::ERROR.mask());
-    assert_eq!(a.rd(reg::IRQ_STATUS.offset), 0);
+    a.write32(reg::ERROR.offset, 0).unwrap();
+    assert_eq!(a.read32(reg::ERROR.offset).unwrap(), 0);
+    a.write32(reg::IRQ_STATUS.offset, field::IRQ_STATUS::ERROR.mask())
+        .unwrap();
+    assert_eq!(a.read32(reg::IRQ_STATUS.offset).unwrap(), 0);
 }
 
 #[test]
 fn regmap_unmapped_addresses_slverr_and_bad_address() {
-    let mut a = Axi::new("top_hash");
+    let mut a = VerilatorBus::open_design("top_hash").expect("model");
     let mut n = 0;
     for off in (0..rm::WINDOW_BYTES).step_by(4) {
         if rm::by_offset(off).is_some() {
             continue;
         }
         n += 1;
-        let (v, r) = a.read(off);
+        let (v, r) = a.read_with_resp(off).unwrap();
         assert_eq!((v, r), (0, SLVERR), "read of unmapped {off:#x}");
-        let e = a.rd(reg::ERROR.offset);
+        let e = a.read32(reg::ERROR.offset).unwrap();
         assert_eq!(
             field::ERROR::CODE.get(e),
             rm::ErrorCode::BadAddress as u32,
             "after read of {off:#x}"
         );
-        a.wr(reg::ERROR.offset, 0);
-        assert_eq!(a.write(off, 0x1234), SLVERR, "write to unmapped {off:#x}");
-        let e = a.rd(reg::ERROR.offset);
+        a.write32(reg::ERROR.offset, 0).unwrap();
+        assert_eq!(
+            a.write_with_resp(off, 0x1234).unwrap(),
+            SLVERR,
+            "write to unmapped {off:#x}"
+        );
+        let e = a.read32(reg::ERROR.offset).unwrap();
         assert_eq!(
             field::ERROR::CODE.get(e),
             rm::ErrorCode::BadAddress as u32,
             "after write to {off:#x}"
         );
-        a.wr(reg::ERROR.offset, 0);
+        a.write32(reg::ERROR.offset, 0).unwrap();
     }
     // Unaligned addresses are unmapped too.
-    assert_eq!(a.read(reg::ID.offset + 1).1, SLVERR);
+    assert_eq!(a.read_with_resp(reg::ID.offset + 1).unwrap().1, SLVERR);
     assert!(n > 0);
 }

@@ -44,6 +44,10 @@
 use super::regfile::OperandStore;
 use rust_hdl::prelude::*;
 
+// The constructor (program and constant ROMs, child blocks, constants) is a file of its own,
+// beside the ports, state and `update()` here.
+mod construct;
+
 /// 2^256 - p = 2^32 + 977.
 const P_COMPLEMENT: u64 = 0x1_0000_03D1;
 
@@ -206,137 +210,6 @@ pub struct EcdsaSequencer {
     zero8: Constant<Bits<8>>,
     zero10: Constant<Bits<10>>,
     zero32: Constant<Bits<32>>,
-}
-
-impl EcdsaSequencer {
-    /// `program`: microcode words (at most 1024 are used); `consts`: C0..C63 as little-endian
-    /// 64-bit limbs (missing entries are 0).
-    pub fn new(program: &[u32], consts: &[[u64; 4]]) -> Self {
-        let ucode = SyncROM::new(
-            (0..1024usize)
-                .map(|i| {
-                    let w = program.get(i).copied().unwrap_or(0);
-                    (Bits::<10>::from(i as u64), Bits::<64>::from(predecode(w)))
-                })
-                .collect(),
-        );
-        let crom: Vec<Bits<256>> = consts.iter().take(64).map(bits256_from_limbs).collect();
-        let c6 = |v: u64| Constant::new(Bits::<6>::from(v));
-        Self {
-            clock: Default::default(),
-            reset: Default::default(),
-            load_en: Default::default(),
-            load_sel: Default::default(),
-            load_data: Default::default(),
-            start: Default::default(),
-            busy: Default::default(),
-            done: Default::default(),
-            code: Default::default(),
-            cycles: Default::default(),
-            dbg_pc: Default::default(),
-            dbg_we: Default::default(),
-            dbg_waddr: Default::default(),
-            dbg_wdata: Default::default(),
-            mul_start: Default::default(),
-            mul_a: Default::default(),
-            mul_b: Default::default(),
-            mul_modn: Default::default(),
-            mul_done: Default::default(),
-            mul_result: Default::default(),
-            ucode,
-            rf: OperandStore::new(&crom),
-            running: Default::default(),
-            done_r: Default::default(),
-            code_r: Default::default(),
-            cycles_r: Default::default(),
-            pc: Default::default(),
-            bubble: Default::default(),
-            ex_valid: Default::default(),
-            ex_first: Default::default(),
-            ex_op: Default::default(),
-            ex_d: Default::default(),
-            ex_target: Default::default(),
-            ex_cond: Default::default(),
-            ex_stride: Default::default(),
-            f_eq: Default::default(),
-            f_lt: Default::default(),
-            f_c: Default::default(),
-            f_od: Default::default(),
-            f_wz: Default::default(),
-            lc: Default::default(),
-            w: Default::default(),
-            ix: Default::default(),
-            ir: Default::default(),
-            dec: Default::default(),
-            cdec: Default::default(),
-            next_pc: Default::default(),
-            pc_inc: Default::default(),
-            addr_a: Default::default(),
-            addr_b: Default::default(),
-            opa: Default::default(),
-            opb: Default::default(),
-            is_sub: Default::default(),
-            smask: Default::default(),
-            ax: Default::default(),
-            bx: Default::default(),
-            alu_s: Default::default(),
-            s1: Default::default(),
-            s1_lo: Default::default(),
-            s1_h0: Default::default(),
-            s1_h1: Default::default(),
-            s1_hi: Default::default(),
-            s2_lo: Default::default(),
-            s2_h0: Default::default(),
-            s2_h1: Default::default(),
-            s2_hi: Default::default(),
-            full1: Default::default(),
-            c_x: Default::default(),
-            c_m: Default::default(),
-            c_y: Default::default(),
-            s2: Default::default(),
-            full2: Default::default(),
-            alu_r: Default::default(),
-            ws128: Default::default(),
-            ws64: Default::default(),
-            ws32: Default::default(),
-            ws16: Default::default(),
-            ws8: Default::default(),
-            ws8s: Default::default(),
-            win_w7: Default::default(),
-            win_wm1: Default::default(),
-            win_i: Default::default(),
-            br_taken: Default::default(),
-            ex_done: Default::default(),
-            we_x: Default::default(),
-            wdata_x: Default::default(),
-            finish: Default::default(),
-            finish_code: Default::default(),
-            issue: Default::default(),
-            ld_a0: Default::default(),
-            ld_a1: Default::default(),
-            ld_a2: Default::default(),
-            k_pc: Constant::new(Bits::<256>::from(P_COMPLEMENT)),
-            k_lo: Constant::new(bits256_from_limbs(&[u64::MAX, u64::MAX, 0, 0])),
-            one256: Constant::new(Bits::<256>::from(1u64)),
-            zero256: Constant::new(Bits::<256>::default()),
-            k_watchdog: Constant::new(Bits::<32>::from(u64::from(super::timing::WATCHDOG_CYCLES))),
-            k_fault: Constant::new(Bits::<4>::from(15u64)),
-            k_nib7: Constant::new(Bits::<7>::from(15u64)),
-            one6: c6(1),
-            two6: c6(2),
-            four6: c6(4),
-            one7: Constant::new(Bits::<7>::from(1u64)),
-            one8: Constant::new(Bits::<8>::from(1u64)),
-            one10: Constant::new(Bits::<10>::from(1u64)),
-            one32: Constant::new(Bits::<32>::from(1u64)),
-            zero4: Constant::new(Bits::<4>::default()),
-            zero6: c6(0),
-            zero7: Constant::new(Bits::<7>::default()),
-            zero8: Constant::new(Bits::<8>::default()),
-            zero10: Constant::new(Bits::<10>::default()),
-            zero32: Constant::new(Bits::<32>::default()),
-        }
-    }
 }
 
 impl Logic for EcdsaSequencer {

@@ -42,6 +42,8 @@
 
 mod back;
 pub mod model;
+// `Alu::default()` (constants and child blocks): a file of its own, beside `update()`.
+mod construct;
 
 use crate::prim::Widen;
 use back::AluBack;
@@ -202,112 +204,6 @@ fn fill(s: usize) -> Bits<261> {
     let low = (&one << s) - &one;
     let high = ((&one << 261) - &one) ^ ((&one << (256 + s)) - &one);
     Bits::from(low | high)
-}
-
-impl Default for Alu {
-    fn default() -> Self {
-        let ops = [
-            op::LIN,
-            op::NEGC,
-            op::ADD,
-            op::SUB,
-            op::CMP,
-            op::MOV,
-            op::SHRR,
-            op::ODD,
-            op::REC,
-            op::LOAD,
-        ];
-        Self {
-            clock: Default::default(),
-            in_valid: Default::default(),
-            in_op: Default::default(),
-            in_imm: Default::default(),
-            in_sg: Default::default(),
-            in_asel: Default::default(),
-            in_bsel: Default::default(),
-            in_tag: Default::default(),
-            a_p: Default::default(),
-            a_s: Default::default(),
-            a_j: Default::default(),
-            b_p: Default::default(),
-            b_s: Default::default(),
-            b_k: Default::default(),
-            out_valid: Default::default(),
-            out_tag: Default::default(),
-            out_we: Default::default(),
-            out_rec: Default::default(),
-            out_data: Default::default(),
-            out_eq_we: Default::default(),
-            out_eq: Default::default(),
-            out_lt_we: Default::default(),
-            out_lt: Default::default(),
-            out_c_we: Default::default(),
-            out_c: Default::default(),
-            out_od_we: Default::default(),
-            out_od: Default::default(),
-            back: Default::default(),
-            d_asel: Default::default(),
-            d_bsel: Default::default(),
-            d_zero_a: Default::default(),
-            d_zero_b: Default::default(),
-            d_neg_b: Default::default(),
-            d_sa: Default::default(),
-            d_sb: Default::default(),
-            d_is3a: Default::default(),
-            d_is3b: Default::default(),
-            d_shamt: Default::default(),
-            d_ctl: Default::default(),
-            d_tag: Default::default(),
-            ra: Default::default(),
-            rb: Default::default(),
-            s0_nb: Default::default(),
-            s0_sa: Default::default(),
-            s0_sb: Default::default(),
-            s0_is3a: Default::default(),
-            s0_is3b: Default::default(),
-            s0_shamt: Default::default(),
-            s0_ctl: Default::default(),
-            s0_tag: Default::default(),
-            s1_s: Default::default(),
-            s1_c: Default::default(),
-            s1_u: Default::default(),
-            s1_sh: Default::default(),
-            s1_od: Default::default(),
-            s1_ctl: Default::default(),
-            s1_tag: Default::default(),
-            dc: Default::default(),
-            bm: Default::default(),
-            m1: Default::default(),
-            is_lin: Default::default(),
-            is_negc: Default::default(),
-            ka: Default::default(),
-            kb: Default::default(),
-            a_ext: Default::default(),
-            b_ext: Default::default(),
-            x: Default::default(),
-            x2: Default::default(),
-            y: Default::default(),
-            y2: Default::default(),
-            s1: Default::default(),
-            c1: Default::default(),
-            u1: Default::default(),
-            u2: Default::default(),
-            k_op: std::array::from_fn(|i| Constant::new(ops[i].into())),
-            k_code: std::array::from_fn(|i| Constant::new([0u64, 2, 3, 4, 5][i].into())),
-            k_src_j: Constant::new(src::J_OR_K.into()),
-            k_src_s: Constant::new(src::S.into()),
-            k_src_k: Constant::new(src::J_OR_K.into()),
-            k_sh: std::array::from_fn(|i| Constant::new((i as u64).into())),
-            k_one8: Constant::new(1u64.into()),
-            k_zero256: Constant::new(Bits::default()),
-            k_zero261: Constant::new(Bits::default()),
-            k_one261: Constant::new(1u64.into()),
-            k_fill: std::array::from_fn(|s| Constant::new(fill(s))),
-            k_bit: std::array::from_fn(|i| Constant::new((1u64 << i).into())),
-            k_zero10: Constant::new(Bits::default()),
-        }
-    }
 }
 
 impl Logic for Alu {
