@@ -91,6 +91,18 @@ pub const BLOCKS: &[Block] = &[
         verilog: || cluster_tb_verilog().ok(),
     },
     Block {
+        name: "vcore_cluster_core",
+        doc:
+            "ClusterCore: one cluster with its real FieldMul and Recoder (ROM/K loaded at run time)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        // A FieldMul plan that fails to build leaves the model out (its tests then fail with
+        // "no such model").
+        verilog: || cluster_core::verilog(Vec::new(), Vec::new()).ok(),
+    },
+    Block {
         name: "vcore_recoder",
         doc: "Recoder: signed wNAF digits into the digit RAM, one per clock",
         domain: Domain::Engine,
@@ -103,6 +115,7 @@ pub const BLOCKS: &[Block] = &[
 
 pub mod alu;
 pub mod cluster;
+pub mod cluster_core;
 pub mod cluster_tb;
 pub mod fmul_standin;
 pub mod mem;
