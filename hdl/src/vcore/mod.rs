@@ -178,8 +178,8 @@ pub mod timing {
     pub const FETCH_CYCLES: u32 = 4;
     /// Select cycle of an M-class op to its register write (and `mc` decrement) (owner:
     /// cluster RTL): 4 cycles to the FieldMul's `in_valid`, then its latency (25; its outputs
-    /// are flip-flops that write the P bank directly). Until the FieldMul is merged the cluster
-    /// is verified with a stand-in of the same latency (`fmul_standin`).
+    /// are flip-flops that write the P bank directly); `cluster_core.rs` asserts it against
+    /// `fmul::FMUL_LATENCY`.
     pub const MUL_WB: u32 = 29;
     /// Select cycle of an A-class op to its register/flag write (and `ac` decrement) (owner:
     /// cluster RTL): 2 cycles to the ALU's field input, `alu::ALU_LATENCY` = 7.
