@@ -1,5 +1,5 @@
-//! The cluster RTL (`vcore_cluster_tb`, with the verification-only FieldMul stand-in) against
-//! the ISS on random programs (`verif::vcore::progen`): every register and flag write
+//! The product cluster RTL (`vcore_cluster_core`: `ClusterCore`, real FieldMul and Recoder)
+//! against the ISS on random programs (`verif::vcore::progen`): every register and flag write
 //! (write-back cycle, thread, register, value), every job handshake, every result code and
 //! cycle count must be equal. Many jobs in flight (16 threads), random arrival, edge operands;
 //! half of the programs carry illegal words on data-dependent paths (ENGINE_FAULT). The test
@@ -18,7 +18,7 @@ use satchain_hdl::vcore::consts::CurveDesc;
 use satchain_hdl::vcore::isa::{Cond, Ctl, Instr, Operand};
 use satchain_hdl::vcore::iss::Machine;
 use std::collections::BTreeSet;
-use verif::vcore::cluster::{first_difference, run_iss, ClusterSim, TbJob};
+use verif::vcore::cluster::{first_difference, run_iss, Bench, ClusterSim, TbJob};
 use verif::vcore::progen::{generate, GenOptions};
 
 /// Edge operands for the job words.
@@ -120,7 +120,7 @@ fn run_case(seed: u64, case: usize, cov: &mut Coverage) {
     let jobs = jobs(&mut rng, n, (case % 3) as u8);
     let iss = run_iss(&m, &jobs, 2_000_000)
         .unwrap_or_else(|e| panic!("seed {seed} case {case}: ISS: {e}\n{}", g.prog.listing));
-    let mut sim = ClusterSim::new(None, &g.words, &k, g.entries).unwrap();
+    let mut sim = ClusterSim::open(Bench::Core, None, &g.words, &k, g.entries).unwrap();
     let limit = iss.cycles * 2 + 10_000;
     let rtl = sim.run(&jobs, limit);
     let diff = match &rtl {
@@ -129,7 +129,7 @@ fn run_case(seed: u64, case: usize, cov: &mut Coverage) {
     };
     if let Some(d) = diff {
         let vcd = verif::sim::vcd_path(&format!("vcore_cluster-{seed}-{case}"));
-        let mut s = ClusterSim::new(Some(&vcd), &g.words, &k, g.entries).unwrap();
+        let mut s = ClusterSim::open(Bench::Core, Some(&vcd), &g.words, &k, g.entries).unwrap();
         let _ = s.run(&jobs, limit);
         s.flush_vcd();
         panic!(

@@ -1,8 +1,12 @@
-//! The cluster RTL (`vcore_cluster_tb`, verification-only FieldMul stand-in) running the real
-//! secp256k1 program (`vcore::program`, ECDSA and BIP340 entries) on random batches with many
+//! The cluster RTL running the real secp256k1 program (`vcore::program`, ECDSA and BIP340 entries) on random batches with many
 //! jobs in flight: RTL == ISS in every register/flag write, handshake, result code and cycle
 //! count, and every code == the k256 reference (ECDSA: `fallback_sw::verify_one`; BIP340:
 //! `k256::schnorr`'s `verify_raw`, with the ARCH code order r, s, key, equation).
+//!
+//! Two tests, one per bench (`verif::vcore::cluster::Bench`): `vcore_cluster_core_real_programs`
+//! on the product `ClusterCore` (real FieldMul and Recoder) and `vcore_cluster_real_programs` on
+//! the verification-only stand-in bench (the same jobs; it localises a failure to the
+//! FieldMul/Recoder integration or to the cluster).
 //!
 //! Jobs reach the cluster as the ScalarUnit golden model hands them on (`su::model::run`:
 //! words S0..S2, then Qx, Qy, prefix); early results (BAD_R / BAD_S) never reach a thread and
@@ -22,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use satchain_hdl::vcore::iss::core::CoreJob;
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::su::model::{self as su, SuJob, SuOutcome};
-use verif::vcore::cluster::{first_difference, run_iss, ClusterSim, TbJob};
+use verif::vcore::cluster::{first_difference, run_iss, Bench, ClusterSim, TbJob};
 
 /// A job for the cluster and the code the k256 reference expects.
 struct Case {
@@ -186,10 +190,22 @@ fn tb_job(img: &CoreImage, c: &Case, tag: u16, arrival: u64) -> TbJob {
 }
 
 #[test]
+fn vcore_cluster_core_real_programs() {
+    real_programs(Bench::Core);
+}
+
+#[test]
 fn vcore_cluster_real_programs() {
+    real_programs(Bench::Standin);
+}
+
+fn real_programs(bench: Bench) {
     let seed = verif::vcore::seed();
     let per_kind = verif::vcore::cases(24);
-    println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {per_kind} jobs per kind");
+    println!(
+        "{bench:?} bench ({}): seed {seed} (replay with SATCHAIN_SEED={seed}), {per_kind} jobs per kind",
+        bench.model()
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xEC_D5A0);
     let img = CoreImage::secp256k1().unwrap();
     let mut cases: Vec<Case> = (0..per_kind)
@@ -212,7 +228,7 @@ fn vcore_cluster_real_programs() {
     let words = &img.program.words;
     let entries = img.machine.entries;
     let iss = run_iss(&img.machine, &jobs, 1 << 28).unwrap();
-    let mut sim = ClusterSim::new(None, words, &k, entries).unwrap();
+    let mut sim = ClusterSim::open(bench, None, words, &k, entries).unwrap();
     let limit = iss.cycles + 10_000;
     let rtl = sim.run(&jobs, limit);
     let diff = match &rtl {
@@ -220,11 +236,11 @@ fn vcore_cluster_real_programs() {
         Err(e) => Some(e.clone()),
     };
     if let Some(d) = diff {
-        let vcd = verif::sim::vcd_path(&format!("vcore_cluster_programs-{seed}"));
-        let mut s = ClusterSim::new(Some(&vcd), words, &k, entries).unwrap();
+        let vcd = verif::sim::vcd_path(&format!("vcore_cluster_programs-{}-{seed}", bench.model()));
+        let mut s = ClusterSim::open(bench, Some(&vcd), words, &k, entries).unwrap();
         let _ = s.run(&jobs, limit);
         s.flush_vcd();
-        panic!("SATCHAIN_SEED={seed}: {d}\nVCD {}", vcd.display());
+        panic!("{bench:?} SATCHAIN_SEED={seed}: {d}\nVCD {}", vcd.display());
     }
     let rtl = rtl.unwrap();
     let mut by = std::collections::BTreeMap::<(&str, u8), usize>::new();
@@ -232,7 +248,7 @@ fn vcore_cluster_real_programs() {
         let c = &cases[r.job];
         assert_eq!(
             r.code, c.want,
-            "SATCHAIN_SEED={seed} job {} ({}): RTL/ISS code {} vs k256 {}",
+            "{bench:?} SATCHAIN_SEED={seed} job {} ({}): RTL/ISS code {} vs k256 {}",
             r.job, c.what, r.code, c.want
         );
         *by.entry((c.what, r.code)).or_default() += 1;

@@ -1,4 +1,4 @@
-//! Bring-up of the cluster RTL against the ISS on a short hand-written program: both entries,
+//! Bring-up of the product cluster RTL (`vcore_cluster_core`) against the ISS on a short hand-written program: both entries,
 //! M and A ops with dependencies, a branch, a loop, every job of a batch in flight at once.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may panic
@@ -10,7 +10,7 @@ use satchain_hdl::vcore::asm::Asm;
 use satchain_hdl::vcore::consts::CurveDesc;
 use satchain_hdl::vcore::isa::{Cond, Reg, Src};
 use satchain_hdl::vcore::iss::Machine;
-use verif::vcore::cluster::{first_difference, run_iss, ClusterSim, TbJob};
+use verif::vcore::cluster::{first_difference, run_iss, Bench, ClusterSim, TbJob};
 
 #[test]
 fn vcore_cluster_smoke() {
@@ -52,7 +52,7 @@ fn vcore_cluster_smoke() {
         })
         .collect();
     let iss = run_iss(&m, &jobs, 100_000).unwrap();
-    let mut sim = ClusterSim::new(None, &prog.words, &k, entries).unwrap();
+    let mut sim = ClusterSim::open(Bench::Core, None, &prog.words, &k, entries).unwrap();
     let rtl = sim
         .run(&jobs, 100_000)
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
@@ -68,7 +68,7 @@ fn vcore_cluster_smoke() {
     }
     if let Some(d) = first_difference(&iss, &rtl) {
         let vcd = verif::sim::vcd_path(&format!("vcore_cluster_smoke-{seed}"));
-        let mut s = ClusterSim::new(Some(&vcd), &prog.words, &k, entries).unwrap();
+        let mut s = ClusterSim::open(Bench::Core, Some(&vcd), &prog.words, &k, entries).unwrap();
         let _ = s.run(&jobs, 100_000);
         s.flush_vcd();
         panic!("seed {seed}: {d}\n{}\nVCD {}", prog.listing, vcd.display());

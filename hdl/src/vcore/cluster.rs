@@ -1,8 +1,9 @@
 //! `Cluster`: `THREADS` verification threads sharing one FieldMul and one ALU (ARCH.md
 //! "Clusters"): the [`Sequencer`] (threads, issue ports, program ROM, digit RAM, job loads,
 //! results), the [`RegFile`] (P, S, K banks in block RAM), the [`Alu`], the MUL operand stage
-//! and the write-backs. The FieldMul and the Recoder are outside, on ports (the core top wires
-//! one FieldMul and one Recoder per cluster; the test bench wires the verification stand-in).
+//! and the write-backs. The FieldMul and the Recoder are outside, on ports (`ClusterCore`,
+//! `cluster_core.rs`, wires the real ones: the product unit; the stand-in test bench
+//! `cluster_tb.rs` wires the verification-only FieldMul stand-in).
 //!
 //! # Pipeline (t = select cycle)
 //! ```text

@@ -1,8 +1,14 @@
 //! **Verification only — never shipped.** `ClusterTb`: a [`Cluster`] with the
 //! [`FmulStandin`](crate::vcore::fmul_standin::FmulStandin) on its FieldMul ports, for the
-//! Verilator tests (`verif/src/vcore/cluster.rs`). The Recoder ports stay outside: until the
-//! Recoder RTL (branch `wp-c3b-su`) is merged the test bench plays the Recoder from its golden
-//! model (`recoder::model`). Every other port is the cluster's.
+//! Verilator tests (`verif/src/vcore/cluster.rs`, `Bench::Standin`). The Recoder ports stay
+//! outside: the test bench plays the Recoder from its golden model (`recoder::model`). Every
+//! other port is the cluster's.
+//!
+//! What it still buys: the second run of the real-program test (a failure on the product
+//! `ClusterCore` but not here points at the FieldMul/Recoder integration) and a fast model
+//! (the random-program test ran 9.5 s here, 124.8 s on the `ClusterCore`). Its cold Verilator
+//! build (329 s) is longer than the `ClusterCore`'s (287 s); README-cluster.md weighs removing
+//! it.
 
 use crate::vcore::cluster::Cluster;
 use crate::vcore::cluster::{MUL_ISSUE, MUL_OUT_REG};

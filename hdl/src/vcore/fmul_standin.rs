@@ -1,8 +1,8 @@
 //! **Verification only — never shipped.** `FmulStandin`: a stand-in with the `FieldMul` block
 //! contract (ARCH.md "FieldMul": `in_valid`, `a`, `b`, `mode` (0 MODP, 1 LO, 2 HI), `in_tag` ->
-//! `out_valid`, `out`, `out_tag` exactly [`STANDIN_LATENCY`] clocks later, one op per clock), so
-//! that the cluster can be verified before the real DSP48E1 FieldMul (branch `wp-c1-fmul`)
-//! is merged. Its Verilog is a plain `a * b` (512 bits) and `% p` that Verilator evaluates
+//! `out_valid`, `out`, `out_tag` exactly [`STANDIN_LATENCY`] clocks later, one op per clock),
+//! written to verify the cluster before the real DSP48E1 FieldMul (`fmul/`) existed; the
+//! product `ClusterCore` (`cluster_core.rs`) wires the real one. Its Verilog is a plain `a * b` (512 bits) and `% p` that Verilator evaluates
 //! exactly, followed by a delay line; its `update()` is the same function on num-bigint. It is
 //! not synthesizable into anything sensible and no shipped design instantiates it: only the
 //! cluster test benches (`cluster_tb.rs`) do, and every resource figure of the cluster is

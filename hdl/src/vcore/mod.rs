@@ -91,6 +91,18 @@ pub const BLOCKS: &[Block] = &[
         verilog: || cluster_tb_verilog().ok(),
     },
     Block {
+        name: "vcore_cluster_core",
+        doc:
+            "ClusterCore: one cluster with its real FieldMul and Recoder (ROM/K loaded at run time)",
+        domain: Domain::Engine,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        // A FieldMul plan that fails to build leaves the model out (its tests then fail with
+        // "no such model").
+        verilog: || cluster_core::verilog(Vec::new(), Vec::new()).ok(),
+    },
+    Block {
         name: "vcore_recoder",
         doc: "Recoder: signed wNAF digits into the digit RAM, one per clock",
         domain: Domain::Engine,
@@ -103,6 +115,7 @@ pub const BLOCKS: &[Block] = &[
 
 pub mod alu;
 pub mod cluster;
+pub mod cluster_core;
 pub mod cluster_tb;
 pub mod fmul_standin;
 pub mod mem;
@@ -165,8 +178,8 @@ pub mod timing {
     pub const FETCH_CYCLES: u32 = 4;
     /// Select cycle of an M-class op to its register write (and `mc` decrement) (owner:
     /// cluster RTL): 4 cycles to the FieldMul's `in_valid`, then its latency (25; its outputs
-    /// are flip-flops that write the P bank directly). Until the FieldMul is merged the cluster
-    /// is verified with a stand-in of the same latency (`fmul_standin`).
+    /// are flip-flops that write the P bank directly); `cluster_core.rs` asserts it against
+    /// `fmul::FMUL_LATENCY`.
     pub const MUL_WB: u32 = 29;
     /// Select cycle of an A-class op to its register/flag write (and `ac` decrement) (owner:
     /// cluster RTL): 2 cycles to the ALU's field input, `alu::ALU_LATENCY` = 7.

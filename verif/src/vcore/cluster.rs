@@ -1,11 +1,18 @@
-//! The cluster test bench (`vcore_cluster_tb`: one `Cluster` with the verification-only
-//! FieldMul stand-in) in Verilator, and the same job stream on the ISS's cluster model, so a
-//! test compares RTL and ISS in every register and flag write (write-back cycle, thread,
+//! The cluster test benches in Verilator, and the same job stream on the ISS's cluster model,
+//! so a test compares RTL and ISS in every register and flag write (write-back cycle, thread,
 //! register, value), every handshake, every result and every cycle count.
 //!
-//! The bench plays the Recoder from its golden model (`recoder::model`: `RecTimeline` for the
-//! queue timing, `recode` for the digits) on the cluster's Recoder ports until the Recoder RTL
-//! is merged. Programs and K images are loaded at run time through the load ports.
+//! Two benches ([`Bench`]):
+//! - [`Bench::Core`] (`vcore_cluster_core`): the product `ClusterCore`, one cluster with its
+//!   real FieldMul (DSP48E1 leaves, latency 25) and its real Recoder; the bench only checks
+//!   that the Recoder never refuses a request (`rec_refused`).
+//! - [`Bench::Standin`] (`vcore_cluster_tb`, **verification only**): the cluster with the
+//!   FieldMul stand-in (exact `a*b`, `% p`, a 25-clock delay line) and the Recoder played here
+//!   from its golden model (`recoder::model`: `RecTimeline` for the queue timing, `recode` for
+//!   the digits). Its Verilator model builds several times faster than the core's, which is
+//!   what the random-program test (`vcore_cluster.rs`) uses it for.
+//!
+//! Programs and K images are loaded at run time through the load ports.
 
 use crate::sim::{Model, PortId, SimError};
 use num_bigint::BigUint;
@@ -19,8 +26,29 @@ use satchain_hdl::vcore::timing::RES_DELAY;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Verilator model name of the cluster test bench.
+/// Verilator model name of the stand-in cluster test bench.
 pub const MODEL: &str = "vcore_cluster_tb";
+/// Verilator model name of the product cluster (`ClusterCore`).
+pub const CORE_MODEL: &str = "vcore_cluster_core";
+
+/// Which cluster RTL a [`ClusterSim`] runs (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bench {
+    /// `ClusterCore`: real FieldMul and Recoder.
+    Core,
+    /// Cluster + FieldMul stand-in; the Recoder is played by the bench.
+    Standin,
+}
+
+impl Bench {
+    /// The Verilator model's name.
+    pub fn model(self) -> &'static str {
+        match self {
+            Bench::Core => CORE_MODEL,
+            Bench::Standin => MODEL,
+        }
+    }
+}
 
 /// One job offered to the cluster from cycle `arrival` on (jobs are offered in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,16 +176,23 @@ struct Ports {
     prog: [PortId; 3],
     k: [PortId; 3],
     res: [PortId; 4],
-    req: [PortId; 5],
-    rec_load: PortId,
-    dg: [PortId; 5],
-    done: [PortId; 2],
+    /// The bench plays the Recoder (stand-in bench).
+    rec: Option<RecPorts>,
+    /// `rec_refused` (core: the Recoder is inside).
+    refused: Option<PortId>,
     tr_p: [PortId; 4],
     tr_s: [PortId; 4],
     tr_a: [PortId; 4],
 }
 
-/// The Verilated cluster test bench.
+struct RecPorts {
+    req: [PortId; 5],
+    rec_load: PortId,
+    dg: [PortId; 5],
+    done: [PortId; 2],
+}
+
+/// A Verilated cluster test bench.
 pub struct ClusterSim {
     m: Model,
     p: Ports,
@@ -183,18 +218,55 @@ struct RecJob {
 }
 
 impl ClusterSim {
-    /// Opens the model (optionally writing a VCD), loads `words` / `k` / `entries`, resets.
+    /// Opens the stand-in bench ([`Bench::Standin`]); see [`ClusterSim::open`].
     pub fn new(
         vcd: Option<&Path>,
         words: &[u64],
         k: &[BigUint],
         entries: [u16; 2],
     ) -> Result<ClusterSim, SimError> {
+        Self::open(Bench::Standin, vcd, words, k, entries)
+    }
+
+    /// Opens `bench`'s model (optionally writing a VCD), loads `words` / `k` / `entries`,
+    /// resets.
+    pub fn open(
+        bench: Bench,
+        vcd: Option<&Path>,
+        words: &[u64],
+        k: &[BigUint],
+        entries: [u16; 2],
+    ) -> Result<ClusterSim, SimError> {
+        let name = bench.model();
         let m = match vcd {
-            Some(v) => Model::with_vcd(MODEL, v)?,
-            None => Model::new(MODEL)?,
+            Some(v) => Model::with_vcd(name, v)?,
+            None => Model::new(name)?,
         };
         let c = |n: &str| m.port(n);
+        let (rec, refused) = match bench {
+            Bench::Standin => (
+                Some(RecPorts {
+                    req: [
+                        c("rec_req_valid")?,
+                        c("rec_req_tid")?,
+                        c("rec_req_slot")?,
+                        c("rec_req_w")?,
+                        c("rec_req_k")?,
+                    ],
+                    rec_load: c("rec_load")?,
+                    dg: [
+                        c("dg_we")?,
+                        c("dg_tid")?,
+                        c("dg_slot")?,
+                        c("dg_pos")?,
+                        c("dg_digit")?,
+                    ],
+                    done: [c("rec_done")?, c("rec_done_tid")?],
+                }),
+                None,
+            ),
+            Bench::Core => (None, Some(c("rec_refused")?)),
+        };
         let p = Ports {
             reset: c("reset")?,
             job_valid: c("job_valid")?,
@@ -211,22 +283,8 @@ impl ClusterSim {
                 c("res_code")?,
                 c("res_cycles")?,
             ],
-            req: [
-                c("rec_req_valid")?,
-                c("rec_req_tid")?,
-                c("rec_req_slot")?,
-                c("rec_req_w")?,
-                c("rec_req_k")?,
-            ],
-            rec_load: c("rec_load")?,
-            dg: [
-                c("dg_we")?,
-                c("dg_tid")?,
-                c("dg_slot")?,
-                c("dg_pos")?,
-                c("dg_digit")?,
-            ],
-            done: [c("rec_done")?, c("rec_done_tid")?],
+            rec,
+            refused,
             tr_p: [
                 c("tr_p_we")?,
                 c("tr_p_tid")?,
@@ -302,26 +360,27 @@ impl ClusterSim {
             if let Some(w) = words_due.remove(&t) {
                 self.m.set_biguint(self.p.job_word, &w);
             }
-            self.m
-                .set(self.p.rec_load, u64::from(recs.iter().any(|r| r.load == t)));
-            let writing = recs
-                .iter()
-                .find(|r| t >= r.first_write && t < r.first_write + r.digits.len() as u64);
-            match writing {
-                Some(r) => {
-                    let pos = (t - r.first_write) as usize;
-                    self.m.set(self.p.dg[0], 1);
-                    self.m.set(self.p.dg[1], r.tid);
-                    self.m.set(self.p.dg[2], r.slot);
-                    self.m.set(self.p.dg[3], pos as u64);
-                    self.m
-                        .set(self.p.dg[4], u64::from(encode_digit(r.digits[pos])));
+            if let Some(rp) = &self.p.rec {
+                self.m
+                    .set(rp.rec_load, u64::from(recs.iter().any(|r| r.load == t)));
+                let writing = recs
+                    .iter()
+                    .find(|r| t >= r.first_write && t < r.first_write + r.digits.len() as u64);
+                match writing {
+                    Some(r) => {
+                        let pos = (t - r.first_write) as usize;
+                        self.m.set(rp.dg[0], 1);
+                        self.m.set(rp.dg[1], r.tid);
+                        self.m.set(rp.dg[2], r.slot);
+                        self.m.set(rp.dg[3], pos as u64);
+                        self.m.set(rp.dg[4], u64::from(encode_digit(r.digits[pos])));
+                    }
+                    None => self.m.set(rp.dg[0], 0),
                 }
-                None => self.m.set(self.p.dg[0], 0),
+                let done = recs.iter().find(|r| r.done == t).map(|r| r.tid);
+                self.m.set(rp.done[0], u64::from(done.is_some()));
+                self.m.set(rp.done[1], done.unwrap_or(0));
             }
-            let done = recs.iter().find(|r| r.done == t).map(|r| r.tid);
-            self.m.set(self.p.done[0], u64::from(done.is_some()));
-            self.m.set(self.p.done[1], done.unwrap_or(0));
             self.m.eval();
             // ---- outputs of cycle t ----
             if offer && self.m.get(self.p.job_ready) == 1 {
@@ -332,24 +391,31 @@ impl ClusterSim {
                 }
                 next += 1;
             }
-            if self.m.get(self.p.req[0]) == 1 {
-                let tid = self.m.get(self.p.req[1]);
-                let slot = self.m.get(self.p.req[2]);
-                let w = self.m.get(self.p.req[3]);
-                let k = self.m.get_biguint(self.p.req[4]);
-                let s = rec
-                    .accept(t)
-                    .map_err(|e| format!("RTL cycle {t}: recoder request refused: {e}"))?;
-                let digits = recode(&k, w as u32)
-                    .map_err(|e| format!("RTL cycle {t}: REC of thread {tid}: {e}"))?;
-                recs.push(RecJob {
-                    tid,
-                    slot,
-                    first_write: s.first_write,
-                    load: s.load,
-                    done: s.done,
-                    digits,
-                });
+            if let Some(rp) = &self.p.rec {
+                if self.m.get(rp.req[0]) == 1 {
+                    let tid = self.m.get(rp.req[1]);
+                    let slot = self.m.get(rp.req[2]);
+                    let w = self.m.get(rp.req[3]);
+                    let k = self.m.get_biguint(rp.req[4]);
+                    let s = rec
+                        .accept(t)
+                        .map_err(|e| format!("RTL cycle {t}: recoder request refused: {e}"))?;
+                    let digits = recode(&k, w as u32)
+                        .map_err(|e| format!("RTL cycle {t}: REC of thread {tid}: {e}"))?;
+                    recs.push(RecJob {
+                        tid,
+                        slot,
+                        first_write: s.first_write,
+                        load: s.load,
+                        done: s.done,
+                        digits,
+                    });
+                }
+            }
+            if let Some(p) = self.p.refused {
+                if self.m.get(p) == 1 {
+                    return Err(format!("RTL cycle {t}: the Recoder refused a REC request"));
+                }
             }
             recs.retain(|r| r.done >= t);
             self.trace(t, &mut out);

@@ -3,8 +3,9 @@
 //!
 //! - [`alu`]: the standalone `Alu` (`vcore_alu`), one operation per clock, checked against
 //!   `satchain_hdl::vcore::alu::model`.
-//! - [`cluster`]: the cluster test bench (`vcore_cluster_tb`) and the same job stream on the
-//!   ISS's cluster model, compared write by write.
+//! - [`cluster`]: the cluster test benches (`vcore_cluster_core`: the product cluster with its
+//!   real FieldMul and Recoder; `vcore_cluster_tb`: the FieldMul stand-in) and the same job
+//!   stream on the ISS's cluster model, compared write by write.
 //! - [`progen`]: random programs for the cluster test (every op, control kind and condition).
 //!
 //! Randomized tests take [`seed`] (fixed default, `SATCHAIN_SEED` overrides, decimal or `0x`
