@@ -1,6 +1,8 @@
 //! The progress bar of `validate-block` over a blk*.dat file: an `indicatif` bar on stderr,
 //! drawn only when stderr is a terminal (indicatif hides a stderr target that is not one), so
 //! stdout stays the command's output and a redirected or piped stderr receives nothing.
+//! One change from the hand-written bar it replaces: indicatif also hides the bar when `TERM`
+//! is unset or `dumb` (such a terminal cannot erase a line, which the bar needs).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
