@@ -15,7 +15,7 @@ pub enum ChainArg {
     /// Bitcoin (80-byte header, segwit, Taproot).
     #[value(alias = "btc")]
     Bitcoin,
-    /// Qtum (182-byte header plus the proof-of-stake block signature).
+    /// Qtum (the header adds state roots, the stake prevout and the block signature).
     Qtum,
 }
 
