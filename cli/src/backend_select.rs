@@ -5,14 +5,9 @@ use clap::Args;
 use crypto_core::Backend;
 use fallback_sw::{SoftwareBackend, Verifier};
 
+pub use crate::choices::BackendKind;
+use crate::choices::VerifierArg;
 use crate::error::CliError;
-
-/// Backend names this build knows (`sim` only with the `sim` feature: the board CLI has none).
-#[cfg(feature = "sim")]
-pub const BACKEND_NAMES: &[&str] = &["sw", "sim", "fpga"];
-/// Backend names this build knows (`sim` only with the `sim` feature: the board CLI has none).
-#[cfg(not(feature = "sim"))]
-pub const BACKEND_NAMES: &[&str] = &["sw", "fpga"];
 
 /// Options that apply to backend construction.
 #[derive(Debug, Clone, Default)]
@@ -20,24 +15,23 @@ pub struct BackendOpts {
     /// Worker threads for the software backend: `None` = all cores, `Some(1)` = single-thread.
     pub threads: Option<usize>,
     /// ECDSA verifier of the software backend: `None` = the fastest this build has.
-    pub verifier: Option<String>,
+    pub verifier: Option<Verifier>,
 }
 
-/// Builds the backend called `name` ("sw", "sim" or "fpga").
-pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, CliError> {
-    let verifier = match &opts.verifier {
+/// Builds the backend `kind` names.
+pub fn make_backend(kind: BackendKind, opts: &BackendOpts) -> Result<Box<dyn Backend>, CliError> {
+    let verifier = match opts.verifier {
         None => Verifier::fastest(),
-        Some(_) if name != "sw" => {
+        Some(_) if kind != BackendKind::Sw => {
             return Err(CliError::Usage(format!(
-                "--verifier applies to --backend sw, not {name:?}"
+                "--verifier applies to --backend sw, not {:?}",
+                kind.name()
             )))
         }
-        Some(v) => v
-            .parse::<Verifier>()
-            .map_err(|e| CliError::Usage(e.to_string()))?,
+        Some(v) => v,
     };
-    match name {
-        "sw" => Ok(Box::new(
+    match kind {
+        BackendKind::Sw => Ok(Box::new(
             match opts.threads {
                 Some(1) => SoftwareBackend::single_thread(),
                 Some(n) => SoftwareBackend::parallel(n),
@@ -47,7 +41,7 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
         )),
         // The Verilated accelerator top through the real driver (issue 5), software fallback.
         #[cfg(feature = "sim")]
-        "sim" => verif::sim_backend()
+        BackendKind::Sim => verif::sim_backend()
             .map(|b| Box::new(b) as Box<dyn Backend>)
             .map_err(|e| CliError::BackendUnavailable(format!("backend 'sim': {e}"))),
         // The board: `satchain_fpga::open_board` (the UIO device named "satchain" in sysfs,
@@ -55,7 +49,7 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
         // "Bring-up on the board"), software fallback on all cores. SATCHAIN_UIO=N picks
         // /dev/uioN instead; SATCHAIN_UDMABUF=name picks a DMA buffer (required then), `off`
         // none.
-        "fpga" => {
+        BackendKind::Fpga => {
             let mut board = satchain_fpga::BoardOptions::default();
             if let Ok(v) = std::env::var("SATCHAIN_UIO") {
                 let n = v.parse().map_err(|_| {
@@ -72,37 +66,32 @@ pub fn make_backend(name: &str, opts: &BackendOpts) -> Result<Box<dyn Backend>, 
                 .map(|b| Box::new(b) as Box<dyn Backend>)
                 .map_err(|e| CliError::BackendUnavailable(format!("backend 'fpga': {e}")))
         }
-        other => Err(CliError::Usage(format!(
-            "unknown backend {other:?} (expected one of: {})",
-            BACKEND_NAMES.join(", ")
-        ))),
     }
 }
 
 /// `--backend` and `--threads`, shared by every command.
 #[derive(Debug, Args, Clone)]
 pub struct BackendArgs {
-    /// Crypto backend: sw (software), sim (Verilator simulation; not in the board build),
-    /// fpga (the board).
-    #[arg(long, default_value = "sw", value_parser = clap::builder::PossibleValuesParser::new(BACKEND_NAMES))]
-    pub backend: String,
+    /// Crypto backend (`sim` is not in the board build).
+    #[arg(long, value_enum, default_value_t = BackendKind::Sw, ignore_case = true)]
+    pub backend: BackendKind,
     /// Worker threads of the software backend (1 = single-thread; 0 or default: all cores,
     /// as the library reads 0).
     #[arg(long, value_parser = clap::value_parser!(u16).range(0..=1024))]
     pub threads: Option<u16>,
-    /// ECDSA verifier of the sw backend: libsecp256k1 (default) or k256 (pure Rust).
-    #[arg(long)]
-    pub verifier: Option<String>,
+    /// ECDSA and BIP340 verifier of the sw backend (default: libsecp256k1).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub verifier: Option<VerifierArg>,
 }
 
 impl BackendArgs {
     /// The backend these options name.
     pub fn make(&self) -> Result<Box<dyn Backend>, CliError> {
         make_backend(
-            &self.backend,
+            self.backend,
             &BackendOpts {
                 threads: self.threads.map(usize::from),
-                verifier: self.verifier.clone(),
+                verifier: self.verifier.map(Verifier::from),
             },
         )
     }

@@ -24,6 +24,7 @@ use fallback_sw::SoftwareBackend;
 use serde_json::{json, Value};
 
 use crate::backend_select::BackendArgs;
+use crate::choices::ChainArg;
 use crate::cmd_validate::REGTEST_POW_LIMIT;
 use crate::error::{CliError, EXIT_OK};
 use crate::input::read_block;
@@ -33,8 +34,8 @@ pub struct BenchArgs {
     /// Block to validate (raw bytes or a hex dump); default: the demo block.
     pub file: Option<String>,
     /// Chain of FILE.
-    #[arg(long, default_value = "bitcoin", value_parser = ["bitcoin", "qtum"], ignore_case = true)]
-    pub chain: String,
+    #[arg(long, value_enum, default_value_t = ChainArg::Bitcoin, ignore_case = true)]
+    pub chain: ChainArg,
     /// One JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -208,7 +209,7 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     };
 
     // The block: FILE or the demo block (built before any timing).
-    let chain: Chain = args.chain.parse().map_err(CliError::Usage)?;
+    let chain = Chain::from(args.chain);
     let (block, block_source, demo) = match &args.file {
         Some(f) => (read_block(f, chain)?, f.clone(), false),
         None => {

@@ -13,6 +13,7 @@ use crypto_core::{
 };
 
 use crate::backend_select::BackendArgs;
+use crate::choices::{ChainArg, NetworkArg};
 use crate::error::{CliError, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 use crate::input::{read_block_input, read_prevouts, BlockInput};
 use crate::json::{BlockJson, Device, RecordJson};
@@ -25,12 +26,12 @@ pub struct ValidateArgs {
     /// Block file: raw block bytes, the same as hex text, or a blk*.dat file; `-` = stdin.
     pub file: String,
     /// Block format and rules. Default: from the blk*.dat magic, else bitcoin.
-    #[arg(long, value_parser = ["bitcoin", "qtum"], ignore_case = true)]
-    pub chain: Option<String>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub chain: Option<ChainArg>,
     /// Network: activation heights, proof-of-work limit, Qtum staking heights. Default: from
     /// the blk*.dat magic, else mainnet. Qtum has mainnet, testnet and regtest.
-    #[arg(long, value_parser = ["mainnet", "testnet", "testnet4", "signet", "regtest"], ignore_case = true)]
-    pub network: Option<String>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub network: Option<NetworkArg>,
     /// The block's height as your node knows it: enables the exact BIP34, version and
     /// activation rules (default: the height the coinbase claims, where it can be trusted).
     #[arg(long)]
@@ -60,12 +61,7 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
     let prevouts: Option<HashMap<OutPoint, TxOut>> =
         args.prevouts.as_deref().map(read_prevouts).transpose()?;
     let prevouts = prevouts.as_ref().map(|p| p as &dyn PrevoutProvider);
-    let raw_chain = || {
-        args.chain
-            .as_deref()
-            .and_then(|c| c.parse::<Chain>().ok())
-            .unwrap_or(Chain::Bitcoin)
-    };
+    let raw_chain = || args.chain.map_or(Chain::Bitcoin, Chain::from);
     match read_block_input(&args.file, raw_chain)? {
         BlockInput::Blk { network, reader } => {
             let backend = args.backend.make()?;
@@ -73,7 +69,7 @@ pub fn run(args: &ValidateArgs) -> Result<u8, CliError> {
         }
         BlockInput::Block(block) => {
             let backend = args.backend.make()?;
-            let chain = parse_chain(args.chain.as_deref(), Chain::Bitcoin)?;
+            let chain = args.chain.map_or(Chain::Bitcoin, Chain::from);
             let opts = options(args, chain, Network::Mainnet, prevouts)?;
             let report = validate_block(&block, &opts, backend.as_ref());
             let hint = chain_hint(&report, &block);
@@ -99,13 +95,6 @@ fn chain_hint(r: &BlockReport, raw: &[u8]) -> Option<String> {
         .then(|| "the bytes parse as a Qtum block: try --chain qtum".to_string())
 }
 
-fn parse_chain(arg: Option<&str>, default: Chain) -> Result<Chain, CliError> {
-    match arg {
-        None => Ok(default),
-        Some(s) => s.parse::<Chain>().map_err(CliError::Usage),
-    }
-}
-
 /// The options of `args` for `chain`; `default_network` applies when neither `--network`
 /// nor `--regtest` is given.
 fn options<'a>(
@@ -114,8 +103,8 @@ fn options<'a>(
     default_network: Network,
     prevouts: Option<&'a dyn PrevoutProvider>,
 ) -> Result<ValidateOptions<'a>, CliError> {
-    let network = match (&args.network, args.regtest) {
-        (Some(n), _) => n.parse::<Network>().map_err(CliError::Usage)?,
+    let network = match (args.network, args.regtest) {
+        (Some(n), _) => Network::from(n),
         (None, true) => Network::Regtest,
         (None, false) => default_network,
     };
@@ -142,7 +131,7 @@ fn run_blk_file(
     prevouts: Option<&dyn PrevoutProvider>,
 ) -> Result<u8, CliError> {
     let network = file_net.name;
-    let chain = parse_chain(args.chain.as_deref(), file_net.chain)?;
+    let chain = args.chain.map_or(file_net.chain, Chain::from);
     let opts = options(args, chain, file_net.network, prevouts)?;
     // One record in memory at a time, at most the chain's largest valid block.
     let max_block = usize::try_from(max_block_weight(chain)).unwrap_or(usize::MAX);
@@ -156,15 +145,15 @@ fn run_blk_file(
         let end = match item {
             Ok(BlkRecord::Block { offset, bytes, .. }) => {
                 let report = validate_block(&bytes, &opts, backend);
-                progress.clear();
                 let mut j = BlockJson::new(&report, Device::of(backend));
-                if args.json {
+                let line = if args.json {
                     j.index = Some(n);
                     j.offset = Some(offset);
-                    writeln!(out, "{}", j.to_line()).map_err(werr)?;
+                    j.to_line()
                 } else {
-                    writeln!(out, "{}", one_line(n, offset, &j)).map_err(werr)?;
-                }
+                    one_line(n, offset, &j)
+                };
+                progress.suspend(|| writeln!(out, "{line}")).map_err(werr)?;
                 if !report.valid {
                     n_invalid += 1;
                 }
@@ -172,7 +161,6 @@ fn run_blk_file(
             }
             Ok(BlkRecord::Oversize { offset, size, .. }) => {
                 // Well framed, but no valid block is this large: invalid, skipped unread.
-                progress.clear();
                 let error = format!(
                     "block record of {size} bytes exceeds the largest valid {chain} block \
                      ({max_block} bytes); skipped"
@@ -187,15 +175,17 @@ fn run_blk_file(
                     };
                     let v = serde_json::to_string(&v)
                         .map_err(|e| CliError::Usage(format!("JSON: {e}")))?;
-                    writeln!(out, "{v}").map_err(werr)?;
+                    progress.suspend(|| writeln!(out, "{v}")).map_err(werr)?;
                 } else {
-                    writeln!(out, "#{n} @{offset} INVALID error: {error}").map_err(werr)?;
+                    progress
+                        .suspend(|| writeln!(out, "#{n} @{offset} INVALID error: {error}"))
+                        .map_err(werr)?;
                 }
                 n_invalid += 1;
                 offset + u64::from(size)
             }
             Err(e) => {
-                progress.clear();
+                progress.finish();
                 // The file itself is damaged here: report it and stop (exit 2).
                 if args.json {
                     let v = RecordJson {
@@ -219,7 +209,7 @@ fn run_blk_file(
             &format!("{n} blocks, {n_invalid} invalid"),
         );
     }
-    progress.clear();
+    progress.finish();
     if !args.json {
         writeln!(
             out,

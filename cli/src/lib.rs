@@ -5,6 +5,7 @@
 //! `cli/README.md`.
 
 pub mod backend_select;
+pub mod choices;
 pub mod cmd_bench;
 pub mod cmd_demo;
 pub mod cmd_hash;

@@ -314,3 +314,65 @@ fn cli_validate_qtum_block_sim_equals_sw_and_reports_cycles() {
     assert!(d["projected_us"].as_u64().unwrap() > 0);
     assert_eq!(d["fallback_jobs"], 0, "no fault, so nothing fell back: {d}");
 }
+
+/// The closed value sets are clap `ValueEnum`s: `--help` lists them, names are taken in any
+/// case, and a wrong value is a usage error (exit 2) naming the flag and the possible values.
+#[test]
+fn cli_value_enums_list_accept_any_case_and_name_the_flag() {
+    let help = satchain(&["validate-block", "--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for value in [
+        "bitcoin",
+        "qtum",
+        "mainnet",
+        "testnet4",
+        "signet",
+        "regtest",
+        "sw",
+        "fpga",
+        "libsecp256k1",
+        "k256",
+    ] {
+        assert!(text.contains(value), "--help lacks {value}: {text}");
+    }
+    for (flag, bad) in [
+        ("--chain", "litecoin"),
+        ("--network", "moon"),
+        ("--backend", "gpu"),
+        ("--verifier", "openssl"),
+    ] {
+        let o = satchain(&["validate-block", "-", flag, bad], Some(b""));
+        assert_eq!(o.status.code(), Some(2), "{flag} {bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(flag) && err.contains(bad) && err.contains("possible values"),
+            "{flag} {bad}: {err}"
+        );
+    }
+    // Any case: BTC (an alias), SW, K256 on a real block.
+    let f = data("bitcoin-core/block413567.raw");
+    let o = satchain(
+        &[
+            "validate-block",
+            f.to_str().expect("path"),
+            "--chain",
+            "BTC",
+            "--backend",
+            "SW",
+            "--verifier",
+            "K256",
+            "--network",
+            "Main",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(one_json(&o)["valid"], true);
+}

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use common::{read_data, TestBackend};
 use crypto_core::validate::BlockSigError;
 use crypto_core::{validate_block, Chain, ValidateOptions, ValidationError};
+use rayon::prelude::*;
 
 /// Offset of the signature's var-int length in the 252-byte header.
 const SIG_LEN_AT: usize = 180;
@@ -41,47 +42,35 @@ fn every_single_byte_change_of_the_block_signature_is_rejected() {
     assert_eq!(raw[SIG_LEN_AT], 71, "the signature is 71 bytes of DER");
     let positions: Vec<usize> = (SIG_LEN_AT..SIG_LEN_AT + 1 + 71).collect();
     let opts = ValidateOptions::new(Chain::Qtum);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = positions.len().div_ceil(threads);
-    let results: Vec<(usize, u8, String)> = std::thread::scope(|s| {
-        let parts: Vec<_> = positions
-            .chunks(per)
-            .map(|chunk| {
-                let raw = &raw;
-                let opts = &opts;
-                s.spawn(move || {
-                    let be = TestBackend::default();
-                    let mut out = Vec::new();
-                    for &p in chunk {
-                        for v in 0..=255u8 {
-                            if v == raw[p] {
-                                continue;
-                            }
-                            let mut m = raw.clone();
-                            m[p] = v;
-                            let rep = validate_block(&m, opts, &be);
-                            assert_eq!(rep.valid, rep.error_detail.is_none());
-                            // Inside the DER bytes the header still frames the block: the
-                            // first broken rule must be the block signature's.
-                            if p > SIG_LEN_AT && rep.error_detail.is_some() {
-                                assert!(
-                                    matches!(
-                                        rep.error_detail,
-                                        Some(ValidationError::BadBlockSignature { .. })
-                                    ),
-                                    "byte {p} = {v:#04x}: {:?}",
-                                    rep.error
-                                );
-                            }
-                            out.push((p, v, kind(&rep.error_detail)));
-                        }
-                    }
-                    out
-                })
+    // One task per byte position on rayon's global pool (these tests own the process; the
+    // library's `SoftwareBackend::parallel` uses a pool of its own instead).
+    let results: Vec<(usize, u8, String)> = positions
+        .par_iter()
+        .flat_map_iter(|&p| {
+            let be = TestBackend::default();
+            let raw = &raw;
+            let opts = &opts;
+            (0..=255u8).filter(move |&v| v != raw[p]).map(move |v| {
+                let mut m = raw.clone();
+                m[p] = v;
+                let rep = validate_block(&m, opts, &be);
+                assert_eq!(rep.valid, rep.error_detail.is_none());
+                // Inside the DER bytes the header still frames the block: the first broken
+                // rule must be the block signature's.
+                if p > SIG_LEN_AT && rep.error_detail.is_some() {
+                    assert!(
+                        matches!(
+                            rep.error_detail,
+                            Some(ValidationError::BadBlockSignature { .. })
+                        ),
+                        "byte {p} = {v:#04x}: {:?}",
+                        rep.error
+                    );
+                }
+                (p, v, kind(&rep.error_detail))
             })
-            .collect();
-        parts.into_iter().flat_map(|h| h.join().unwrap()).collect()
-    });
+        })
+        .collect();
     assert_eq!(results.len(), 72 * 255);
     let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, _, k) in &results {

@@ -28,7 +28,8 @@ mod verify;
 pub use verify::Libsecp256k1;
 pub use verify::{verify_one, UnknownVerifier, Verifier};
 
-/// Below this many hash jobs a batch is hashed on the calling thread (spawning costs more).
+/// Below this many hash jobs a batch is hashed on the calling thread (handing it to the pool
+/// costs more).
 const PARALLEL_MIN_HASH_JOBS: usize = 256;
 /// Below this many verify jobs a batch is verified on the calling thread.
 const PARALLEL_MIN_VERIFY_JOBS: usize = 8;
@@ -38,6 +39,9 @@ const PARALLEL_MIN_VERIFY_JOBS: usize = 8;
 #[derive(Debug)]
 pub struct SoftwareBackend {
     threads: usize,
+    /// The worker pool of a parallel backend (`None`: everything on the calling thread).
+    #[cfg(feature = "std")]
+    pool: Option<rayon::ThreadPool>,
     verifier: Verifier,
     #[cfg(feature = "libsecp256k1")]
     libsecp: Libsecp256k1,
@@ -61,8 +65,19 @@ impl SoftwareBackend {
         Self::with_threads(1)
     }
 
-    /// Batches are split into `threads` contiguous chunks run under `std::thread::scope`.
-    /// `threads == 0` means `std::thread::available_parallelism()` (1 if unknown).
+    /// Large batches run on a [`rayon`] thread pool of `threads` workers that this backend
+    /// creates and owns (threads named `satchain-sw-N`, ended when the backend is dropped).
+    /// `threads == 0` means `std::thread::available_parallelism()` (1 if unknown); 1 is
+    /// [`single_thread`](Self::single_thread) (no pool).
+    ///
+    /// Which pool: always this backend's own, never rayon's global pool, which it neither
+    /// uses nor sizes. A node with rayon pools of its own keeps them as configured; a batch
+    /// call blocks the calling thread in [`rayon::ThreadPool::install`] until this pool is
+    /// done (called from a worker of another rayon pool, that worker keeps running its own
+    /// pool's tasks meanwhile, as rayon documents). Two backends mean two pools.
+    ///
+    /// If the operating system refuses the threads, the backend works on the calling thread
+    /// and [`threads`](Self::threads) reports 1.
     #[cfg(feature = "std")]
     pub fn parallel(threads: usize) -> Self {
         let threads = if threads == 0 {
@@ -72,12 +87,27 @@ impl SoftwareBackend {
         } else {
             threads
         };
-        Self::with_threads(threads)
+        if threads <= 1 {
+            return Self::with_threads(1);
+        }
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| std::format!("satchain-sw-{i}"))
+            .build()
+        {
+            Ok(pool) => SoftwareBackend {
+                pool: Some(pool),
+                ..Self::with_threads(threads)
+            },
+            Err(_) => Self::with_threads(1),
+        }
     }
 
     fn with_threads(threads: usize) -> Self {
         SoftwareBackend {
             threads: threads.max(1),
+            #[cfg(feature = "std")]
+            pool: None,
             verifier: Verifier::fastest(),
             #[cfg(feature = "libsecp256k1")]
             libsecp: Libsecp256k1::new(),
@@ -94,7 +124,7 @@ impl SoftwareBackend {
         self
     }
 
-    /// Number of worker threads a large batch is split over (1 = single-thread mode).
+    /// Number of worker threads a large batch runs on (1 = single-thread mode, no pool).
     pub fn threads(&self) -> usize {
         self.threads
     }
@@ -152,42 +182,35 @@ pub fn hash_one(job: &HashJob) -> Result<Digest32, BackendError> {
     Ok(hash_checked(job))
 }
 
-/// Runs `f` over `items` on up to `threads` scoped threads in contiguous chunks, keeping order.
-#[cfg(feature = "std")]
-fn map_chunked<T: Sync, R: Send, F: Fn(&T) -> R + Sync>(
-    items: &[T],
-    threads: usize,
-    min_parallel: usize,
-    f: &F,
-) -> Vec<R> {
-    if threads <= 1 || items.len() < min_parallel {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut chunks = items.chunks(chunk);
-        // The calling thread takes the first chunk itself.
-        let first = chunks.next();
-        let handles: Vec<_> = chunks
-            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = first.map(|c| c.iter().map(f).collect()).unwrap_or_default();
-        out.reserve(items.len().saturating_sub(out.len()));
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                // A worker can only panic through a bug in sha2/k256; re-raise it as is.
-                Err(payload) => std::panic::resume_unwind(payload),
+impl SoftwareBackend {
+    /// `f` over `items`, results in the order of `items`: on this backend's pool when there
+    /// is one and `items` holds at least `min_parallel` jobs, else on the calling thread.
+    #[cfg(feature = "std")]
+    fn map_jobs<T: Sync, R: Send, F: Fn(&T) -> R + Sync>(
+        &self,
+        items: &[T],
+        min_parallel: usize,
+        f: F,
+    ) -> Vec<R> {
+        match &self.pool {
+            Some(pool) if items.len() >= min_parallel => {
+                use rayon::prelude::*;
+                // Pieces of at least a quarter of a worker's share: jobs of uneven cost (an
+                // invalid key fails early) still balance, without one task per job.
+                let min_len = (items.len() / (4 * pool.current_num_threads())).max(1);
+                // A worker's panic (only a bug in sha2/k256/libsecp256k1 can raise one) is
+                // re-raised here by rayon, as the scoped threads did before.
+                pool.install(|| items.par_iter().with_min_len(min_len).map(&f).collect())
             }
+            _ => items.iter().map(f).collect(),
         }
-        out
-    })
-}
+    }
 
-/// Without `std` there are no threads: `f` over `items` in order, on the calling thread.
-#[cfg(not(feature = "std"))]
-fn map_chunked<T, R, F: Fn(&T) -> R>(items: &[T], _threads: usize, _min: usize, f: &F) -> Vec<R> {
-    items.iter().map(f).collect()
+    /// Without `std` there are no threads: `f` over `items` in order, on the calling thread.
+    #[cfg(not(feature = "std"))]
+    fn map_jobs<T, R, F: Fn(&T) -> R>(&self, items: &[T], _min_parallel: usize, f: F) -> Vec<R> {
+        items.iter().map(f).collect()
+    }
 }
 
 impl Backend for SoftwareBackend {
@@ -204,23 +227,13 @@ impl Backend for SoftwareBackend {
         }
         self.hash_jobs
             .fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        Ok(map_chunked(
-            jobs,
-            self.threads,
-            PARALLEL_MIN_HASH_JOBS,
-            &hash_checked,
-        ))
+        Ok(self.map_jobs(jobs, PARALLEL_MIN_HASH_JOBS, hash_checked))
     }
 
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         self.verify_jobs
             .fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        Ok(map_chunked(
-            jobs,
-            self.threads,
-            PARALLEL_MIN_VERIFY_JOBS,
-            &|job| self.verify(job),
-        ))
+        Ok(self.map_jobs(jobs, PARALLEL_MIN_VERIFY_JOBS, |job| self.verify(job)))
     }
 
     fn verify_schnorr_batch(
@@ -229,12 +242,9 @@ impl Backend for SoftwareBackend {
     ) -> Result<Vec<SchnorrVerdict>, BackendError> {
         self.schnorr_jobs
             .fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        Ok(map_chunked(
-            jobs,
-            self.threads,
-            PARALLEL_MIN_VERIFY_JOBS,
-            &|job| self.verify_schnorr(job),
-        ))
+        Ok(self.map_jobs(jobs, PARALLEL_MIN_VERIFY_JOBS, |job| {
+            self.verify_schnorr(job)
+        }))
     }
 
     fn stats(&self) -> BackendStats {

@@ -13,6 +13,7 @@ use crypto_core::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
 };
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -48,22 +49,15 @@ impl Backend for TestBackend {
             })
             .collect()
     }
-    /// Large batches are split over the available cores (the tests validate block 413567
-    /// many times; the verdicts do not depend on the split).
+    /// Large batches run on rayon's global pool (the tests validate block 413567 many
+    /// times; the verdicts do not depend on the split). Test binaries own their process, so
+    /// the global pool is theirs; the library's `SoftwareBackend::parallel` uses its own.
     fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
         self.verify_calls.fetch_add(1, Ordering::Relaxed);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || jobs.len() < 64 {
+        if jobs.len() < 64 {
             return Ok(jobs.iter().map(verify_one).collect());
         }
-        let chunk = jobs.len().div_ceil(threads);
-        Ok(std::thread::scope(|s| {
-            let parts: Vec<_> = jobs
-                .chunks(chunk)
-                .map(|c| s.spawn(move || c.iter().map(verify_one).collect::<Vec<_>>()))
-                .collect();
-            parts.into_iter().flat_map(|h| h.join().unwrap()).collect()
-        }))
+        Ok(jobs.par_iter().map(verify_one).collect())
     }
 }
 
