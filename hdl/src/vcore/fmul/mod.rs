@@ -5,14 +5,18 @@
 //! each three 4-DSP PCIN cascades), carry-save chunked adders, the fold
 //! `2^256 = 2^32 + 977 (mod p)` on 13 more DSPs, a carry-lookahead final stage.
 //!
-//! Files: `plan.rs` (layout, stages, constants and bounds, shared), `model.rs` (golden model at
-//! hardware granularity), `leaf.rs` (the DSP48E1 Verilog leaves), `rtl.rs` + `rtl_logic.rs`
-//! (the rust-hdl block), `leaf_top.rs` (a wrapper that exposes one of each leaf for its own
-//! Verilator test). Theory, pipeline diagram, measurements: `README.md`.
+//! Files: `plan.rs` (layout, stages, constants and bounds, shared), `model.rs` (golden model
+//! at hardware granularity; `model_check.rs` its error type and checks, `model_tests.rs` its
+//! tests), `leaf.rs` (the DSP48E1 Verilog leaves), `rtl.rs` + `rtl_logic.rs` (the rust-hdl
+//! block, edges 0..=20) and `final_unit.rs` (its child, edges 21..=24), `leaf_top.rs` (a
+//! wrapper that exposes one of each leaf for its own Verilator test). Theory, pipeline
+//! diagram, measurements: `README.md`.
 
+mod final_unit;
 pub mod leaf;
 pub mod leaf_top;
 pub mod model;
+mod model_check;
 pub mod plan;
 pub mod rtl;
 mod rtl_logic;

@@ -13,10 +13,7 @@ use rust_hdl::prelude::*;
 impl<const TAG: usize> Logic for FieldMul<TAG> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, a_r, sc1_w, sc1_c, pw, pc, tw, tc, uw, uc, fsb0, fsb1, gsb0, gsb1, gpb1,
-            hsb0, hsb1, hsel, out_r
-        );
+        dff_setup!(self, clock, a_r, sc1_w, sc1_c, pw, pc, tw, tc, uw, uc);
 
         // ---------------- valid / tag / mode pipeline ----------------
         for i in 0..PIPE {
@@ -547,147 +544,15 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         self.r3_co[8].next = self.r3_co[7].val();
         self.uc.d.next = self.r3_co[8].val();
 
-        // ---------------- final unit 1: chunk sums, U's carry at 2^256 folded (edge 21) ----------------
-        self.u8sh.next = self.uc.q.val() >> 256;
-        self.u8f.next = self.u8sh.val().get_bits::<3>(0);
-        self.f0x.next = self.k_zero.val();
-        self.f1x.next = self.k_zero.val();
-        match self.u8f.val().index() {
-            0 => {
-                self.f0b.next = self.k_t977u1[0].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[0].val();
-                }
-            }
-            1 => {
-                self.f0b.next = self.k_t977u1[1].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[1].val();
-                }
-            }
-            2 => {
-                self.f0b.next = self.k_t977u1[2].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[2].val();
-                }
-            }
-            3 => {
-                self.f0b.next = self.k_t977u1[3].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[3].val();
-                }
-            }
-            4 => {
-                self.f0b.next = self.k_t977u1[4].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[4].val();
-                }
-            }
-            5 => {
-                self.f0b.next = self.k_t977u1[5].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[5].val();
-                }
-            }
-            6 => {
-                self.f0b.next = self.k_t977u1[6].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[6].val();
-                }
-            }
-            _ => {
-                self.f0b.next = self.k_t977u1[7].val();
-                if self.modp20.val() {
-                    self.f0x.next = self.k_t977u[7].val();
-                }
-            }
-        }
-        if self.modp20.val() {
-            self.f1x.next = self.u8sh.val();
-        }
-        if self.cin_d[6].q.val() {
-            self.f0x.next = self.k_one.val();
-        }
-        for k in 0..8 {
-            self.fs[k].clock.next = self.clock.val();
-        }
-        self.fs[0].d.next =
-            ((self.uw.q.val() & self.k_m32.val()) + self.f0x.val()) & self.k_m33.val();
-        self.fs[1].d.next = (((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
-            + ((self.uc.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
-            + self.f1x.val())
-            & self.k_m33.val();
-        for k in 2..8 {
-            self.fs[k].d.next = (((self.uw.q.val() >> self.k_sh[k].val()) & self.k_m32.val())
-                + ((self.uc.q.val() >> self.k_sh[k].val()) & self.k_m32.val()))
-                & self.k_m33.val();
-        }
-        self.fsb0.d.next =
-            ((self.uw.q.val() & self.k_m32.val()) + self.f0b.val()) & self.k_m33.val();
-        self.fsb1.d.next = (((self.uw.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
-            + ((self.uc.q.val() >> self.k_sh[1].val()) & self.k_m32.val())
-            + self.u8sh.val()
-            + self.k_one.val())
-            & self.k_m33.val();
+        // ---------------- final unit (edges 21..24): the child `fin` (final_unit.rs) ----------------
+        self.fin.clock.next = self.clock.val();
+        self.fin.uw.next = self.uw.q.val();
+        self.fin.uc.next = self.uc.q.val();
+        self.fin.cin.next = self.cin_d[6].q.val();
+        self.fin.modp20.next = self.modp20.val();
+        self.fin.modp22.next = self.modp22.val();
 
-        // ---------------- final unit 2: propagate signals (edge 22) ----------------
-        for k in 0..8 {
-            self.gs[k].clock.next = self.clock.val();
-            self.gp[k].clock.next = self.clock.val();
-            self.gs[k].d.next = self.fs[k].q.val();
-            self.gp[k].d.next = (self.fs[k].q.val() & self.k_m32.val()) == self.k_m32.val();
-        }
-        self.gsb0.d.next = self.fsb0.q.val();
-        self.gsb1.d.next = self.fsb1.q.val();
-        self.gpb1.d.next = (self.fsb1.q.val() & self.k_m32.val()) == self.k_m32.val();
-
-        // ---------------- final unit 3: lookahead, U >= p select (edge 23) ----------------
-        self.ca[0].next = false;
-        for k in 0..7 {
-            self.ca[k + 1].next =
-                self.gs[k].q.val().get_bit(32) | (self.gp[k].q.val() & self.ca[k].val());
-        }
-        self.cb[0].next = false;
-        self.cb[1].next = self.gsb0.q.val().get_bit(32);
-        self.cb[2].next = self.gsb1.q.val().get_bit(32) | (self.gpb1.q.val() & self.cb[1].val());
-        for k in 2..8 {
-            self.cb[k + 1].next =
-                self.gs[k].q.val().get_bit(32) | (self.gp[k].q.val() & self.cb[k].val());
-        }
-        self.hsel.d.next = self.modp22.val() & self.cb[8].val();
-        for k in 0..8 {
-            self.hs[k].clock.next = self.clock.val();
-            self.hcc[k].clock.next = self.clock.val();
-            self.hs[k].d.next = self.gs[k].q.val();
-            self.hcc[k].d.next = self.ca[k].val();
-            if self.modp22.val() & self.cb[8].val() {
-                self.hcc[k].d.next = self.cb[k].val();
-            }
-        }
-        self.hsb0.d.next = self.gsb0.q.val();
-        self.hsb1.d.next = self.gsb1.q.val();
-
-        // ---------------- final unit 4: add the carry-ins (edge 24, the output register) ----------------
-        for k in 0..8 {
-            self.ob[k].next = self.hs[k].q.val();
-            self.inc[k].next = self.k_zero.val();
-            if self.hcc[k].q.val() {
-                self.inc[k].next = self.k_one.val();
-            }
-        }
-        if self.hsel.q.val() {
-            self.ob[0].next = self.hsb0.q.val();
-            self.ob[1].next = self.hsb1.q.val();
-        }
-        self.oo[0].next = (self.ob[0].val() + self.inc[0].val()) & self.k_m32.val();
-        for k in 1..8 {
-            self.oo[k].next = self.oo[k - 1].val()
-                | (((self.ob[k].val() + self.inc[k].val()) & self.k_m32.val())
-                    << self.k_sh[k].val());
-        }
-        self.out_r.d.next = self.oo[7].val().get_bits::<256>(0);
-
-        self.out.next = self.out_r.q.val();
+        self.out.next = self.fin.fu_out.val();
         self.out_valid.next = self.vld[24].q.val();
         self.out_tag.next = self.tagp[24].q.val();
     }
