@@ -116,7 +116,8 @@ board_cli() {
   CARGO_TARGET_DIR="$ROOT/target/arm" arm_cargo build --release --locked \
     --target "$LINUX_TARGET" -p satchain-cli --no-default-features
   # The x86 twin: scripts/test.sh has just built the default CLI in target/release (its
-  # `cargo test --release`), so bringing that up to date costs seconds; run alone on a fresh
+  # `cargo test --release`), so bringing that up to date costs seconds (beside test.sh's x86
+  # test run it waits for that run's build lock: test.sh runs this step last); run alone on a fresh
   # tree, build the board CLI in target/board instead (no Verilator build). Both answer the
   # same on `sw`, which is all this step compares.
   if [[ -x $ROOT/target/release/satchain ]]; then

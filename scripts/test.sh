@@ -4,10 +4,12 @@
 # (bitstreams/synth.sh). Tests on real data need ../shared/data beside the repository and fail
 # loudly without it.
 #
-# Order, for a two-core machine (CI): (1) build every x86 test binary; (2) run them while the ARM
-# cross builds and the synthesis run beside them (most test binaries keep one core busy, the
-# cross builds and yosys fill the other; they share no build directory or lock with the x86
-# run); (3) the ARM test steps under qemu. Logs of the jobs run beside: target/ci-logs/.
+# Order, for a two-core machine (CI): (1) build every x86 test binary; (2) run them while, beside
+# them, the ARM cross builds are followed by the ARM test steps under qemu, and the synthesis
+# runs (most test binaries keep one core busy; the cross builds, qemu and yosys fill the other;
+# they share no build directory or lock with the x86 run, but the ARM board-cli step, which
+# compares with the x86 CLI, runs last because it waits for the x86 build lock); (3) wait for
+# both. Logs of the jobs run beside: target/ci-logs/.
 # Exit status non-zero when any part failed; every part runs even when an earlier one failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,27 +33,41 @@ stamp "building the x86 workspace (tests, examples, binaries)"
 cargo test --workspace --release --no-fail-fast --no-run
 cargo build --release -p satchain-hdl --bin gen-verilog -p bitstreams --bin synth-report
 
-# 2. Beside the x86 test run: the ARM cross builds and the synthesis report (yosys synth_xilinx
-# per block and for the top, cached by a hash of the Verilog: target/synth/resources.{json,md};
-# fails above 70 % of any XC7Z030 resource).
-bash scripts/test-arm.sh build >"$LOGS/arm-build.log" 2>&1 &
-arm_build=$!
+# 2. Beside the x86 test run: the software path on an emulated Cortex-A9, Linux (qemu-arm) and
+# bare metal (qemu-system-arm), its cross builds first; and the synthesis report (yosys
+# synth_xilinx per block and for the top, cached by a hash of the Verilog:
+# target/synth/resources.{json,md}; fails above 70 % of any XC7Z030 resource).
+arm_all() {
+  bash scripts/test-arm.sh build >"$LOGS/arm-build.log" 2>&1 || return 10
+  bash scripts/test-arm.sh linux-tests bare-metal board-cli >"$LOGS/arm-tests.log" 2>&1 || return 11
+}
+arm_all &
+arm=$!
 SATCHAIN_SYNTH_BIN_DIR=target/release SATCHAIN_SYNTH_JOBS="${SATCHAIN_SYNTH_JOBS:-1}" \
   bash bitstreams/synth.sh >"$LOGS/synth.log" 2>&1 &
 synth=$!
-stamp "x86 tests (ARM builds -> $LOGS/arm-build.log, synthesis -> $LOGS/synth.log)"
+stamp "x86 tests (beside them: ARM builds + tests, synthesis; logs in $LOGS/)"
 # --no-fail-fast: one failing test binary must not hide the results of the others.
 cargo test --workspace --release --no-fail-fast || failed+=("x86 tests")
 
-# 3. The software path on an emulated Cortex-A9: Linux (qemu-arm) and bare metal
-# (qemu-system-arm); the builds of step 2 must be done first.
-if ! wait "$arm_build"; then
+# 3. Wait for the jobs beside.
+stamp "waiting for the ARM builds and tests"
+arm_rc=0
+wait "$arm" || arm_rc=$?
+case $arm_rc in
+0) grep -E '^test-arm:' "$LOGS/arm-tests.log" ;;
+10)
   echo "test.sh: the ARM builds failed; last lines of $LOGS/arm-build.log:" >&2
   tail -n 40 "$LOGS/arm-build.log" >&2
   failed+=("arm builds")
-fi
-stamp "ARM tests under qemu"
-bash scripts/test-arm.sh || failed+=("arm tests")
+  ;;
+*)
+  echo "test.sh: the ARM tests failed; $LOGS/arm-tests.log:" >&2
+  grep -E '^test-arm:' "$LOGS/arm-tests.log" >&2 || true
+  tail -n 40 "$LOGS/arm-tests.log" >&2
+  failed+=("arm tests")
+  ;;
+esac
 
 stamp "waiting for the synthesis"
 if wait "$synth"; then
