@@ -125,6 +125,8 @@ impl Logic for FinalUnit {
         self.u8f.next = self.u8sh.val().get_bits::<3>(0);
         self.f0x.next = self.k_zero.val();
         self.f1x.next = self.k_zero.val();
+        // `#[hdl_gen]` cannot index an array by a signal: the 977-table entry of U's carry
+        // field f is picked by a match, one arm per value of f (8 same-shaped arms).
         match self.u8f.val().index() {
             0 => {
                 self.f0b.next = self.k_t977u1[0].val();
