@@ -187,6 +187,11 @@ pub mod timing {
     /// Select cycle of a HALT (or fault) to the cluster's `res_valid` pulse (cluster RTL;
     /// no thread sees it: for the core top's result path).
     pub const RES_DELAY: u32 = 2;
+    /// HALT select (or the ScalarUnit's early-result cycle) to the first cycle the verdict
+    /// can leave the VerifyCore's verdict port (owner: `verify_core.rs`): `RES_DELAY` plus
+    /// the result FIFO's write-to-visible 2 (`prim::SyncFifo`); early results are delayed
+    /// by `RES_DELAY` registers to line up.
+    pub const VERDICT_DELAY: u32 = RES_DELAY + 2;
     /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
     /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
     pub const REC_START: u32 = 3;
