@@ -24,7 +24,6 @@ use cases::{ecdsa_case, schnorr_case, Case};
 use num_bigint::BigUint;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use satchain_hdl::vcore::iss::core::CoreJob;
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::su::model::{self as su, SuJob, SuOutcome};
 use verif::vcore::cluster::{first_difference, run_iss, Bench, ClusterSim, TbJob};

@@ -250,7 +250,8 @@ impl CoreSim {
                 next += 1;
             }
             if rdy && self.m.get(vv) == 1 {
-                let tg = self.m.get(vt) as u16;
+                // 16- and 4-bit ports: the conversions cannot fail.
+                let tg = u16::try_from(self.m.get(vt)).map_err(|e| e.to_string())?;
                 let i = *by_tag
                     .get(&tg)
                     .ok_or_else(|| format!("RTL cycle {t}: verdict for unknown tag {tg:#x}"))?;
@@ -261,7 +262,7 @@ impl CoreSim {
                     accept: accept[i].unwrap_or(u64::MAX),
                     left: t,
                     tag: tg,
-                    code: self.m.get(vc) as u8,
+                    code: u8::try_from(self.m.get(vc)).map_err(|e| e.to_string())?,
                     cycles: self.m.get(vy),
                 };
                 left += 1;

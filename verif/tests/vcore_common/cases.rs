@@ -3,6 +3,9 @@
 //! ECDSA: `fallback_sw::verify_one`; BIP340: `k256::schnorr`'s `verify_raw`, with the ARCH code
 //! order r, s, key, equation.
 
+// Each test that includes this file uses part of it.
+#![allow(dead_code)]
+
 use crypto_core::backend::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
