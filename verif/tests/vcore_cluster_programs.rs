@@ -17,145 +17,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may panic
 #![allow(clippy::cast_possible_truncation)]
 
-use crypto_core::backend::{PubkeyBytes, Verdict, VerifyFailure, VerifyJob};
-use k256::ecdsa::signature::hazmat::PrehashSigner;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
+#[path = "vcore_common/cases.rs"]
+mod cases;
+
+use cases::{ecdsa_case, schnorr_case, Case};
 use num_bigint::BigUint;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use satchain_hdl::vcore::iss::core::CoreJob;
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::su::model::{self as su, SuJob, SuOutcome};
 use verif::vcore::cluster::{first_difference, run_iss, Bench, ClusterSim, TbJob};
-
-/// A job for the cluster and the code the k256 reference expects.
-struct Case {
-    what: &'static str,
-    job: CoreJob,
-    want: u8,
-}
-
-/// The `EcdsaCode` the core answers for a software verdict.
-fn code(v: Verdict) -> u8 {
-    match v {
-        Verdict::Valid => 0,
-        Verdict::Invalid(VerifyFailure::Mismatch) => 1,
-        Verdict::Invalid(VerifyFailure::BadR) => 2,
-        Verdict::Invalid(VerifyFailure::BadS) => 3,
-        Verdict::Invalid(VerifyFailure::BadPubkey) => 4,
-    }
-}
-
-fn ecdsa_case(rng: &mut ChaCha8Rng) -> Case {
-    let sk = loop {
-        if let Ok(k) = k256::ecdsa::SigningKey::from_bytes(&rng.gen::<[u8; 32]>().into()) {
-            break k;
-        }
-    };
-    let compressed = rng.gen_bool(0.5);
-    let mut key = sk
-        .verifying_key()
-        .as_affine()
-        .to_encoded_point(compressed)
-        .as_bytes()
-        .to_vec();
-    let mut z: [u8; 32] = rng.gen();
-    let sig: k256::ecdsa::Signature = sk.sign_prehash(&z).unwrap();
-    let b = sig.to_bytes();
-    let (mut r, mut s) = ([0u8; 32], [0u8; 32]);
-    r.copy_from_slice(&b[..32]);
-    s.copy_from_slice(&b[32..]);
-    let what = match rng.gen_range(0..8) {
-        0..=3 => "ecdsa valid",
-        4 => {
-            z[rng.gen_range(0..32)] ^= 1 << rng.gen_range(0..8);
-            "ecdsa z changed"
-        }
-        5 => {
-            r[rng.gen_range(1..32)] ^= 1 << rng.gen_range(0..8);
-            "ecdsa r changed"
-        }
-        6 => {
-            // a key x that is (most likely) not on the curve
-            key[1 + rng.gen_range(0..32)] ^= 1 << rng.gen_range(0..8);
-            "ecdsa key changed"
-        }
-        _ => {
-            if compressed {
-                key[0] ^= 1; // the other y
-            } else {
-                key[64] ^= 1;
-            }
-            "ecdsa key parity/y changed"
-        }
-    };
-    let pubkey = PubkeyBytes::from_sec1(&key).unwrap();
-    let want = code(fallback_sw::verify_one(&VerifyJob {
-        pubkey,
-        prehash: z,
-        r,
-        s,
-    }));
-    Case {
-        what,
-        job: CoreJob::ecdsa(&key, &z, &r, &s).unwrap(),
-        want,
-    }
-}
-
-fn tagged(tag: &str, data: &[u8]) -> [u8; 32] {
-    let th = fallback_sw::sha256(tag.as_bytes());
-    let mut m = th.to_vec();
-    m.extend_from_slice(&th);
-    m.extend_from_slice(data);
-    fallback_sw::sha256(&m)
-}
-
-fn schnorr_case(rng: &mut ChaCha8Rng) -> Case {
-    let sk = loop {
-        if let Ok(k) = k256::schnorr::SigningKey::from_bytes(&rng.gen::<[u8; 32]>()) {
-            break k;
-        }
-    };
-    let mut px: [u8; 32] = sk.verifying_key().to_bytes().into();
-    let mut msg: Vec<u8> = (0..rng.gen_range(0..64)).map(|_| rng.gen()).collect();
-    let mut sig = sk.sign_raw(&msg, &rng.gen()).unwrap().to_bytes();
-    let what = match rng.gen_range(0..6) {
-        0..=2 => "bip340 valid",
-        3 => {
-            msg.push(rng.gen());
-            "bip340 message changed"
-        }
-        4 => {
-            sig[1 + rng.gen_range(0..31)] ^= 1 << rng.gen_range(0..8);
-            "bip340 r changed"
-        }
-        _ => {
-            px[rng.gen_range(0..32)] ^= 1 << rng.gen_range(0..8);
-            "bip340 key changed"
-        }
-    };
-    let mut d = sig[..32].to_vec();
-    d.extend_from_slice(&px);
-    d.extend_from_slice(&msg);
-    let e = tagged("BIP0340/challenge", &d);
-    // r < p and s < n hold for these cases (a changed r bit below the top byte of a valid r
-    // stays < p except with negligible probability, which the ScalarUnit check below catches)
-    let want = match k256::schnorr::VerifyingKey::from_bytes(&px) {
-        Err(_) => 4,
-        Ok(vk) => {
-            let s = k256::schnorr::Signature::try_from(&sig[..]).unwrap();
-            u8::from(vk.verify_raw(&msg, &s).is_err())
-        }
-    };
-    let r: [u8; 32] = sig[..32].try_into().unwrap();
-    let s: [u8; 32] = sig[32..].try_into().unwrap();
-    Case {
-        what,
-        job: CoreJob::schnorr(&px, &e, &r, &s),
-        want,
-    }
-}
 
 /// The job words as the ScalarUnit hands them to a cluster.
 fn tb_job(img: &CoreImage, c: &Case, tag: u16, arrival: u64) -> TbJob {

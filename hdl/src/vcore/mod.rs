@@ -111,6 +111,22 @@ pub const BLOCKS: &[Block] = &[
         sim: true,
         verilog: || Some(recoder::rtl::verilog()),
     },
+    Block {
+        name: "vcore_verify_core",
+        doc: "VerifyCore<1>: ScalarUnit + ReadyQueue + one ClusterCore, job and verdict ports \
+              (ROM/K loaded at run time)",
+        domain: Domain::Engine,
+        clock: "clock",
+        // Not synthesized by bitstreams/synth.sh: the ClusterCore inside it did not finish a
+        // whole-block yosys run (README-cluster.md), and the script's report check would
+        // fail on a block the committed hw-report.json does not have (README.md).
+        synth: false,
+        sim: true,
+        verilog: || {
+            verify_core::verilog::<1>(su::model::SuModulus::secp256k1(), Vec::new(), Vec::new())
+                .ok()
+        },
+    },
 ];
 
 pub mod alu;
@@ -118,10 +134,13 @@ pub mod cluster;
 pub mod cluster_core;
 pub mod cluster_tb;
 pub mod fmul_standin;
+pub mod job_stream;
 pub mod mem;
+pub mod ready_queue;
 pub mod regfile;
 pub mod rom;
 pub mod seq;
+pub mod verify_core;
 
 pub mod params {
     //! Structural parameters (ARCH.md, "Parameters").
@@ -187,6 +206,11 @@ pub mod timing {
     /// Select cycle of a HALT (or fault) to the cluster's `res_valid` pulse (cluster RTL;
     /// no thread sees it: for the core top's result path).
     pub const RES_DELAY: u32 = 2;
+    /// HALT select (or the ScalarUnit's early-result cycle) to the first cycle the verdict
+    /// can leave the VerifyCore's verdict port (owner: `verify_core.rs`): `RES_DELAY` plus
+    /// the result FIFO's write-to-visible 2 (`prim::SyncFifo`); early results are delayed
+    /// by `RES_DELAY` registers to line up.
+    pub const VERDICT_DELAY: u32 = RES_DELAY + 2;
     /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
     /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
     pub const REC_START: u32 = 3;

@@ -7,6 +7,8 @@
 //!   real FieldMul and Recoder; `vcore_cluster_tb`: the FieldMul stand-in) and the same job
 //!   stream on the ISS's cluster model, compared write by write.
 //! - [`progen`]: random programs for the cluster test (every op, control kind and condition).
+//! - [`verify_core`]: the whole VerifyCore (`vcore_verify_core`) against the ISS's core
+//!   model with the same ports.
 //!
 //! Randomized tests take [`seed`] (fixed default, `SATCHAIN_SEED` overrides, decimal or `0x`
 //! hex) and scale their case counts with [`cases`] (`SATCHAIN_PROPTEST_CASES`, 64 = the default).
@@ -14,6 +16,7 @@
 pub mod alu;
 pub mod cluster;
 pub mod progen;
+pub mod verify_core;
 
 /// Default seed of the vcore tests (same commit, same cases).
 pub const DEFAULT_SEED: u64 = 0x5EED_0C3C;

@@ -4,6 +4,14 @@
 //! entries; the SU output waits for room) and are handed, one per cycle, to the
 //! lowest-numbered cluster whose `job_ready` is high. The README's "Decisions" states
 //! these rules; the lead's top must match them or amend them there.
+//!
+//! [`run_ports`] adds the RTL top's (`vcore::verify_core`) job and verdict ports: job `i` is
+//! offered from `arrivals[i]` on and accepted only while fewer than `cap` jobs are inside
+//! (accepted, verdict not yet taken); a result can leave `delay` cycles after its
+//! `done_cycle`, through one queue per source (0: the ScalarUnit's early results, 1 + c:
+//! cluster c), the lowest-numbered source with a visible head first, one verdict per cycle in
+//! which `ready(t)` holds. [`run`] is `run_ports` with every job offered at cycle 0, always
+//! ready and no cap (it is the throughput model; its cycle counts do not depend on the ports).
 
 use super::cluster::{Cluster, ClusterJob, ClusterResult, PortStats};
 use super::u256::U256;
@@ -38,6 +46,34 @@ pub struct CoreResult {
     pub done_cycle: u64,
     /// Execution statistics (None for early results).
     pub stats: Option<JobStats>,
+    /// Where it came from: 0 the ScalarUnit (early result), 1 + c cluster c.
+    pub source: usize,
+    /// Cycle of its verdict-port handshake ([`run_ports`]).
+    pub left_cycle: u64,
+    /// Cycle of its job-port handshake (the ScalarUnit's accept).
+    pub accept_cycle: u64,
+}
+
+/// The job and verdict ports of the core top (see the module docs).
+pub struct Ports<'a> {
+    /// First cycle job i is offered (jobs are offered in order).
+    pub arrivals: &'a [u64],
+    /// `verdict_ready` in cycle t.
+    pub ready: &'a dyn Fn(u64) -> bool,
+    /// Jobs inside the core (accepted, verdict not taken) at most.
+    pub cap: usize,
+    /// Cycles from `done_cycle` to the first cycle the verdict can leave.
+    pub delay: u64,
+}
+
+impl std::fmt::Debug for Ports<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ports")
+            .field("jobs", &self.arrivals.len())
+            .field("cap", &self.cap)
+            .field("delay", &self.delay)
+            .finish()
+    }
 }
 
 /// A batch run.
@@ -65,12 +101,33 @@ struct SuSlot {
     outcome: SuOutcome,
 }
 
-/// Runs `jobs` through a core with `cfg`, ROM/K `m`, scalar modulus `md`.
+/// Runs `jobs` through a core with `cfg`, ROM/K `m`, scalar modulus `md` (every job offered
+/// at cycle 0, verdicts always taken, no cap; `left_cycle` = `done_cycle` + the RTL's
+/// `verify_core::VERDICT_DELAY` unless two results meet).
 pub fn run(
     cfg: &Config,
     m: &Machine,
     md: &SuModulus,
     jobs: &[CoreJob],
+    max_cycles: u64,
+) -> Result<Run, IssError> {
+    let arrivals = vec![0; jobs.len()];
+    let ports = Ports {
+        arrivals: &arrivals,
+        ready: &|_| true,
+        cap: usize::MAX,
+        delay: u64::from(crate::vcore::timing::VERDICT_DELAY),
+    };
+    run_ports(cfg, m, md, jobs, &ports, max_cycles)
+}
+
+/// [`run`] with the top's ports (module docs).
+pub fn run_ports(
+    cfg: &Config,
+    m: &Machine,
+    md: &SuModulus,
+    jobs: &[CoreJob],
+    ports: &Ports<'_>,
     max_cycles: u64,
 ) -> Result<Run, IssError> {
     let mut clusters: Vec<Cluster> = (0..cfg.clusters).map(|_| Cluster::new(cfg)).collect();
@@ -89,10 +146,18 @@ pub fn run(
     let mut done: Vec<ClusterResult> = Vec::new();
     let mut t = 0u64;
     let mut last = 0u64;
-    while finished < jobs.len() {
+    // Verdict queues per source: (visible from, job).
+    let mut outq: Vec<VecDeque<(u64, usize)>> = vec![VecDeque::new(); cfg.clusters + 1];
+    let mut left: Vec<u64> = vec![0; jobs.len()];
+    let mut source: Vec<usize> = vec![0; jobs.len()];
+    let mut accept: Vec<u64> = vec![0; jobs.len()];
+    let (mut accepted, mut delivered) = (0usize, 0usize);
+    while finished < jobs.len() || delivered < jobs.len() {
         if t > max_cycles {
             return Err(IssError::Timeout { cycle: t });
         }
+        // Jobs inside as of the start of t (the RTL's registered count).
+        let inside = accepted - delivered;
         // Hand the ReadyQueue head to a cluster (state as of the start of t).
         if let Some(c) = clusters.iter().position(|c| c.job_ready(t)) {
             if let Some(j) = ready.pop_front() {
@@ -109,7 +174,11 @@ pub fn run(
                             cycles: 0,
                             done_cycle: t,
                             stats: None,
+                            source: 0,
+                            left_cycle: 0,
+                            accept_cycle: 0,
                         });
+                        outq[0].push_back((t + ports.delay, slot.job));
                         finished += 1;
                         last = t;
                         true
@@ -139,7 +208,14 @@ pub fn run(
                 }
             }
         }
-        if su_slot.is_none() && t >= su_free_at && next_job < jobs.len() {
+        if su_slot.is_none()
+            && t >= su_free_at
+            && next_job < jobs.len()
+            && ports.arrivals.get(next_job).is_none_or(|&a| a <= t)
+            && inside < ports.cap
+        {
+            accepted += 1;
+            accept[next_job] = t;
             let job = &jobs[next_job];
             let r = su::run(
                 md,
@@ -159,31 +235,55 @@ pub fn run(
             });
             next_job += 1;
         }
-        for c in clusters.iter_mut() {
+        for (ci, c) in clusters.iter_mut().enumerate() {
             c.step(t, m, &mut done)?;
+            for r in done.drain(..) {
+                last = last.max(r.halt_cycle);
+                finished += 1;
+                outq[1 + ci].push_back((r.halt_cycle + ports.delay, r.id));
+                source[r.id] = 1 + ci;
+                results[r.id] = Some(CoreResult {
+                    code: r.code,
+                    cycles: r.cycles,
+                    done_cycle: r.halt_cycle,
+                    stats: Some(r.stats),
+                    source: 1 + ci,
+                    left_cycle: 0,
+                    accept_cycle: 0,
+                });
+            }
         }
-        for r in done.drain(..) {
-            last = last.max(r.halt_cycle);
-            finished += 1;
-            results[r.id] = Some(CoreResult {
-                code: r.code,
-                cycles: r.cycles,
-                done_cycle: r.halt_cycle,
-                stats: Some(r.stats),
-            });
+        // One verdict leaves: the lowest-numbered source whose head is visible.
+        if (ports.ready)(t) {
+            if let Some(q) = outq
+                .iter_mut()
+                .find(|q| q.front().is_some_and(|&(v, _)| v <= t))
+            {
+                if let Some((_, j)) = q.pop_front() {
+                    left[j] = t;
+                    delivered += 1;
+                }
+            }
         }
         t += 1;
     }
     Ok(Run {
         results: results
             .into_iter()
-            .map(|r| {
-                r.unwrap_or(CoreResult {
+            .enumerate()
+            .map(|(j, r)| {
+                let mut r = r.unwrap_or(CoreResult {
                     code: 15,
                     cycles: 0,
                     done_cycle: 0,
                     stats: None,
-                })
+                    source: source[j],
+                    left_cycle: 0,
+                    accept_cycle: 0,
+                });
+                r.left_cycle = left[j];
+                r.accept_cycle = accept[j];
+                r
             })
             .collect(),
         total_cycles: last + 1,
