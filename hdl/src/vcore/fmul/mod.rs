@@ -84,14 +84,22 @@ pub fn verilog<const TAG: usize>() -> Result<String, plan::PlanError> {
         .map_err(|_| plan::PlanError("the build thread failed".into()))?
 }
 
+/// `verilator --lint-only -Wall` (every warning fatal) of Verilog that contains a FieldMul:
+/// the project's waivers and this block's `lint.vlt`. The file is left in `target/<dir>/`.
+/// For the lint tests of this block and of the blocks that instantiate it.
+#[cfg(test)]
+pub(crate) fn lint_with_waivers(dir: &str, file: &str, verilog: &str) -> Result<(), String> {
+    let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/vcore/fmul/lint.vlt");
+    crate::prim::lint::verilator_lint(dir, file, verilog, &[own]).map(|_| ())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     fn lint(name: &str, text: &str) {
-        let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/vcore/fmul/lint.vlt");
-        if let Err(e) = crate::prim::lint::verilator_lint("vcore_fmul", name, text, &[own]) {
+        if let Err(e) = lint_with_waivers("vcore_fmul", name, text) {
             panic!("{e}");
         }
     }
