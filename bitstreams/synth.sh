@@ -7,7 +7,9 @@
 #    (satchain-hdl's gen-verilog),
 # 2. runs yosys `synth_xilinx -family xc7 -top top -flatten -noiopad` on each file, and the
 #    logic depth (`ltp` with flip-flops removed); results are cached in OUTDIR/cache by a hash
-#    of the Verilog, so an unchanged block is not synthesized again,
+#    of the Verilog, so an unchanged block is not synthesized again, and their small result
+#    files are kept in bitstreams/data/synth-results/ (committed: a fresh checkout takes a
+#    block's figures from there when its key matches, instead of running yosys),
 # 3. writes OUTDIR/resources.json (read by `satchain hw-report`) and OUTDIR/resources.md,
 # 4. compares the fresh figures with the committed bitstreams/data/hw-report.json (the source of
 #    the README hardware tables): every block's and the top's resources exactly, each clock
@@ -47,6 +49,14 @@ if [[ "${SATCHAIN_HW_REPORT_CHECK:-1}" == 0 ]]; then
     echo "synth.sh: SATCHAIN_HW_REPORT_CHECK=0: the committed hw-report.json is not compared" >&2
     check=()
 fi
-"${SYNTH_REPORT[@]}" \
+# Committed results (bitstreams/src/flow.rs): a block whose Verilog, yosys version and script
+# match an entry of bitstreams/data/synth-results/ is not synthesized again; the directory is
+# refreshed after the run (commit it with hw-report.json). SATCHAIN_SYNTH_FRESH=1 synthesizes
+# every block target/synth/cache does not hold (use a new output directory to redo them all).
+results=(--results bitstreams/data/synth-results)
+if [[ "${SATCHAIN_SYNTH_FRESH:-0}" == 1 ]]; then
+    results+=(--fresh)
+fi
+"${SYNTH_REPORT[@]}" "${results[@]}" \
     --rtl "$OUT/rtl" --out "$OUT" \
     --jobs "${SATCHAIN_SYNTH_JOBS:-1}" --timeout "${SATCHAIN_SYNTH_TIMEOUT:-3600}" "${check[@]}"

@@ -4,6 +4,18 @@
 //! convention; submodules are `top$...`). `top.v` is the whole accelerator (the report's total);
 //! every other file is a block. Results are cached in `<out>/cache/` under the SHA-256 of
 //! (yosys version, script, Verilog text): an unchanged block is not synthesized again.
+//!
+//! **Committed results.** The cache holds each block's netlists (tens of MB); the report needs
+//! only four small files of it: yosys's `stat` (resources), the logic-depth listing, the static
+//! timing result and the time yosys took. With [`FlowOptions::results_dir`] set (synth.sh sets
+//! it to `bitstreams/data/synth-results/`, which the repository keeps), those files are copied
+//! there after every run, under the same key, and a block whose key is found there is not
+//! synthesized again on a fresh checkout: its figures are the ones yosys produced from the same
+//! Verilog text, yosys version and script (and the same timing-model fingerprint for the
+//! timing). A block whose Verilog changed misses and is synthesized; `SATCHAIN_SYNTH_FRESH=1`
+//! (synth.sh) or [`FlowOptions::fresh`] ignores the committed results and runs yosys on every
+//! block that `<out>/cache` does not hold. This is what keeps a fresh-clone CI run from spending
+//! ~16 min of a core re-deriving figures that the committed `hw-report.json` already states.
 
 use crate::report::{BlockReport, SynthReport, RESOURCES_JSON, RESOURCES_MD};
 use crate::resources::{Device, Resources};
@@ -38,6 +50,14 @@ pub struct FlowOptions {
     pub verbose: bool,
     /// Run the static timing model on every netlist (`crate::timing`).
     pub timing: bool,
+    /// The committed results (module docs): read when `<out>/cache` misses, unless `fresh`.
+    pub results_dir: Option<PathBuf>,
+    /// Refresh `results_dir` after every block (its stale entries of the block removed):
+    /// synth.sh does; `satchain hw-report` only reads it (it writes only where it is told).
+    pub publish_results: bool,
+    /// Do not read `results_dir` (still refresh it): every block `<out>/cache` does not hold is
+    /// synthesized.
+    pub fresh: bool,
 }
 
 impl FlowOptions {
@@ -51,6 +71,9 @@ impl FlowOptions {
             jobs: 1,
             verbose: true,
             timing: true,
+            results_dir: None,
+            publish_results: false,
+            fresh: false,
         }
     }
 }
@@ -191,6 +214,18 @@ pub fn synth_file(
     let ltp_p = cache.join(format!("{name}-{k}-{}.ltp", &dkey[..8]));
 
     let synth_cached = stat_p.exists() && netlist_p.exists() && meta_p.exists();
+    let fp = net.map(|n| crate::timing::delays::fingerprint(&n));
+    let names = ResultNames::new(&name, k, &dkey[..8], fp.as_deref());
+    if !(synth_cached && ltp_p.exists()) && !opts.fresh {
+        if let Some(dir) = &opts.results_dir {
+            if let Some(b) = committed_result(dir, &names, &name, &rel, &verilog)? {
+                if opts.verbose {
+                    eprintln!("synth: {rel}: committed result ({k}, {})", dir.display());
+                }
+                return Ok(b);
+            }
+        }
+    }
     let synth_ms = if synth_cached {
         if opts.verbose {
             eprintln!("synth: {rel}: cached ({k})");
@@ -254,6 +289,9 @@ pub fn synth_file(
         },
         None => (None, None),
     };
+    if let Some(dir) = opts.results_dir.as_ref().filter(|_| opts.publish_results) {
+        publish_result(dir, &names, &name, &stat, &ltp, synth_ms, timing.as_ref())?;
+    }
     Ok(BlockReport {
         name,
         file: rel.clone(),
@@ -265,6 +303,121 @@ pub fn synth_file(
         timing,
         timing_error,
     })
+}
+
+/// File names of one block's committed result.
+struct ResultNames {
+    stat: String,
+    meta: String,
+    ltp: String,
+    /// None when the flow runs without timing.
+    timing: Option<String>,
+}
+
+impl ResultNames {
+    fn new(name: &str, k: &str, dkey8: &str, fp: Option<&str>) -> Self {
+        ResultNames {
+            stat: format!("{name}-{k}.stat.json"),
+            meta: format!("{name}-{k}.json"),
+            ltp: format!("{name}-{k}-{dkey8}.ltp"),
+            timing: fp.map(|fp| format!("{name}-{k}-{fp}.timing.json")),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &String> {
+        [&self.stat, &self.meta, &self.ltp]
+            .into_iter()
+            .chain(self.timing.as_ref())
+    }
+}
+
+/// True when `file` is an entry of block `name` in a results directory: `{name}-` followed by
+/// the 16 hex digits of a key (so `sha256_core` never claims `sha256_core_x`'s files).
+fn is_entry_of(file: &str, name: &str) -> bool {
+    file.strip_prefix(name)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|r| r.len() > 16 && r[..16].bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The block's report from the committed results in `dir`, when every file it needs is there.
+fn committed_result(
+    dir: &Path,
+    names: &ResultNames,
+    name: &str,
+    rel: &str,
+    verilog: &str,
+) -> Result<Option<BlockReport>, FlowError> {
+    if !names.all().all(|f| dir.join(f).is_file()) {
+        return Ok(None);
+    }
+    let read = |f: &str| {
+        let p = dir.join(f);
+        std::fs::read_to_string(&p).map_err(io(&p))
+    };
+    let perr = |source| FlowError::Parse {
+        file: rel.to_string(),
+        source,
+    };
+    let stat = read(&names.stat)?;
+    let ltp = read(&names.ltp)?;
+    let meta: CacheMeta = serde_json::from_str(&read(&names.meta)?)?;
+    let timing = match &names.timing {
+        Some(f) => Some(serde_json::from_str::<TimingReport>(&read(f)?)?),
+        None => None,
+    };
+    let cells = yosys::parse_stat_json(&stat, "top").map_err(perr)?;
+    Ok(Some(BlockReport {
+        name: name.to_string(),
+        file: rel.to_string(),
+        verilog_sha256: sha256_hex(verilog),
+        resources: Resources::from_cells(&cells),
+        logic_depth: yosys::parse_ltp(&ltp).map_err(perr)?,
+        path_mix: yosys::parse_ltp_mix(&ltp),
+        synth_ms: meta.synth_ms,
+        timing,
+        timing_error: None,
+    }))
+}
+
+/// Writes the block's result files into `dir` and removes the block's other entries there. A
+/// block whose timing failed keeps no timing file, so the next run synthesizes it again.
+fn publish_result(
+    dir: &Path,
+    names: &ResultNames,
+    name: &str,
+    stat: &str,
+    ltp: &str,
+    synth_ms: u64,
+    timing: Option<&TimingReport>,
+) -> Result<(), FlowError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let write = |f: &str, text: &str| {
+        let p = dir.join(f);
+        // Unchanged files are not rewritten (a read-only checkout of current results is fine).
+        if std::fs::read_to_string(&p).is_ok_and(|t| t == text) {
+            return Ok(());
+        }
+        std::fs::write(&p, text).map_err(io(&p))
+    };
+    write(&names.stat, stat)?;
+    write(&names.ltp, ltp)?;
+    write(
+        &names.meta,
+        &serde_json::to_string(&CacheMeta { synth_ms })?,
+    )?;
+    let mut keep: Vec<&String> = vec![&names.stat, &names.ltp, &names.meta];
+    if let (Some(f), Some(t)) = (&names.timing, timing) {
+        write(f, &(serde_json::to_string_pretty(t)? + "\n"))?;
+        keep.push(f);
+    }
+    for e in std::fs::read_dir(dir).map_err(io(dir))? {
+        let e = e.map_err(io(dir))?;
+        let f = e.file_name().to_string_lossy().to_string();
+        if is_entry_of(&f, name) && !keep.contains(&&f) {
+            std::fs::remove_file(e.path()).map_err(io(&e.path()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Step 3, timing: the mapped netlist as JSON (`read_rtlil; write_json`, cached beside the
@@ -399,6 +552,21 @@ pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
             });
         }
     });
+    // Entries of blocks that no longer exist leave the committed results too.
+    if let Some(dir) = opts.results_dir.as_ref().filter(|_| opts.publish_results) {
+        let stems: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().to_string()))
+            .collect();
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let f = e.file_name().to_string_lossy().to_string();
+                if !stems.iter().any(|n| is_entry_of(&f, n)) {
+                    std::fs::remove_file(e.path()).map_err(io(&e.path()))?;
+                }
+            }
+        }
+    }
     let mut blocks = Vec::new();
     let mut total = None;
     for r in results.into_iter().flatten() {

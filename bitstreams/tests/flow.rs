@@ -228,3 +228,96 @@ fn synth_report_exit_codes_follow_the_budget() {
     let (code, text) = synth_report(&rtl, &dir.join("out-d"), &y, &["--bogus"]);
     assert_eq!(code, 2, "{text}");
 }
+
+/// The committed results (`FlowOptions::results_dir`): a fresh output directory is served from
+/// them without yosys; `fresh`, a changed Verilog text or a read-only use behave as documented.
+#[test]
+fn flow_committed_results_replace_yosys_only_for_the_same_key() {
+    let dir = fresh_dir("results");
+    let rtl = dir.join("rtl");
+    std::fs::create_dir_all(&rtl).unwrap();
+    std::fs::write(
+        rtl.join("top.v"),
+        "module top(input a, output b); assign b = a; endmodule\n",
+    )
+    .unwrap();
+    let good = fake_yosys(&dir, 79, false);
+    // Same `-V` answer as `good` (so the same cache keys), but any synthesis fails.
+    let refuse = dir.join("refuse");
+    std::fs::write(
+        &refuse,
+        format!(
+            "#!/usr/bin/env bash\nif [ \"$1\" = -V ]; then exec {} -V; fi\necho 'ERROR: refused'; exit 3\n",
+            good.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&refuse)
+        .status()
+        .unwrap();
+    let results = dir.join("results");
+    let run = |out: &str, yosys: &Path, publish: bool, fresh: bool| {
+        let mut o = FlowOptions::new(&rtl, dir.join(out));
+        o.verbose = false;
+        o.yosys = yosys.to_string_lossy().to_string();
+        o.results_dir = Some(results.clone());
+        o.publish_results = publish;
+        o.fresh = fresh;
+        flow::run(&o, &XC7Z030)
+    };
+    let entries = || {
+        let mut v: Vec<String> = std::fs::read_dir(&results)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+
+    // Read-only use writes nothing; a publishing run writes stat, meta, depth and timing.
+    let r0 = run("out0", &good, false, false).unwrap();
+    assert!(entries().is_empty(), "{:?}", entries());
+    let r1 = run("out1", &good, true, false).unwrap();
+    // The same figures (only the time yosys took differs between two runs).
+    let mut r0 = r0;
+    r0.total.as_mut().unwrap().synth_ms = r1.total.as_ref().unwrap().synth_ms;
+    assert_eq!(r1, r0);
+    let first = entries();
+    assert_eq!(first.len(), 4, "{first:?}");
+    assert!(
+        first.iter().any(|f| f.ends_with(".timing.json")),
+        "{first:?}"
+    );
+
+    // A new output directory (a fresh clone): served from the results, yosys never runs.
+    assert_eq!(run("out2", &refuse, false, false).unwrap(), r1);
+    // `fresh` does not read them.
+    assert!(matches!(
+        run("out3", &refuse, false, true),
+        Err(flow::FlowError::YosysFailed { .. })
+    ));
+    // A changed Verilog text misses them.
+    std::fs::write(
+        rtl.join("top.v"),
+        "module top(input a, output b); assign b = ~a; endmodule\n",
+    )
+    .unwrap();
+    assert!(matches!(
+        run("out4", &refuse, false, false),
+        Err(flow::FlowError::YosysFailed { .. })
+    ));
+    // Publishing the new synthesis replaces the block's old entries, and drops the entries of
+    // blocks that are gone.
+    std::fs::write(results.join("gone-0123456789abcdef.stat.json"), "{}").unwrap();
+    run("out5", &good, true, false).unwrap();
+    let second = entries();
+    assert_eq!(second.len(), 4, "{second:?}");
+    assert!(
+        second.iter().all(|f| !first.contains(f)),
+        "{first:?} {second:?}"
+    );
+}

@@ -233,7 +233,11 @@ fn resources(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<SynthRepo
             return None;
         }
     }
-    match bitstreams::run(&FlowOptions::new(&rtl, &dir), &XC7Z030) {
+    // The workspace's committed synthesis results (bitstreams/src/flow.rs), read only: a block
+    // whose Verilog they were made from is not synthesized again.
+    let mut opts = FlowOptions::new(&rtl, &dir);
+    opts.results_dir = workspace_root().map(|w| w.join("bitstreams/data/synth-results"));
+    match bitstreams::run(&opts, &XC7Z030) {
         Ok(r) => Some(r),
         Err(e) => {
             missing.push(format!("resources: synthesis flow failed: {e}"));

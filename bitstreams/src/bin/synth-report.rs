@@ -5,7 +5,11 @@
 //! ```text
 //! synth-report --rtl DIR --out DIR [--jobs N] [--yosys PATH] [--timeout SECS] [--exclude a,b]
 //!              [--no-budget-fail] [--check-committed HW_REPORT_JSON]
+//!              [--results DIR [--fresh]]
 //! ```
+//! With `--results` the small result files of every block are kept in DIR and read from there
+//! when `--out`'s cache misses (`bitstreams::flow`, "Committed results"); `--fresh` does not read
+//! them (every block the cache lacks is synthesized) but still refreshes them.
 //! With `--check-committed` the fresh figures are compared with a committed
 //! `satchain hw-report --json` object (`bitstreams::drift`: resources exactly, clock-domain
 //! estimates within 0.001 MHz) and every difference is printed with the regenerate command.
@@ -20,7 +24,7 @@ use std::time::Duration;
 const USAGE: &str =
     "usage: synth-report --rtl DIR --out DIR [--jobs N] [--yosys PATH] [--timeout SECS] \
                      [--exclude a,b] [--no-budget-fail] [--quiet] \
-                     [--check-committed HW_REPORT_JSON]";
+                     [--check-committed HW_REPORT_JSON] [--results DIR [--fresh]]";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -61,6 +65,11 @@ fn real_main() -> Result<ExitCode, String> {
             "--no-budget-fail" => budget_fail = false,
             "--quiet" => opts.verbose = false,
             "--check-committed" => committed = Some(val("a path")?),
+            "--results" => {
+                opts.results_dir = Some(val("a directory")?.into());
+                opts.publish_results = true;
+            }
+            "--fresh" => opts.fresh = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
