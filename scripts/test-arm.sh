@@ -116,14 +116,19 @@ board_cli() {
   # Verilator, yosys or HDL crate (cli/tests/board_tree.rs checks the tree).
   CARGO_TARGET_DIR="$ROOT/target/arm" arm_cargo build --release --locked \
     --target "$LINUX_TARGET" -p satchain-cli --no-default-features
-  # The x86 twin: scripts/test.sh has just built the default CLI in target/release (its
-  # `cargo test --release`), so bringing that up to date costs seconds (beside test.sh's x86
-  # test run it waits for that run's build lock: test.sh runs this step last); run alone on a fresh
-  # tree, build the board CLI in target/board instead (no Verilator build). Both answer the
-  # same on `sw`, which is all this step compares.
-  if [[ -x $ROOT/target/release/satchain ]]; then
-    cargo build --release --locked -p satchain-cli
-    HOST_CLI=$ROOT/target/release/satchain
+  # The x86 twin. scripts/test.sh names the CLI its workspace test build made
+  # (SATCHAIN_HOST_CLI=target/release/satchain, current by construction: that build ran first).
+  # Rebuilding it here with `cargo build -p satchain-cli` recompiled satchain-hdl and its
+  # dependents (4 min 18 s in the CI run of f20e4f9), only because a one-package build unifies
+  # other features than the workspace's test build. Run alone, this step builds the board CLI in
+  # target/board (no Verilator or HDL build). Both answer the same on `sw`, which is all this
+  # step compares.
+  if [[ -n ${SATCHAIN_HOST_CLI:-} ]]; then
+    HOST_CLI=$SATCHAIN_HOST_CLI
+    [[ -x $HOST_CLI ]] || {
+      echo "board CLI: SATCHAIN_HOST_CLI=$HOST_CLI is not an executable"
+      return 1
+    }
   else
     CARGO_TARGET_DIR="$ROOT/target/board" cargo build --release --locked -p satchain-cli \
       --no-default-features
