@@ -63,3 +63,25 @@ fn harness_selftest_writes_vcd() {
     );
     assert!(text.contains("#5"), "VCD has the time steps of 3 cycles");
 }
+
+#[test]
+fn harness_selftest_vcd_window_keeps_the_simulation_times() {
+    let path = vcd_path("harness_selftest_window");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut m = Model::with_vcd("harness_selftest", &path).expect("model");
+        m.set_vcd_window(5, 8);
+        m.ticks(12);
+    }
+    let text = std::fs::read_to_string(&path).expect("vcd written");
+    // Two time steps per cycle (rising and falling edge): cycles 5..8 are times 10..=15.
+    let times: Vec<u64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('#')?.trim().parse().ok())
+        .collect();
+    assert_eq!(times, (10..=15).collect::<Vec<u64>>(), "{text}");
+    assert!(
+        text.contains("$var") && text.contains("count"),
+        "VCD has the signals"
+    );
+}

@@ -27,7 +27,9 @@ use rand_chacha::ChaCha8Rng;
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::timing::VERDICT_DELAY;
 use satchain_hdl::vcore::verify_core::INSIDE_CAP;
-use verif::vcore::verify_core::{first_difference, run_iss, CoreOutcome, CoreSim, CoreTbJob};
+use verif::vcore::verify_core::{
+    first_difference, run_iss, vcd_window, CoreOutcome, CoreSim, CoreTbJob,
+};
 
 /// A verdict-ready pattern: runs of ready and not ready (lengths from `rng`), one long stall
 /// of `stall` cycles from `stall_at`; ready after `len`.
@@ -62,6 +64,11 @@ fn check(
     let iss = run_iss(img, jobs, &rdy, 1 << 26).unwrap();
     let limit = iss.cycles + 10_000;
     let mut sim = CoreSim::open(img, None).unwrap();
+    assert_eq!(
+        sim.cycles(),
+        CoreSim::load_cycles(),
+        "the failure VCD's window counts on it"
+    );
     let rtl = sim.run(jobs, &rdy, limit);
     let diff = match &rtl {
         Ok(rtl) => first_difference(&iss, rtl),
@@ -69,11 +76,19 @@ fn check(
     };
     if let Some(d) = diff {
         let vcd = verif::sim::vcd_path(&format!("{name}-{seed}"));
-        let mut s = CoreSim::open(img, Some(&vcd)).unwrap();
+        // Only the cycles up to where the first difference shows (`vcd_window`: one whole
+        // job is ~20 GB of VCD); SATCHAIN_VCD_CYCLES widens it.
+        let before = std::env::var("SATCHAIN_VCD_CYCLES")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1_000);
+        let load = CoreSim::load_cycles();
+        let (from, to) = vcd_window(&iss, rtl.as_ref().ok(), load, limit, before, 100);
+        let mut s = CoreSim::open_with_vcd_window(img, &vcd, from, to).unwrap();
         let _ = s.run(jobs, &rdy, limit);
         s.flush_vcd();
         panic!(
-            "{name} SATCHAIN_SEED={seed}: RTL != ISS: {d}\nVCD {}",
+            "{name} SATCHAIN_SEED={seed}: RTL != ISS: {d}\nVCD {} (model cycles {from}..{to})",
             vcd.display()
         );
     }

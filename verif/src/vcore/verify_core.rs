@@ -126,10 +126,39 @@ impl CoreSim {
     /// Opens the model (optionally writing a VCD), loads `img`'s program and K bank through
     /// the load ports, resets.
     pub fn open(img: &CoreImage, vcd: Option<&Path>) -> Result<CoreSim, SimError> {
-        let m = match vcd {
+        Self::open_inner(img, vcd, None)
+    }
+
+    /// Like [`CoreSim::open`] with a VCD of model cycles `from..to` only (the program load
+    /// included in the count, [`CoreSim::load_cycles`]); [`vcd_window`] gives the window of a
+    /// failing job.
+    pub fn open_with_vcd_window(
+        img: &CoreImage,
+        vcd: &Path,
+        from: u64,
+        to: u64,
+    ) -> Result<CoreSim, SimError> {
+        Self::open_inner(img, Some(vcd), Some((from, to)))
+    }
+
+    /// Model cycles [`CoreSim::open`] spends loading the program and the K bank before the
+    /// bench's cycle 0.
+    pub fn load_cycles() -> u64 {
+        satchain_hdl::vcore::params::ROM_WORDS as u64 + 256 + 4
+    }
+
+    fn open_inner(
+        img: &CoreImage,
+        vcd: Option<&Path>,
+        window: Option<(u64, u64)>,
+    ) -> Result<CoreSim, SimError> {
+        let mut m = match vcd {
             Some(v) => Model::with_vcd(MODEL, v)?,
             None => Model::new(MODEL)?,
         };
+        if let Some((from, to)) = window {
+            m.set_vcd_window(from, to);
+        }
         let c = |n: &str| m.port(n);
         let p = SimPorts {
             reset: c("reset")?,
@@ -278,6 +307,50 @@ impl CoreSim {
     pub fn flush_vcd(&mut self) {
         self.m.flush_vcd();
     }
+
+    /// Model cycles so far (the program load included).
+    pub fn cycles(&self) -> u64 {
+        self.m.cycles()
+    }
+}
+
+/// The cycles a failure VCD should cover, in model cycles: the `before` cycles up to the first
+/// cycle at which the first differing job is seen to differ, and `after` cycles past it. That
+/// cycle is the earlier acceptance when the two sides accepted the job at different cycles,
+/// else the earlier verdict (a wrong code or cycle count shows when the verdict leaves); a
+/// side without a verdict counts as leaving at `limit`. With no differing job (the RTL run
+/// ended in an error) it is `limit`. `load` is what [`CoreSim::open`] spent loading the
+/// program (the bench's cycle 0 is after it).
+///
+/// A whole job does not fit a waveform viewer: the VerifyCore's pipelines write ~160 KB of
+/// VCD per clock edge, so the ~60,000 cycles of one verification were 20 GB when a failure
+/// replayed the job's whole life. `SATCHAIN_VCD_CYCLES` sets `before` in the tests (default
+/// 1,000 cycles, ~0.15 GB: 149 MB measured).
+pub fn vcd_window(
+    iss: &CoreOutcome,
+    rtl: Option<&CoreOutcome>,
+    load: u64,
+    limit: u64,
+    before: u64,
+    after: u64,
+) -> (u64, u64) {
+    let seen = rtl
+        .and_then(|rtl| {
+            let n = iss.verdicts.len().max(rtl.verdicts.len());
+            (0..n)
+                .find(|&i| iss.verdicts.get(i) != rtl.verdicts.get(i))
+                .map(|i| match (iss.verdicts.get(i), rtl.verdicts.get(i)) {
+                    (Some(a), Some(b)) if a.accept != b.accept => a.accept.min(b.accept),
+                    (Some(a), Some(b)) => a.left.min(b.left),
+                    (Some(v), None) | (None, Some(v)) => v.left.min(limit),
+                    (None, None) => limit,
+                })
+        })
+        .unwrap_or(limit);
+    (
+        load + seen.saturating_sub(before),
+        load + seen.saturating_add(after),
+    )
 }
 
 /// The first job whose verdicts differ, in words.
@@ -292,4 +365,52 @@ pub fn first_difference(iss: &CoreOutcome, rtl: &CoreOutcome) -> Option<String> 
                 rtl.verdicts.get(i)
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(accept: u64, left: u64, code: u8) -> Verdict {
+        Verdict {
+            accept,
+            left,
+            code,
+            ..Verdict::default()
+        }
+    }
+
+    #[test]
+    fn vcd_window_ends_where_the_first_difference_shows() {
+        let iss = CoreOutcome {
+            verdicts: vec![v(0, 50_000, 0), v(100, 90_000, 0), v(200, 95_000, 1)],
+            ..CoreOutcome::default()
+        };
+        let mut rtl = iss.clone();
+        rtl.verdicts[1] = v(100, 91_000, 3);
+        rtl.verdicts[2] = v(0, 10, 9);
+        // Job 1 differs in its verdict, which the ISS gives at 90,000.
+        assert_eq!(
+            vcd_window(&iss, Some(&rtl), 600, 1_000_000, 1_000, 50),
+            (600 + 89_000, 600 + 90_050)
+        );
+        // Accepted at different cycles: the earlier acceptance.
+        rtl.verdicts[1].accept = 120;
+        assert_eq!(
+            vcd_window(&iss, Some(&rtl), 600, 1_000_000, 1_000, 50),
+            (600, 600 + 150)
+        );
+        // A verdict missing on one side: the other side's.
+        rtl.verdicts.truncate(1);
+        assert_eq!(
+            vcd_window(&iss, Some(&rtl), 600, 1_000_000, 1_000, 50),
+            (600 + 89_000, 600 + 90_050)
+        );
+        // No RTL outcome (its run failed), or nothing differs: around the limit.
+        assert_eq!(
+            vcd_window(&iss, None, 600, 1_000_000, 1_000, 50),
+            (600 + 999_000, 600 + 1_000_050)
+        );
+        assert_eq!(vcd_window(&iss, Some(&iss), 0, 100, 10, 5), (90, 105));
+    }
 }
