@@ -76,6 +76,19 @@ struct Coverage {
 }
 
 impl Coverage {
+    fn merge(&mut self, o: Coverage) {
+        self.ops.extend(o.ops);
+        self.ctl.extend(o.ctl);
+        self.conds.extend(o.conds);
+        self.codes.extend(o.codes);
+        self.indexed_reg |= o.indexed_reg;
+        self.indexed_k |= o.indexed_k;
+        self.faults += o.faults;
+        self.jobs += o.jobs;
+        self.writes += o.writes;
+        self.cycles += o.cycles;
+    }
+
     fn add(&mut self, words: &[u64], visited: &[u64]) {
         for (pc, &w) in words.iter().enumerate() {
             if visited
@@ -159,10 +172,33 @@ fn vcore_cluster_random_programs() {
     let seed = verif::vcore::seed();
     let cases = verif::vcore::cases(12);
     println!("seed {seed}, {cases} programs");
+    // The cases are independent (each has its own seed, program and simulator), so they run on
+    // up to two threads: one case simulates for ~20 s, and this test alone took 240 s of the
+    // fresh-clone CI run of f20e4f9, one core of two. The verdict and the coverage do not
+    // depend on the order.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let mut cov = Coverage::default();
-    for case in 0..cases {
-        run_case(seed, case, &mut cov);
-    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut c = Coverage::default();
+                    loop {
+                        let case = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if case >= cases {
+                            break c;
+                        }
+                        run_case(seed, case, &mut c);
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            // A failing case has printed its seed, case and VCD path in its own panic.
+            cov.merge(h.join().expect("a case failed (its message is above)"));
+        }
+    });
     println!(
         "{} jobs, {} writes, {} cycles; ops {:?}; ctl {:?}; conds {:?}; codes {:?}",
         cov.jobs, cov.writes, cov.cycles, cov.ops, cov.ctl, cov.conds, cov.codes
