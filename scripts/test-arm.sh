@@ -21,11 +21,12 @@
 # when an earlier one failed; the last line is the summary, the exit code non-zero if any step
 # failed. Arguments select steps: `bash scripts/test-arm.sh board-cli` runs only that one.
 #
-# Cost, measured in the fresh-clone CI run of f20e4f9 (2 cores; the builds ran beside the x86
-# test run): cold builds 10.4 min (Linux test suites), 4.8 min (board CLI), 0.9 + 1.8 min (bare
-# metal, -Zbuild-std compiles core and alloc); steps linux-tests 185 s, bare-metal 2 s,
-# board-cli 265 s (most of it the x86 twin's `cargo build`, whose feature set differs from the
-# workspace test build's). A fresh clone (CI) pays the cold builds.
+# Cost, measured in fresh-clone CI runs (2 cores). Run of f20e4f9 (builds beside the x86 test
+# run): cold builds 10.4 min (Linux test suites), 4.8 min (board CLI), 0.9 + 1.8 min (bare
+# metal, -Zbuild-std compiled core and alloc twice); steps linux-tests 185 s, bare-metal 2 s,
+# board-cli 265 s (most of it an x86 `cargo build` of the CLI, now taken from test.sh's build).
+# Run of 3673456 (builds niced beside the x86 build): all builds 1,713 s, linux-tests 144 s,
+# bare-metal 2 s, board-cli 6 s. A fresh clone (CI) pays the cold builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
