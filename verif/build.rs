@@ -25,7 +25,7 @@ const VERILATOR_INCLUDE: &str = "/usr/share/verilator/include";
 /// g++ flags of the models unless SATCHAIN_VERILATOR_OPT says otherwise (whitespace-separated;
 /// the measurements are in `main`).
 const DEFAULT_OPT: &str =
-    "-O1 --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
+    "-Og --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
 
 #[derive(Debug, Clone)]
 struct Port {
@@ -335,9 +335,10 @@ fn main() {
     let version = verilator_version();
     let waivers = manifest.join("lint-waivers.vlt");
     let waiver_text = std::fs::read_to_string(&waivers).unwrap_or_default();
-    // g++ optimisation of the models. -O1 by default: measured on the cluster test bench's 16
-    // generated files (g++ 12.2, one core), -O1 took 46 s of CPU, -O2 75 s and -Os 82 s; every
-    // CI run builds every model cold, while most tests simulate for seconds.
+    // g++ optimisation of the models (DEFAULT_OPT: -Og and two caps, below). Measured earlier on
+    // the cluster test bench's 16 generated files (g++ 12.2, one core): -O1 took 46 s of CPU,
+    // -O2 75 s and -Os 82 s; every CI run builds every model cold, while most tests simulate
+    // for seconds.
     // SATCHAIN_VERILATOR_OPT=-O2 for long simulations (soak runs).
     //
     // The two `--param`s cap GCC's alias-oracle walks, which grow faster than linearly with the
@@ -349,6 +350,11 @@ fn main() {
     // earlier on proving two memory accesses independent; the code stays correct.
     // Simulation speed did not suffer: `cargo test --release -p verif --test vcore_verify_core`
     // ran 10.96 s with the caps, 11.49 s without.
+    //
+    // -Og rather than -O1 (both with the caps): g++ took 7.9 s instead of 13.2 s of user time on
+    // the largest file of vcore_verify_core, and the simulations ran as fast, measured back to
+    // back on a loaded machine: the vcore_cluster test (6 programs) 61.2 s of user time at -Og,
+    // 62.0 s at -O1; the vcore_verify_core test 12.9-13.1 s at -Og, 14.8-15.6 s at -O1.
     let opt = std::env::var("SATCHAIN_VERILATOR_OPT").unwrap_or_else(|_| DEFAULT_OPT.to_string());
     let opt_flags: Vec<&str> = opt.split_whitespace().collect();
     let cache_root = target.join("verilator-cache");
