@@ -5,11 +5,13 @@
 # loudly without it.
 #
 # Order, for a two-core machine (CI):
-#  (1) the ARM lane starts at once, in the background: the ARM cross builds (they share no build
-#      directory or lock with the x86 build), then the ARM test steps under qemu; its board-cli
-#      step, which compares the ARM CLI with the x86 one, waits for step (2) and uses the CLI
-#      that build made. Not niced: with `nice -n 10` the cross builds got so little of the x86
-#      build's 19 min that they ended 2.5 min after the x86 tests, and the lane was the tail;
+#  (1) the ARM lane starts at once, in the background: the ARM cross builds (niced: they share no
+#      build directory or lock with the x86 build, and take what the x86 build leaves idle),
+#      then the ARM test steps under qemu; its board-cli step, which compares the ARM CLI with
+#      the x86 one, waits for step (2) and uses the CLI that build made. Measured in fresh-clone
+#      CI runs: niced, the x86 build took 19.5 min and the ARM lane ended 5 min after the x86
+#      tests (31.1 min in all); not niced, the cross builds slowed the x86 build's serial chain
+#      (satchain-hdl, then the Verilator models) so much that it was still building at 30 min;
 #  (2) build every x86 test binary (the binaries the synthesis runs are among them);
 #  (3) run the x86 tests while the synthesis report runs beside them;
 #  (4) wait for the ARM lane and the synthesis. Logs of the jobs run beside: target/ci-logs/.
@@ -37,7 +39,7 @@ X86_BUILT=$LOGS/x86-build.status
 rm -f "$X86_BUILT"
 main_pid=$$
 arm_all() {
-  bash scripts/test-arm.sh build >"$LOGS/arm-build.log" 2>&1 || return 10
+  nice -n 10 bash scripts/test-arm.sh build >"$LOGS/arm-build.log" 2>&1 || return 10
   local rc=0
   bash scripts/test-arm.sh linux-tests bare-metal >"$LOGS/arm-tests.log" 2>&1 || rc=11
   while [[ ! -f $X86_BUILT ]]; do
@@ -83,9 +85,11 @@ if ((x86_build == 0)); then
   stamp "x86 tests (beside them: the ARM lane, the synthesis; logs in $LOGS/)"
   # The test binaries of step 2, two at a time (scripts/run-tests.py: `cargo test` runs them
   # one after the other, and most keep only one core busy); every binary runs even when an
-  # earlier one failed. Then the doc tests, which are not among the binaries.
+  # earlier one failed. Niced like the ARM builds, so the two share the cores equally now that
+  # the x86 build is done (the ARM lane, with its qemu steps still to come, is the longer one).
+  # Then the doc tests, which are not among the binaries.
   if cargo test --workspace --release --no-run --message-format=json >"$LOGS/test-binaries.json"; then
-    python3 scripts/run-tests.py "$LOGS/test-binaries.json" || failed+=("x86 tests")
+    nice -n 10 python3 scripts/run-tests.py "$LOGS/test-binaries.json" || failed+=("x86 tests")
   else
     failed+=("x86 tests (listing the test binaries)")
   fi
