@@ -5,8 +5,8 @@
 #   bash scripts/fuzz.sh SECONDS [TARGET...]      e.g. bash scripts/fuzz.sh 60
 #
 # The corpus lives in the repository (fuzz/corpus/<target>/, what the fuzzer found worth
-# keeping); seed inputs are written from ../shared/data into fuzz/target/seeds/ at every run
-# (fuzz/seeds.py) and read alongside it. New corpus entries of up to 64 KiB are kept in
+# keeping); seed inputs are written from ../shared/data into a fresh fuzz/target/seeds.*/ at
+# every run (fuzz/seeds.py) and read alongside it. New corpus entries of up to 64 KiB are kept in
 # fuzz/corpus (commit them); larger ones are regenerated from the seeds.
 #
 # Exit code: 0 when every target ran clean for its time; non-zero on any crash, leak, timeout
@@ -46,8 +46,11 @@ mapfile -t ALL < <(sed -n 's/^name = "\(.*\)"/\1/p' fuzz/Cargo.toml | grep -v '^
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 
-SEEDS=$ROOT/fuzz/target/seeds
-rm -rf "$SEEDS"
+# Seeds per invocation, so two invocations (say `fuzz.sh 1800 block` and `fuzz.sh 1800 der`
+# on two cores) do not delete each other's seeds; removed on exit.
+mkdir -p "$ROOT/fuzz/target"
+SEEDS=$(mktemp -d "$ROOT/fuzz/target/seeds.XXXXXX")
+trap 'rm -rf "$SEEDS"' EXIT
 python3 fuzz/seeds.py "$DATA" "$SEEDS"
 LOGS=$ROOT/fuzz/target/logs
 mkdir -p "$LOGS"
@@ -70,9 +73,10 @@ timeout_of() {
   esac
 }
 
-if ! (cd fuzz && cargo +nightly fuzz build -O >"$LOGS/build.log" 2>&1); then
-  echo "fuzz: the targets do not build; last lines of $LOGS/build.log:" >&2
-  tail -20 "$LOGS/build.log" >&2
+BUILD_LOG=$LOGS/build${SEEDS##*/seeds}.log # one per invocation, like the seeds
+if ! (cd fuzz && cargo +nightly fuzz build -O >"$BUILD_LOG" 2>&1); then
+  echo "fuzz: the targets do not build; last lines of $BUILD_LOG:" >&2
+  tail -20 "$BUILD_LOG" >&2
   exit 1
 fi
 failed=()
