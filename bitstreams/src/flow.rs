@@ -333,6 +333,15 @@ impl ResultNames {
 
 /// True when `file` is an entry of block `name` in a results directory: `{name}-` followed by
 /// the 16 hex digits of a key (so `sha256_core` never claims `sha256_core_x`'s files).
+/// Designs synthesized outside `synth.sh`'s catalogue run whose results are committed beside
+/// the catalogue's (`examples/cluster_synth.rs`: each takes 3 to 15 minutes of yosys, too long
+/// for every CI run): a catalogue run keeps their entries.
+pub const OFF_CATALOGUE_RESULTS: &[&str] = &[
+    "vcore_cluster_core",
+    "vcore_cluster_only",
+    "vcore_verify_core",
+];
+
 fn is_entry_of(file: &str, name: &str) -> bool {
     file.strip_prefix(name)
         .and_then(|r| r.strip_prefix('-'))
@@ -552,11 +561,13 @@ pub fn run(opts: &FlowOptions, dev: &Device) -> Result<SynthReport, FlowError> {
             });
         }
     });
-    // Entries of blocks that no longer exist leave the committed results too.
+    // Entries of blocks that no longer exist leave the committed results too (not those of
+    // the designs `examples/cluster_synth.rs` synthesizes outside the catalogue).
     if let Some(dir) = opts.results_dir.as_ref().filter(|_| opts.publish_results) {
         let stems: Vec<String> = files
             .iter()
             .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().to_string()))
+            .chain(OFF_CATALOGUE_RESULTS.iter().map(|s| (*s).to_string()))
             .collect();
         if let Ok(rd) = std::fs::read_dir(dir) {
             for e in rd.flatten() {
