@@ -1,8 +1,9 @@
 //! The VerifyCore RTL (`vcore_verify_core`: ScalarUnit + ReadyQueue + one ClusterCore, the
-//! real secp256k1 program loaded through the load ports) against the ISS's core model with
-//! the same ports (`iss::core::run_ports`): for every job the accept cycle, the verdict (tag,
-//! code, cycles) and the cycle it leaves the verdict port are equal, and every code equals the
-//! k256 reference (`vcore_common/cases.rs`).
+//! real secp256k1 program loaded through the load ports; `vcore_verify_core2`: the same with
+//! two ClusterCores) against the ISS's core model with the same ports and clusters
+//! (`iss::core::run_ports`): for every job the accept cycle, the verdict (tag, code, cycles)
+//! and the cycle it leaves the verdict port are equal, and every code equals the k256
+//! reference (`vcore_common/cases.rs`).
 //!
 //! - `vcore_verify_core_random_batches`: random batches (`verif::vcore::cases(32)` jobs each:
 //!   ECDSA valid / invalid with compressed and uncompressed keys, BIP340 valid / invalid, r or
@@ -11,6 +12,10 @@
 //! - `vcore_verify_core_admission_cap`: a burst of early results while the verdict port is
 //!   stalled fills the core to its cap (`INSIDE_CAP`): `job_ready` drops, nothing is lost, and
 //!   the ISS predicts every cycle of it.
+//! - `vcore_verify_core_two_clusters`: a back-to-back burst of more real jobs than one
+//!   cluster has threads, then random gaps, on two clusters: jobs are handed to the lowest
+//!   ready cluster, both clusters' verdict FIFOs and the ScalarUnit's early results share the
+//!   verdict port under back-pressure; the ISS must say both clusters ran jobs.
 //!
 //! `SATCHAIN_SEED` changes the seed (printed), `SATCHAIN_PROPTEST_CASES` the batch size; a
 //! failure writes a VCD under `target/vcd/`.
@@ -52,18 +57,20 @@ fn pattern(rng: &mut ChaCha8Rng, len: usize, stall_at: usize, stall: usize) -> V
     v
 }
 
-/// Runs `jobs` on both sides and compares; on a difference writes a VCD and panics.
+/// Runs `jobs` on both sides (`clusters` ClusterCores) and compares; on a difference writes a
+/// VCD and panics. Returns the RTL's outcome with the ISS's `sources`.
 fn check(
     name: &str,
     seed: u64,
     img: &CoreImage,
+    clusters: usize,
     jobs: &[CoreTbJob],
     ready: &[bool],
 ) -> CoreOutcome {
     let rdy = |t: u64| ready.get(t as usize).copied().unwrap_or(true);
-    let iss = run_iss(img, jobs, &rdy, 1 << 26).unwrap();
+    let iss = run_iss(img, clusters, jobs, &rdy, 1 << 26).unwrap();
     let limit = iss.cycles + 10_000;
-    let mut sim = CoreSim::open(img, None).unwrap();
+    let mut sim = CoreSim::open(img, clusters, None).unwrap();
     assert_eq!(
         sim.cycles(),
         CoreSim::load_cycles(),
@@ -84,7 +91,7 @@ fn check(
             .unwrap_or(1_000);
         let load = CoreSim::load_cycles();
         let (from, to) = vcd_window(&iss, rtl.as_ref().ok(), load, limit, before, 100);
-        let mut s = CoreSim::open_with_vcd_window(img, &vcd, from, to).unwrap();
+        let mut s = CoreSim::open_with_vcd_window(img, clusters, &vcd, from, to).unwrap();
         let _ = s.run(jobs, &rdy, limit);
         s.flush_vcd();
         panic!(
@@ -92,7 +99,9 @@ fn check(
             vcd.display()
         );
     }
-    rtl.unwrap()
+    let mut rtl = rtl.unwrap();
+    rtl.sources = iss.sources;
+    rtl
 }
 
 #[test]
@@ -132,7 +141,7 @@ fn vcore_verify_core_random_batches() {
         .collect();
     let ready = pattern(&mut rng, 400_000, 20_000, 30_000);
     let start = std::time::Instant::now();
-    let rtl = check("vcore_verify_core_random", seed, img, &jobs, &ready);
+    let rtl = check("vcore_verify_core_random", seed, img, 1, &jobs, &ready);
     let wall = start.elapsed();
     let mut by = std::collections::BTreeMap::<(&str, u8), usize>::new();
     for (i, (v, c)) in rtl.verdicts.iter().zip(&cases).enumerate() {
@@ -199,7 +208,7 @@ fn vcore_verify_core_admission_cap() {
         .collect();
     // Verdicts not taken for the first 2,000 cycles, then taken every other cycle.
     let ready: Vec<bool> = (0..200_000).map(|t| t >= 2_000 && t % 2 == 0).collect();
-    let rtl = check("vcore_verify_core_cap", seed, img, &jobs, &ready);
+    let rtl = check("vcore_verify_core_cap", seed, img, 1, &jobs, &ready);
     for (i, (v, c)) in rtl.verdicts.iter().zip(&cases).enumerate() {
         assert_eq!(v.code, c.want, "job {i} ({})", c.what);
     }
@@ -215,5 +224,68 @@ fn vcore_verify_core_admission_cap() {
         jobs.len(),
         rtl.cycles,
         INSIDE_CAP
+    );
+}
+
+#[test]
+fn vcore_verify_core_two_clusters() {
+    let seed = verif::vcore::seed();
+    // More real jobs at once than one cluster's threads, so the second cluster must take some.
+    let threads = satchain_hdl::vcore::params::THREADS;
+    let n = verif::vcore::cases(32).max(threads + 8);
+    println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs on 2 clusters");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x2C1F_57E2);
+    let img = CoreImage::secp256k1().unwrap();
+    let cases: Vec<Case> = (0..n)
+        .map(|i| match (i < threads + 4, rng.gen_range(0..8)) {
+            // The burst: real work only (ECDSA and BIP340, valid and invalid).
+            (true, 0..=4) | (false, 0..=3) => ecdsa_case(&mut rng),
+            (true, _) | (false, 4 | 5) => schnorr_case(&mut rng),
+            (false, _) => early_case(&mut rng),
+        })
+        .collect();
+    let mut t = 0u64;
+    let jobs: Vec<CoreTbJob> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i >= threads + 4 {
+                t += rng.gen_range(0..3_000);
+            }
+            CoreTbJob {
+                job: c.job.clone(),
+                tag: (rng.gen::<u16>() & 0xff00) | i as u16,
+                arrival: t,
+            }
+        })
+        .collect();
+    let ready = pattern(&mut rng, 400_000, 30_000, 20_000);
+    let start = std::time::Instant::now();
+    let rtl = check("vcore_verify_core_two", seed, img, 2, &jobs, &ready);
+    let wall = start.elapsed();
+    for (i, (v, c)) in rtl.verdicts.iter().zip(&cases).enumerate() {
+        assert_eq!(
+            v.code, c.want,
+            "SATCHAIN_SEED={seed} job {i} ({}): RTL/ISS code {} vs k256 {}",
+            c.what, v.code, c.want
+        );
+        assert_eq!(v.tag, jobs[i].tag);
+    }
+    let mut per_source = [0usize; 3];
+    for &src in &rtl.sources {
+        per_source[src] += 1;
+    }
+    assert!(
+        per_source[1] > 0 && per_source[2] > 0,
+        "SATCHAIN_SEED={seed}: both clusters should have run jobs (early, cluster 0, cluster 1: \
+         {per_source:?})"
+    );
+    println!(
+        "{} jobs, {} cycles on 2 clusters, RTL == ISS == k256; verdicts from the ScalarUnit / \
+         cluster 0 / cluster 1: {per_source:?}; max jobs inside {}; RTL run {:.1} s",
+        jobs.len(),
+        rtl.cycles,
+        rtl.max_inside,
+        wall.as_secs_f64()
     );
 }

@@ -1,7 +1,8 @@
-//! The VerifyCore (`satchain_hdl::vcore::verify_core`, model `vcore_verify_core`: one
-//! ClusterCore, ROM/K loaded at run time) in Verilator, and the same job stream on the ISS's
-//! core model with the same ports (`iss::core::run_ports`), so a test compares every job's
-//! accept cycle, verdict (tag, code, cycles) and the cycle it leaves the verdict port.
+//! The VerifyCore (`satchain_hdl::vcore::verify_core`; models `vcore_verify_core`, one
+//! ClusterCore, and `vcore_verify_core2`, two; ROM/K loaded at run time) in Verilator, and the
+//! same job stream on the ISS's core model with the same ports and the same number of clusters
+//! (`iss::core::run_ports`), so a test compares every job's accept cycle, verdict (tag, code,
+//! cycles) and the cycle it leaves the verdict port.
 //!
 //! The bench offers job i from `arrival` on (in order, `job_valid` held until taken), drives
 //! `verdict_ready` from a pattern, and checks in every cycle that `fault` stays low, that
@@ -18,8 +19,20 @@ use satchain_hdl::vcore::verify_core::INSIDE_CAP;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Verilator model name.
-pub const MODEL: &str = "vcore_verify_core";
+/// The Verilator models: (clusters, model name), as `satchain_hdl::vcore::BLOCKS` lists them.
+pub const MODELS: [(usize, &str); 2] = [(1, "vcore_verify_core"), (2, "vcore_verify_core2")];
+
+/// The model of a VerifyCore with `clusters` ClusterCores.
+///
+/// # Errors
+/// No model has that many clusters.
+pub fn model_name(clusters: usize) -> Result<&'static str, SimError> {
+    MODELS
+        .iter()
+        .find(|(n, _)| *n == clusters)
+        .map(|(_, name)| *name)
+        .ok_or_else(|| SimError::NoSuchModel(format!("<VerifyCore with {clusters} clusters>")))
+}
 
 /// One job of a bench run.
 #[derive(Debug, Clone)]
@@ -50,20 +63,25 @@ pub struct CoreOutcome {
     pub cycles: u64,
     /// Most jobs inside at once (RTL only; 0 from the ISS).
     pub max_inside: u64,
+    /// Per job, where the ISS says its verdict came from: 0 the ScalarUnit (an early result),
+    /// 1 + c cluster c (ISS only; empty from the RTL, which does not say).
+    pub sources: Vec<usize>,
 }
 
-/// The ISS side, with the RTL's ports (cap [`INSIDE_CAP`], delay `VERDICT_DELAY`).
+/// The ISS side with `clusters` clusters and the RTL's ports (cap [`INSIDE_CAP`], delay
+/// `VERDICT_DELAY`).
 ///
 /// # Errors
 /// An ISS error (program or model error, or no end within `limit` cycles).
 pub fn run_iss(
     img: &CoreImage,
+    clusters: usize,
     jobs: &[CoreTbJob],
     ready: &dyn Fn(u64) -> bool,
     limit: u64,
 ) -> Result<CoreOutcome, String> {
     let cfg = Config {
-        clusters: 1,
+        clusters,
         ..Config::default()
     };
     let arrivals: Vec<u64> = jobs.iter().map(|j| j.arrival).collect();
@@ -93,6 +111,7 @@ pub fn run_iss(
         verdicts,
         cycles,
         max_inside: 0,
+        sources: run.results.iter().map(|r| r.source).collect(),
     })
 }
 
@@ -123,10 +142,11 @@ impl std::fmt::Debug for CoreSim {
 }
 
 impl CoreSim {
-    /// Opens the model (optionally writing a VCD), loads `img`'s program and K bank through
-    /// the load ports, resets.
-    pub fn open(img: &CoreImage, vcd: Option<&Path>) -> Result<CoreSim, SimError> {
-        Self::open_inner(img, vcd, None)
+    /// Opens the model with `clusters` ClusterCores ([`model_name`]; optionally writing a
+    /// VCD), loads `img`'s program and K bank through the load ports (they reach every
+    /// cluster), resets.
+    pub fn open(img: &CoreImage, clusters: usize, vcd: Option<&Path>) -> Result<CoreSim, SimError> {
+        Self::open_inner(img, clusters, vcd, None)
     }
 
     /// Like [`CoreSim::open`] with a VCD of model cycles `from..to` only (the program load
@@ -134,11 +154,12 @@ impl CoreSim {
     /// failing job.
     pub fn open_with_vcd_window(
         img: &CoreImage,
+        clusters: usize,
         vcd: &Path,
         from: u64,
         to: u64,
     ) -> Result<CoreSim, SimError> {
-        Self::open_inner(img, Some(vcd), Some((from, to)))
+        Self::open_inner(img, clusters, Some(vcd), Some((from, to)))
     }
 
     /// Model cycles [`CoreSim::open`] spends loading the program and the K bank before the
@@ -149,12 +170,14 @@ impl CoreSim {
 
     fn open_inner(
         img: &CoreImage,
+        clusters: usize,
         vcd: Option<&Path>,
         window: Option<(u64, u64)>,
     ) -> Result<CoreSim, SimError> {
+        let name = model_name(clusters)?;
         let mut m = match vcd {
-            Some(v) => Model::with_vcd(MODEL, v)?,
-            None => Model::new(MODEL)?,
+            Some(v) => Model::with_vcd(name, v)?,
+            None => Model::new(name)?,
         };
         if let Some((from, to)) = window {
             m.set_vcd_window(from, to);
