@@ -57,6 +57,43 @@ fn pattern(rng: &mut ChaCha8Rng, len: usize, stall_at: usize, stall: usize) -> V
     v
 }
 
+/// The bench jobs of `cases`: the first `burst` offered at cycle 0 (back to back), each later
+/// one `gap(rng)` cycles after the one before; tag = random high byte, index low byte.
+fn jobs_of(
+    rng: &mut ChaCha8Rng,
+    cases: &[Case],
+    burst: usize,
+    gap: fn(&mut ChaCha8Rng) -> u64,
+) -> Vec<CoreTbJob> {
+    let mut t = 0u64;
+    cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i >= burst {
+                t += gap(rng);
+            }
+            CoreTbJob {
+                job: c.job.clone(),
+                tag: (rng.gen::<u16>() & 0xff00) | i as u16,
+                arrival: t,
+            }
+        })
+        .collect()
+}
+
+/// Every verdict carries its job's tag and the k256 reference's code.
+fn assert_codes(seed: u64, rtl: &CoreOutcome, cases: &[Case], jobs: &[CoreTbJob]) {
+    for (i, (v, c)) in rtl.verdicts.iter().zip(cases).enumerate() {
+        assert_eq!(
+            v.code, c.want,
+            "SATCHAIN_SEED={seed} job {i} ({}): RTL/ISS code {} vs k256 {}",
+            c.what, v.code, c.want
+        );
+        assert_eq!(v.tag, jobs[i].tag, "SATCHAIN_SEED={seed} job {i}");
+    }
+}
+
 /// Runs `jobs` on both sides (`clusters` ClusterCores) and compares; on a difference writes a
 /// VCD and panics. Returns the RTL's outcome with the ISS's `sources`.
 fn check(
@@ -120,37 +157,20 @@ fn vcore_verify_core_random_batches() {
         .collect();
     // Back to back for the first third (the ScalarUnit and the ReadyQueue full), then random
     // gaps.
-    let mut t = 0u64;
-    let jobs: Vec<CoreTbJob> = cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i > n / 3 {
-                t += if rng.gen_bool(0.5) {
-                    0
-                } else {
-                    rng.gen_range(1..4_000)
-                };
-            }
-            CoreTbJob {
-                job: c.job.clone(),
-                tag: (rng.gen::<u16>() & 0xff00) | i as u16,
-                arrival: t,
-            }
-        })
-        .collect();
+    let jobs = jobs_of(&mut rng, &cases, n / 3 + 1, |rng| {
+        if rng.gen_bool(0.5) {
+            0
+        } else {
+            rng.gen_range(1..4_000)
+        }
+    });
     let ready = pattern(&mut rng, 400_000, 20_000, 30_000);
     let start = std::time::Instant::now();
     let rtl = check("vcore_verify_core_random", seed, img, 1, &jobs, &ready);
     let wall = start.elapsed();
+    assert_codes(seed, &rtl, &cases, &jobs);
     let mut by = std::collections::BTreeMap::<(&str, u8), usize>::new();
-    for (i, (v, c)) in rtl.verdicts.iter().zip(&cases).enumerate() {
-        assert_eq!(
-            v.code, c.want,
-            "SATCHAIN_SEED={seed} job {i} ({}): RTL/ISS code {} vs k256 {}",
-            c.what, v.code, c.want
-        );
-        assert_eq!(v.tag, jobs[i].tag);
+    for (v, c) in rtl.verdicts.iter().zip(&cases) {
         *by.entry((c.what, v.code)).or_default() += 1;
     }
     let codes: std::collections::BTreeSet<u8> = rtl.verdicts.iter().map(|v| v.code).collect();
@@ -244,33 +264,12 @@ fn vcore_verify_core_two_clusters() {
             (false, _) => early_case(&mut rng),
         })
         .collect();
-    let mut t = 0u64;
-    let jobs: Vec<CoreTbJob> = cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i >= threads + 4 {
-                t += rng.gen_range(0..3_000);
-            }
-            CoreTbJob {
-                job: c.job.clone(),
-                tag: (rng.gen::<u16>() & 0xff00) | i as u16,
-                arrival: t,
-            }
-        })
-        .collect();
+    let jobs = jobs_of(&mut rng, &cases, threads + 4, |rng| rng.gen_range(0..3_000));
     let ready = pattern(&mut rng, 400_000, 30_000, 20_000);
     let start = std::time::Instant::now();
     let rtl = check("vcore_verify_core_two", seed, img, 2, &jobs, &ready);
     let wall = start.elapsed();
-    for (i, (v, c)) in rtl.verdicts.iter().zip(&cases).enumerate() {
-        assert_eq!(
-            v.code, c.want,
-            "SATCHAIN_SEED={seed} job {i} ({}): RTL/ISS code {} vs k256 {}",
-            c.what, v.code, c.want
-        );
-        assert_eq!(v.tag, jobs[i].tag);
-    }
+    assert_codes(seed, &rtl, &cases, &jobs);
     let mut per_source = [0usize; 3];
     for &src in &rtl.sources {
         per_source[src] += 1;
