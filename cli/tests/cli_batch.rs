@@ -213,6 +213,39 @@ fn cli_hash_batch_known_answers() {
     }
 }
 
+/// A numeric id comes back as the number the user sent. Found by the `jsonl` fuzz target
+/// (2026-12-05): serde_json's default float parser is off by one ULP on some inputs
+/// (`11110111111.23022230` came back as `11110111111.230225`, which is another double);
+/// the workspace enables its `float_roundtrip` parser. Compared with Rust's correctly rounded
+/// `str::parse::<f64>`, not with serde_json's own reading.
+#[test]
+fn cli_batch_numeric_ids_come_back_exactly() {
+    let ids = [
+        "11110111111.23022230",
+        "11110111111.11511115",
+        "0.1",
+        "-2.5e-300",
+        "1.7976931348623157e308",
+        "123456.78901234567",
+    ];
+    let input: String = ids
+        .iter()
+        .map(|id| format!("{{\"id\":{id},\"msg\":\"00\"}}\n"))
+        .collect();
+    let o = satchain(&["hash-batch", "-"], Some(input.as_bytes()));
+    assert_eq!(o.status.code(), Some(0));
+    let out: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(out.len(), ids.len());
+    for (id, line) in ids.iter().zip(&out) {
+        let want: f64 = id.parse().unwrap();
+        let got = line["id"].as_f64().unwrap();
+        assert_eq!(got.to_bits(), want.to_bits(), "id {id}: came back {}", line["id"]);
+    }
+}
+
 #[test]
 fn cli_demo_valid() {
     let out_file = tmp("demo.raw");
