@@ -242,7 +242,12 @@ fn cli_batch_numeric_ids_come_back_exactly() {
     for (id, line) in ids.iter().zip(&out) {
         let want: f64 = id.parse().unwrap();
         let got = line["id"].as_f64().unwrap();
-        assert_eq!(got.to_bits(), want.to_bits(), "id {id}: came back {}", line["id"]);
+        assert_eq!(
+            got.to_bits(),
+            want.to_bits(),
+            "id {id}: came back {}",
+            line["id"]
+        );
     }
 }
 
