@@ -36,6 +36,9 @@ suites=(
   "ecdsa-arith|-p verif --test ecdsa_arith"
   "ecdsa-engine|-p verif --test ecdsa_engine random"
   "ecdsa-selftest|-p verif --test ecdsa_engine_selftest"
+  "vcore-iss|-p satchain-hdl --test vcore_iss"
+  "vcore-core|-p verif --test vcore_verify_core"
+  "vcore-toy-rtl|-p verif --test vcore_verify_core_toy"
 )
 if [[ -n "${SOAK_SUITES:-}" ]]; then
   picked=()

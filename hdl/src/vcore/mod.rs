@@ -18,6 +18,7 @@ pub mod isa;
 pub mod iss;
 pub mod program;
 pub mod sched;
+pub mod toy;
 pub mod waits;
 
 pub mod fmul;
@@ -141,6 +142,22 @@ pub const BLOCKS: &[Block] = &[
         verilog: || {
             verify_core::verilog::<2>(su::model::SuModulus::secp256k1(), Vec::new(), Vec::new())
                 .ok()
+        },
+    },
+    Block {
+        name: "vcore_verify_core_toy",
+        doc: "VerifyCore<1> with the ScalarUnit built for the toy group order 13 (`toy`), for \
+              the exhaustive toy-curve test on the RTL; ROM/K loaded at run time",
+        domain: Domain::Engine,
+        clock: "clock",
+        // Simulated only: the same RTL as `vcore_verify_core` but for the ScalarUnit's
+        // modulus, the only curve constant compiled in (p is secp256k1's for every curve of
+        // the core; the program and K bank carry the rest and are loaded by the bench).
+        synth: false,
+        sim: true,
+        verilog: || {
+            let md = su::model::SuModulus::with_order(&num_bigint::BigUint::from(toy::N)).ok()?;
+            verify_core::verilog::<1>(md, Vec::new(), Vec::new()).ok()
         },
     },
 ];

@@ -1,5 +1,6 @@
 //! The VerifyCore (`satchain_hdl::vcore::verify_core`; models `vcore_verify_core`, one
-//! ClusterCore, and `vcore_verify_core2`, two; ROM/K loaded at run time) in Verilator, and the
+//! ClusterCore, `vcore_verify_core2`, two, and `vcore_verify_core_toy`, one for the toy curve;
+//! ROM/K loaded at run time) in Verilator, and the
 //! same job stream on the ISS's core model with the same ports and the same number of clusters
 //! (`iss::core::run_ports`), so a test compares every job's accept cycle, verdict (tag, code,
 //! cycles) and the cycle it leaves the verdict port.
@@ -19,19 +20,28 @@ use satchain_hdl::vcore::verify_core::INSIDE_CAP;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The Verilator models: (clusters, model name), as `satchain_hdl::vcore::BLOCKS` lists them.
-pub const MODELS: [(usize, &str); 2] = [(1, "vcore_verify_core"), (2, "vcore_verify_core2")];
+/// The Verilator models: (curve, clusters, model name), as `satchain_hdl::vcore::BLOCKS`
+/// lists them. The curve is the `Curve::name` of the image a bench loads: the ScalarUnit's
+/// group order is the one curve constant compiled into a model (`vcore_verify_core_toy` has
+/// the toy order 13); the program and the K bank are loaded at run time.
+pub const MODELS: [(&str, usize, &str); 3] = [
+    ("secp256k1", 1, "vcore_verify_core"),
+    ("secp256k1", 2, "vcore_verify_core2"),
+    ("toy13", 1, "vcore_verify_core_toy"),
+];
 
-/// The model of a VerifyCore with `clusters` ClusterCores.
+/// The model of a VerifyCore for `curve` with `clusters` ClusterCores.
 ///
 /// # Errors
-/// No model has that many clusters.
-pub fn model_name(clusters: usize) -> Result<&'static str, SimError> {
+/// No model has that curve and that many clusters.
+pub fn model_name(curve: &str, clusters: usize) -> Result<&'static str, SimError> {
     MODELS
         .iter()
-        .find(|(n, _)| *n == clusters)
-        .map(|(_, name)| *name)
-        .ok_or_else(|| SimError::NoSuchModel(format!("<VerifyCore with {clusters} clusters>")))
+        .find(|(c, n, _)| *c == curve && *n == clusters)
+        .map(|(_, _, name)| *name)
+        .ok_or_else(|| {
+            SimError::NoSuchModel(format!("<VerifyCore for {curve} with {clusters} clusters>"))
+        })
 }
 
 /// One job of a bench run.
@@ -142,7 +152,7 @@ impl std::fmt::Debug for CoreSim {
 }
 
 impl CoreSim {
-    /// Opens the model with `clusters` ClusterCores ([`model_name`]; optionally writing a
+    /// Opens the model for `img`'s curve with `clusters` ClusterCores ([`model_name`]; optionally writing a
     /// VCD), loads `img`'s program and K bank through the load ports (they reach every
     /// cluster), resets.
     pub fn open(img: &CoreImage, clusters: usize, vcd: Option<&Path>) -> Result<CoreSim, SimError> {
@@ -174,7 +184,7 @@ impl CoreSim {
         vcd: Option<&Path>,
         window: Option<(u64, u64)>,
     ) -> Result<CoreSim, SimError> {
-        let name = model_name(clusters)?;
+        let name = model_name(img.desc.curve.name, clusters)?;
         let mut m = match vcd {
             Some(v) => Model::with_vcd(name, v)?,
             None => Model::new(name)?,
