@@ -16,11 +16,9 @@ mod vcore_common;
 use crypto_core::backend::{Verdict, VerifyFailure};
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::ecdsa::{Signature, VerifyingKey};
-use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::scalar::IsHigh;
-use k256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use k256::elliptic_curve::PrimeField;
-use k256::{AffinePoint, EncodedPoint, FieldBytes, ProjectivePoint, Scalar};
+use k256::{FieldBytes, Scalar};
 use num_bigint::BigUint;
 use rand::Rng;
 use satchain_hdl::vcore::consts::CurveDesc;
@@ -28,8 +26,7 @@ use satchain_hdl::vcore::iss::Config;
 use satchain_hdl::vcore::program::labels;
 use vcore_common::*;
 
-/// Derived once: `CurveDesc::secp256k1()` builds the K-bank tables (affine inversions), and
-/// `scalar` needs n for every value it converts.
+/// Derived once: `CurveDesc::secp256k1()` builds the K-bank tables (affine inversions).
 fn desc() -> &'static CurveDesc {
     static D: std::sync::OnceLock<CurveDesc> = std::sync::OnceLock::new();
     D.get_or_init(|| CurveDesc::secp256k1().unwrap())
@@ -44,11 +41,6 @@ fn be32(v: &BigUint) -> [u8; 32] {
 
 fn big(b: &[u8]) -> BigUint {
     BigUint::from_bytes_be(b)
-}
-
-fn scalar(v: &BigUint) -> Scalar {
-    let n = &desc().curve.n;
-    Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(be32(&(v % n))))).unwrap()
 }
 
 /// k256's answer with the software backend's precedence: r, s, public key, equation (plain
@@ -200,144 +192,22 @@ fn vcore_ecdsa_random_and_tampered_batches() {
     }
 }
 
-/// (z, r, s) for which verification computes u1 = `u1`, u2 = `u2` with key q·G, i.e.
-/// R = (u1 + u2·q)·G: r = x(R) mod n (or `r_override`), s = r/u2, z = u1·s.
-fn construct(q: &Scalar, u1: &Scalar, u2: &Scalar, r_override: Option<Scalar>) -> Option<Case> {
-    let rpt = (ProjectivePoint::GENERATOR * (*u1 + *u2 * q)).to_affine();
-    let r = match r_override {
-        Some(r) => r,
-        None => {
-            let x = big(&rpt.x());
-            scalar(&x)
-        }
-    };
-    if bool::from(r.is_zero()) || bool::from(u2.is_zero()) {
-        return None;
-    }
-    let s = r * u2.invert().unwrap();
-    let z = *u1 * s;
-    let key = (ProjectivePoint::GENERATOR * q).to_affine();
-    Some(Case {
-        what: String::new(),
-        pubkey: key.to_encoded_point(true).as_bytes().to_vec(),
-        z: z.to_bytes().into(),
-        r: r.to_bytes().into(),
-        s: s.to_bytes().into(),
-    })
-}
-
 #[test]
 fn vcore_ecdsa_constructed_edges() {
-    let d = desc();
-    let n = &d.curve.n;
-    let mut r = rng("vcore_ecdsa_constructed_edges", 0xed6e);
-    let mut cs: Vec<Case> = Vec::new();
-    let rs = |r: &mut rand_chacha::ChaCha8Rng| scalar(&big(&r.gen::<[u8; 32]>()));
-    let one = Scalar::ONE;
-    // Q = G and Q = −G with u1 = ±u2: partial sums meet (doubling) or cancel (infinity).
-    for i in 0..6 {
-        let u = rs(&mut r);
-        let (q, u1, what) = match i % 3 {
-            0 => (one, u, "Q = G, u1 = u2: additions meet equal points"),
-            1 => (
-                -one,
-                u,
-                "Q = -G, u1 = u2: R = infinity, partial sums cancel",
-            ),
-            _ => (one, -u, "Q = G, u1 = -u2: R = infinity"),
-        };
-        let r_ovr = (i % 3 != 0).then_some(rs(&mut r));
-        if let Some(mut c) = construct(&q, &u1, &u, r_ovr) {
-            c.what = what.into();
-            cs.push(c);
-        }
-    }
-    // Q = ±G with unrelated scalars.
-    for q in [one, -one] {
-        let (u1, u2) = (rs(&mut r), rs(&mut r));
-        let mut c = construct(&q, &u1, &u2, None).unwrap();
-        c.what = "Q = ±G".into();
-        cs.push(c);
-    }
-    // x(R) in [n, p): R chosen first, Q = (R − u1·G)/u2.
-    let mut t = 0u32;
-    while cs.iter().filter(|c| c.what.starts_with("x(R)")).count() < 3 {
-        t += 1;
-        let x = n + BigUint::from(t);
-        let mut enc = vec![2u8];
-        enc.extend_from_slice(&be32(&x));
-        let Some(rp) = Option::<AffinePoint>::from(AffinePoint::from_encoded_point(
-            &EncodedPoint::from_bytes(&enc).unwrap(),
-        )) else {
-            continue;
-        };
-        let (u1, u2) = (rs(&mut r), rs(&mut r));
-        let qp =
-            (ProjectivePoint::from(rp) - ProjectivePoint::GENERATOR * u1) * u2.invert().unwrap();
-        let rr = scalar(&(&x - n));
-        let s = rr * u2.invert().unwrap();
-        let z = u1 * s;
-        for (what, zz) in [("x(R) >= n", z), ("x(R) >= n, z + 1", z + one)] {
-            cs.push(Case {
-                what: what.into(),
-                pubkey: qp.to_affine().to_encoded_point(false).as_bytes().to_vec(),
-                z: zz.to_bytes().into(),
-                r: rr.to_bytes().into(),
-                s: s.to_bytes().into(),
-            });
-        }
-    }
-    // GLV rounding boundaries for u1 and u2: k·b/n = j + 1/2 (± 1).
-    let mut bounds = vec![BigUint::from(1u32), n - 1u32, n >> 1u32, d.lambda.clone()];
-    for bm in [d.glv.b2.magnitude(), d.glv.b1.magnitude()] {
-        for j in [0u32, 1, 7, 1 << 20] {
-            let kk = (BigUint::from(2 * j + 1) * n) / (bm << 1u32);
-            for dk in [0u32, 1, 2] {
-                bounds.push((&kk + dk) % n);
-            }
-        }
-    }
-    for (i, b) in bounds.iter().enumerate() {
-        let q = rs(&mut r);
-        let other = rs(&mut r);
-        let (u1, u2) = if i % 2 == 0 {
-            (scalar(b), other)
-        } else {
-            (other, scalar(b))
-        };
-        if let Some(mut c) = construct(&q, &u1, &u2, None) {
-            c.what = format!("GLV boundary u{} = {b:x}", 1 + i % 2);
-            cs.push(c);
-        }
-    }
-    // r, s at 0, 1, n−1, n on a valid key, both forms.
-    let sk = signing_key(&mut r);
-    let z: [u8; 32] = r.gen();
-    let (r0, s0) = sign(&sk, &z);
-    for compressed in [true, false] {
-        for (which, v) in [
-            (0, BigUint::default()),
-            (1, BigUint::from(1u32)),
-            (2, n - 1u32),
-            (3, n.clone()),
-        ] {
-            for rs_sel in [0, 1] {
-                let mut c = Case {
-                    what: format!("{} = {which}", if rs_sel == 0 { "r" } else { "s" }),
-                    pubkey: key_bytes(&sk, compressed),
-                    z,
-                    r: r0,
-                    s: s0,
-                };
-                if rs_sel == 0 {
-                    c.r = be32(&v);
-                } else {
-                    c.s = be32(&v);
-                }
-                cs.push(c);
-            }
-        }
-    }
+    // The cases are `testkit::edges` (the RTL test `vcore_verify_core_edges` runs the same).
+    let s = seed(0xed6e);
+    println!("vcore_ecdsa_constructed_edges: seed {s} (replay with SATCHAIN_SEED={s})");
+    let bounds: Vec<[u8; 32]> = desc().glv_test_scalars().iter().map(be32).collect();
+    let cs: Vec<Case> = testkit::edges::ecdsa_edges(s, &bounds)
+        .into_iter()
+        .map(|e| Case {
+            what: e.what,
+            pubkey: e.pubkey,
+            z: e.z,
+            r: e.r,
+            s: e.s,
+        })
+        .collect();
     let run = run_cases(&cs, &Config::default());
     check_k256(&cs, &run);
     // The special paths ran.
@@ -369,12 +239,13 @@ fn vcore_ecdsa_constructed_edges() {
         println!("{l}: {k} jobs");
         assert!(k > 0, "path {l} never ran");
     }
+    let x_ge_n = testkit::edges::X_GE_N_VALID;
     assert!(
-        cs.iter().any(|c| c.what == "x(R) >= n")
+        cs.iter().any(|c| c.what == x_ge_n)
             && run
                 .results
                 .iter()
                 .zip(&cs)
-                .all(|(r, c)| c.what != "x(R) >= n" || r.code == 0)
+                .all(|(r, c)| c.what != x_ge_n || r.code == 0)
     );
 }

@@ -270,6 +270,29 @@ impl CurveDesc {
         CurveDesc::derive(Curve::secp256k1(), 8, 5)
     }
 
+    /// Scalars at which the GLV split is most likely to go wrong, for tests to use as u1 and
+    /// u2: 1, n − 1, n/2, λ, and for each basis magnitude |b| of the rounding
+    /// c = round(k·|b|/n) the k nearest to c's half-way points, k = floor((2j+1)·n / 2|b|)
+    /// and the next two, for j in {0, 1, 7, 2^20}.
+    pub fn glv_test_scalars(&self) -> Vec<BigUint> {
+        let n = &self.curve.n;
+        let mut v = vec![
+            BigUint::from(1u32),
+            n - 1u32,
+            n >> 1u32,
+            self.lambda.clone(),
+        ];
+        for bm in [self.glv.b2.magnitude(), self.glv.b1.magnitude()] {
+            for j in [0u32, 1, 7, 1 << 20] {
+                let k = (BigUint::from(2 * j + 1) * n) / (bm << 1u32);
+                for dk in [0u32, 1, 2] {
+                    v.push((&k + dk) % n);
+                }
+            }
+        }
+        v
+    }
+
     /// libsecp256k1's exhaustive-test curve: y² = x³ + 2 over secp256k1's p, generator of
     /// order 13 (`group_impl.h`, `SECP256K1_G_ORDER_13`).
     pub fn toy13() -> Result<CurveDesc, CurveError> {

@@ -8,6 +8,7 @@ extern crate alloc;
 pub mod data;
 #[cfg(feature = "device")]
 pub mod dma;
+pub mod edges;
 pub mod jobs;
 #[cfg(feature = "device")]
 pub mod mock;
