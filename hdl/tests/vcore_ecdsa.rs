@@ -198,36 +198,10 @@ fn vcore_ecdsa_constructed_edges() {
     let s = seed(0xed6e);
     println!("vcore_ecdsa_constructed_edges: seed {s} (replay with SATCHAIN_SEED={s})");
     let bounds: Vec<[u8; 32]> = desc().glv_test_scalars().iter().map(be32).collect();
-    let cs: Vec<Case> = testkit::edges::ecdsa_edges(s, &bounds)
-        .into_iter()
-        .map(|e| Case {
-            what: e.what,
-            pubkey: e.pubkey,
-            z: e.z,
-            r: e.r,
-            s: e.s,
-        })
-        .collect();
+    let cs = testkit::edges::ecdsa_edges(s, &bounds);
     let run = run_cases(&cs, &Config::default());
     check_k256(&cs, &run);
     // The special paths ran.
-    let prog = &image().program;
-    let ran = |name: &str| {
-        let pcs: Vec<u16> = prog
-            .labels
-            .iter()
-            .filter(|(k, _)| k.as_str() == name || k.starts_with(&format!("{name}.")))
-            .map(|(_, &v)| v)
-            .collect();
-        run.results
-            .iter()
-            .filter(|res| {
-                res.stats
-                    .as_ref()
-                    .is_some_and(|s| pcs.iter().any(|&pc| s.visited(pc)))
-            })
-            .count()
-    };
     for l in [
         labels::SPECIAL_DBL,
         labels::SPECIAL_INF,
@@ -235,7 +209,7 @@ fn vcore_ecdsa_constructed_edges() {
         labels::FINAL_R_PLUS_N,
         labels::DECOMPRESS,
     ] {
-        let k = ran(l);
+        let k = image().jobs_visiting(&run, l);
         println!("{l}: {k} jobs");
         assert!(k > 0, "path {l} never ran");
     }

@@ -35,24 +35,6 @@ fn run(img: &CoreImage, cases: &ToyCases) -> Run {
     run
 }
 
-fn label_runs(img: &CoreImage, run: &Run, name: &str) -> usize {
-    let pcs: Vec<u16> = img
-        .program
-        .labels
-        .iter()
-        .filter(|(k, _)| k.as_str() == name || k.starts_with(&format!("{name}.")))
-        .map(|(_, &v)| v)
-        .collect();
-    run.results
-        .iter()
-        .filter(|r| {
-            r.stats
-                .as_ref()
-                .is_some_and(|s| pcs.iter().any(|&p| s.visited(p)))
-        })
-        .count()
-}
-
 #[test]
 fn vcore_toy_ecdsa_exhaustive() {
     let t = Toy::new().unwrap();
@@ -66,7 +48,7 @@ fn vcore_toy_ecdsa_exhaustive() {
         labels::R_INFINITY,
         labels::DECOMPRESS,
     ] {
-        let k = label_runs(&img, &run, l);
+        let k = img.jobs_visiting(&run, l);
         println!("{l}: {k} of {} jobs", cases.jobs.len());
         assert!(k > 0, "{l} never ran");
     }
@@ -78,6 +60,6 @@ fn vcore_toy_schnorr_exhaustive() {
     let img = image(&t);
     let cases = t.schnorr_cases().unwrap();
     let run = run(&img, &cases);
-    assert!(label_runs(&img, &run, labels::SCHNORR_PARITY) > 0);
-    assert!(label_runs(&img, &run, labels::R_INFINITY) > 0);
+    assert!(img.jobs_visiting(&run, labels::SCHNORR_PARITY) > 0);
+    assert!(img.jobs_visiting(&run, labels::R_INFINITY) > 0);
 }

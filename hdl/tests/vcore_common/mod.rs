@@ -64,15 +64,9 @@ pub fn sign(sk: &SigningKey, z: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
     (r, s)
 }
 
-/// An ECDSA case: SEC1 key bytes, z, r, s.
-#[derive(Debug, Clone)]
-pub struct Case {
-    pub what: String,
-    pub pubkey: Vec<u8>,
-    pub z: [u8; 32],
-    pub r: [u8; 32],
-    pub s: [u8; 32],
-}
+/// An ECDSA case: what it exercises, SEC1 key bytes, z, r, s (the type of `testkit::edges`,
+/// so its constructed cases are used as they come).
+pub use testkit::edges::EdgeCase as Case;
 
 pub fn code_to_verdict(code: u8) -> Option<Verdict> {
     Some(match code {

@@ -29,7 +29,8 @@ use k256::{AffinePoint, EncodedPoint, FieldBytes, ProjectivePoint, Scalar};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// One constructed case: what it exercises and the verifier's inputs.
+/// An ECDSA case: what it exercises and the verifier's inputs (also the case type of the
+/// VerifyCore's ISS tests, `hdl/tests/vcore_common`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdgeCase {
     pub what: String,

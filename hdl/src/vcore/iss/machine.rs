@@ -68,4 +68,25 @@ impl CoreImage {
     pub fn run(&self, cfg: &Config, jobs: &[CoreJob]) -> Result<Run, IssError> {
         run(cfg, &self.machine, &self.su, jobs, MAX_CYCLES)
     }
+
+    /// How many jobs of `run` (a run of this image) visited the program label `name` or one of
+    /// its sub-labels (`name.…`): the tests' evidence that a special path ran.
+    pub fn jobs_visiting(&self, run: &Run, name: &str) -> usize {
+        let sub = format!("{name}.");
+        let pcs: Vec<u16> = self
+            .program
+            .labels
+            .iter()
+            .filter(|(k, _)| k.as_str() == name || k.starts_with(&sub))
+            .map(|(_, &v)| v)
+            .collect();
+        run.results
+            .iter()
+            .filter(|r| {
+                r.stats
+                    .as_ref()
+                    .is_some_and(|s| pcs.iter().any(|&p| s.visited(p)))
+            })
+            .count()
+    }
 }
