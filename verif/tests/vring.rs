@@ -137,13 +137,13 @@ fn vring_mmio_per_verify_batch_1024() {
             seed,
         };
         let r = run_case(&p, None).unwrap_or_else(|e| panic!("poll {poll}: {e}"));
-        let total = r.mmio_reads + r.mmio_writes;
+        let total = r.drv.mmio_reads + r.drv.mmio_writes;
         let per = total as f64 / n as f64;
         println!(
             "vring MMIO: {n} jobs, poll every {poll} clocks: {} reads + {} writes = {total} \
              accesses, {per:.3} per verify; {} clocks ({:.1} clocks per job)",
-            r.mmio_reads,
-            r.mmio_writes,
+            r.drv.mmio_reads,
+            r.drv.mmio_writes,
             r.now,
             r.now as f64 / n as f64
         );

@@ -16,9 +16,12 @@ use satchain_hdl::vring::model::{
     SLOT_READ_BEATS,
 };
 
+pub mod driver;
+pub mod path;
 mod ring;
 
-pub use ring::{mem_off, soft_reset, Core, Ports, Ring};
+pub use driver::{mem_off, PortRegs, RegPorts, RingRegs, SwDriver};
+pub use ring::{soft_reset, Core, Ports, Ring};
 
 /// Random rings per run: `SATCHAIN_PROPTEST_CASES`, default 12.
 pub fn cases() -> u32 {
@@ -197,7 +200,7 @@ pub fn check_run(r: &mut Ring, slots: &[Slot]) -> Result<(), String> {
         let e = s.expected_result();
         exp.insert(e.tag, e);
     }
-    for (k, e) in r.results.iter().enumerate() {
+    for (k, e) in r.drv.results.iter().enumerate() {
         match exp.remove(&e.tag) {
             Some(x) if x == *e => {}
             Some(x) => return Err(format!("result {k}: {e:?}, expected {x:?}")),
@@ -210,7 +213,7 @@ pub fn check_run(r: &mut Ring, slots: &[Slot]) -> Result<(), String> {
     // Slots fetched: slot i at its address, 16 + 5 beats, in order.
     let mut want_reads = Vec::new();
     for i in 0..slots.len() {
-        let a = slot_addr(r.job_base, r.job_log2, i as u16);
+        let a = slot_addr(r.drv.job_base, r.drv.job_log2, i as u16);
         want_reads.push((a, SLOT_BURST0_BEATS));
         want_reads.push((
             a + 8 * SLOT_BURST0_BEATS,
@@ -226,8 +229,8 @@ pub fn check_run(r: &mut Ring, slots: &[Slot]) -> Result<(), String> {
         ));
     }
     // Result writes: inside the ring, full strobes, all OKAY, one beat per result.
-    let lo = u64::from(r.res_base);
-    let hi = lo + 8 * (1u64 << r.res_log2);
+    let lo = u64::from(r.drv.res_base);
+    let hi = lo + 8 * (1u64 << r.drv.res_log2);
     for w in &r.mem.write_log {
         if w.addr < lo || w.addr >= hi || w.strb != 0xFF || w.resp != 0 {
             return Err(format!(
@@ -311,8 +314,8 @@ pub fn recover_and_rerun(r: &mut Ring) {
     soft_reset(r);
     assert_eq!(r.get(|p| p.err), 0);
     assert_eq!(r.get(|p| p.job_tail), 0);
-    r.results.clear();
-    r.published.clear();
+    r.drv.results.clear();
+    r.drv.published.clear();
     r.core.delivered.clear();
     r.mem.read_log.clear();
     r.mem.write_log.clear();
@@ -321,7 +324,7 @@ pub fn recover_and_rerun(r: &mut Ring) {
     let slots: Vec<Slot> = (0..20)
         .map(|i| random_slot(&mut rng, 0x100 + i as u16, 0))
         .collect();
-    r.run(&slots, 50, 1 << r.job_log2)
+    r.run(&slots, 50, 1 << r.drv.job_log2)
         .expect("run after soft reset");
     r.settle().expect("idle");
     r.clocks(4);

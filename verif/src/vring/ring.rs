@@ -7,10 +7,9 @@ use crate::sim::{vcd_path, Model, PortId};
 use accel_driver::DmaRegion;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use satchain_hdl::vring::model::{
-    capacity, encode_slot, result_addr, slot_addr, Job, JobKind, ResultEntry, SLOT_BURST0_BEATS,
-};
+use satchain_hdl::vring::model::{capacity, Job, JobKind, SLOT_BURST0_BEATS};
 
+use super::driver::{PortRegs, RegPorts, SwDriver};
 use super::{core_verdict, Params, Slot};
 
 /// The ports of the block the harness drives or watches.
@@ -103,25 +102,13 @@ pub struct Ring {
     pub mem: AxiMem,
     pub core: Core,
     pub now: u64,
-    pub job_base: u32,
-    pub job_log2: u8,
-    pub res_base: u32,
-    pub res_log2: u8,
-    pub head: u16,
-    pub rtail: u16,
-    pub mmio_reads: u64,
-    pub mmio_writes: u64,
-    pub results: Vec<ResultEntry>,
+    /// The software side: rings, indices, results, slots written, MMIO counts.
+    pub drv: SwDriver,
+    regs: RegPorts,
     /// Slots whose first burst was requested (the credit monitor) and the violations seen.
     pub fetched: u16,
     pub seen_reads: usize,
     pub credit_violations: Vec<String>,
-    /// Every job the driver has written, by ring index (for the fetch-order check).
-    pub published: Vec<Slot>,
-}
-
-pub fn mem_off(mem: &AxiMem, addr: u64) -> usize {
-    (addr - mem.bus_addr()) as usize
 }
 
 impl Ring {
@@ -143,6 +130,7 @@ impl Ring {
         mem.log_writes = true;
         mem.set_seed(p.seed ^ 0xA5A5);
         let ports = Ports::find(&m);
+        let regs = RegPorts::find(&m).expect("vring ports");
         let mut r = Ring {
             m,
             p: ports,
@@ -157,19 +145,11 @@ impl Ring {
                 delivered: Vec::new(),
             },
             now: 0,
-            job_base: p.job_base,
-            job_log2: p.job_log2,
-            res_base: p.res_base,
-            res_log2: p.res_log2,
-            head: 0,
-            rtail: 0,
-            mmio_reads: 0,
-            mmio_writes: 0,
-            results: Vec::new(),
+            drv: SwDriver::new(p.job_base, p.job_log2, p.res_base, p.res_log2),
+            regs,
             fetched: 0,
             seen_reads: 0,
             credit_violations: Vec::new(),
-            published: Vec::new(),
         };
         let pp = &r.p;
         r.m.set(pp.soft_reset, 0);
@@ -188,12 +168,13 @@ impl Ring {
     /// Configuration: JOB_BASE, RES_BASE, one register with both sizes + enable (3 writes).
     pub fn configure(&mut self) {
         let p = &self.p;
-        self.m.set(p.job_base, u64::from(self.job_base));
-        self.m.set(p.job_log2, u64::from(self.job_log2));
-        self.m.set(p.res_base, u64::from(self.res_base));
-        self.m.set(p.res_log2, u64::from(self.res_log2));
+        let d = &mut self.drv;
+        self.m.set(p.job_base, u64::from(d.job_base));
+        self.m.set(p.job_log2, u64::from(d.job_log2));
+        self.m.set(p.res_base, u64::from(d.res_base));
+        self.m.set(p.res_log2, u64::from(d.res_log2));
         self.m.set(p.enable, 1);
-        self.mmio_writes += 3;
+        d.mmio_writes += 3;
     }
 
     pub fn get(&mut self, p: fn(&Ports) -> PortId) -> u64 {
@@ -257,14 +238,14 @@ impl Ring {
             self.seen_reads += 1;
             if r.beats == SLOT_BURST0_BEATS {
                 self.fetched = self.fetched.wrapping_add(1);
-                let out = u32::from(self.fetched.wrapping_sub(self.rtail));
-                if out > capacity(self.res_log2) {
+                let out = u32::from(self.fetched.wrapping_sub(self.drv.rtail));
+                if out > capacity(self.drv.res_log2) {
                     self.credit_violations.push(format!(
                         "clock {}: slot {} fetched with res_tail {} (capacity {})",
                         self.now,
                         self.fetched - 1,
-                        self.rtail,
-                        capacity(self.res_log2)
+                        self.drv.rtail,
+                        capacity(self.drv.res_log2)
                     ));
                 }
             }
@@ -277,63 +258,20 @@ impl Ring {
         }
     }
 
-    /// Driver step: read the status (1 read), take new results from memory and return them
-    /// (1 write), publish up to `chunk` slots (1 write). Returns whether the block reported an
-    /// error.
+    /// Driver step ([`SwDriver::poll`] on the block's ports). Returns whether the block
+    /// reported an error.
     pub fn poll(&mut self, slots: &[Slot], chunk: u32) -> bool {
-        self.mmio_reads += 1;
-        let res_head = self.get(|p| p.res_head) as u16;
-        if self.get(|p| p.err) == 1 {
-            return true;
-        }
-        if res_head != self.rtail {
-            while self.rtail != res_head {
-                let a = result_addr(self.res_base, self.res_log2, self.rtail);
-                let mut b = [0u8; 8];
-                let off = mem_off(&self.mem, a);
-                self.mem.read(off, &mut b).expect("result entry");
-                let e = ResultEntry::decode(u64::from_le_bytes(b)).unwrap_or(ResultEntry {
-                    tag: 0xFFFF,
-                    code: 0xFF,
-                    cycles: 0,
-                });
-                self.results.push(e);
-                self.rtail = self.rtail.wrapping_add(1);
-            }
-            let id = self.p.res_tail;
-            self.m.set(id, u64::from(self.rtail));
-            self.mmio_writes += 1;
-        }
-        // Slots free: those whose result software has taken (a result implies its slot was
-        // read, and slots are read in order).
-        let size = 1u32 << self.job_log2;
-        let outstanding = u32::from(self.head.wrapping_sub(self.rtail));
-        let next = self.published.len();
-        let room = (size - outstanding).min(chunk) as usize;
-        let n = room.min(slots.len() - next);
-        if n > 0 {
-            for s in &slots[next..next + n] {
-                let a = slot_addr(self.job_base, self.job_log2, self.head);
-                let off = mem_off(&self.mem, a);
-                self.mem
-                    .write(off, &encode_slot(s.header, &s.words))
-                    .expect("slot");
-                // Garbage in the unread tail of the slot.
-                self.mem.write(off + 168, &[0xEE; 88]).expect("slot tail");
-                self.published.push(s.clone());
-                self.head = self.head.wrapping_add(1);
-            }
-            let id = self.p.job_head;
-            self.m.set(id, u64::from(self.head));
-            self.mmio_writes += 1;
-        }
-        false
+        let mut regs = PortRegs {
+            m: &mut self.m,
+            p: self.regs,
+        };
+        self.drv.poll(&mut regs, &mut self.mem, slots, chunk)
     }
 
     /// Runs the driver until every slot's result was taken; `Err` on a block error or timeout.
     pub fn run(&mut self, slots: &[Slot], poll: u64, chunk: u32) -> Result<(), String> {
         let limit = self.now + 20_000 + 3_000 * slots.len() as u64;
-        while self.results.len() < slots.len() {
+        while self.drv.results.len() < slots.len() {
             if self.poll(slots, chunk) {
                 return Err(format!(
                     "block error: code {} resp {} slot {}",
@@ -342,7 +280,7 @@ impl Ring {
                     self.get(|p| p.err_slot)
                 ));
             }
-            if self.results.len() >= slots.len() {
+            if self.drv.results.len() >= slots.len() {
                 break;
             }
             self.clocks(poll);
@@ -355,7 +293,7 @@ impl Ring {
                 return Err(format!(
                     "timeout at clock {}: {} of {} results, job_tail {jt}, res_head {rh}, busy {busy}",
                     self.now,
-                    self.results.len(),
+                    self.drv.results.len(),
                     slots.len(),
                 ));
             }
@@ -393,7 +331,7 @@ pub fn soft_reset(r: &mut Ring) {
     r.m.set(t, 0);
     r.clock();
     r.m.set(id, 0);
-    r.mmio_writes += 1;
+    r.drv.mmio_writes += 1;
     for _ in 0..5_000 {
         if r.get(|p| p.busy) == 0 {
             break;
@@ -403,8 +341,8 @@ pub fn soft_reset(r: &mut Ring) {
     assert_eq!(r.get(|p| p.busy), 0, "soft reset drains");
     r.core.depth = depth;
     // Software's view restarts at 0 too.
-    r.head = 0;
-    r.rtail = 0;
+    r.drv.head = 0;
+    r.drv.rtail = 0;
     r.fetched = 0;
     r.seen_reads = r.mem.read_log.len();
     r.clocks(4);

@@ -1,0 +1,218 @@
+//! The verify-job DMA with the real core behind it (`vring_path`: `VerifyRing` feeding
+//! `VerifyCore<1>` with the secp256k1 program, K bank and entries built in, the product
+//! configuration), driven the way software drives it: jobs written into a job ring in memory,
+//! a doorbell, a status poll, verdicts read from a result ring (`verif::vring::SwDriver`,
+//! every register access counted).
+//!
+//! - `vring_path_random_jobs_match_k256`: random jobs (`SATCHAIN_PROPTEST_CASES`, default
+//!   24; seed `SATCHAIN_SEED`, printed): ECDSA valid / invalid with compressed and
+//!   uncompressed keys, BIP340 valid / invalid, r or s out of range, and refused headers,
+//!   through rings smaller than the batch (8 slots, 8 result entries: both rings wrap, and the
+//!   result credit binds: at most 8 jobs are fetched ahead of the results software took),
+//!   memory with latency. Every slot gets
+//!   exactly one result; its code is the k256 reference's (`BAD_JOB_CODE` for a refused
+//!   header); then a soft reset and a second batch on the same model.
+//! - `vring_path_batch_throughput`: the batch of the ISS throughput tables (256 random valid
+//!   ECDSA verifies, seed 1, block 413567's mix of compressed / uncompressed keys) through
+//!   256-entry rings, the driver polling every 4,096 clocks: the clocks from the first doorbell
+//!   to the last verdict taken, the register accesses per verify, the most jobs in flight and
+//!   the ISS's clocks for the same batch on the core alone, printed and written to
+//!   `target/vring_path_batch.json`.
+//!
+//! A failing run is replayed with a VCD of its last 20,000 clocks under `target/vcd/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may panic
+#![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+
+#[path = "vcore_common/cases.rs"]
+mod cases;
+// The ISS throughput batch and its measurement, shared with hdl's `vcore_throughput`.
+#[path = "../../hdl/tests/vcore_common/throughput.rs"]
+mod throughput;
+
+use cases::{early_case, ecdsa_case, schnorr_case, Case};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use satchain_hdl::vcore::iss::machine::CoreImage;
+use satchain_hdl::vcore::iss::Config;
+use satchain_hdl::vring::model::BAD_JOB_CODE;
+use std::collections::HashMap;
+use verif::sim::vcd_path;
+use verif::vring::path::{slot_of, BatchFigures, PathConfig, PathSim};
+use verif::vring::Slot;
+
+/// Runs `slots` on a fresh model; on failure replays with a VCD of the last clocks and panics
+/// with the message, the seed and the VCD's path.
+fn run_or_replay(c: &PathConfig, slots: &[Slot], what: &str, seed: u64) -> (PathSim, BatchFigures) {
+    let limit = 200_000 + 20_000 * slots.len() as u64;
+    let mut s = PathSim::open(c, None);
+    s.configure();
+    match s.run(c, slots, limit) {
+        Ok(f) => (s, f),
+        Err(e) => {
+            let at = s.now;
+            let vcd = vcd_path(&format!("vring_path-{what}-{seed}"));
+            let mut r = PathSim::open(c, Some((&vcd, at.saturating_sub(20_000), at + 1)));
+            r.configure();
+            let _ = r.run(c, slots, limit);
+            r.flush_vcd();
+            panic!(
+                "SATCHAIN_SEED={seed} {what}: {e}; VCD of clocks {}..{at}: {}",
+                at.saturating_sub(20_000),
+                vcd.display()
+            );
+        }
+    }
+}
+
+/// Every slot has exactly one result, with the expected code (and tag).
+fn check_results(s: &PathSim, want: &HashMap<u16, u8>, what: &str, seed: u64) {
+    let mut left = want.clone();
+    for (k, e) in s.drv.results.iter().enumerate() {
+        let Some(code) = left.remove(&e.tag) else {
+            panic!("SATCHAIN_SEED={seed} {what}: result {k} {e:?}: no such job, or repeated");
+        };
+        assert_eq!(
+            e.code, code,
+            "SATCHAIN_SEED={seed} {what}: result {k} (tag {:#06x}) code {} vs reference {code}",
+            e.tag, e.code
+        );
+        if code == BAD_JOB_CODE {
+            assert_eq!(
+                e.cycles, 0,
+                "SATCHAIN_SEED={seed} {what}: refused job {e:?}"
+            );
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "SATCHAIN_SEED={seed} {what}: {} results missing",
+        left.len()
+    );
+}
+
+/// A random batch of `n` slots with the codes the reference expects, by tag.
+fn random_batch(rng: &mut ChaCha8Rng, n: usize, tag0: u16) -> (Vec<Slot>, HashMap<u16, u8>) {
+    let mut slots = Vec::with_capacity(n);
+    let mut want = HashMap::new();
+    for i in 0..n {
+        let tag = tag0.wrapping_add(i as u16);
+        let c: Case = match rng.gen_range(0..10) {
+            0..=3 => ecdsa_case(rng),
+            4..=6 => schnorr_case(rng),
+            7 | 8 => early_case(rng),
+            _ => {
+                // A refused header (kind 2 or 3, or a reserved bit): answered BAD_JOB, never
+                // reaches the core.
+                let c = ecdsa_case(rng);
+                let mut s = slot_of(&c.job, tag);
+                s.header |= match rng.gen_range(0..3) {
+                    0 => 2 << 16,
+                    1 => 1 << rng.gen_range(18..24),
+                    _ => 1 << rng.gen_range(32..64),
+                };
+                slots.push(s);
+                want.insert(tag, BAD_JOB_CODE);
+                continue;
+            }
+        };
+        slots.push(slot_of(&c.job, tag));
+        want.insert(tag, c.want);
+    }
+    (slots, want)
+}
+
+#[test]
+fn vring_path_random_jobs_match_k256() {
+    let seed = verif::vcore::seed();
+    let n = verif::vcore::cases(24);
+    println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs per batch");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7A7E_0001);
+    let c = PathConfig {
+        job_log2: 3,
+        res_log2: 3,
+        mem_latency: 24,
+        write_latency: 12,
+        poll: 97,
+        chunk: 8,
+    };
+    let (slots, want) = random_batch(&mut rng, n, 0x3100);
+    let (mut s, f) = run_or_replay(&c, &slots, "random", seed);
+    check_results(&s, &want, "first batch", seed);
+    println!(
+        "first batch: {n} jobs in {} clocks, at most {} in the core",
+        f.clocks, f.max_inside
+    );
+    // Soft reset, then another batch on the same model: nothing of the first one is left.
+    s.soft_reset().expect("soft reset drains");
+    let (slots2, want2) = random_batch(&mut rng, n.div_ceil(2), 0x5200);
+    s.configure();
+    let f2 = s
+        .run(&c, &slots2, 200_000 + 20_000 * slots2.len() as u64)
+        .unwrap_or_else(|e| panic!("SATCHAIN_SEED={seed} after soft reset: {e}"));
+    check_results(&s, &want2, "batch after soft reset", seed);
+    println!(
+        "after soft reset: {} jobs in {} clocks",
+        slots2.len(),
+        f2.clocks
+    );
+    assert!(
+        s.mem.violations.is_empty(),
+        "AXI violations: {:?}",
+        s.mem.violations
+    );
+}
+
+#[test]
+fn vring_path_batch_throughput() {
+    // The batch of the ISS's throughput tables (hdl/src/vcore/README.md): 256 random valid
+    // ECDSA jobs, seed 1, block 413567's key mix; and the ISS's clocks for it on one cluster.
+    let o = throughput::Opts::parse(&[]);
+    let (jobs, n_comp) = throughput::batch(&o);
+    let slots: Vec<Slot> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| slot_of(j, i as u16))
+        .collect();
+    let img = CoreImage::secp256k1().unwrap();
+    let iss = throughput::measure(
+        img,
+        &Config {
+            clusters: 1,
+            ..Config::default()
+        },
+        &jobs,
+    );
+    let c = PathConfig {
+        job_log2: 8,
+        res_log2: 8,
+        mem_latency: 40,
+        write_latency: 20,
+        poll: 4_096,
+        chunk: 256,
+    };
+    let (s, f) = run_or_replay(&c, &slots, "batch", o.seed);
+    let want: HashMap<u16, u8> = (0..jobs.len() as u16).map(|t| (t, 0)).collect();
+    check_results(&s, &want, "batch", o.seed);
+    let n = jobs.len() as f64;
+    let per = (f.mmio_reads + f.mmio_writes) as f64 / n;
+    let json = serde_json::json!({
+        "jobs": jobs.len(),
+        "compressed": n_comp,
+        "clocks_to_last_poll": f.clocks,
+        "clocks": f.clocks_to_last_result,
+        "clocks_per_verify": f.clocks_to_last_result as f64 / n,
+        "iss_core_clocks": iss.clocks,
+        "iss_multiplier_busy_fraction": iss.busy,
+        "mmio_reads": f.mmio_reads,
+        "mmio_writes": f.mmio_writes,
+        "mmio_per_verify": per,
+        "max_jobs_inside": f.max_inside,
+        "poll_clocks": c.poll,
+    });
+    println!("{json}");
+    let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/vring_path_batch.json");
+    std::fs::write(&out, format!("{json:#}\n")).unwrap();
+    assert!(per <= 4.0, "{per} register accesses per verify");
+}
