@@ -4,7 +4,6 @@
 
 use crate::axi_mem::{AxiMem, DEFAULT_BASE};
 use crate::sim::{vcd_path, Model, PortId};
-use accel_driver::DmaRegion;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use satchain_hdl::vring::model::{capacity, Job, JobKind, SLOT_BURST0_BEATS};
