@@ -192,17 +192,11 @@ impl Logic for ClusterCore {
 /// # Errors
 /// The FieldMul's plan fails, or the build thread cannot start or fails.
 pub fn verilog(rom: Vec<Bits<72>>, k: Vec<Bits<256>>) -> Result<String, PlanError> {
-    let worker = std::thread::Builder::new()
-        .stack_size(crate::vcore::fmul::BUILD_STACK)
-        .spawn(move || {
-            let mut uut = Box::new(ClusterCore::new(&rom, &k)?);
-            uut.connect_all();
-            Ok(generate_verilog(uut.as_ref()))
-        })
-        .map_err(|e| PlanError(format!("cannot start the build thread: {e}")))?;
-    worker
-        .join()
-        .map_err(|_| PlanError("the build thread failed".into()))?
+    crate::vcore::fmul::on_build_stack(move || {
+        let mut uut = Box::new(ClusterCore::new(&rom, &k)?);
+        uut.connect_all();
+        Ok(generate_verilog(uut.as_ref()))
+    })
 }
 
 /// The secp256k1 ROM image (`program::secp256k1_program`) and K image of a product cluster.

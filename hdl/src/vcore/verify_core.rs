@@ -369,17 +369,11 @@ pub fn verilog<const N: usize>(
     rom: Vec<Bits<72>>,
     k: Vec<Bits<256>>,
 ) -> Result<String, PlanError> {
-    let worker = std::thread::Builder::new()
-        .stack_size(crate::vcore::fmul::BUILD_STACK)
-        .spawn(move || {
-            let mut uut = VerifyCore::<N>::new(&md, &rom, &k)?;
-            uut.connect_all();
-            Ok(generate_verilog(uut.as_ref()))
-        })
-        .map_err(|e| PlanError(format!("cannot start the build thread: {e}")))?;
-    worker
-        .join()
-        .map_err(|_| PlanError("the build thread failed".into()))?
+    crate::vcore::fmul::on_build_stack(move || {
+        let mut uut = VerifyCore::<N>::new(&md, &rom, &k)?;
+        uut.connect_all();
+        Ok(generate_verilog(uut.as_ref()))
+    })
 }
 
 /// The product core (one cluster, secp256k1's ROM, K and order): what synthesis and the lint

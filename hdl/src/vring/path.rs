@@ -267,17 +267,11 @@ pub fn verilog<const N: usize>(
     k: Vec<Bits<256>>,
     entries: [u16; 2],
 ) -> Result<String, PlanError> {
-    let worker = std::thread::Builder::new()
-        .stack_size(crate::vcore::fmul::BUILD_STACK)
-        .spawn(move || {
-            let mut uut = VerifyPath::<N>::new(&md, &rom, &k, entries)?;
-            uut.connect_all();
-            Ok(generate_verilog(&uut))
-        })
-        .map_err(|e| PlanError(format!("cannot start the build thread: {e}")))?;
-    worker
-        .join()
-        .map_err(|_| PlanError("the build thread failed".into()))?
+    crate::vcore::fmul::on_build_stack(move || {
+        let mut uut = VerifyPath::<N>::new(&md, &rom, &k, entries)?;
+        uut.connect_all();
+        Ok(generate_verilog(&uut))
+    })
 }
 
 /// The product pair: one cluster, secp256k1's ROM, K bank, entries and order.

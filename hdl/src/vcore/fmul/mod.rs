@@ -68,20 +68,32 @@ impl Mode {
 /// inline `[bool; N]` (three per signal), so `FieldMul` is several megabytes by value.
 pub const BUILD_STACK: usize = 256 << 20;
 
-/// The Verilog of a standalone `FieldMul` with a `TAG`-bit tag (top module `top`). Built on a
-/// thread with a [`BUILD_STACK`]-byte stack (see there).
-pub fn verilog<const TAG: usize>() -> Result<String, plan::PlanError> {
+/// Runs `build` (which builds a block containing FieldMuls and returns its Verilog) on a thread
+/// with a [`BUILD_STACK`]-byte stack: every Verilog generator of such a block goes through here.
+///
+/// # Errors
+/// `build`'s error, or the build thread cannot start or fails.
+pub fn on_build_stack<F>(build: F) -> Result<String, plan::PlanError>
+where
+    F: FnOnce() -> Result<String, plan::PlanError> + Send + 'static,
+{
     let worker = std::thread::Builder::new()
         .stack_size(BUILD_STACK)
-        .spawn(|| {
-            let mut uut = FieldMul::<TAG>::new()?;
-            uut.connect_all();
-            Ok(generate_verilog(&uut))
-        })
+        .spawn(build)
         .map_err(|e| plan::PlanError(format!("cannot start the build thread: {e}")))?;
     worker
         .join()
         .map_err(|_| plan::PlanError("the build thread failed".into()))?
+}
+
+/// The Verilog of a standalone `FieldMul` with a `TAG`-bit tag (top module `top`). Built on a
+/// thread with a [`BUILD_STACK`]-byte stack (see there).
+pub fn verilog<const TAG: usize>() -> Result<String, plan::PlanError> {
+    on_build_stack(|| {
+        let mut uut = FieldMul::<TAG>::new()?;
+        uut.connect_all();
+        Ok(generate_verilog(&uut))
+    })
 }
 
 /// `verilator --lint-only -Wall` (every warning fatal) of Verilog that contains a FieldMul:
