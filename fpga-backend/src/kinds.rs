@@ -50,7 +50,8 @@ pub fn ecdsa_job(j: &VerifyJob) -> EcdsaJob {
     EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap_or_default()
 }
 
-/// A device result code as a verdict; `None` for `EngineFault` (no verdict).
+/// A device result code as a verdict; `None` for `EngineFault` (no verdict) and for `BadJob`
+/// (a verify-ring slot the device refused: the job was never checked, so software decides).
 pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
     match code {
         EcdsaCode::Valid => Some(Verdict::Valid),
@@ -58,7 +59,7 @@ pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
         EcdsaCode::BadR => Some(Verdict::Invalid(VerifyFailure::BadR)),
         EcdsaCode::BadS => Some(Verdict::Invalid(VerifyFailure::BadS)),
         EcdsaCode::BadPubkey => Some(Verdict::Invalid(VerifyFailure::BadPubkey)),
-        EcdsaCode::EngineFault => None,
+        EcdsaCode::BadJob | EcdsaCode::EngineFault => None,
     }
 }
 

@@ -335,6 +335,25 @@ impl AxiMem {
     /// One clock of the slave around one clock of the model: drives the slave outputs for
     /// this cycle, samples the master's handshakes, then ticks `m`.
     pub fn clock(&mut self, m: &mut Model) {
+        self.drive_and_sample(m);
+        m.tick();
+        self.now += 1;
+    }
+
+    /// One clock of two slaves on two masters of one model (e.g. the hash DMA's and the verify
+    /// ring's): each drives its outputs and samples its master, then `m` ticks once. The
+    /// masters are independent blocks (no combinational path from one's inputs to the other's
+    /// outputs), so sampling one before the other drives is exact.
+    pub fn clock_pair(a: &mut AxiMem, b: &mut AxiMem, m: &mut Model) {
+        a.drive_and_sample(m);
+        b.drive_and_sample(m);
+        m.tick();
+        a.now += 1;
+        b.now += 1;
+    }
+
+    /// This clock's slave outputs, then the master's handshakes sampled (no tick).
+    fn drive_and_sample(&mut self, m: &mut Model) {
         let wdrive = match self.wr.take() {
             Some(mut w) => {
                 let (now, max_open) = (self.now, self.max_outstanding_writes);
@@ -349,8 +368,6 @@ impl AxiMem {
                 m.eval();
                 self.sample_writes(m, d);
             }
-            m.tick();
-            self.now += 1;
             return;
         };
         let arready = self.pending.len() < self.max_outstanding && !self.stall();
@@ -426,8 +443,6 @@ impl AxiMem {
         if let Some(d) = wdrive {
             self.sample_writes(m, d);
         }
-        m.tick();
-        self.now += 1;
     }
 
     fn sample_writes(&mut self, m: &mut Model, d: crate::axi_mem_write::WriteDrive) {

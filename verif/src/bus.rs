@@ -21,6 +21,10 @@ use crate::sim::{Model, PortId, SimError};
 
 /// Name of the accelerator top among `satchain_hdl::sim_models()`.
 pub const TOP_MODEL: &str = "top";
+/// The ring top (`satchain_hdl::top::RingTop`) among the models.
+pub const RING_TOP_MODEL: &str = "top_ring";
+/// Port-name prefix of the ring top's verify-job AXI master.
+pub const RING_MASTER_PREFIX: &str = "m1_axi_";
 
 #[derive(Debug, Clone, Copy)]
 struct Ports {
@@ -70,6 +74,9 @@ pub struct VerilatorBus {
     pub counters: AxiCounters,
     /// The simulated DDR behind the top's DMA read master (the driver's DMA region).
     pub mem: AxiMem,
+    /// The memory behind a ring top's verify-job master (`m1_axi_*`, read and write), once
+    /// [`VerilatorBus::attach_ring_memory`] connected it; clocked with `mem`.
+    pub ring_mem: Option<AxiMem>,
 }
 
 impl VerilatorBus {
@@ -124,6 +131,7 @@ impl VerilatorBus {
             handshake_limit: 64,
             counters: AxiCounters::default(),
             mem: AxiMem::default(),
+            ring_mem: None,
         };
         b.mem.attach(&b.m);
         for port in [
@@ -140,6 +148,9 @@ impl VerilatorBus {
     pub fn reset(&mut self, cycles: u64) {
         // The top's DMA master forgets its bursts on a hard reset: so does the memory.
         self.mem.reset_channel();
+        if let Some(r) = self.ring_mem.as_mut() {
+            r.reset_channel();
+        }
         self.m.set(self.p.reset, 1);
         for _ in 0..cycles.max(1) {
             self.step();
@@ -155,9 +166,29 @@ impl VerilatorBus {
         self.mem = mem;
     }
 
-    /// One clock of the top, with the memory model answering its DMA master.
+    /// Connects `mem` to a ring top's verify-job master (`m1_axi_*`: read and write side).
+    ///
+    /// # Errors
+    /// The model has no such master.
+    pub fn attach_ring_memory(&mut self, mut mem: AxiMem) -> Result<(), SimError> {
+        match mem.attach_with_prefix(&self.m, RING_MASTER_PREFIX) {
+            (true, true) => {
+                self.ring_mem = Some(mem);
+                Ok(())
+            }
+            _ => Err(SimError::NoSuchPort {
+                model: self.m.name(),
+                port: format!("{RING_MASTER_PREFIX}* (the verify ring's read and write master)"),
+            }),
+        }
+    }
+
+    /// One clock of the top, with the memory models answering its DMA masters.
     pub fn step(&mut self) {
-        self.mem.clock(&mut self.m);
+        match self.ring_mem.as_mut() {
+            Some(r) => AxiMem::clock_pair(&mut self.mem, r, &mut self.m),
+            None => self.mem.clock(&mut self.m),
+        }
     }
 
     /// `n` clocks (see [`VerilatorBus::step`]).

@@ -35,10 +35,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::iss::Config;
-use satchain_hdl::vring::model::BAD_JOB_CODE;
+use satchain_hdl::vring::model::{ResultEntry, RingError, BAD_JOB_CODE};
+use satchain_regmap::{self as rm, field, reg};
 use std::collections::HashMap;
 use verif::sim::vcd_path;
 use verif::vring::path::{slot_of, BatchFigures, PathConfig, PathSim};
+use verif::vring::top::TopRing;
 use verif::vring::Slot;
 
 /// Runs `slots` on a fresh model; on failure replays with a VCD of the last clocks and panics
@@ -66,9 +68,9 @@ fn run_or_replay(c: &PathConfig, slots: &[Slot], what: &str, seed: u64) -> (Path
 }
 
 /// Every slot has exactly one result, with the expected code (and tag).
-fn check_results(s: &PathSim, want: &HashMap<u16, u8>, what: &str, seed: u64) {
+fn check_results(results: &[ResultEntry], want: &HashMap<u16, u8>, what: &str, seed: u64) {
     let mut left = want.clone();
-    for (k, e) in s.drv.results.iter().enumerate() {
+    for (k, e) in results.iter().enumerate() {
         let Some(code) = left.remove(&e.tag) else {
             panic!("SATCHAIN_SEED={seed} {what}: result {k} {e:?}: no such job, or repeated");
         };
@@ -138,7 +140,7 @@ fn vring_path_random_jobs_match_k256() {
     };
     let (slots, want) = random_batch(&mut rng, n, 0x3100);
     let (mut s, f) = run_or_replay(&c, &slots, "random", seed);
-    check_results(&s, &want, "first batch", seed);
+    check_results(&s.drv.results, &want, "first batch", seed);
     println!(
         "first batch: {n} jobs in {} clocks, at most {} in the core",
         f.clocks, f.max_inside
@@ -150,7 +152,7 @@ fn vring_path_random_jobs_match_k256() {
     let f2 = s
         .run(&c, &slots2, 200_000 + 20_000 * slots2.len() as u64)
         .unwrap_or_else(|e| panic!("SATCHAIN_SEED={seed} after soft reset: {e}"));
-    check_results(&s, &want2, "batch after soft reset", seed);
+    check_results(&s.drv.results, &want2, "batch after soft reset", seed);
     println!(
         "after soft reset: {} jobs in {} clocks",
         slots2.len(),
@@ -193,7 +195,7 @@ fn vring_path_batch_throughput() {
     };
     let (s, f) = run_or_replay(&c, &slots, "batch", o.seed);
     let want: HashMap<u16, u8> = (0..jobs.len() as u16).map(|t| (t, 0)).collect();
-    check_results(&s, &want, "batch", o.seed);
+    check_results(&s.drv.results, &want, "batch", o.seed);
     let n = jobs.len() as f64;
     let per = (f.mmio_reads + f.mmio_writes) as f64 / n;
     let json = serde_json::json!({
@@ -213,6 +215,225 @@ fn vring_path_batch_throughput() {
     println!("{json}");
     let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../target/vring_path_batch.json");
+    std::fs::write(&out, format!("{json:#}\n")).unwrap();
+    assert!(per <= 4.0, "{per} register accesses per verify");
+}
+
+// ---- The same, on the ring top (`top_ring`): registers over AXI4-Lite, rings on `m1_axi_*`.
+
+/// Runs `slots` on a fresh ring top; on failure replays with a VCD of the last 20,000 clocks
+/// and panics with the message, the seed and the VCD's path.
+fn top_run_or_replay(
+    c: &PathConfig,
+    slots: &[Slot],
+    what: &str,
+    seed: u64,
+) -> (TopRing, BatchFigures) {
+    let limit = 200_000 + 20_000 * slots.len() as u64;
+    let mut t = TopRing::open(c, None);
+    match t.configure().and_then(|()| t.run(c, slots, limit)) {
+        Ok(f) => (t, f),
+        Err(e) => {
+            let at = t.bus.model().cycles();
+            let vcd = vcd_path(&format!("top_ring-{what}-{seed}"));
+            let mut r = TopRing::open(c, Some((&vcd, at.saturating_sub(20_000), at + 1)));
+            let _ = r.configure().and_then(|()| r.run(c, slots, limit));
+            r.flush_vcd();
+            panic!(
+                "SATCHAIN_SEED={seed} top {what}: {e}; VCD of clocks {}..{at}: {}",
+                at.saturating_sub(20_000),
+                vcd.display()
+            );
+        }
+    }
+}
+
+const TOP_SMALL_RINGS: PathConfig = PathConfig {
+    job_log2: 3,
+    res_log2: 3,
+    mem_latency: 24,
+    write_latency: 12,
+    poll: 97,
+    chunk: 8,
+};
+
+#[test]
+fn vring_top_registers_caps_and_errors() {
+    use field::{VRING_CFG as C, VRING_STATUS as S};
+    let mut t = TopRing::open(&TOP_SMALL_RINGS, None);
+    let caps = t.read(reg::CAPS.offset).unwrap();
+    assert_eq!(field::CAPS::VERIFY_RING.get(caps), 1, "CAPS {caps:#x}");
+    assert_eq!(field::CAPS::ECDSA_ENGINES.get(caps), 0, "CAPS {caps:#x}");
+    assert_eq!(
+        caps,
+        satchain_hdl::top::ring_caps_value(satchain_hdl::sha256::DEFAULT_UNITS as u32)
+    );
+    let vring = [
+        reg::VRING_JOB_BASE,
+        reg::VRING_RES_BASE,
+        reg::VRING_CFG,
+        reg::VRING_JOB_HEAD,
+        reg::VRING_RES_TAIL,
+        reg::VRING_STATUS,
+        reg::VRING_TAIL,
+    ];
+    for r in vring {
+        assert_eq!(t.read(r.offset).unwrap(), r.reset, "{} after reset", r.name);
+    }
+    // RW registers hold their fields (ENABLE low: nothing starts).
+    t.write(reg::VRING_JOB_BASE.offset, 0xFFFF_FF00).unwrap();
+    t.write(reg::VRING_RES_BASE.offset, 0x1234_5678).unwrap();
+    t.write(reg::VRING_JOB_HEAD.offset, 0xFFFF_ABCD).unwrap();
+    t.write(reg::VRING_RES_TAIL.offset, 0x0001_8001).unwrap();
+    assert_eq!(t.read(reg::VRING_JOB_BASE.offset).unwrap(), 0xFFFF_FF00);
+    assert_eq!(t.read(reg::VRING_RES_BASE.offset).unwrap(), 0x1234_5678);
+    assert_eq!(t.read(reg::VRING_JOB_HEAD.offset).unwrap(), 0xABCD);
+    assert_eq!(t.read(reg::VRING_RES_TAIL.offset).unwrap(), 0x8001);
+    // RO registers ignore writes.
+    for r in [reg::VRING_STATUS, reg::VRING_TAIL] {
+        let before = t.read(r.offset).unwrap();
+        t.write(r.offset, !before).unwrap();
+        assert_eq!(
+            t.read(r.offset).unwrap(),
+            before,
+            "{} changed on write",
+            r.name
+        );
+    }
+    // Enabling a ring the block refuses (job_log2 = 31, a base that passes 2^32): the ring
+    // stops with BadJobRing, ERROR latches RingError, IRQ_STATUS.ERROR is set.
+    t.write(reg::VRING_CFG.offset, 0x7FFF_FFFF).unwrap();
+    t.bus.steps(4);
+    let want_cfg = C::JOB_LOG2.mask() | C::RES_LOG2.mask() | C::ENABLE.mask();
+    assert_eq!(t.read(reg::VRING_CFG.offset).unwrap(), want_cfg);
+    let (e, _, _) = t.ring_error().unwrap();
+    assert_eq!(e, Some(RingError::BadJobRing));
+    let st = t.read(reg::VRING_STATUS.offset).unwrap();
+    assert_eq!(S::ERR.get(st), 1, "VRING_STATUS {st:#x}");
+    let err = t.read(reg::ERROR.offset).unwrap();
+    assert_eq!(
+        field::ERROR::CODE.get(err),
+        rm::ErrorCode::RingError as u32,
+        "ERROR {err:#x}"
+    );
+    let irq = t.read(reg::IRQ_STATUS.offset).unwrap();
+    assert_eq!(field::IRQ_STATUS::ERROR.get(irq), 1, "IRQ_STATUS {irq:#x}");
+    // The ring's soft reset (ENABLE dropped in the same write): error gone, indices zero,
+    // SOFT_RESET reads 0, bases kept.
+    t.write(reg::VRING_CFG.offset, C::SOFT_RESET.mask())
+        .unwrap();
+    t.settle().unwrap();
+    assert_eq!(t.read(reg::VRING_CFG.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_JOB_HEAD.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_RES_TAIL.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_STATUS.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_TAIL.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_JOB_BASE.offset).unwrap(), 0xFFFF_FF00);
+    t.write(reg::ERROR.offset, 0).unwrap();
+    assert_eq!(t.read(reg::ERROR.offset).unwrap(), 0);
+    // The global soft reset (CTRL.SOFT_RESET) zeroes the ring's indices too.
+    t.write(reg::VRING_JOB_HEAD.offset, 5).unwrap();
+    t.write(reg::VRING_RES_TAIL.offset, 7).unwrap();
+    t.write(reg::CTRL.offset, field::CTRL::SOFT_RESET.mask())
+        .unwrap();
+    t.settle().unwrap();
+    assert_eq!(t.read(reg::VRING_JOB_HEAD.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_RES_TAIL.offset).unwrap(), 0);
+    assert_eq!(t.read(reg::VRING_RES_BASE.offset).unwrap(), 0x1234_5678);
+    // The ECDSA register path is absent on this top: its registers read 0.
+    assert_eq!(t.read(reg::ECDSA_RESULT.offset).unwrap(), 0);
+}
+
+#[test]
+fn vring_top_random_jobs_match_k256() {
+    let seed = verif::vcore::seed();
+    let n = verif::vcore::cases(24);
+    println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs per batch");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7A7E_0002);
+    let c = TOP_SMALL_RINGS;
+    let (slots, want) = random_batch(&mut rng, n, 0x3100);
+    let (mut t, f) = top_run_or_replay(&c, &slots, "random", seed);
+    check_results(&t.drv.results, &want, "top: first batch", seed);
+    println!(
+        "first batch: {n} jobs in {} clocks, {} register reads + {} writes",
+        f.clocks, f.mmio_reads, f.mmio_writes
+    );
+    // The ring's soft reset, then another batch (the configuration is kept).
+    t.soft_reset().expect("soft reset drains");
+    let (slots2, want2) = random_batch(&mut rng, n.div_ceil(2), 0x5200);
+    t.run(&c, &slots2, 200_000 + 20_000 * slots2.len() as u64)
+        .unwrap_or_else(|e| panic!("SATCHAIN_SEED={seed} top after the ring's soft reset: {e}"));
+    check_results(
+        &t.drv.results,
+        &want2,
+        "top: after the ring's soft reset",
+        seed,
+    );
+    // The global soft reset mid-batch: jobs are dropped; then a batch runs clean.
+    let (slots3, _) = random_batch(&mut rng, 6, 0x6300);
+    t.drv.next_batch();
+    // Publishes all six at the first poll; 2,000 clocks later they are still in the core.
+    let early = t.run(&c, &slots3, 2_000);
+    assert!(early.is_err(), "six verifies done in 2,000 clocks?");
+    assert_eq!(t.drv.published.len(), slots3.len());
+    let st = t.read(reg::VRING_STATUS.offset).unwrap();
+    assert!(
+        field::VRING_STATUS::JOBS_INSIDE.get(st) > 0,
+        "VRING_STATUS {st:#x}"
+    );
+    t.write(reg::CTRL.offset, field::CTRL::SOFT_RESET.mask())
+        .unwrap();
+    t.settle().unwrap();
+    t.drv.restart();
+    let (slots4, want4) = random_batch(&mut rng, n.div_ceil(3), 0x7400);
+    t.run(&c, &slots4, 200_000 + 20_000 * slots4.len() as u64)
+        .unwrap_or_else(|e| panic!("SATCHAIN_SEED={seed} top after CTRL.SOFT_RESET: {e}"));
+    check_results(&t.drv.results, &want4, "top: after CTRL.SOFT_RESET", seed);
+    let v = &t.mem().violations;
+    assert!(v.is_empty(), "AXI violations: {v:?}");
+}
+
+#[test]
+fn vring_top_batch_throughput() {
+    // The batch of `vring_path_batch_throughput` through the top's registers.
+    let o = throughput::Opts::parse(&[]);
+    let (jobs, n_comp) = throughput::batch(&o);
+    let slots: Vec<Slot> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| slot_of(j, i as u16))
+        .collect();
+    let c = PathConfig {
+        job_log2: 8,
+        res_log2: 8,
+        mem_latency: 40,
+        write_latency: 20,
+        poll: 4_096,
+        chunk: 256,
+    };
+    let (t, f) = top_run_or_replay(&c, &slots, "batch", o.seed);
+    let want: HashMap<u16, u8> = (0..jobs.len() as u16).map(|t| (t, 0)).collect();
+    check_results(&t.drv.results, &want, "top batch", o.seed);
+    let n = jobs.len() as f64;
+    // Configuration (3 writes) included: the whole batch's register traffic at the slave.
+    let (reads, writes) = (f.mmio_reads, f.mmio_writes + 3);
+    let per = (reads + writes) as f64 / n;
+    let json = serde_json::json!({
+        "model": verif::bus::RING_TOP_MODEL,
+        "jobs": jobs.len(),
+        "compressed": n_comp,
+        "clocks_to_last_poll": f.clocks,
+        "clocks": f.clocks_to_last_result,
+        "clocks_per_verify": f.clocks_to_last_result as f64 / n,
+        "mmio_reads": reads,
+        "mmio_writes": writes,
+        "mmio_per_verify": per,
+        "max_jobs_inside_at_a_poll": f.max_inside,
+        "poll_clocks": c.poll,
+    });
+    println!("{json}");
+    let out =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/vring_top_batch.json");
     std::fs::write(&out, format!("{json:#}\n")).unwrap();
     assert!(per <= 4.0, "{per} register accesses per verify");
 }

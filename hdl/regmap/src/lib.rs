@@ -120,7 +120,7 @@ macro_rules! regs {
 /// Value of the `ID` register: ASCII "SACC".
 pub const ID_VALUE: u32 = 0x5341_4343;
 /// Register-map / RTL interface version: major in 31:16, minor in 15:0.
-pub const VERSION_VALUE: u32 = 0x0001_0001;
+pub const VERSION_VALUE: u32 = 0x0001_0002;
 
 /// Size of the AXI4-Lite window in bytes (address bits used by the slave).
 pub const WINDOW_BYTES: u32 = 0x100;
@@ -138,6 +138,7 @@ regs! {
         HASH_MODES: 8, 8, "bit m set: hash mode m supported";
         RESULT_FIFO_LOG2: 16, 4, "log2 of the result FIFO depth (hash and ECDSA)";
         HASH_DMA: 20, 1, "descriptor DMA ingress (HASH_DMA_ADDR / HASH_DMA_CMD, AXI read master) present";
+        VERIFY_RING: 21, 1, "verify-job DMA present (VRING_* registers, second AXI master): signature jobs from a job ring in memory, verdicts to a result ring";
     ];
     CTRL = 0x010, Rw, 0, "Global control.", [
         SOFT_RESET: 0, 1, "write 1: abort all jobs, empty all FIFOs, clear ERROR (self-clearing)";
@@ -200,6 +201,33 @@ regs! {
     ];
     ECDSA_POP = 0x088, Wo, 0, "Any write drops the head ECDSA result.", [];
     ECDSA_CYCLES = 0x08C, Ro, 0, "Engine cycles spent on the head ECDSA result.", [];
+    VRING_JOB_BASE = 0x090, Rw, 0, "Verify-job DMA: bus address of job-ring slot 0 (256-byte slots; 256-byte aligned). Change it only while VRING_CFG.ENABLE is 0.", [];
+    VRING_RES_BASE = 0x094, Rw, 0, "Bus address of result-ring entry 0 (8-byte entries; 8-byte aligned). Change it only while VRING_CFG.ENABLE is 0.", [];
+    VRING_CFG = 0x098, Rw, 0, "Ring sizes, enable and soft reset of the verify-job DMA.", [
+        JOB_LOG2: 0, 5, "log2 of the job ring's slot count (1..16)";
+        RES_LOG2: 8, 5, "log2 of the result ring's entry count (1..16)";
+        ENABLE: 16, 1, "1: the DMA reads published jobs and writes verdicts";
+        SOFT_RESET: 31, 1, "write 1: drop every job and verdict of the ring path, zero VRING_JOB_HEAD and VRING_RES_TAIL, clear the ring error (self-clearing, reads 0)";
+    ];
+    VRING_JOB_HEAD = 0x09C, Rw, 0, "Doorbell: software's job-ring head (free-running 16-bit index; slots before it are published).", [
+        HEAD: 0, 16, "job-ring head";
+    ];
+    VRING_RES_TAIL = 0x0A0, Rw, 0, "Software's result-ring tail (free-running 16-bit index; entries before it are consumed and may be rewritten).", [
+        TAIL: 0, 16, "result-ring tail";
+    ];
+    VRING_STATUS = 0x0A4, Ro, 0, "Verify-job DMA status: one read is a poll.", [
+        RES_HEAD: 0, 16, "result-ring head (entries before it are written and visible)";
+        ERR: 16, 1, "the ring stopped on an error (ERR_CODE); VRING_CFG.SOFT_RESET clears it";
+        ERR_CODE: 17, 3, "RingError: 1 job read error, 2 result write error, 3 bad job ring (base, size), 4 bad result ring";
+        ERR_RESP: 20, 2, "AXI response of the failed read/write";
+        BUSY: 22, 1, "the DMA has traffic in flight, or the ring path is resetting";
+        RES_NONEMPTY: 23, 1, "RES_HEAD differs from VRING_RES_TAIL";
+        JOBS_INSIDE: 24, 8, "jobs inside the verification core (accepted, verdict not yet taken by the DMA)";
+    ];
+    VRING_TAIL = 0x0A8, Ro, 0, "Job-ring tail and the slot of a ring error.", [
+        JOB_TAIL: 0, 16, "job-ring tail (slots before it are read into the core)";
+        ERR_SLOT: 16, 16, "job-ring index or result-ring index of the error";
+    ];
 }
 
 /// Layout of the final `KEY` word of an ECDSA job (written to `ECDSA_IN`).
@@ -319,6 +347,13 @@ pub enum ErrorCode {
     /// The memory answered a DMA read of job TAG with SLVERR/DECERR. The job still completes
     /// (with a meaningless digest): discard it, then `CTRL.SOFT_RESET`.
     DmaReadError = 10,
+    /// The verify-job DMA stopped on an error: `VRING_STATUS.ERR_CODE` / `ERR_RESP` and
+    /// `VRING_TAIL.ERR_SLOT` say why and where; `VRING_CFG.SOFT_RESET` clears it.
+    RingError = 11,
+    /// The ring path's verification core reported a fault (an internal consistency check
+    /// failed: never expected). Its jobs may have no verdict: `VRING_CFG.SOFT_RESET`, then
+    /// verify the batch's jobs without a result in software.
+    CoreFault = 12,
 }
 
 impl ErrorCode {
@@ -335,6 +370,8 @@ impl ErrorCode {
             8 => Some(ErrorCode::BadAddress),
             9 => Some(ErrorCode::DmaBadDescriptor),
             10 => Some(ErrorCode::DmaReadError),
+            11 => Some(ErrorCode::RingError),
+            12 => Some(ErrorCode::CoreFault),
             _ => None,
         }
     }
@@ -356,6 +393,9 @@ pub enum EcdsaCode {
     /// Public key: coordinate >= p, not on the curve, no square root for a compressed x,
     /// or an unknown prefix.
     BadPubkey = 4,
+    /// A verify-job ring slot whose header is malformed (unknown kind, reserved bit set):
+    /// the job never reached the core (result-ring entries only).
+    BadJob = 14,
     /// The engine stopped without a verdict (watchdog, illegal microcode state).
     EngineFault = 15,
 }
@@ -368,6 +408,7 @@ impl EcdsaCode {
             2 => Some(EcdsaCode::BadR),
             3 => Some(EcdsaCode::BadS),
             4 => Some(EcdsaCode::BadPubkey),
+            14 => Some(EcdsaCode::BadJob),
             15 => Some(EcdsaCode::EngineFault),
             _ => None,
         }

@@ -15,8 +15,8 @@ pub const SLOT_BURST0_BEATS: u64 = 16;
 pub const RESULT_BYTES: u64 = 8;
 /// Result code of a job slot whose header is malformed (kind 2 or 3, or a reserved bit set):
 /// the job does not reach the core; its result carries the slot's tag, this code, cycles 0.
-/// (Not an `EcdsaCode` of the engines: the register map adds it as `BAD_JOB`.)
-pub const BAD_JOB_CODE: u8 = 14;
+/// (`EcdsaCode::BadJob` of the register map: result-ring entries only, never an engine's code.)
+pub const BAD_JOB_CODE: u8 = satchain_regmap::EcdsaCode::BadJob as u8;
 /// Clocks a lone result waits for others to share its write burst (the batching window).
 pub const BATCH_HOLD_CLOCKS: u64 = 3;
 /// Most result entries in one write burst (AXI INCR, 8-byte beats).

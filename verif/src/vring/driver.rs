@@ -12,8 +12,12 @@ use satchain_hdl::vring::model::{encode_slot, result_addr, slot_addr, ResultEntr
 
 use super::Slot;
 
-/// The registers the driver loop touches, one access each.
+/// The registers the driver loop touches, one access each, and the memory the rings live in
+/// (reached through the same object: on the top, the memory answers the ring's AXI master
+/// while a register access runs).
 pub trait RingRegs {
+    /// The memory holding both rings.
+    fn mem(&mut self) -> &mut AxiMem;
     /// One status read: (`res_head`, `err`).
     fn status(&mut self) -> (u16, bool);
     /// `res_tail` write (results consumed).
@@ -64,16 +68,17 @@ impl SwDriver {
         self.published.clear();
     }
 
+    /// A new batch on the same rings: the indices continue, the lists of results and
+    /// published slots start empty.
+    pub fn next_batch(&mut self) {
+        self.results.clear();
+        self.published.clear();
+    }
+
     /// One driver step: read the status (1 read); if results came, take them from memory and
     /// return their entries (1 write); publish up to `chunk` of the next `slots` into the free
     /// slots (1 write). Returns whether the block reported an error.
-    pub fn poll(
-        &mut self,
-        regs: &mut impl RingRegs,
-        mem: &mut AxiMem,
-        slots: &[Slot],
-        chunk: u32,
-    ) -> bool {
+    pub fn poll(&mut self, regs: &mut impl RingRegs, slots: &[Slot], chunk: u32) -> bool {
         self.mmio_reads += 1;
         let (res_head, err) = regs.status();
         if err {
@@ -83,6 +88,7 @@ impl SwDriver {
             while self.rtail != res_head {
                 let a = result_addr(self.res_base, self.res_log2, self.rtail);
                 let mut b = [0u8; 8];
+                let mem = regs.mem();
                 let off = mem_off(mem, a);
                 if let Err(e) = mem.read(off, &mut b) {
                     panic!("result entry {} at {a:#x}: {e:?}", self.rtail);
@@ -106,6 +112,7 @@ impl SwDriver {
         let room = (size - outstanding).min(chunk) as usize;
         let n = room.min(slots.len().saturating_sub(next));
         if n > 0 {
+            let mem = regs.mem();
             for s in &slots[next..next + n] {
                 let a = slot_addr(self.job_base, self.job_log2, self.head);
                 let off = mem_off(mem, a);
@@ -158,9 +165,13 @@ impl RegPorts {
 pub struct PortRegs<'a> {
     pub m: &'a mut Model,
     pub p: RegPorts,
+    pub mem: &'a mut AxiMem,
 }
 
 impl RingRegs for PortRegs<'_> {
+    fn mem(&mut self) -> &mut AxiMem {
+        self.mem
+    }
     fn status(&mut self) -> (u16, bool) {
         (
             self.m.get(self.p.res_head) as u16,

@@ -19,6 +19,7 @@ use satchain_hdl::vring::model::{
 pub mod driver;
 pub mod path;
 mod ring;
+pub mod top;
 
 pub use driver::{mem_off, PortRegs, RegPorts, RingRegs, SwDriver};
 pub use ring::{soft_reset, Core, Ports, Ring};

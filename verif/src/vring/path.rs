@@ -213,8 +213,9 @@ impl PathSim {
             let mut regs = PortRegs {
                 m: &mut self.m,
                 p: self.regs,
+                mem: &mut self.mem,
             };
-            if self.drv.poll(&mut regs, &mut self.mem, slots, c.chunk) {
+            if self.drv.poll(&mut regs, slots, c.chunk) {
                 return Err(format!(
                     "ring error: code {} slot {}",
                     self.m.get(self.p.err_code),

@@ -263,8 +263,9 @@ impl Ring {
         let mut regs = PortRegs {
             m: &mut self.m,
             p: self.regs,
+            mem: &mut self.mem,
         };
-        self.drv.poll(&mut regs, &mut self.mem, slots, chunk)
+        self.drv.poll(&mut regs, slots, chunk)
     }
 
     /// Runs the driver until every slot's result was taken; `Err` on a block error or timeout.

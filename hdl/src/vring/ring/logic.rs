@@ -376,6 +376,11 @@ impl Logic for VerifyRing {
             self.wh.d.next = self.zero2.val();
             self.wcool.d.next = self.c7_3.val();
             self.lq.d.next = false;
+            // The configuration check restarts: an `enable` dropped with the pulse (or in the
+            // clocks before it) must not re-raise the error it had raised.
+            self.en1.d.next = false;
+            self.en2.d.next = false;
+            self.en3.d.next = false;
             // Errors.
             self.err_q.d.next = false;
             self.err_code_q.d.next = self.zero3.val();
