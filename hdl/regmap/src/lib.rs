@@ -3,6 +3,7 @@
 
 pub mod doc;
 mod ecdsa_job;
+pub mod vring;
 
 pub use ecdsa_job::{EcdsaJob, PubkeyLength};
 
