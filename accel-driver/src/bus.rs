@@ -97,6 +97,12 @@ pub trait Bus {
     fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
         None
     }
+    /// Memory the verify-job ring's AXI master reaches, for the job and result rings
+    /// (`Accel::ecdsa_batch` uses the ring when the bitstream has one and this is `Some`).
+    /// Kept apart from [`Bus::dma_region`], whose bytes the hash jobs overwrite.
+    fn ring_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        None
+    }
 }
 
 impl<B: Bus + ?Sized> Bus for &mut B {
@@ -120,5 +126,8 @@ impl<B: Bus + ?Sized> Bus for &mut B {
     }
     fn dma_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
         (**self).dma_region()
+    }
+    fn ring_region(&mut self) -> Option<&mut dyn crate::dma::DmaRegion> {
+        (**self).ring_region()
     }
 }

@@ -64,6 +64,13 @@ pub trait DmaRegion {
         let _ = (offset, len);
         core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
     }
+    /// Makes device writes to `offset .. offset + len` (e.g. result-ring entries) visible to
+    /// the CPU before it reads them (cache invalidate on a cached mapping). The default is a
+    /// memory fence, enough for an uncached (`O_SYNC`) mapping.
+    fn sync_for_cpu(&mut self, offset: usize, len: usize) {
+        let _ = (offset, len);
+        core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Bounds check shared by the plain-memory implementations.

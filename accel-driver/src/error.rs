@@ -40,6 +40,9 @@ pub enum ArgError {
     OutputLength { jobs: usize, slots: usize },
     /// The job (rounded up to 8 bytes) does not fit the bus's DMA region.
     DmaRegionTooSmall { len: usize, region: usize },
+    /// The bus's ring region cannot hold the smallest ring pair (two slots and two result
+    /// entries, after aligning to 256 bytes, below 2^32).
+    RingRegionTooSmall { len: usize, need: usize },
 }
 
 impl fmt::Display for ArgError {
@@ -60,6 +63,10 @@ impl fmt::Display for ArgError {
                     "message of {len} bytes does not fit the {region}-byte DMA region"
                 )
             }
+            ArgError::RingRegionTooSmall { len, need } => write!(
+                f,
+                "the {len}-byte ring region cannot hold a verify ring pair (about {need} bytes, 256-byte aligned, below 4 GiB)"
+            ),
         }
     }
 }
@@ -114,6 +121,21 @@ pub enum DriverError {
     DmaRead { index: usize, tag: u8 },
     /// A CPU access to the DMA region failed (a driver bug: ranges are checked first).
     Dma(crate::dma::DmaError),
+    /// The verify-job ring stopped (`VRING_STATUS.ERR`): `error` decodes `raw`
+    /// (`VRING_STATUS.ERR_CODE`), `resp` is the AXI response of a failed read/write, `slot`
+    /// the ring index it names (`VRING_TAIL.ERR_SLOT`) and `index` the batch's job whose slot
+    /// could not be read, when it is one.
+    Ring {
+        error: Option<satchain_regmap::vring::RingError>,
+        raw: u32,
+        resp: u32,
+        slot: u16,
+        index: Option<usize>,
+    },
+    /// A result-ring entry at ring index `index` that the device cannot have written.
+    BadRingEntry { index: u16, raw: u64 },
+    /// A ring result with a tag that no job of the batch waiting for a result holds.
+    UnexpectedRingTag { tag: u16 },
 }
 
 impl DriverError {
@@ -131,7 +153,10 @@ impl DriverError {
             | DriverError::UnexpectedTag { .. }
             | DriverError::BadResultCode { .. }
             | DriverError::DmaRead { .. }
-            | DriverError::Dma(_) => ErrorKind::Hardware,
+            | DriverError::Dma(_)
+            | DriverError::Ring { .. }
+            | DriverError::BadRingEntry { .. }
+            | DriverError::UnexpectedRingTag { .. } => ErrorKind::Hardware,
         }
     }
 }
@@ -166,6 +191,15 @@ impl fmt::Display for DriverError {
             DriverError::BadResultCode { tag, raw } => write!(f, "ECDSA result for tag {tag} has unknown code {raw}"),
             DriverError::DmaRead { index, tag } => write!(f, "DMA read error (SLVERR/DECERR) fetching the data of job {index} (tag {tag})"),
             DriverError::Dma(e) => write!(f, "{e}"),
+            DriverError::Ring { error, raw, resp, slot, index } => {
+                write!(f, "verify ring stopped: {error:?} (code {raw}, AXI response {resp}) at ring index {slot}")?;
+                if let Some(i) = index {
+                    write!(f, " (job {i})")?;
+                }
+                Ok(())
+            }
+            DriverError::BadRingEntry { index, raw } => write!(f, "result-ring entry {index} reads {raw:#018x}: not written by the device"),
+            DriverError::UnexpectedRingTag { tag } => write!(f, "ring result with tag {tag} that no waiting job holds"),
         }
     }
 }

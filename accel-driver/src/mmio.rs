@@ -42,7 +42,14 @@ pub struct RegisterBlock {
     pub ecdsa_result: RO<u32>,
     pub ecdsa_pop: WO<u32>,
     pub ecdsa_cycles: RO<u32>,
-    _reserved2: [u32; 28],
+    pub vring_job_base: RW<u32>,
+    pub vring_res_base: RW<u32>,
+    pub vring_cfg: RW<u32>,
+    pub vring_job_head: RW<u32>,
+    pub vring_res_tail: RW<u32>,
+    pub vring_status: RO<u32>,
+    pub vring_tail: RO<u32>,
+    _reserved2: [u32; 21],
 }
 
 /// Kind of cell a register is mapped to.
@@ -126,6 +133,37 @@ pub const LAYOUT: &[(&str, usize, Cell)] = &[
         offset_of!(RegisterBlock, ecdsa_cycles),
         Cell::Ro,
     ),
+    (
+        "VRING_JOB_BASE",
+        offset_of!(RegisterBlock, vring_job_base),
+        Cell::Rw,
+    ),
+    (
+        "VRING_RES_BASE",
+        offset_of!(RegisterBlock, vring_res_base),
+        Cell::Rw,
+    ),
+    ("VRING_CFG", offset_of!(RegisterBlock, vring_cfg), Cell::Rw),
+    (
+        "VRING_JOB_HEAD",
+        offset_of!(RegisterBlock, vring_job_head),
+        Cell::Rw,
+    ),
+    (
+        "VRING_RES_TAIL",
+        offset_of!(RegisterBlock, vring_res_tail),
+        Cell::Rw,
+    ),
+    (
+        "VRING_STATUS",
+        offset_of!(RegisterBlock, vring_status),
+        Cell::Ro,
+    ),
+    (
+        "VRING_TAIL",
+        offset_of!(RegisterBlock, vring_tail),
+        Cell::Ro,
+    ),
 ];
 
 // The window size is a compile-time fact as well.
@@ -154,6 +192,13 @@ const O_ECDSA_IN: u32 = reg::ECDSA_IN.offset;
 const O_ECDSA_RESULT: u32 = reg::ECDSA_RESULT.offset;
 const O_ECDSA_POP: u32 = reg::ECDSA_POP.offset;
 const O_ECDSA_CYCLES: u32 = reg::ECDSA_CYCLES.offset;
+const O_VRING_JOB_BASE: u32 = reg::VRING_JOB_BASE.offset;
+const O_VRING_RES_BASE: u32 = reg::VRING_RES_BASE.offset;
+const O_VRING_CFG: u32 = reg::VRING_CFG.offset;
+const O_VRING_JOB_HEAD: u32 = reg::VRING_JOB_HEAD.offset;
+const O_VRING_RES_TAIL: u32 = reg::VRING_RES_TAIL.offset;
+const O_VRING_STATUS: u32 = reg::VRING_STATUS.offset;
+const O_VRING_TAIL: u32 = reg::VRING_TAIL.offset;
 
 /// A busy-wait delay for bare metal when no timer is at hand: `spins_per_us` iterations of
 /// `spin_loop` per microsecond (uncalibrated; give a real `DelayNs` where one exists).
@@ -238,6 +283,13 @@ impl<D: DelayNs> Bus for MmioBus<D> {
             O_ECDSA_RESULT => r.ecdsa_result.read(),
             O_ECDSA_CYCLES => r.ecdsa_cycles.read(),
             O_HASH_DMA_ADDR => r.hash_dma_addr.read(),
+            O_VRING_JOB_BASE => r.vring_job_base.read(),
+            O_VRING_RES_BASE => r.vring_res_base.read(),
+            O_VRING_CFG => r.vring_cfg.read(),
+            O_VRING_JOB_HEAD => r.vring_job_head.read(),
+            O_VRING_RES_TAIL => r.vring_res_tail.read(),
+            O_VRING_STATUS => r.vring_status.read(),
+            O_VRING_TAIL => r.vring_tail.read(),
             O_HASH_CMD | O_HASH_DATA | O_HASH_POP | O_HASH_DMA_CMD | O_ECDSA_IN | O_ECDSA_POP => {
                 return Err(BusError::new(
                     BusErrorKind::Access,
@@ -272,8 +324,13 @@ impl<D: DelayNs> Bus for MmioBus<D> {
                 O_HASH_DMA_CMD => r.hash_dma_cmd.write(value),
                 O_ECDSA_IN => r.ecdsa_in.write(value),
                 O_ECDSA_POP => r.ecdsa_pop.write(value),
+                O_VRING_JOB_BASE => r.vring_job_base.write(value),
+                O_VRING_RES_BASE => r.vring_res_base.write(value),
+                O_VRING_CFG => r.vring_cfg.write(value),
+                O_VRING_JOB_HEAD => r.vring_job_head.write(value),
+                O_VRING_RES_TAIL => r.vring_res_tail.write(value),
                 O_ID | O_VERSION | O_MAP_HASH | O_CAPS | O_STATUS | O_CYCLES | O_HASH_RESULT
-                | O_ECDSA_RESULT | O_ECDSA_CYCLES => {
+                | O_ECDSA_RESULT | O_ECDSA_CYCLES | O_VRING_STATUS | O_VRING_TAIL => {
                     return Err(BusError::new(
                         BusErrorKind::Access,
                         Some(offset),

@@ -34,13 +34,16 @@ pub mod fault {
     pub const UNSUPPORTED: &str = "unsupported";
     /// Descriptor DMA failed (the DMA buffer or the fabric's read).
     pub const DMA: &str = "dma_error";
+    /// The verify-job ring stopped on an error, or wrote an entry it cannot have written.
+    pub const RING: &str = "ring_error";
 }
 
 pub(crate) fn fault_name(e: &DriverError) -> &'static str {
     match e {
         DriverError::Timeout { .. } => fault::TIMEOUT,
         DriverError::Hw { .. } => fault::ERROR_BIT,
-        DriverError::UnexpectedTag { .. } => fault::BAD_TAG,
+        DriverError::UnexpectedTag { .. } | DriverError::UnexpectedRingTag { .. } => fault::BAD_TAG,
+        DriverError::Ring { .. } | DriverError::BadRingEntry { .. } => fault::RING,
         DriverError::BadResultCode { .. } => fault::BAD_CODE,
         DriverError::DmaRead { .. } | DriverError::Dma(_) => fault::DMA,
         DriverError::Bus(_) => fault::BUS,

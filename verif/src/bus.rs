@@ -376,6 +376,12 @@ impl Bus for VerilatorBus {
     fn dma_region(&mut self) -> Option<&mut dyn accel_driver::DmaRegion> {
         Some(&mut self.mem)
     }
+
+    fn ring_region(&mut self) -> Option<&mut dyn accel_driver::DmaRegion> {
+        self.ring_mem
+            .as_mut()
+            .map(|m| m as &mut dyn accel_driver::DmaRegion)
+    }
 }
 
 /// Driver settings for simulation: interrupt mode; a wait gives up after 1 ms of simulated

@@ -40,6 +40,14 @@ pub struct Config {
     /// Submit hash jobs as DMA descriptors when the bitstream has `CAPS.HASH_DMA` and the
     /// bus offers a [`crate::dma::DmaRegion`] (otherwise, or when false: HASH_CMD/HASH_DATA).
     pub use_dma: bool,
+    /// log2 of the verify-job rings' entry count (at most; smaller when the ring region is
+    /// smaller): 8 = 256 jobs in flight, 66 KiB of ring memory.
+    pub ring_log2: u8,
+    /// Pause between two `VRING_STATUS` polls that found nothing to do. A verification takes
+    /// tens of microseconds of a core that holds many, so polling about as often as results
+    /// come keeps the register traffic near one access per verification (a 1 us poll would
+    /// spend ~20 reads per verification, `hdl/src/vring/README.md`).
+    pub ring_poll_us: u32,
 }
 
 impl Default for Config {
@@ -54,6 +62,8 @@ impl Default for Config {
             max_in_flight: None,
             read_engine_cycles: false,
             use_dma: true,
+            ring_log2: 8,
+            ring_poll_us: 30,
         }
     }
 }
@@ -70,6 +80,8 @@ pub struct Caps {
     pub result_fifo_depth: u32,
     /// Descriptor DMA ingress present (`HASH_DMA_ADDR` / `HASH_DMA_CMD`).
     pub hash_dma: bool,
+    /// Verify-job DMA present (`VRING_*`).
+    pub verify_ring: bool,
 }
 
 impl Caps {
@@ -82,6 +94,7 @@ impl Caps {
             hash_modes: field::CAPS::HASH_MODES.get(caps),
             result_fifo_depth: 1u32 << log2,
             hash_dma: field::CAPS::HASH_DMA.get(caps) != 0,
+            verify_ring: field::CAPS::VERIFY_RING.get(caps) != 0,
         }
     }
     pub const fn supports(&self, mode: HashMode) -> bool {

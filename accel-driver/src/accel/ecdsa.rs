@@ -107,7 +107,8 @@ impl<B: Bus> JobKind<B> for EcdsaIn<'_> {
 
 impl<B: Bus> Accel<B> {
     /// Verifies a batch of ECDSA signatures. `out` gets one result per job, in job order.
-    /// Same error contract as [`Accel::hash_batch`].
+    /// Same error contract as [`Accel::hash_batch`]. Through the verify-job ring when the
+    /// bitstream has one and the bus offers its region (`ring.rs`), else through `ECDSA_IN`.
     pub fn ecdsa_batch(
         &mut self,
         jobs: &[EcdsaJob],
@@ -122,14 +123,19 @@ impl<B: Bus> Accel<B> {
                 },
             });
         }
-        if !jobs.is_empty() && self.caps.ecdsa_engines == 0 {
+        let ring = self.uses_verify_ring();
+        if !jobs.is_empty() && !ring && self.caps.ecdsa_engines == 0 {
             return Err(DriverError::Unsupported {
-                what: "ECDSA (CAPS.ECDSA_ENGINES = 0)",
+                what: "ECDSA (CAPS.ECDSA_ENGINES = 0, and no verify ring)",
             });
         }
         out.iter_mut().for_each(|o| *o = None);
         let start = self.begin_batch()?;
-        self.run_batch(&mut EcdsaIn { jobs }, 0..jobs.len(), out)?;
+        if ring {
+            self.ecdsa_batch_ring(jobs, out)?;
+        } else {
+            self.run_batch(&mut EcdsaIn { jobs }, 0..jobs.len(), out)?;
+        }
         self.end_batch(jobs.len(), start)
     }
 }

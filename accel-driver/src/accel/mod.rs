@@ -10,6 +10,7 @@ mod batch;
 mod config;
 mod ecdsa;
 mod hash;
+mod ring;
 
 pub use config::{BatchInfo, Caps, Config, Counters, WaitMode};
 pub use ecdsa::EcdsaResult;
@@ -43,6 +44,9 @@ pub struct Accel<B: Bus> {
     in_flight: u32,
     /// The last wait ended by its time slice, not by an interrupt.
     last_wait_timed_out: bool,
+    /// The verify-job rings as configured in the device (`ring.rs`); `None`: configure them
+    /// at the next ring batch.
+    ring: Option<ring::RingState>,
 }
 
 impl<B: Bus> Accel<B> {
@@ -58,6 +62,7 @@ impl<B: Bus> Accel<B> {
             next_tag: 0,
             in_flight: 0,
             last_wait_timed_out: false,
+            ring: None,
         };
         a.caps = a.check_identity()?;
         if cfg.wait == WaitMode::Irq && !a.bus.has_irq() {
@@ -108,6 +113,8 @@ impl<B: Bus> Accel<B> {
         self.wr(reg::IRQ_ENABLE.offset, en)?;
         self.tag_owner = [NO_JOB; 256];
         self.in_flight = 0;
+        // The soft reset zeroed the rings' indices: configure them afresh.
+        self.ring = None;
         Ok(())
     }
 

@@ -143,7 +143,7 @@ pub fn schnorr_case(rng: &mut ChaCha8Rng) -> Case {
 }
 
 /// 32 big-endian bytes of `v` (< 2^256).
-fn be32(v: &num_bigint::BigUint) -> [u8; 32] {
+pub fn be32(v: &num_bigint::BigUint) -> [u8; 32] {
     let b = v.to_bytes_be();
     let mut o = [0u8; 32];
     o[32 - b.len()..].copy_from_slice(&b);
