@@ -424,6 +424,40 @@ pub fn sim_backend_with(
     FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
 }
 
+/// Base of the ring top's ring memory model: 64 MiB above the hash DMA's region, so the two
+/// memory models (one DDR on the board, reached by two masters) never share an address.
+pub const RING_MEM_BASE: u64 = crate::axi_mem::DEFAULT_BASE + 0x0400_0000;
+/// Size of the ring memory model: room for the driver's default rings (2 x 256 entries).
+pub const RING_MEM_BYTES: usize = 1 << 20;
+
+/// The Verilated ring top (`top_ring`) with its ring memory (`RING_MEM_BASE`, read latency 40
+/// clocks, write latency 20) attached to the verify-job master, and the hash DMA's memory as
+/// on `top`.
+///
+/// # Errors
+/// The model is not built, or lacks the ring master.
+pub fn ring_top_bus() -> Result<VerilatorBus, SimError> {
+    let mut bus = VerilatorBus::from_model(Model::new(RING_TOP_MODEL)?)?;
+    let mut mem = AxiMem::new(RING_MEM_BASE, RING_MEM_BYTES, 40);
+    mem.write_latency = 20;
+    mem.strict_read_checks = true;
+    bus.attach_ring_memory(mem)?;
+    Ok(bus)
+}
+
+/// [`sim_backend_with`] over the ring top ([`ring_top_bus`]): verifications go through the
+/// verify-job ring into the `VerifyCore`.
+pub fn ring_backend_with(
+    cfg: FpgaConfig,
+) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
+    let bus = ring_top_bus().map_err(|e| {
+        BackendError::Unavailable(format!(
+            "the Verilated ring top `{RING_TOP_MODEL}` is not available: {e}"
+        ))
+    })?;
+    FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
+}
+
 /// Register traffic per job, counted on the bus while the driver runs jobs on the Verilated
 /// top (interrupt mode, default pacing): the `driver` section of `satchain hw-report`.
 #[derive(Debug, Clone, Copy, PartialEq)]

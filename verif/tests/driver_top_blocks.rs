@@ -1,5 +1,7 @@
 //! Real blocks validated through driver + Verilated top (hash cluster + ECDSA engine) ==
-//! fallback-sw: same verdict and counts; simulated cycles and projected time printed.
+//! fallback-sw: same verdict and counts; simulated cycles and projected time printed. The
+//! small blocks also through the ring top (`top_ring`: hash cluster + verify-job ring +
+//! `VerifyCore`), where every verification goes through the rings.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
@@ -20,17 +22,45 @@ fn same_verdict(a: &BlockReport, b: &BlockReport) {
     assert_eq!(a.backend_jobs, b.backend_jobs);
 }
 
+/// Every device result is compared with software: a disagreement fails the test.
+fn strict() -> FpgaConfig {
+    FpgaConfig {
+        policy: FaultPolicy::Error,
+        spot_check: 1.0,
+        ..verif::bus::sim_config()
+    }
+}
+
+/// `rel` through FpgaBackend on the ring top == software; the verifications all went to the
+/// device (no fault, no fallback).
+fn run_ring(rel: &str, chain: Chain) -> BlockReport {
+    let raw = data(rel);
+    let opts = ValidateOptions::new(chain);
+    let sw = validate_block(&raw, &opts, &SoftwareBackend::single_thread());
+    let be = verif::bus::ring_backend_with(strict()).unwrap();
+    let t = Instant::now();
+    let hw = validate_block(&raw, &opts, &be);
+    same_verdict(&hw, &sw);
+    let s = be.stats();
+    assert!(s.faults.is_empty(), "{:?}", s.faults);
+    assert_eq!(s.fallback_jobs, 0);
+    assert!(s.verify_jobs > 0, "no verification reached the ring");
+    println!(
+        "{rel} on the ring top: {} hash + {} verify jobs, {} simulated cycles (sim wall {:.1} s); traffic {:?}",
+        s.hash_jobs,
+        s.verify_jobs,
+        s.device_cycles,
+        t.elapsed().as_secs_f64(),
+        be.traffic()
+    );
+    hw
+}
+
 fn run(rel: &str, chain: Chain) -> BlockReport {
     let raw = data(rel);
     let opts = ValidateOptions::new(chain);
     let sw = validate_block(&raw, &opts, &SoftwareBackend::single_thread());
-    // Every device result is compared with software: a disagreement fails the test.
-    let be = verif::sim_backend_with(FpgaConfig {
-        policy: FaultPolicy::Error,
-        spot_check: 1.0,
-        ..verif::bus::sim_config()
-    })
-    .unwrap();
+    let be = verif::sim_backend_with(strict()).unwrap();
     let t = Instant::now();
     let hw = validate_block(&raw, &opts, &be);
     let wall = t.elapsed();
@@ -69,6 +99,13 @@ fn run(rel: &str, chain: Chain) -> BlockReport {
 #[test]
 fn driver_top_qtum_pos_block_same_as_software() {
     let r = run("qtum/blockbench.raw", Chain::Qtum);
+    assert!(r.valid, "{:?}", r.error);
+    assert_eq!(r.block_signature_ok, Some(true));
+}
+
+#[test]
+fn ring_top_qtum_pos_block_same_as_software() {
+    let r = run_ring("qtum/blockbench.raw", Chain::Qtum);
     assert!(r.valid, "{:?}", r.error);
     assert_eq!(r.block_signature_ok, Some(true));
 }

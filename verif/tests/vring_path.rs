@@ -452,15 +452,10 @@ fn ecdsa_job_of(j: &satchain_hdl::vcore::iss::core::CoreJob) -> satchain_regmap:
     }
 }
 
-/// `Accel` over the Verilated ring top, ring memory (1 MiB, read latency 40, write latency
-/// 20) on the ring master; default `Config` (the bus converts pauses at 150 MHz).
+/// `Accel` over the Verilated ring top with its ring memory (`verif::bus::ring_top_bus`);
+/// default `Config` (the bus converts pauses at 150 MHz).
 fn open_driver() -> accel_driver::Accel<verif::VerilatorBus> {
-    let m = verif::sim::Model::new(verif::bus::RING_TOP_MODEL).expect("top_ring model");
-    let mut bus = verif::VerilatorBus::from_model(m).expect("top_ring ports");
-    let mut mem = verif::axi_mem::AxiMem::new(verif::axi_mem::DEFAULT_BASE, 1 << 20, 40);
-    mem.write_latency = 20;
-    mem.strict_read_checks = true;
-    bus.attach_ring_memory(mem).expect("ring master");
+    let bus = verif::bus::ring_top_bus().expect("top_ring with its ring memory");
     let mut a = accel_driver::Accel::open(bus, accel_driver::Config::default()).expect("open");
     assert!(a.caps().verify_ring && a.caps().ecdsa_engines == 0);
     assert!(a.uses_verify_ring());
@@ -557,7 +552,7 @@ fn vring_top_driver_ring_read_error_is_typed_and_recovers() {
     let cases_: Vec<_> = (0..8).map(|_| ecdsa_case(&mut rng)).collect();
     let ej: Vec<_> = cases_.iter().map(|c| ecdsa_job_of(&c.job)).collect();
     // Job 5's slot answers SLVERR (the ring sits at the region's base: slot i at 256 i).
-    let base = verif::axi_mem::DEFAULT_BASE;
+    let base = verif::bus::RING_MEM_BASE;
     a.bus_mut()
         .ring_mem
         .as_mut()
@@ -578,7 +573,11 @@ fn vring_top_driver_ring_read_error_is_typed_and_recovers() {
     assert!(out[5].is_none());
     for (i, (c, r)) in cases_.iter().zip(&out).enumerate() {
         if let Some(r) = r {
-            assert_eq!(Some(r.code), EcdsaCode::from_bits(u32::from(c.want)), "job {i}");
+            assert_eq!(
+                Some(r.code),
+                EcdsaCode::from_bits(u32::from(c.want)),
+                "job {i}"
+            );
         }
     }
     // ERROR latched RingError; recover, and the same batch runs clean.
@@ -588,6 +587,10 @@ fn vring_top_driver_ring_read_error_is_typed_and_recovers() {
     a.recover().expect("recover");
     a.ecdsa_batch(&ej, &mut out).expect("after recover");
     for (i, (c, r)) in cases_.iter().zip(&out).enumerate() {
-        assert_eq!(r.map(|r| r.code), EcdsaCode::from_bits(u32::from(c.want)), "job {i}");
+        assert_eq!(
+            r.map(|r| r.code),
+            EcdsaCode::from_bits(u32::from(c.want)),
+            "job {i}"
+        );
     }
 }

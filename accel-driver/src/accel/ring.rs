@@ -22,8 +22,8 @@
 //! - **Waiting** is by polling (`Config::ring_poll_us` between polls that find nothing) in
 //!   both wait modes: the ring raises no interrupt yet.
 use satchain_regmap::vring::{
-    capacity, config_error, encode_slot, header, result_addr, slot_addr, JobKind as RingJobKind,
-    ResultEntry, RingError, RESULT_BYTES, SLOT_BYTES,
+    capacity, config_error, encode_slot, header, JobKind as RingJobKind, ResultEntry, RingError,
+    RESULT_BYTES, SLOT_BYTES,
 };
 use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob};
 
@@ -43,6 +43,21 @@ pub(crate) struct RingState {
     /// Next job-ring index to publish; next result index to take.
     head: u16,
     rtail: u16,
+}
+
+/// A slot's and a result entry's size in bytes, as CPU offsets.
+const SLOT: usize = 256;
+const ENTRY: usize = 8;
+const _: () = assert!(SLOT as u64 == SLOT_BYTES && ENTRY as u64 == RESULT_BYTES);
+
+/// The low 16 bits (ring indices and tags are 16-bit, free-running).
+fn low16(x: usize) -> u16 {
+    u16::try_from(x & 0xFFFF).unwrap_or_default()
+}
+
+/// A 16-bit register field's value (the field is 16 bits wide: it always fits).
+fn field16(f: satchain_regmap::Field, reg: u32) -> u16 {
+    u16::try_from(f.get(reg)).unwrap_or(u16::MAX)
 }
 
 /// Bytes a ring pair of `2^log2` entries takes.
@@ -83,13 +98,13 @@ impl RingState {
     fn mask(&self) -> usize {
         (1usize << self.log2) - 1
     }
+    /// Region offset of job slot `index` (the device's `slot_addr`, relative).
     fn slot_off(&self, index: u16) -> usize {
-        let a = slot_addr(self.job_base, self.log2, index) - u64::from(self.job_base);
-        self.job_off + a as usize
+        self.job_off + SLOT * (usize::from(index) & self.mask())
     }
+    /// Region offset of result entry `index` (the device's `result_addr`, relative).
     fn result_off(&self, index: u16) -> usize {
-        let a = result_addr(self.res_base, self.log2, index) - u64::from(self.res_base);
-        self.res_off + a as usize
+        self.res_off + ENTRY * (usize::from(index) & self.mask())
     }
 }
 
@@ -120,7 +135,7 @@ impl<B: Bus> Accel<B> {
             index: 0,
             reason: ArgError::RingRegionTooSmall {
                 len,
-                need: rings_bytes(1) as usize + SLOT_BYTES as usize,
+                need: 2 * (SLOT + ENTRY) + SLOT,
             },
         })?;
         let cfg = field::VRING_CFG::JOB_LOG2.put(u32::from(r.log2))
@@ -174,7 +189,7 @@ impl<B: Bus> Accel<B> {
             if field::VRING_STATUS::ERR.get(s) != 0 {
                 return Err(self.ring_error(r, s, next));
             }
-            let res_head = field::VRING_STATUS::RES_HEAD.get(s) as u16;
+            let res_head = field16(field::VRING_STATUS::RES_HEAD, s);
             if res_head != r.rtail {
                 done += self.take_results(r, res_head, next, out)?;
                 self.wr(reg::VRING_RES_TAIL.offset, u32::from(r.rtail))?;
@@ -214,7 +229,7 @@ impl<B: Bus> Accel<B> {
         })?;
         let start = usize::from(r.head) & r.mask();
         for (i, j) in jobs.iter().enumerate() {
-            let tag = ((first + i) & 0xFFFF) as u16;
+            let tag = low16(first + i);
             let slot = encode_slot(header(RingJobKind::Ecdsa, tag, j.prefix), &slot_words(j));
             region
                 .write(r.slot_off(r.head), &slot)
@@ -222,11 +237,10 @@ impl<B: Bus> Accel<B> {
             r.head = r.head.wrapping_add(1);
         }
         // The slots written, or the whole ring when they wrap.
-        let slot = SLOT_BYTES as usize;
         let (from, to) = if start + jobs.len() <= r.mask() + 1 {
-            (start * slot, (start + jobs.len()) * slot)
+            (start * SLOT, (start + jobs.len()) * SLOT)
         } else {
-            (0, (r.mask() + 1) * slot)
+            (0, (r.mask() + 1) * SLOT)
         };
         region.sync_for_device(r.job_off + from, to - from);
         Ok(())
@@ -243,10 +257,10 @@ impl<B: Bus> Accel<B> {
         let region = self.bus.ring_region().ok_or(DriverError::Unsupported {
             what: "the verify ring (the ring region went away)",
         })?;
-        region.sync_for_cpu(r.res_off, (RESULT_BYTES as usize) * (r.mask() + 1));
+        region.sync_for_cpu(r.res_off, ENTRY * (r.mask() + 1));
         let mut n = 0;
         while r.rtail != res_head {
-            let mut b = [0u8; RESULT_BYTES as usize];
+            let mut b = [0u8; ENTRY];
             region
                 .read(r.result_off(r.rtail), &mut b)
                 .map_err(DriverError::Dma)?;
@@ -256,7 +270,7 @@ impl<B: Bus> Accel<B> {
                 raw,
             })?;
             // The newest published job with this tag (the window is < 2^16 jobs).
-            let back = (next.wrapping_sub(1) as u16).wrapping_sub(e.tag);
+            let back = low16(next.wrapping_sub(1)).wrapping_sub(e.tag);
             let index = next
                 .checked_sub(1 + usize::from(back))
                 .filter(|&i| out.get(i).is_some_and(Option::is_none))
@@ -281,10 +295,10 @@ impl<B: Bus> Accel<B> {
         let raw = field::VRING_STATUS::ERR_CODE.get(status);
         let resp = field::VRING_STATUS::ERR_RESP.get(status);
         let slot = match self.rd(reg::VRING_TAIL.offset) {
-            Ok(t) => field::VRING_TAIL::ERR_SLOT.get(t) as u16,
+            Ok(t) => field16(field::VRING_TAIL::ERR_SLOT, t),
             Err(e) => return e,
         };
-        let error = RingError::from_bits(raw as u8);
+        let error = u8::try_from(raw).ok().and_then(RingError::from_bits);
         // A read error names a job slot: the job published `head - slot` slots ago.
         let index = match error {
             Some(RingError::Read) => {
@@ -329,7 +343,8 @@ mod tests {
 
     #[test]
     fn slot_words_are_the_operands_in_order() {
-        let q: [u8; 33] = core::array::from_fn(|i| if i == 0 { 2 } else { i as u8 });
+        let q: [u8; 33] =
+            core::array::from_fn(|i| u8::try_from(i).map_or(0, |b| if b == 0 { 2 } else { b }));
         let j = EcdsaJob::new(&q, &[7; 32], &[8; 32], &[9; 32]).unwrap();
         let w = slot_words(&j);
         assert_eq!(w[0], [7; 32]);

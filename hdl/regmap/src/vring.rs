@@ -183,6 +183,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::cast_possible_truncation)] // i < 5
     fn slot_layout_big_endian_values() {
         let mut words = [[0u8; 32]; 5];
         for (i, w) in words.iter_mut().enumerate() {
