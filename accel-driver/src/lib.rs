@@ -15,7 +15,9 @@ pub mod mmio;
 #[cfg(feature = "zynq-baremetal")]
 pub mod zynq;
 
-pub use accel::{Accel, BatchInfo, Caps, Config, Counters, EcdsaResult, HashReq, WaitMode};
+pub use accel::{
+    Accel, BatchInfo, Bip340Job, Caps, Config, Counters, EcdsaResult, HashReq, WaitMode,
+};
 pub use bus::{Bus, BusError, BusErrorKind};
 pub use dma::{DmaError, DmaRegion, WithDma};
 pub use error::{ArgError, DriverError, ErrorKind, Phase};

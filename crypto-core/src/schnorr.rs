@@ -54,6 +54,13 @@ impl SchnorrJob {
         v.extend_from_slice(&self.msg32);
         v
     }
+
+    /// The challenge `e` = SHA-256 of [`SchnorrJob::challenge_preimage`], big-endian, not
+    /// reduced mod n (a verifier that takes `e` reduces it).
+    pub fn challenge(&self) -> [u8; 32] {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(self.challenge_preimage()).into()
+    }
 }
 
 /// Why a BIP340 signature was not accepted. The same codes come from every verifier.

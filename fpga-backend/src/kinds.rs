@@ -1,9 +1,10 @@
 //! The job kinds of the FPGA backend (`chunk.rs`) and the one translation between
 //! crypto-core's jobs and the hardware's: modes ([`hw_mode`]), ECDSA jobs ([`ecdsa_job`]) and
-//! result codes ([`verdict_of`]).
+//! result codes ([`verdict_of`], [`schnorr_verdict_of`]); BIP340 jobs go through the verify
+//! ring ([`SchnorrVerifying`]).
 
 use accel_driver::regmap::{EcdsaCode, EcdsaJob, HashMode as HwMode, MAX_HASH_LEN};
-use accel_driver::{Accel, BatchInfo, Bus, DriverError, HashReq};
+use accel_driver::{Accel, BatchInfo, Bip340Job, Bus, DriverError, HashReq};
 
 use super::chunk::ChunkKind;
 use super::faults::fault;
@@ -11,6 +12,7 @@ use super::Traffic;
 use crypto_core::backend::{
     Backend, BackendError, Digest32, HashJob, HashMode, Verdict, VerifyFailure, VerifyJob,
 };
+use crypto_core::schnorr::{check_rs, SchnorrFailure, SchnorrJob, SchnorrVerdict};
 
 /// The hardware mode of a job's mode (the same discriminants: `HASH_CMD.MODE`).
 pub const fn hw_mode(m: HashMode) -> HwMode {
@@ -139,6 +141,81 @@ impl ChunkKind for Verifying {
         format!("engine fault on job {index} (no verdict)")
     }
     fn show(out: &Verdict) -> String {
+        format!("{out:?}")
+    }
+    fn count_traffic(t: &mut Traffic, jobs: usize, info: &BatchInfo) {
+        t.verify_jobs += jobs as u64;
+        t.verify_reads += info.reads;
+        t.verify_writes += info.writes;
+    }
+}
+
+/// BIP340 verdict of a device result code (the ring's `kind` 1 answers with `EcdsaCode`
+/// values). `None` for no verdict: `EngineFault`, `BadJob`, and `BadR` / `BadS`, which cannot
+/// come back for a job that [`SchnorrVerifying::device_can`] let through (r and s are in range):
+/// such a result is treated as no result (recomputed in software, counted as a fault).
+pub fn schnorr_verdict_of(code: EcdsaCode) -> Option<SchnorrVerdict> {
+    match code {
+        EcdsaCode::Valid => Some(SchnorrVerdict::Valid),
+        EcdsaCode::Invalid => Some(SchnorrVerdict::Invalid(SchnorrFailure::Mismatch)),
+        EcdsaCode::BadPubkey => Some(SchnorrVerdict::Invalid(SchnorrFailure::BadPubkey)),
+        EcdsaCode::BadR | EcdsaCode::BadS | EcdsaCode::BadJob | EcdsaCode::EngineFault => None,
+    }
+}
+
+/// BIP340 verifications (Taproot): `Accel::bip340_batch` through the verify-job ring, the
+/// challenge `e` computed here. A signature with r >= p or s >= n never goes to the device:
+/// BIP340 checks the key before r and s and the device checks r and s first, so software
+/// decides those (they fail in microseconds), and the reason is BIP340's.
+pub(crate) struct SchnorrVerifying;
+
+impl ChunkKind for SchnorrVerifying {
+    type Job = SchnorrJob;
+    type Out = SchnorrVerdict;
+    const KIND: &'static str = "schnorr";
+    const NO_RESULT_FAULT: &'static str = fault::ENGINE_FAULT;
+    const REDO_MISSING: bool = true;
+
+    fn device_can(job: &SchnorrJob) -> bool {
+        check_rs(&job.sig64).is_ok()
+    }
+    fn run_device<B: Bus>(
+        a: &mut Accel<B>,
+        jobs: &[SchnorrJob],
+    ) -> (Result<BatchInfo, DriverError>, Vec<Option<SchnorrVerdict>>) {
+        let reqs: Vec<Bip340Job> = jobs
+            .iter()
+            .map(|j| {
+                let mut r = [0u8; 32];
+                let mut s = [0u8; 32];
+                r.copy_from_slice(&j.sig64[..32]);
+                s.copy_from_slice(&j.sig64[32..]);
+                Bip340Job {
+                    e: j.challenge(),
+                    r,
+                    s,
+                    px: j.xonly_pubkey,
+                }
+            })
+            .collect();
+        let mut out = vec![None; reqs.len()];
+        let res = a.bip340_batch(&reqs, &mut out);
+        let verdicts = out
+            .iter()
+            .map(|r| r.and_then(|r| schnorr_verdict_of(r.code)))
+            .collect();
+        (res, verdicts)
+    }
+    fn run_software<F: Backend>(
+        f: &F,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        f.verify_schnorr_batch(jobs)
+    }
+    fn missing(index: usize) -> String {
+        format!("no BIP340 verdict for job {index}")
+    }
+    fn show(out: &SchnorrVerdict) -> String {
         format!("{out:?}")
     }
     fn count_traffic(t: &mut Traffic, jobs: usize, info: &BatchInfo) {

@@ -32,10 +32,11 @@ use accel_driver::{Accel, Bus, Counters};
 
 use self::chunk::ChunkKind;
 use self::faults::{fault_name, to_backend_error};
-use self::kinds::{Hashing, Verifying};
+use self::kinds::{Hashing, SchnorrVerifying, Verifying};
 use crypto_core::backend::{
     Backend, BackendError, BackendStats, Digest32, HashJob, Verdict, VerifyJob,
 };
+use crypto_core::schnorr::{SchnorrJob, SchnorrVerdict};
 
 /// What to do when the device misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,6 +338,22 @@ impl<B: Bus + Send, F: Backend> Backend for FpgaBackend<B, F> {
         let mut g = self.lock();
         g.stats.verify_jobs += jobs.len() as u64;
         self.run_jobs::<Verifying>(jobs, &mut g)
+    }
+
+    /// Through the verify-job ring when the device has one ([`kinds::SchnorrVerifying`]);
+    /// otherwise in software (the fallback backend's verifier), as before.
+    fn verify_schnorr_batch(
+        &self,
+        jobs: &[SchnorrJob],
+    ) -> Result<Vec<SchnorrVerdict>, BackendError> {
+        let mut g = self.lock();
+        let ring = g.accel.as_mut().is_some_and(|a| a.uses_verify_ring());
+        if !ring {
+            drop(g);
+            return self.fallback.verify_schnorr_batch(jobs);
+        }
+        g.stats.verify_jobs += jobs.len() as u64;
+        self.run_jobs::<SchnorrVerifying>(jobs, &mut g)
     }
 
     fn stats(&self) -> BackendStats {

@@ -15,6 +15,7 @@ mod ring;
 pub use config::{BatchInfo, Caps, Config, Counters, WaitMode};
 pub use ecdsa::EcdsaResult;
 pub use hash::{be_words, HashReq};
+pub use ring::Bip340Job;
 
 use satchain_regmap::{field, reg, ErrorCode, ID_VALUE, MAP_HASH, VERSION_VALUE};
 

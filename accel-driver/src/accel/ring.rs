@@ -23,11 +23,11 @@
 //!   both wait modes: the ring raises no interrupt yet.
 use satchain_regmap::vring::{
     capacity, config_error, encode_slot, header, JobKind as RingJobKind, ResultEntry, RingError,
-    RESULT_BYTES, SLOT_BYTES,
+    RESULT_BYTES, SLOT_BYTES, SLOT_READ_BYTES,
 };
 use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob};
 
-use super::{Accel, EcdsaResult};
+use super::{Accel, BatchInfo, EcdsaResult};
 use crate::bus::Bus;
 use crate::error::{ArgError, DriverError, Phase};
 
@@ -113,6 +113,42 @@ fn slot_words(job: &EcdsaJob) -> [[u8; 32]; 5] {
     [job.z, job.r, job.s, job.qx, job.qy]
 }
 
+/// One BIP340 verification as the ring carries it (`kind` 1): the challenge `e` (SHA-256 of
+/// BIP340's tagged preimage, not reduced), the signature's `r` and `s`, and the x-only key
+/// `px`, each big-endian. The device answers with the `EcdsaCode` values: `Valid`, `Invalid`
+/// (R infinite, odd y or x(R) != r), `BadR` (r >= p), `BadS` (s >= n), `BadPubkey` (no point
+/// with that x). It checks r and s before the key; BIP340 checks the key first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Bip340Job {
+    pub e: [u8; 32],
+    pub r: [u8; 32],
+    pub s: [u8; 32],
+    pub px: [u8; 32],
+}
+
+/// A job the ring carries: its kind, SEC1 prefix (0 for BIP340) and five values.
+trait RingItem {
+    fn slot(&self, tag: u16) -> [u8; SLOT_READ_BYTES];
+}
+
+impl RingItem for EcdsaJob {
+    fn slot(&self, tag: u16) -> [u8; SLOT_READ_BYTES] {
+        encode_slot(
+            header(RingJobKind::Ecdsa, tag, self.prefix),
+            &slot_words(self),
+        )
+    }
+}
+
+impl RingItem for Bip340Job {
+    fn slot(&self, tag: u16) -> [u8; SLOT_READ_BYTES] {
+        encode_slot(
+            header(RingJobKind::Bip340, tag, 0),
+            &[self.e, self.r, self.s, self.px, [0; 32]],
+        )
+    }
+}
+
 impl<B: Bus> Accel<B> {
     /// Whether ECDSA batches go through the verify-job ring: the bitstream has it and the bus
     /// offers a ring region.
@@ -148,11 +184,48 @@ impl<B: Bus> Accel<B> {
         Ok(r)
     }
 
-    /// `ecdsa_batch` on the ring (see the module documentation). On error the ring is
-    /// forgotten (configured afresh by the next batch).
+    /// Verifies a batch of BIP340 signatures through the verify-job ring (the only path for
+    /// them: `Unsupported` without `CAPS.VERIFY_RING` and a ring region). `out` gets one
+    /// result per job, in job order; same error contract as [`Accel::ecdsa_batch`].
+    pub fn bip340_batch(
+        &mut self,
+        jobs: &[Bip340Job],
+        out: &mut [Option<EcdsaResult>],
+    ) -> Result<BatchInfo, DriverError> {
+        if out.len() != jobs.len() {
+            return Err(DriverError::BadArgument {
+                index: 0,
+                reason: ArgError::OutputLength {
+                    jobs: jobs.len(),
+                    slots: out.len(),
+                },
+            });
+        }
+        if !jobs.is_empty() && !self.uses_verify_ring() {
+            return Err(DriverError::Unsupported {
+                what: "BIP340 (no verify ring: CAPS.VERIFY_RING, or no ring region)",
+            });
+        }
+        out.iter_mut().for_each(|o| *o = None);
+        let start = self.begin_batch()?;
+        self.ring_batch(jobs, out)?;
+        self.end_batch(jobs.len(), start)
+    }
+
+    /// `ecdsa_batch` on the ring (see the module documentation).
     pub(crate) fn ecdsa_batch_ring(
         &mut self,
         jobs: &[EcdsaJob],
+        out: &mut [Option<EcdsaResult>],
+    ) -> Result<(), DriverError> {
+        self.ring_batch(jobs, out)
+    }
+
+    /// A batch of ring jobs. On error the ring is forgotten (configured afresh by the next
+    /// batch).
+    fn ring_batch<T: RingItem>(
+        &mut self,
+        jobs: &[T],
         out: &mut [Option<EcdsaResult>],
     ) -> Result<(), DriverError> {
         let mut r = self.ring_setup()?;
@@ -164,10 +237,10 @@ impl<B: Bus> Accel<B> {
         res
     }
 
-    fn ring_loop(
+    fn ring_loop<T: RingItem>(
         &mut self,
         r: &mut RingState,
-        jobs: &[EcdsaJob],
+        jobs: &[T],
         out: &mut [Option<EcdsaResult>],
     ) -> Result<(), DriverError> {
         let cap = capacity(r.log2) as usize;
@@ -218,10 +291,10 @@ impl<B: Bus> Accel<B> {
     }
 
     /// Writes `jobs` (batch indices from `first`) into the slots from `r.head` on.
-    fn publish(
+    fn publish<T: RingItem>(
         &mut self,
         r: &mut RingState,
-        jobs: &[EcdsaJob],
+        jobs: &[T],
         first: usize,
     ) -> Result<(), DriverError> {
         let region = self.bus.ring_region().ok_or(DriverError::Unsupported {
@@ -229,8 +302,7 @@ impl<B: Bus> Accel<B> {
         })?;
         let start = usize::from(r.head) & r.mask();
         for (i, j) in jobs.iter().enumerate() {
-            let tag = low16(first + i);
-            let slot = encode_slot(header(RingJobKind::Ecdsa, tag, j.prefix), &slot_words(j));
+            let slot = j.slot(low16(first + i));
             region
                 .write(r.slot_off(r.head), &slot)
                 .map_err(DriverError::Dma)?;

@@ -4,7 +4,8 @@
 //! rings in a memory model on the ring's master (`m1_axi_*`, read and write, protocol checks).
 //! The register accesses counted are the bus's own counters: configuration, doorbells,
 //! polls and result-tail writes, as the A9 would make them.
-#![allow(clippy::panic, clippy::expect_used)] // test harness: a broken setup is a test failure
+#![allow(clippy::panic, clippy::expect_used)]
+// test harness: a broken setup is a test failure
 // Register fields narrower than their target (16-bit indices, a 3-bit code) and the memory
 // model's 32-bit base.
 #![allow(clippy::cast_possible_truncation)]
