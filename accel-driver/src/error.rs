@@ -138,6 +138,18 @@ pub enum DriverError {
     UnexpectedRingTag { tag: u16 },
 }
 
+/// `BadArgument(OutputLength)` unless there is one output slot per job: the check every batch
+/// makes before its first register write.
+pub(crate) fn check_output_len(jobs: usize, slots: usize) -> Result<(), DriverError> {
+    if slots == jobs {
+        return Ok(());
+    }
+    Err(DriverError::BadArgument {
+        index: 0,
+        reason: ArgError::OutputLength { jobs, slots },
+    })
+}
+
 impl DriverError {
     pub const fn kind(&self) -> ErrorKind {
         match self {

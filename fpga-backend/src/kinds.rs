@@ -218,9 +218,8 @@ impl ChunkKind for SchnorrVerifying {
     fn show(out: &SchnorrVerdict) -> String {
         format!("{out:?}")
     }
+    /// Counted with the ECDSA verifications (`Traffic` has one verify line).
     fn count_traffic(t: &mut Traffic, jobs: usize, info: &BatchInfo) {
-        t.verify_jobs += jobs as u64;
-        t.verify_reads += info.reads;
-        t.verify_writes += info.writes;
+        Verifying::count_traffic(t, jobs, info);
     }
 }

@@ -6,7 +6,7 @@ use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob, Field, ECDSA_JOB_WORDS};
 use super::batch::JobKind;
 use super::{byte, Accel, BatchInfo};
 use crate::bus::Bus;
-use crate::error::{ArgError, DriverError, Phase};
+use crate::error::{check_output_len, DriverError, Phase};
 
 /// Result of one verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,15 +114,7 @@ impl<B: Bus> Accel<B> {
         jobs: &[EcdsaJob],
         out: &mut [Option<EcdsaResult>],
     ) -> Result<BatchInfo, DriverError> {
-        if out.len() != jobs.len() {
-            return Err(DriverError::BadArgument {
-                index: 0,
-                reason: ArgError::OutputLength {
-                    jobs: jobs.len(),
-                    slots: out.len(),
-                },
-            });
-        }
+        check_output_len(jobs.len(), out.len())?;
         let ring = self.uses_verify_ring();
         if !jobs.is_empty() && !ring && self.caps.ecdsa_engines == 0 {
             return Err(DriverError::Unsupported {
@@ -132,7 +124,7 @@ impl<B: Bus> Accel<B> {
         out.iter_mut().for_each(|o| *o = None);
         let start = self.begin_batch()?;
         if ring {
-            self.ecdsa_batch_ring(jobs, out)?;
+            self.ring_batch(jobs, out)?;
         } else {
             self.run_batch(&mut EcdsaIn { jobs }, 0..jobs.len(), out)?;
         }

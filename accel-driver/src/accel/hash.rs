@@ -7,7 +7,7 @@ use satchain_regmap::{field, reg, ErrorCode, Field, HashMode, DMA_ADDR_ALIGN, MA
 use super::batch::JobKind;
 use super::{byte, Accel, BatchInfo, NO_JOB};
 use crate::bus::Bus;
-use crate::error::{ArgError, DriverError, Phase};
+use crate::error::{check_output_len, ArgError, DriverError, Phase};
 
 /// One hash job as the driver sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,15 +197,7 @@ fn padded(len: usize) -> usize {
 
 impl<B: Bus> Accel<B> {
     pub fn check_hash_jobs(&self, jobs: &[HashReq<'_>], slots: usize) -> Result<(), DriverError> {
-        if slots != jobs.len() {
-            return Err(DriverError::BadArgument {
-                index: 0,
-                reason: ArgError::OutputLength {
-                    jobs: jobs.len(),
-                    slots,
-                },
-            });
-        }
+        check_output_len(jobs.len(), slots)?;
         if !jobs.is_empty() && self.caps.hash_units == 0 {
             return Err(DriverError::Unsupported {
                 what: "hashing (CAPS.HASH_UNITS = 0)",

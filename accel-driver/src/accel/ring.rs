@@ -29,7 +29,7 @@ use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob};
 
 use super::{Accel, BatchInfo, EcdsaResult};
 use crate::bus::Bus;
-use crate::error::{ArgError, DriverError, Phase};
+use crate::error::{check_output_len, ArgError, DriverError, Phase};
 
 /// The rings as configured in the device, and software's indices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +127,7 @@ pub struct Bip340Job {
 }
 
 /// A job the ring carries: its kind, SEC1 prefix (0 for BIP340) and five values.
-trait RingItem {
+pub(crate) trait RingItem {
     fn slot(&self, tag: u16) -> [u8; SLOT_READ_BYTES];
 }
 
@@ -192,15 +192,7 @@ impl<B: Bus> Accel<B> {
         jobs: &[Bip340Job],
         out: &mut [Option<EcdsaResult>],
     ) -> Result<BatchInfo, DriverError> {
-        if out.len() != jobs.len() {
-            return Err(DriverError::BadArgument {
-                index: 0,
-                reason: ArgError::OutputLength {
-                    jobs: jobs.len(),
-                    slots: out.len(),
-                },
-            });
-        }
+        check_output_len(jobs.len(), out.len())?;
         if !jobs.is_empty() && !self.uses_verify_ring() {
             return Err(DriverError::Unsupported {
                 what: "BIP340 (no verify ring: CAPS.VERIFY_RING, or no ring region)",
@@ -212,18 +204,9 @@ impl<B: Bus> Accel<B> {
         self.end_batch(jobs.len(), start)
     }
 
-    /// `ecdsa_batch` on the ring (see the module documentation).
-    pub(crate) fn ecdsa_batch_ring(
-        &mut self,
-        jobs: &[EcdsaJob],
-        out: &mut [Option<EcdsaResult>],
-    ) -> Result<(), DriverError> {
-        self.ring_batch(jobs, out)
-    }
-
-    /// A batch of ring jobs. On error the ring is forgotten (configured afresh by the next
-    /// batch).
-    fn ring_batch<T: RingItem>(
+    /// A batch of ring jobs (ECDSA: `ecdsa_batch`; BIP340: `bip340_batch`; see the module
+    /// documentation). On error the ring is forgotten (configured afresh by the next batch).
+    pub(crate) fn ring_batch<T: RingItem>(
         &mut self,
         jobs: &[T],
         out: &mut [Option<EcdsaResult>],
@@ -272,7 +255,9 @@ impl<B: Bus> Accel<B> {
             if done == jobs.len() {
                 return Ok(());
             }
-            waited = if progress { 0 } else { waited };
+            if progress {
+                waited = 0;
+            }
             self.counters.pauses += 1;
             self.bus.pause(self.cfg.ring_poll_us);
             waited += u64::from(self.cfg.ring_poll_us.max(1));
