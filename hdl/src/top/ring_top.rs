@@ -256,10 +256,7 @@ impl<const UNITS: usize, const N: usize> Logic for RingTop<UNITS, N> {
 /// # Errors
 /// The program does not assemble, or a FieldMul's plan fails.
 pub fn ring_top_verilog<const UNITS: usize, const N: usize>() -> Result<String, String> {
-    let (rom, k) = crate::vcore::cluster_core::secp256k1_images()?;
-    let img =
-        crate::vcore::iss::machine::CoreImage::secp256k1().map_err(|e| format!("program: {e}"))?;
-    let entries = img.machine.entries;
+    let (rom, k, entries) = crate::vring::path::secp256k1_path_images()?;
     crate::vcore::fmul::on_build_stack(move || {
         let mut top = RingTop::<UNITS, N>::new(&SuModulus::secp256k1(), &rom, &k, entries)?;
         top.connect_all();

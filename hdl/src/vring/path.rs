@@ -274,16 +274,26 @@ pub fn verilog<const N: usize>(
     })
 }
 
+/// What a product `VerifyPath` is built from: secp256k1's ROM and K images (the clusters')
+/// and the program's entries (ECDSA, BIP340). Every block that contains the product path
+/// (the pair here, the ring top) takes them from here.
+///
+/// # Errors
+/// The program does not assemble, or the curve constants fail.
+pub fn secp256k1_path_images() -> Result<(Vec<Bits<72>>, Vec<Bits<256>>, [u16; 2]), String> {
+    let (rom, k) = crate::vcore::cluster_core::secp256k1_images()?;
+    let img =
+        crate::vcore::iss::machine::CoreImage::secp256k1().map_err(|e| format!("program: {e}"))?;
+    Ok((rom, k, img.machine.entries))
+}
+
 /// The product pair: one cluster, secp256k1's ROM, K bank, entries and order.
 ///
 /// # Errors
 /// The program does not assemble, or a FieldMul's plan fails.
 pub fn secp256k1_verilog() -> Result<String, String> {
-    let (rom, k) = crate::vcore::cluster_core::secp256k1_images()?;
-    let img =
-        crate::vcore::iss::machine::CoreImage::secp256k1().map_err(|e| format!("program: {e}"))?;
-    verilog::<1>(SuModulus::secp256k1(), rom, k, img.machine.entries)
-        .map_err(|e| format!("FieldMul plan: {e}"))
+    let (rom, k, entries) = secp256k1_path_images()?;
+    verilog::<1>(SuModulus::secp256k1(), rom, k, entries).map_err(|e| format!("FieldMul plan: {e}"))
 }
 
 #[cfg(test)]
