@@ -438,11 +438,17 @@ pub const RING_MEM_BYTES: usize = 1 << 20;
 /// The model is not built, or lacks the ring master.
 pub fn ring_top_bus() -> Result<VerilatorBus, SimError> {
     let mut bus = VerilatorBus::from_model(Model::new(RING_TOP_MODEL)?)?;
-    let mut mem = AxiMem::new(RING_MEM_BASE, RING_MEM_BYTES, 40);
-    mem.write_latency = 20;
-    mem.strict_read_checks = true;
-    bus.attach_ring_memory(mem)?;
+    bus.attach_ring_memory(ring_memory(RING_MEM_BYTES, 40, 20))?;
     Ok(bus)
+}
+
+/// A ring memory model: `bytes` at [`RING_MEM_BASE`], the given read and write latencies
+/// (clocks), AXI read-protocol checks on.
+pub fn ring_memory(bytes: usize, read_latency: u64, write_latency: u64) -> AxiMem {
+    let mut mem = AxiMem::new(RING_MEM_BASE, bytes, read_latency);
+    mem.write_latency = write_latency;
+    mem.strict_read_checks = true;
+    mem
 }
 
 /// [`sim_backend_with`] over the ring top ([`ring_top_bus`]): verifications go through the

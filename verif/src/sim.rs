@@ -180,6 +180,20 @@ impl Model {
         Self::open(name, Some(vcd.as_ref()))
     }
 
+    /// Opens `name` with a VCD of main-clock cycles `from..to` written to `path` when `vcd` is
+    /// `Some((path, from, to))` ([`Model::set_vcd_window`]), without one otherwise: the
+    /// replay-with-a-window of a failing long run.
+    pub fn with_vcd_window(name: &str, vcd: Option<(&Path, u64, u64)>) -> Result<Model, SimError> {
+        match vcd {
+            Some((path, from, to)) => {
+                let mut m = Self::with_vcd(name, path)?;
+                m.set_vcd_window(from, to);
+                Ok(m)
+            }
+            None => Self::new(name),
+        }
+    }
+
     fn open(name: &str, vcd: Option<&Path>) -> Result<Model, SimError> {
         let desc = MODELS
             .iter()

@@ -124,20 +124,53 @@ fn random_batch(rng: &mut ChaCha8Rng, n: usize, tag0: u16) -> (Vec<Slot>, HashMa
     (slots, want)
 }
 
+/// Rings smaller than the random batches (8 slots, 8 result entries: both rings wrap and the
+/// result credit binds), memory with latency, frequent polls.
+const SMALL_RINGS: PathConfig = PathConfig {
+    job_log2: 3,
+    res_log2: 3,
+    mem_latency: 24,
+    write_latency: 12,
+    poll: 97,
+    chunk: 8,
+};
+
+/// Rings that hold the whole throughput batch, polled every 4,096 clocks.
+const BATCH_RINGS: PathConfig = PathConfig {
+    job_log2: 8,
+    res_log2: 8,
+    mem_latency: 40,
+    write_latency: 20,
+    poll: 4_096,
+    chunk: 256,
+};
+
+/// The batch of the ISS's throughput tables (hdl/src/vcore/README.md): 256 random valid ECDSA
+/// jobs, seed 1, block 413567's key mix; its compressed-key count and its ring slots (tag =
+/// batch index).
+fn throughput_batch(
+    o: &throughput::Opts,
+) -> (
+    Vec<satchain_hdl::vcore::iss::core::CoreJob>,
+    usize,
+    Vec<Slot>,
+) {
+    let (jobs, n_comp) = throughput::batch(o);
+    let slots = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| slot_of(j, i as u16))
+        .collect();
+    (jobs, n_comp, slots)
+}
+
 #[test]
 fn vring_path_random_jobs_match_k256() {
     let seed = verif::vcore::seed();
     let n = verif::vcore::cases(24);
     println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs per batch");
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7A7E_0001);
-    let c = PathConfig {
-        job_log2: 3,
-        res_log2: 3,
-        mem_latency: 24,
-        write_latency: 12,
-        poll: 97,
-        chunk: 8,
-    };
+    let c = SMALL_RINGS;
     let (slots, want) = random_batch(&mut rng, n, 0x3100);
     let (mut s, f) = run_or_replay(&c, &slots, "random", seed);
     check_results(&s.drv.results, &want, "first batch", seed);
@@ -170,12 +203,7 @@ fn vring_path_batch_throughput() {
     // The batch of the ISS's throughput tables (hdl/src/vcore/README.md): 256 random valid
     // ECDSA jobs, seed 1, block 413567's key mix; and the ISS's clocks for it on one cluster.
     let o = throughput::Opts::parse(&[]);
-    let (jobs, n_comp) = throughput::batch(&o);
-    let slots: Vec<Slot> = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| slot_of(j, i as u16))
-        .collect();
+    let (jobs, n_comp, slots) = throughput_batch(&o);
     let img = CoreImage::secp256k1().unwrap();
     let iss = throughput::measure(
         img,
@@ -185,14 +213,7 @@ fn vring_path_batch_throughput() {
         },
         &jobs,
     );
-    let c = PathConfig {
-        job_log2: 8,
-        res_log2: 8,
-        mem_latency: 40,
-        write_latency: 20,
-        poll: 4_096,
-        chunk: 256,
-    };
+    let c = BATCH_RINGS;
     let (s, f) = run_or_replay(&c, &slots, "batch", o.seed);
     let want: HashMap<u16, u8> = (0..jobs.len() as u16).map(|t| (t, 0)).collect();
     check_results(&s.drv.results, &want, "batch", o.seed);
@@ -248,19 +269,10 @@ fn top_run_or_replay(
     }
 }
 
-const TOP_SMALL_RINGS: PathConfig = PathConfig {
-    job_log2: 3,
-    res_log2: 3,
-    mem_latency: 24,
-    write_latency: 12,
-    poll: 97,
-    chunk: 8,
-};
-
 #[test]
 fn vring_top_registers_caps_and_errors() {
     use field::{VRING_CFG as C, VRING_STATUS as S};
-    let mut t = TopRing::open(&TOP_SMALL_RINGS, None);
+    let mut t = TopRing::open(&SMALL_RINGS, None);
     let caps = t.read(reg::CAPS.offset).unwrap();
     assert_eq!(field::CAPS::VERIFY_RING.get(caps), 1, "CAPS {caps:#x}");
     assert_eq!(field::CAPS::ECDSA_ENGINES.get(caps), 0, "CAPS {caps:#x}");
@@ -350,7 +362,7 @@ fn vring_top_random_jobs_match_k256() {
     let n = verif::vcore::cases(24);
     println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs per batch");
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7A7E_0002);
-    let c = TOP_SMALL_RINGS;
+    let c = SMALL_RINGS;
     let (slots, want) = random_batch(&mut rng, n, 0x3100);
     let (mut t, f) = top_run_or_replay(&c, &slots, "random", seed);
     check_results(&t.drv.results, &want, "top: first batch", seed);
@@ -397,20 +409,8 @@ fn vring_top_random_jobs_match_k256() {
 fn vring_top_batch_throughput() {
     // The batch of `vring_path_batch_throughput` through the top's registers.
     let o = throughput::Opts::parse(&[]);
-    let (jobs, n_comp) = throughput::batch(&o);
-    let slots: Vec<Slot> = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| slot_of(j, i as u16))
-        .collect();
-    let c = PathConfig {
-        job_log2: 8,
-        res_log2: 8,
-        mem_latency: 40,
-        write_latency: 20,
-        poll: 4_096,
-        chunk: 256,
-    };
+    let (jobs, n_comp, slots) = throughput_batch(&o);
+    let c = BATCH_RINGS;
     let (t, f) = top_run_or_replay(&c, &slots, "batch", o.seed);
     let want: HashMap<u16, u8> = (0..jobs.len() as u16).map(|t| (t, 0)).collect();
     check_results(&t.drv.results, &want, "top batch", o.seed);

@@ -99,14 +99,7 @@ impl PathSim {
     /// Opens `vring_path` (optionally writing a VCD of model cycles `from..to`), resets it,
     /// places the job ring at the memory's base and the result ring 1 MiB above.
     pub fn open(c: &PathConfig, vcd: Option<(&Path, u64, u64)>) -> PathSim {
-        let m = match vcd {
-            Some((v, from, to)) => {
-                let mut m = Model::with_vcd("vring_path", v).expect("vring_path model");
-                m.set_vcd_window(from, to);
-                m
-            }
-            None => Model::new("vring_path").expect("vring_path model"),
-        };
+        let m = Model::with_vcd_window("vring_path", vcd).expect("vring_path model");
         let mut mem = AxiMem::new(DEFAULT_BASE, 4 << 20, c.mem_latency);
         let (rd, wr) = mem.attach_with_prefix(&m, "m_axi_");
         assert!(rd && wr, "vring_path has an AXI read and write master");

@@ -4,11 +4,9 @@
 //! rings in a memory model on the ring's master (`m1_axi_*`, read and write, protocol checks).
 //! The register accesses counted are the bus's own counters: configuration, doorbells,
 //! polls and result-tail writes, as the A9 would make them.
-#![allow(clippy::panic, clippy::expect_used)]
-// test harness: a broken setup is a test failure
-// Register fields narrower than their target (16-bit indices, a 3-bit code) and the memory
-// model's 32-bit base.
-#![allow(clippy::cast_possible_truncation)]
+// A test harness: a broken setup is a test failure. Register fields are narrower than their
+// target (16-bit indices, a 3-bit code) and the memory model's base is 32-bit.
+#![allow(clippy::panic, clippy::expect_used, clippy::cast_possible_truncation)]
 
 use std::path::Path;
 
@@ -16,8 +14,8 @@ use accel_driver::Bus;
 use satchain_hdl::vring::model::{config_error, RingError};
 use satchain_regmap::{field, reg};
 
-use crate::axi_mem::{AxiMem, DEFAULT_BASE};
-use crate::bus::{VerilatorBus, RING_TOP_MODEL};
+use crate::axi_mem::AxiMem;
+use crate::bus::{ring_memory, VerilatorBus, RING_MEM_BASE, RING_TOP_MODEL};
 use crate::sim::Model;
 
 use super::driver::{RingRegs, SwDriver};
@@ -71,26 +69,17 @@ pub struct TopRing {
 
 impl TopRing {
     /// Opens `top_ring` (optionally writing a VCD of model cycles `from..to`), resets it,
-    /// attaches a 4 MiB ring memory on `m1_axi_*` with `c`'s latencies and places the job
-    /// ring at its base and the result ring 1 MiB above; waits for `VRING_STATUS.BUSY` low
+    /// attaches a 4 MiB ring memory (`ring_memory`) on `m1_axi_*` with `c`'s latencies and
+    /// places the job ring at its base and the result ring 1 MiB above; waits for `VRING_STATUS.BUSY` low
     /// (the core's reset after the hard reset).
     pub fn open(c: &PathConfig, vcd: Option<(&Path, u64, u64)>) -> TopRing {
-        let m = match vcd {
-            Some((v, from, to)) => {
-                let mut m = Model::with_vcd(RING_TOP_MODEL, v).expect("top_ring model");
-                m.set_vcd_window(from, to);
-                m
-            }
-            None => Model::new(RING_TOP_MODEL).expect("top_ring model"),
-        };
+        let m = Model::with_vcd_window(RING_TOP_MODEL, vcd).expect("top_ring model");
         let mut bus = VerilatorBus::from_model(m).expect("top_ring: the top's ports");
-        let mut mem = AxiMem::new(DEFAULT_BASE, 4 << 20, c.mem_latency);
-        mem.write_latency = c.write_latency;
-        mem.strict_read_checks = true;
+        let mut mem = ring_memory(4 << 20, c.mem_latency, c.write_latency);
         mem.log_writes = true;
         bus.attach_ring_memory(mem).expect("top_ring: ring master");
         let mem_epoch = bus.model().cycles();
-        let base = DEFAULT_BASE as u32;
+        let base = RING_MEM_BASE as u32;
         let mut t = TopRing {
             bus,
             drv: SwDriver::new(base, c.job_log2, base + 0x10_0000, c.res_log2),
@@ -205,11 +194,13 @@ impl TopRing {
                 ));
             }
         }
+        // The driver loop's register traffic ends here; the ERROR read below is the harness's.
+        let (reads, writes) = (self.bus.counters.reads - r0, self.bus.counters.writes - w0);
+        let now = self.bus.model().cycles();
         let err = self.read(reg::ERROR.offset)?;
         if err != 0 {
             return Err(format!("ERROR {err:#x} after the batch"));
         }
-        let now = self.bus.model().cycles();
         let epoch = self.mem_epoch;
         let last_write = self
             .mem()
@@ -223,9 +214,8 @@ impl TopRing {
             jobs: slots.len(),
             clocks: now - t0,
             clocks_to_last_result: last_write - t0,
-            // The final ERROR read is a check of the harness, not of the driver loop.
-            mmio_reads: self.bus.counters.reads - r0 - 1,
-            mmio_writes: self.bus.counters.writes - w0,
+            mmio_reads: reads,
+            mmio_writes: writes,
             max_inside: self.max_inside,
         })
     }
