@@ -66,7 +66,15 @@ if ((${#missing[@]})); then
   if [[ " ${missing[*]} " == *":armhf "* ]] && ! dpkg --print-foreign-architectures | grep -qx armhf; then
     "${SUDO[@]}" dpkg --add-architecture armhf
   fi
-  "${SUDO[@]}" apt-get update
+  # A mirror mid-sync fails one index (seen: bookworm-security armhf) while the packages needed
+  # are still installable: retry once, then install from the indexes apt has; the install
+  # itself is what must succeed.
+  if ! "${SUDO[@]}" apt-get update; then
+    echo "setup: apt-get update reported errors (a mirror mid-sync?); retrying in 10 s" >&2
+    sleep 10
+    "${SUDO[@]}" apt-get update ||
+      echo "setup: apt-get update still reports errors; installing from the indexes it has" >&2
+  fi
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
