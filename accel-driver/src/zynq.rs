@@ -133,4 +133,13 @@ mod tests {
         assert_eq!(c.hz(1_333_333_333), 148_148_148);
         assert!(PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 100).is_none());
     }
+
+    #[test]
+    fn fclk0_divisors_for_the_shipped_125mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ, build.tcl's
+        // default): IO PLL 1000 MHz / 8, exact.
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 125_000_000).unwrap();
+        assert_eq!(c.hz(1_000_000_000), 125_000_000);
+        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 8);
+    }
 }

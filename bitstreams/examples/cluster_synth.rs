@@ -6,17 +6,16 @@
 //!
 //! ```text
 //! cargo run --release -p bitstreams --example cluster_synth -- \
-//!     [--cluster-only | --verify-core | --ring-top] [--results DIR] [OUTDIR]
+//!     [--cluster-only | --verify-core] [--results DIR] [OUTDIR]
 //!     (OUTDIR default target/synth; --cluster-only: the Cluster without its FieldMul and
 //!     Recoder, minutes instead of the ClusterCore's long synthesis; --verify-core: the whole
-//!     VerifyCore<1>; --ring-top: the ring top `top_ring` (hash path + VerifyRing +
-//!     VerifyCore<1> + registers, hdl/src/top/ring_top.rs), the top the product moves to;
-//!     --results DIR: read and publish the block's results there, as synth.sh does with
+//!     VerifyCore<1> (the shipped top, which holds it, is catalogue block `top` and
+//!     synthesized by `bitstreams/synth.sh`); --results DIR: read and publish the block's results there, as synth.sh does with
 //!     bitstreams/data/synth-results)
 //! ```
 //!
 //! Writes the Verilog to `OUTDIR/cluster-rtl/<name>.v` (`vcore_cluster_core`,
-//! `vcore_cluster_only`, `vcore_verify_core`, `top_ring`), synthesizes it with the flow's yosys script
+//! `vcore_cluster_only`, `vcore_verify_core`), synthesizes it with the flow's yosys script
 //! (`synth_xilinx -family xc7 -top top -flatten -noiopad`, the same as `bitstreams/synth.sh`,
 //! cached in `OUTDIR/cache` under the Verilog's hash and, with `--results`, taken from / kept in
 //! that directory under the same key), times the mapped netlist with the committed calibration
@@ -52,10 +51,9 @@ fn main() -> ExitCode {
 fn run() -> Result<bool, String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     const USAGE: &str =
-        "usage: [--cluster-only | --verify-core | --ring-top] [--results DIR] [OUTDIR]";
+        "usage: [--cluster-only | --verify-core] [--results DIR] [OUTDIR]";
     let mut cluster_only = false;
     let mut whole_core = false;
-    let mut ring_top = false;
     let mut results = None;
     let mut out = root.join(bitstreams::DEFAULT_OUT_DIR);
     let mut args = std::env::args().skip(1);
@@ -63,7 +61,6 @@ fn run() -> Result<bool, String> {
         match a.as_str() {
             "--cluster-only" => cluster_only = true,
             "--verify-core" => whole_core = true,
-            "--ring-top" => ring_top = true,
             "--results" => {
                 results =
                     Some(PathBuf::from(args.next().ok_or_else(|| {
@@ -74,14 +71,14 @@ fn run() -> Result<bool, String> {
             other => return Err(format!("unexpected argument `{other}` ({USAGE})")),
         }
     }
-    if [cluster_only, whole_core, ring_top]
+    if [cluster_only, whole_core]
         .iter()
         .filter(|&&b| b)
         .count()
         > 1
     {
         return Err(format!(
-            "--cluster-only, --verify-core and --ring-top exclude each other ({USAGE})"
+            "--cluster-only and --verify-core exclude each other ({USAGE})"
         ));
     }
     let rtl = out.join("cluster-rtl");
@@ -93,14 +90,6 @@ fn run() -> Result<bool, String> {
         )
     } else if whole_core {
         ("vcore_verify_core", verify_core::secp256k1_verilog()?)
-    } else if ring_top {
-        (
-            "top_ring",
-            satchain_hdl::top::ring_top::ring_top_verilog::<
-                { satchain_hdl::sha256::DEFAULT_UNITS },
-                { satchain_hdl::top::RING_CLUSTERS },
-            >()?,
-        )
     } else {
         ("vcore_cluster_core", cluster_core::secp256k1_verilog()?)
     };

@@ -2,10 +2,11 @@
 //!
 //! Every number is measured here, now, or read from the synthesis report of the current RTL:
 //! - `sha256`: the Verilated hash cluster (`verif::report::sha256_cycles`);
-//! - `ecdsa`: the Verilated engine over a seeded sample of valid signatures
-//!   (`verif::ecdsa::cycle_stats`);
+//! - `ecdsa`: a seeded batch of valid signatures with block 413567's key mix through the real
+//!   driver's verify-job rings on the Verilated shipped top, and the same jobs on the core's
+//!   ISS (`verif::report::ecdsa_ring_batch`);
 //! - `driver`: register traffic per job counted on the simulated bus, through the real driver
-//!   and FPGA backend (`verif::sim_backend`);
+//!   (`verif::bus::measure_driver_traffic` for hash jobs; the ECDSA batch for verifies);
 //! - `resources`, `logic_depth`: yosys `synth_xilinx` via `bitstreams` (target/synth/
 //!   resources.json when it matches the current RTL; otherwise the flow runs, cached per block).
 //!
@@ -28,8 +29,9 @@ pub struct HwReportArgs {
     /// One JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Random valid signatures run on the Verilated ECDSA engine for the cycle statistics.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    /// Random valid signatures in the ECDSA batch run through the driver on the Verilated top
+    /// (the issue's figure needs at least 256).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub ecdsa_samples: u64,
     /// Seed of the signature sample.
     #[arg(long, default_value_t = 1)]
@@ -66,10 +68,14 @@ fn workspace_root() -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The clock every projection uses: the one the simulated backend projects at.
+/// The clock every projection uses: the shipped top's one clock, which the simulated backend
+/// projects at.
 pub fn projected_clock_mhz() -> f64 {
     verif::bus::sim_config().clock_mhz
 }
+
+/// The verifies per second the accelerator is built to reach (issue 11).
+const ECDSA_TARGET_PER_S: f64 = 100_000.0;
 
 pub fn run(args: &HwReportArgs) -> Result<u8, CliError> {
     let report = build(args);
@@ -94,12 +100,12 @@ pub fn build(args: &HwReportArgs) -> Value {
     eprintln!("hw-report: SHA-256 cycles on the Verilated hash cluster ...");
     let sha = sha256_section(args, clock, &mut missing);
     eprintln!(
-        "hw-report: ECDSA cycles on the Verilated engine ({} signatures) ...",
+        "hw-report: ECDSA batch through the driver on the Verilated top ({} signatures) ...",
         args.ecdsa_samples
     );
-    let ecdsa = ecdsa_section(args, satchain_hdl::top::ECDSA_CLOCK_MHZ, &mut missing);
+    let run = ecdsa_run(args, &mut missing);
     eprintln!("hw-report: register traffic through the driver on the Verilated top ...");
-    let driver = driver_section(args, &mut missing);
+    let driver = driver_section(run.as_ref(), &mut missing);
 
     let (resources_v, logic_depth) = match &synth {
         Some(r) => (
@@ -110,29 +116,32 @@ pub fn build(args: &HwReportArgs) -> Value {
     };
     let mut m = Map::new();
     m.insert("device".into(), json!(XC7Z030.name));
-    // Two clock domains (hdl/src/ecdsa/cdc.rs): the bus clock (AXI, register block, hash
-    // cluster) and the engine clock. Each design clock is checked against the calibrated
-    // static timing model (crate::hw_report_clock); bus-side figures are projected at the
+    // One clock (the shipped RingTop): AXI, register block, hash cluster, DMA, the verify rings
+    // and the VerifyCore. The design clock is checked against the calibrated static timing
+    // model (crate::hw_report_clock) on the whole top; the `bus` and `ecdsa` domains are that
+    // one clock, seen from the hash side and from the core's. Figures are projected at the
     // clock that holds (the design clock, or the model's estimate when that is lower).
-    let ecdsa_clock = satchain_hdl::top::ECDSA_CLOCK_MHZ;
-    // Each domain's blocks (with their clock port) come from the block catalogue.
     use satchain_hdl::catalog::{synth_blocks_in, Domain};
     let bus_blocks = synth_blocks_in(Domain::Bus);
     let mut bus_dom = clk::ClockDomain::find(synth.as_ref(), "bus", "clock", clock, &bus_blocks);
     bus_dom.reprojected =
         Some("the block 413567 hash figure (sha256.block413567_hash_ms_projected) is");
-    let ecdsa_dom = clk::ClockDomain::find(
+    // The core is synthesized only inside the top (its own runs are off-catalogue): the top's
+    // timing is its only estimate.
+    let mut ecdsa_dom = clk::ClockDomain::find(
         synth.as_ref(),
-        "ECDSA engine",
-        "ecdsa_clock",
-        ecdsa_clock,
-        &synth_blocks_in(Domain::Engine),
+        "ECDSA (VerifyCore, on the one clock)",
+        "clock",
+        clock,
+        &[],
     );
+    ecdsa_dom.reprojected = Some("ecdsa.verifies_per_s is");
     let mut sha = sha;
     reproject_sha256(&mut sha, clock, bus_dom.held_mhz());
+    let ecdsa = ecdsa_section(args, run.as_ref(), ecdsa_dom.held_mhz(), synth.as_ref());
     m.insert("clock_mhz".into(), json!(clock));
     m.insert("clock_basis".into(), json!(bus_dom.basis()));
-    m.insert("ecdsa_clock_mhz".into(), json!(round3(ecdsa_clock)));
+    m.insert("ecdsa_clock_mhz".into(), json!(round3(ecdsa_dom.held_mhz())));
     m.insert("ecdsa_clock_basis".into(), json!(ecdsa_dom.basis()));
     m.insert(
         "clock_domains".into(),
@@ -317,13 +326,17 @@ fn reproject_sha256(sha: &mut Value, design: f64, held: f64) {
 
 // ------------------------------------------------------------------ SHA-256
 
-fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
-    let path = args
-        .block413567
+/// Block 413567: `--block413567`, else beside the workspace.
+fn block_path(args: &HwReportArgs) -> PathBuf {
+    args.block413567
         .as_ref()
         .map(PathBuf::from)
         .or_else(|| workspace_root().map(|w| w.join("../shared/data/bitcoin-core/block413567.raw")))
-        .unwrap_or_else(|| PathBuf::from("block413567.raw"));
+        .unwrap_or_else(|| PathBuf::from("block413567.raw"))
+}
+
+fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
+    let path = block_path(args);
     let t = Instant::now();
     match verif::report::sha256_cycles(&path) {
         Ok(c) => {
@@ -355,64 +368,159 @@ fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) ->
 
 // ------------------------------------------------------------------ ECDSA
 
-fn ecdsa_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) -> Value {
+/// The ECDSA batch: `--ecdsa-samples` valid signatures (seed `--seed`) with block 413567's
+/// key mix, through the driver on the Verilated top (`verif::report::ecdsa_ring_batch`).
+fn ecdsa_run(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<EcdsaRun> {
     let n = usize::try_from(args.ecdsa_samples).unwrap_or(usize::MAX);
-    let engines = satchain_hdl::top::DEFAULT_ENGINES;
     let t = Instant::now();
-    match verif::ecdsa::cycle_stats(n, args.seed) {
-        Ok(s) if s.samples > 0 && s.mean > 0.0 => {
-            #[allow(clippy::cast_precision_loss)]
-            let vps = engines as f64 * clock * 1e6 / s.mean;
-            json!({
-                "engines": engines,
-                "cycles_per_verify": s.mean,
-                "cycles_min": s.min,
-                "cycles_max": s.max,
-                "samples": s.samples,
-                "seed": args.seed,
-                "verifies_per_s": vps.round(),
-                "source": "Verilated ecdsa_engine running verify_program() on random valid signatures (verif::ecdsa::cycle_stats)",
-                "measure_us": crate::json::micros(t.elapsed()),
-            })
+    let raw = match std::fs::read(block_path(args)) {
+        Ok(r) => r,
+        Err(e) => {
+            missing.push(format!(
+                "ecdsa: block 413567 (its key mix): {}: {e}",
+                block_path(args).display()
+            ));
+            return None;
         }
-        Ok(_) => {
-            missing.push("ecdsa: no cycles measured (empty sample)".into());
-            Value::Null
+    };
+    let mix = match verif::report::block_key_mix(&raw) {
+        Ok(m) => m,
+        Err(e) => {
+            missing.push(format!("ecdsa: block 413567's key mix: {e}"));
+            return None;
         }
+    };
+    let jobs = testkit::jobs::random_valid_jobs_with(
+        n,
+        args.seed,
+        testkit::jobs::KeyMix::Share {
+            compressed: mix.0,
+            uncompressed: mix.1,
+        },
+    );
+    match verif::report::ecdsa_ring_batch(&jobs) {
+        Ok(r) => Some(EcdsaRun {
+            r,
+            mix,
+            measure_us: crate::json::micros(t.elapsed()),
+        }),
         Err(e) => {
             missing.push(format!("ecdsa: {e}"));
-            Value::Null
+            None
         }
     }
 }
 
+/// The ECDSA batch with the block mix it copied.
+struct EcdsaRun {
+    r: verif::report::EcdsaRingRun,
+    mix: (usize, usize),
+    measure_us: u64,
+}
+
+/// `ecdsa`: the batch converted at `mhz` (the clock that holds for the core), the ISS's
+/// figures beside it, and what limits the rate when it is below the target.
+fn ecdsa_section(
+    args: &HwReportArgs,
+    run: Option<&EcdsaRun>,
+    mhz: f64,
+    synth: Option<&SynthReport>,
+) -> Value {
+    let Some(EcdsaRun { r, mix, measure_us }) = run else {
+        return Value::Null;
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let (n, clocks) = (r.verifies as f64, r.clocks.max(1) as f64);
+    let vps = n * mhz * 1e6 / clocks;
+    let lut = synth
+        .and_then(|s| s.total.as_ref())
+        .map(|t| {
+            let b = synth.map_or(0.0, |s| s.budget.lut as f64 * s.budget.fraction);
+            (t.resources.lut, b)
+        });
+    let limit = (vps < ECDSA_TARGET_PER_S).then(|| {
+        let luts = lut.map_or_else(String::new, |(l, b)| {
+            format!(
+                "; the top already uses {l} LUTs, {:.1} % of the budget's {b:.0} (70 % of the \
+                 device), so a second cluster (~21.8k LUT, hdl/src/vcore/README.md \"How many \
+                 ClusterCores fit\") does not fit",
+                100.0 * l as f64 / b.max(1.0)
+            )
+        });
+        format!(
+            "{} cluster(s) with {} threads in flight keep the multiplier busy {:.1} % of \
+             clocks (ISS), {:.0} thread cycles per verify, {:.0} clocks per verify at the top; \
+             at {mhz:.1} MHz that is {vps:.0} verifies/s{luts}. Next step: cut the cluster's \
+             LUTs (ALU, register-file read copies, sequencer) to fit a second cluster, and \
+             lift the clock (critical path: clock_domains.ecdsa.critical_path)",
+            r.clusters,
+            r.threads,
+            100.0 * r.iss_multiplier_busy,
+            r.iss_thread_cycles_per_verify,
+            clocks / n.max(1.0),
+        )
+    });
+    json!({
+        "verifies_per_s": vps.round(),
+        "target_verifies_per_s": ECDSA_TARGET_PER_S,
+        "meets_target": vps >= ECDSA_TARGET_PER_S,
+        "limit": limit,
+        "clock_mhz": round3(mhz),
+        "batch_verifies": r.verifies,
+        "batch_compressed_keys": r.compressed,
+        "block413567_key_mix": {"compressed": mix.0, "uncompressed": mix.1},
+        "seed": args.seed,
+        "batch_clocks": r.clocks,
+        "device_cycles": r.device_cycles,
+        "cycles_per_verify": round3(clocks / n.max(1.0)),
+        "clusters": r.clusters,
+        "threads": r.threads,
+        "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
+        "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
+        "iss_batch_clocks": r.iss_clocks,
+        "source": "verifies_per_s, batch_clocks, cycles_per_verify: accel-driver's Accel::ecdsa_batch through the verify-job rings on the Verilated shipped top (model clocks from the first register access to the return, polls and ring DMA included), converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::ecdsa_ring_batch)",
+        "measure_us": measure_us,
+    })
+}
+
 // ------------------------------------------------------------------ driver
 
-/// Jobs per batch for the traffic measurement (the FIFOs are kept full across a batch).
-const TRAFFIC_VERIFIES: usize = 8;
+/// Header jobs per batch for the hash traffic measurement.
 const TRAFFIC_HEADERS: usize = 64;
 
-fn driver_section(_args: &HwReportArgs, missing: &mut Vec<String>) -> Value {
+fn driver_section(run: Option<&EcdsaRun>, missing: &mut Vec<String>) -> Value {
     // The driver owner's measurement: a fresh Verilated top, the real driver, one batch each.
-    match verif::bus::measure_driver_traffic(TRAFFIC_HEADERS, TRAFFIC_VERIFIES) {
-        Ok(t) => json!({
-            "mmio_writes_per_verify": t.mmio_writes_per_verify,
-            "mmio_reads_per_verify": t.mmio_reads_per_verify,
-            "mmio_writes_per_header": t.mmio_writes_per_header,
-            "mmio_reads_per_header": t.mmio_reads_per_header,
-            "mmio_writes_per_header_register_path": t.mmio_writes_per_header_register_path,
-            "mmio_reads_per_header_register_path": t.mmio_reads_per_header_register_path,
-            "batch_verifies": t.verifies,
-            "batch_headers": t.headers,
-            "verify_batch_cycles": t.verify_batch_cycles,
-            "header_batch_cycles": t.header_batch_cycles,
-            "source": "bus accesses counted by accel-driver on the Verilated top, one batch each (verif::bus::measure_driver_traffic)",
-        }),
+    let hash = match verif::bus::measure_driver_traffic(TRAFFIC_HEADERS) {
+        Ok(t) => t,
         Err(e) => {
             missing.push(format!("driver: {e}"));
-            Value::Null
+            return Value::Null;
         }
-    }
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let per = |x: u64, n: usize| round3(x as f64 / n.max(1) as f64);
+    let (wv, rv, nv, cv) = match run {
+        Some(EcdsaRun { r, .. }) => (
+            json!(per(r.mmio_writes, r.verifies)),
+            json!(per(r.mmio_reads, r.verifies)),
+            json!(r.verifies),
+            json!(r.device_cycles),
+        ),
+        None => (Value::Null, Value::Null, Value::Null, Value::Null),
+    };
+    json!({
+        "mmio_writes_per_verify": wv,
+        "mmio_reads_per_verify": rv,
+        "mmio_writes_per_header": hash.mmio_writes_per_header,
+        "mmio_reads_per_header": hash.mmio_reads_per_header,
+        "mmio_writes_per_header_register_path": hash.mmio_writes_per_header_register_path,
+        "mmio_reads_per_header_register_path": hash.mmio_reads_per_header_register_path,
+        "batch_verifies": nv,
+        "batch_headers": hash.headers,
+        "verify_batch_cycles": cv,
+        "header_batch_cycles": hash.header_batch_cycles,
+        "source": "bus accesses counted by accel-driver on the Verilated top: the ECDSA batch of the ecdsa section through the verify-job rings (configuration of the rings included), and one header batch each through descriptor DMA and the register path (verif::bus::measure_driver_traffic)",
+    })
 }
 
 // ------------------------------------------------------------------ text output
@@ -465,9 +573,12 @@ fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
     if !e.is_null() {
         writeln!(
             out,
-            "ecdsa: {} engine(s), {} cycles/verify (min {}, max {}, {} samples) = {} verifies/s projected at the engine clock",
-            e["engines"], e["cycles_per_verify"], e["cycles_min"], e["cycles_max"], e["samples"], e["verifies_per_s"]
+            "ecdsa: {} cluster(s), {} threads; {} verifies in {} clocks through the driver = {} verifies/s at {} MHz (target {}); multiplier busy {} (ISS)",
+            e["clusters"], e["threads"], e["batch_verifies"], e["batch_clocks"], e["verifies_per_s"], e["clock_mhz"], e["target_verifies_per_s"], e["multiplier_busy_fraction"]
         )?;
+        if let Some(l) = e["limit"].as_str() {
+            writeln!(out, "  limit: {l}")?;
+        }
     }
     let d = &r["driver"];
     if !d.is_null() {

@@ -64,7 +64,8 @@ pub struct FpgaConfig {
     pub chunk: usize,
     /// Faulty chunks in a row after which the device is no longer used.
     pub max_consecutive_faults: u32,
-    /// Clock at which device cycles are projected to wall time.
+    /// Clock at which device cycles are projected to wall time (default 125 MHz: the shipped
+    /// bitstream's one clock, FCLK0, `satchain_hdl::top::BUS_CLOCK_MHZ`).
     pub clock_mhz: f64,
     /// `Backend::name()`: "fpga" on the board, "sim" in simulation.
     pub name: &'static str,
@@ -80,7 +81,7 @@ impl Default for FpgaConfig {
             self_test: true,
             chunk: 1024,
             max_consecutive_faults: 3,
-            clock_mhz: 150.0,
+            clock_mhz: 125.0,
             name: "fpga",
         }
     }

@@ -9,8 +9,9 @@
 //! a block: write it, add one [`Block`] to its module's list, and everything above picks it
 //! up (a Verilator model when `sim`, a synthesized and linted file when `synth`).
 
-/// The clock a block runs on in the accelerator (`hdl/src/top.rs`: `clock` and
-/// `ecdsa_clock`, asynchronous to each other).
+/// The clock a block runs on in the accelerator. The shipped top (`RingTop`) has one clock,
+/// `clock`; the engine tops (`AccelTop`, simulation models) have `clock` and `ecdsa_clock`,
+/// asynchronous to each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {
     /// The bus clock: AXI4-Lite, register block, hash cluster, DMA.

@@ -19,10 +19,12 @@ use satchain_fpga::{FpgaBackend, FpgaConfig};
 use crate::axi_mem::AxiMem;
 use crate::sim::{Model, PortId, SimError};
 
-/// Name of the accelerator top among `satchain_hdl::sim_models()`.
+/// Name of the shipped accelerator top (`satchain_hdl::top::RingTop`: verify-job rings into
+/// the `VerifyCore`) among `satchain_hdl::sim_models()`.
 pub const TOP_MODEL: &str = "top";
-/// The ring top (`satchain_hdl::top::RingTop`) among the models.
-pub const RING_TOP_MODEL: &str = "top_ring";
+/// The engine top (`satchain_hdl::top::EngineTop`: two register-fed ECDSA engines behind their
+/// clock crossing), a simulation model for the engine, crossing and ECDSA-register tests.
+pub const ENGINE_TOP_MODEL: &str = "top_2eng";
 /// Port-name prefix of the ring top's verify-job AXI master.
 pub const RING_MASTER_PREFIX: &str = "m1_axi_";
 
@@ -80,7 +82,8 @@ pub struct VerilatorBus {
 }
 
 impl VerilatorBus {
-    /// Opens the Verilated top and resets it.
+    /// Opens the Verilated shipped top with its memories (see [`VerilatorBus::from_model`])
+    /// and resets it.
     pub fn new() -> Result<Self, SimError> {
         Self::from_model(Model::new(TOP_MODEL)?)
     }
@@ -88,6 +91,16 @@ impl VerilatorBus {
     /// Like [`VerilatorBus::new`], writing a VCD waveform to `vcd`.
     pub fn with_vcd(vcd: impl AsRef<Path>) -> Result<Self, SimError> {
         Self::from_model(Model::with_vcd(TOP_MODEL, vcd)?)
+    }
+
+    /// Opens the Verilated engine top ([`ENGINE_TOP_MODEL`]) and resets it.
+    pub fn engine_top() -> Result<Self, SimError> {
+        Self::from_model(Model::new(ENGINE_TOP_MODEL)?)
+    }
+
+    /// Like [`VerilatorBus::engine_top`], writing a VCD waveform to `vcd`.
+    pub fn engine_top_with_vcd(vcd: impl AsRef<Path>) -> Result<Self, SimError> {
+        Self::from_model(Model::with_vcd(ENGINE_TOP_MODEL, vcd)?)
     }
 
     /// Opens another Verilated design with the top's AXI4-Lite slave (`reset`, `s_axi_*`,
@@ -100,7 +113,10 @@ impl VerilatorBus {
         Ok(b)
     }
 
-    /// Wraps an opened model that has the top's port list.
+    /// Wraps an opened model that has the top's port list. The hash DMA's memory model is
+    /// attached to `m_axi_*`; a model with the verify-job master `m1_axi_*` (the ring top) also
+    /// gets the default ring memory ([`RING_MEM_BASE`], [`RING_MEM_BYTES`], read latency 40
+    /// clocks, write latency 20; [`VerilatorBus::attach_ring_memory`] replaces it).
     pub fn from_model(m: Model) -> Result<Self, SimError> {
         let p = Ports {
             reset: m.port("reset")?,
@@ -127,13 +143,16 @@ impl VerilatorBus {
             m,
             p,
             faults: FaultHook::default(),
-            clock_mhz: 150,
+            clock_mhz: SIM_CLOCK_MHZ,
             handshake_limit: 64,
             counters: AxiCounters::default(),
             mem: AxiMem::default(),
             ring_mem: None,
         };
         b.mem.attach(&b.m);
+        if b.m.port(&format!("{RING_MASTER_PREFIX}arvalid")).is_ok() {
+            b.attach_ring_memory(ring_memory(RING_MEM_BYTES, 40, 20))?;
+        }
         for port in [
             p.awvalid, p.wvalid, p.bready, p.arvalid, p.rready, p.awaddr, p.araddr, p.wdata,
             p.wstrb,
@@ -398,16 +417,17 @@ pub fn sim_driver_config() -> accel_driver::Config {
 }
 
 /// Backend settings for `--backend sim`: fall back to software on a fault, re-check 1% of
-/// jobs, projected at 150 MHz.
+/// jobs, projected at the shipped top's clock.
 pub fn sim_config() -> FpgaConfig {
     FpgaConfig {
         driver: sim_driver_config(),
         name: "sim",
+        clock_mhz: satchain_hdl::top::BUS_CLOCK_MHZ,
         ..FpgaConfig::default()
     }
 }
 
-/// The simulated accelerator as a `Backend`: driver + Verilated top, software fallback.
+/// The simulated accelerator as a `Backend`: driver + Verilated shipped top, software fallback.
 pub fn sim_backend() -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
     sim_backend_with(sim_config())
 }
@@ -416,31 +436,38 @@ pub fn sim_backend() -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, Backe
 pub fn sim_backend_with(
     cfg: FpgaConfig,
 ) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
-    let bus = VerilatorBus::new().map_err(|e| {
-        BackendError::Unavailable(format!(
-            "the Verilated top `{TOP_MODEL}` is not available: {e}"
-        ))
+    backend_over(VerilatorBus::new(), TOP_MODEL, cfg)
+}
+
+/// [`sim_backend_with`] over the engine top ([`ENGINE_TOP_MODEL`]): verifications go through
+/// the ECDSA registers into the engines (the fault-injection and engine tests).
+pub fn engine_backend_with(
+    cfg: FpgaConfig,
+) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
+    backend_over(VerilatorBus::engine_top(), ENGINE_TOP_MODEL, cfg)
+}
+
+fn backend_over(
+    bus: Result<VerilatorBus, SimError>,
+    model: &str,
+    cfg: FpgaConfig,
+) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
+    let bus = bus.map_err(|e| {
+        BackendError::Unavailable(format!("the Verilated top `{model}` is not available: {e}"))
     })?;
     FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
 }
+
+/// The clock (MHz) a simulated bus turns the driver's pauses into clocks at: the shipped top's
+/// (a whole number of MHz).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub const SIM_CLOCK_MHZ: u32 = satchain_hdl::top::BUS_CLOCK_MHZ as u32;
 
 /// Base of the ring top's ring memory model: 64 MiB above the hash DMA's region, so the two
 /// memory models (one DDR on the board, reached by two masters) never share an address.
 pub const RING_MEM_BASE: u64 = crate::axi_mem::DEFAULT_BASE + 0x0400_0000;
 /// Size of the ring memory model: room for the driver's default rings (2 x 256 entries).
 pub const RING_MEM_BYTES: usize = 1 << 20;
-
-/// The Verilated ring top (`top_ring`) with its ring memory (`RING_MEM_BASE`, read latency 40
-/// clocks, write latency 20) attached to the verify-job master, and the hash DMA's memory as
-/// on `top`.
-///
-/// # Errors
-/// The model is not built, or lacks the ring master.
-pub fn ring_top_bus() -> Result<VerilatorBus, SimError> {
-    let mut bus = VerilatorBus::from_model(Model::new(RING_TOP_MODEL)?)?;
-    bus.attach_ring_memory(ring_memory(RING_MEM_BYTES, 40, 20))?;
-    Ok(bus)
-}
 
 /// A ring memory model: `bytes` at [`RING_MEM_BASE`], the given read and write latencies
 /// (clocks), AXI read-protocol checks on.
@@ -451,21 +478,10 @@ pub fn ring_memory(bytes: usize, read_latency: u64, write_latency: u64) -> AxiMe
     mem
 }
 
-/// [`sim_backend_with`] over the ring top ([`ring_top_bus`]): verifications go through the
-/// verify-job ring into the `VerifyCore`.
-pub fn ring_backend_with(
-    cfg: FpgaConfig,
-) -> Result<FpgaBackend<VerilatorBus, SoftwareBackend>, BackendError> {
-    let bus = ring_top_bus().map_err(|e| {
-        BackendError::Unavailable(format!(
-            "the Verilated ring top `{RING_TOP_MODEL}` is not available: {e}"
-        ))
-    })?;
-    FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
-}
-
-/// Register traffic per job, counted on the bus while the driver runs jobs on the Verilated
-/// top (interrupt mode, default pacing): the `driver` section of `satchain hw-report`.
+/// Hash-job register traffic, counted on the bus while the driver runs header jobs on the
+/// Verilated top (interrupt mode, default pacing): the hash half of `satchain hw-report`'s
+/// `driver` section (the verify half comes from the ECDSA batch,
+/// [`crate::report::ecdsa_ring_batch`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DriverTraffic {
     /// Per 80-byte header job through descriptor DMA (the driver's default on the top):
@@ -475,19 +491,14 @@ pub struct DriverTraffic {
     /// Per header job through the register path (HASH_CMD + 20 HASH_DATA + HASH_POP, ...).
     pub mmio_writes_per_header_register_path: f64,
     pub mmio_reads_per_header_register_path: f64,
-    pub mmio_writes_per_verify: f64,
-    pub mmio_reads_per_verify: f64,
-    /// Accelerator cycles for the header batch and the verify batch (CYCLES register).
+    /// Accelerator cycles for the header batch (CYCLES register).
     pub header_batch_cycles: u32,
-    pub verify_batch_cycles: u32,
     pub headers: usize,
-    pub verifies: usize,
 }
 
 /// Measures [`DriverTraffic`] with `headers` 80-byte header jobs (once through the register
-/// path, once through descriptor DMA) and `verifies` ECDSA jobs (the same known-answer
-/// verification repeated) on a fresh Verilated top.
-pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverTraffic, String> {
+/// path, once through descriptor DMA) on a fresh Verilated top.
+pub fn measure_driver_traffic(headers: usize) -> Result<DriverTraffic, String> {
     use accel_driver::regmap::HashMode;
     use accel_driver::{Accel, HashReq};
     let bus = VerilatorBus::new().map_err(|e| format!("Verilated top: {e}"))?;
@@ -510,25 +521,13 @@ pub fn measure_driver_traffic(headers: usize, verifies: usize) -> Result<DriverT
     let hr = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
     let mut a = Accel::open(a.into_bus(), sim_driver_config()).map_err(|e| e.to_string())?;
     let hi = a.hash_batch(&reqs, &mut out).map_err(|e| e.to_string())?;
-    let kat = satchain_fpga::selftest::verify_vectors();
-    let job = kat
-        .first()
-        .map(|(j, _)| satchain_fpga::ecdsa_job(j))
-        .ok_or("no known-answer vector")?;
-    let jobs = vec![job; verifies];
-    let mut eout = vec![None; jobs.len()];
-    let ei = a.ecdsa_batch(&jobs, &mut eout).map_err(|e| e.to_string())?;
     let per = |x: u64, n: usize| if n == 0 { 0.0 } else { x as f64 / n as f64 };
     Ok(DriverTraffic {
-        mmio_writes_per_verify: per(ei.writes, verifies),
-        mmio_reads_per_verify: per(ei.reads, verifies),
         mmio_writes_per_header: per(hi.writes, headers),
         mmio_reads_per_header: per(hi.reads, headers),
         mmio_writes_per_header_register_path: per(hr.writes, headers),
         mmio_reads_per_header_register_path: per(hr.reads, headers),
         header_batch_cycles: hi.device_cycles,
-        verify_batch_cycles: ei.device_cycles,
         headers,
-        verifies,
     })
 }

@@ -495,3 +495,146 @@ pub fn block_hash_via_dma(raw: &[u8], mem_latency: u64) -> Result<DmaBlockRun, R
         mem: bus.mem.stats,
     })
 }
+
+// ------------------------------------------------------------------ ECDSA on the shipped top
+
+/// (compressed, uncompressed) public keys among the verify jobs that validating `raw` (a
+/// Bitcoin block) sends to its backend: the key mix `hw-report`'s ECDSA batch copies.
+pub fn block_key_mix(raw: &[u8]) -> Result<(usize, usize), ReportError> {
+    use crypto_core::{
+        validate_block, Backend, BackendError, Digest32, HashJob, PubkeyBytes, ValidateOptions,
+        Verdict, VerifyJob,
+    };
+    /// Answers in software and counts the key forms of the verify jobs.
+    struct Counter {
+        sw: fallback_sw::SoftwareBackend,
+        mix: std::sync::Mutex<(usize, usize)>,
+    }
+    impl Backend for Counter {
+        fn name(&self) -> &'static str {
+            "key-mix counter"
+        }
+        fn hash_batch(&self, jobs: &[HashJob]) -> Result<Vec<Digest32>, BackendError> {
+            self.sw.hash_batch(jobs)
+        }
+        fn verify_batch(&self, jobs: &[VerifyJob]) -> Result<Vec<Verdict>, BackendError> {
+            let c = jobs
+                .iter()
+                .filter(|j| matches!(j.pubkey, PubkeyBytes::Compressed(_)))
+                .count();
+            if let Ok(mut m) = self.mix.lock() {
+                m.0 += c;
+                m.1 += jobs.len() - c;
+            }
+            self.sw.verify_batch(jobs)
+        }
+    }
+    let counter = Counter {
+        sw: fallback_sw::SoftwareBackend::single_thread(),
+        mix: std::sync::Mutex::new((0, 0)),
+    };
+    let rep = validate_block(raw, &ValidateOptions::new(Chain::Bitcoin), &counter);
+    if !rep.valid {
+        return Err(ReportError::Parse(format!(
+            "the block does not validate in software: {:?}",
+            rep.error
+        )));
+    }
+    let mix = *counter
+        .mix
+        .lock()
+        .map_err(|_| ReportError::Io("key-mix counter poisoned".into()))?;
+    Ok(mix)
+}
+
+/// `hw-report`'s ECDSA figures: one batch of verify jobs through `Accel::ecdsa_batch` (the
+/// verify-job rings, the `--backend sim` driver settings) on the Verilated shipped top, and the
+/// same jobs on the VerifyCore's ISS for the figures the RTL has no counter for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcdsaRingRun {
+    pub verifies: usize,
+    /// Jobs with a compressed key (the core recovers y: a square root per job).
+    pub compressed: usize,
+    /// Model clocks from the driver's first register access to its return: every register
+    /// access, the rings' DMA, the core's work and the polls.
+    pub clocks: u64,
+    /// `CYCLES` difference over the batch, as the driver read it.
+    pub device_cycles: u32,
+    pub mmio_reads: u64,
+    pub mmio_writes: u64,
+    /// Clusters of the core and threads in flight (clusters x threads per cluster).
+    pub clusters: usize,
+    pub threads: usize,
+    /// The ISS on the same jobs (`satchain_hdl::vcore::iss`, the shipped core's parameters):
+    /// clocks to the last result, multiplier issues per clock and cluster, and the mean thread
+    /// cycles of one verify (from its start on a thread to its verdict).
+    pub iss_clocks: u64,
+    pub iss_multiplier_busy: f64,
+    pub iss_thread_cycles_per_verify: f64,
+}
+
+/// Runs `jobs` (all valid signatures: any other verdict is an error) as described at
+/// [`EcdsaRingRun`].
+pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<EcdsaRingRun, ReportError> {
+    use accel_driver::regmap::EcdsaCode;
+    use accel_driver::{Accel, Bus};
+    use satchain_hdl::vcore::iss::core::CoreJob;
+    use satchain_hdl::vcore::iss::machine::CoreImage;
+    use satchain_hdl::vcore::iss::Config;
+    let drv = |e: accel_driver::DriverError| ReportError::Driver(e.to_string());
+    let bus = crate::bus::VerilatorBus::new()?;
+    let mut a = Accel::open(bus, crate::bus::sim_driver_config()).map_err(drv)?;
+    if !a.uses_verify_ring() {
+        return Err(ReportError::Driver(
+            "the top reports no CAPS.VERIFY_RING (or the bus has no ring region)".into(),
+        ));
+    }
+    let ej: Vec<_> = jobs.iter().map(satchain_fpga::ecdsa_job).collect();
+    let mut out = vec![None; ej.len()];
+    let c0 = a.bus_mut().sim_cycles().unwrap_or(0);
+    let info = a.ecdsa_batch(&ej, &mut out).map_err(drv)?;
+    let clocks = a.bus_mut().sim_cycles().unwrap_or(0) - c0;
+    if let Some(i) = out
+        .iter()
+        .position(|r| r.map(|r| r.code) != Some(EcdsaCode::Valid))
+    {
+        return Err(ReportError::Driver(format!(
+            "job {i} of a batch of valid signatures came back {:?}",
+            out[i]
+        )));
+    }
+    let cfg = Config {
+        clusters: satchain_hdl::top::RING_CLUSTERS,
+        ..Config::default()
+    };
+    let img = CoreImage::secp256k1().map_err(|e| ReportError::Parse(format!("ISS image: {e}")))?;
+    let core_jobs = jobs
+        .iter()
+        .map(|j| {
+            CoreJob::ecdsa(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s)
+                .map_err(|e| ReportError::Parse(format!("ISS job: {e:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let run = img
+        .run(&cfg, &core_jobs)
+        .map_err(|e| ReportError::Parse(format!("ISS: {e}")))?;
+    let n = jobs.len().max(1) as f64;
+    let mul: u64 = run.ports.iter().map(|p| p.mul_issues).sum();
+    Ok(EcdsaRingRun {
+        verifies: jobs.len(),
+        compressed: jobs
+            .iter()
+            .filter(|j| matches!(j.pubkey, crypto_core::PubkeyBytes::Compressed(_)))
+            .count(),
+        clocks,
+        device_cycles: info.device_cycles,
+        mmio_reads: info.reads,
+        mmio_writes: info.writes,
+        clusters: cfg.clusters,
+        threads: cfg.clusters * cfg.threads,
+        iss_clocks: run.total_cycles,
+        iss_multiplier_busy: mul as f64 / (run.total_cycles.max(1) as f64 * cfg.clusters as f64),
+        iss_thread_cycles_per_verify: run.results.iter().map(|r| r.cycles as f64).sum::<f64>()
+            / n,
+    })
+}

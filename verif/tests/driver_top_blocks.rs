@@ -1,7 +1,7 @@
-//! Real blocks validated through driver + Verilated top (hash cluster + ECDSA engine) ==
-//! fallback-sw: same verdict and counts; simulated cycles and projected time printed. The
-//! small blocks also through the ring top (`top_ring`: hash cluster + verify-job ring +
-//! `VerifyCore`), where every verification goes through the rings.
+//! Real blocks validated through driver + Verilated shipped top (hash cluster + verify-job
+//! rings + `VerifyCore`) == fallback-sw: same verdict and counts; simulated cycles and
+//! projected time printed. The Qtum block also through the engine top (`top_2eng`: the
+//! register-fed engines behind their clock crossing).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
@@ -31,69 +31,64 @@ fn strict() -> FpgaConfig {
     }
 }
 
-/// `rel` through FpgaBackend on the ring top == software; the verifications all went to the
-/// device (no fault, no fallback).
-fn run_ring(rel: &str, chain: Chain) -> BlockReport {
-    let raw = data(rel);
-    let opts = ValidateOptions::new(chain);
-    let sw = validate_block(&raw, &opts, &SoftwareBackend::single_thread());
-    let be = verif::bus::ring_backend_with(strict()).unwrap();
-    let t = Instant::now();
-    let hw = validate_block(&raw, &opts, &be);
-    same_verdict(&hw, &sw);
-    let s = be.stats();
-    assert!(s.faults.is_empty(), "{:?}", s.faults);
-    assert_eq!(s.fallback_jobs, 0);
-    assert!(s.verify_jobs > 0, "no verification reached the ring");
+/// `rel` through FpgaBackend on the shipped top (`top`: hash cluster + verify-job rings +
+/// `VerifyCore`) == software; every job went to the device (no fault, no fallback).
+fn run(rel: &str, chain: Chain) -> BlockReport {
+    let be = verif::sim_backend_with(strict()).unwrap();
+    let (hw, s) = run_on(rel, chain, &be, "the shipped top");
+    assert!(s.verify_jobs > 0, "no verification reached the rings");
+    let mhz = be.projected_clock_mhz().unwrap();
     println!(
-        "{rel} on the ring top: {} hash + {} verify jobs, {} simulated cycles (sim wall {:.1} s); traffic {:?}",
-        s.hash_jobs,
-        s.verify_jobs,
+        "{rel}: {} simulated cycles = {:.3} ms at {mhz} MHz (the shipped top's one clock)",
         s.device_cycles,
-        t.elapsed().as_secs_f64(),
-        be.traffic()
+        s.device_cycles as f64 / mhz / 1000.0,
     );
     hw
 }
 
-fn run(rel: &str, chain: Chain) -> BlockReport {
+/// `rel` on the engine top (`top_2eng`: two register-fed engines behind their clock crossing,
+/// at `SATCHAIN_ECDSA_CLOCK_RATIO` or the engine tops' 20/39).
+fn run_engine_top(rel: &str, chain: Chain) -> BlockReport {
+    let be = verif::bus::engine_backend_with(strict()).unwrap();
+    let (hw, s) = run_on(rel, chain, &be, "the engine top");
+    let ratio = verif::sim::ecdsa_clock_ratio().unwrap();
+    let designed = satchain_hdl::top::ECDSA_CLOCK_RATIO;
+    println!(
+        "{rel}: engine/bus clock ratio {}/{}{}; {} simulated bus cycles",
+        ratio.0,
+        ratio.1,
+        if ratio == designed {
+            " (the engine tops' designed clocks)".to_string()
+        } else {
+            format!(" (NOT the designed {}/{}: a functional run)", designed.0, designed.1)
+        },
+        s.device_cycles,
+    );
+    hw
+}
+
+fn run_on(
+    rel: &str,
+    chain: Chain,
+    be: &impl Backend,
+    what: &str,
+) -> (BlockReport, crypto_core::BackendStats) {
     let raw = data(rel);
     let opts = ValidateOptions::new(chain);
     let sw = validate_block(&raw, &opts, &SoftwareBackend::single_thread());
-    let be = verif::sim_backend_with(strict()).unwrap();
     let t = Instant::now();
-    let hw = validate_block(&raw, &opts, &be);
-    let wall = t.elapsed();
+    let hw = validate_block(&raw, &opts, be);
     same_verdict(&hw, &sw);
     let s = be.stats();
     assert!(s.faults.is_empty(), "{:?}", s.faults);
     assert_eq!(s.fallback_jobs, 0);
-    let mhz = be.projected_clock_mhz().unwrap();
-    let ratio = verif::sim::ecdsa_clock_ratio().unwrap();
-    let shipped = satchain_hdl::top::ECDSA_CLOCK_RATIO;
     println!(
-        "{rel}: engine/bus clock ratio {}/{}{}",
-        ratio.0,
-        ratio.1,
-        if ratio == shipped {
-            " (the shipped clocks: the projection below is the device's)".to_string()
-        } else {
-            format!(
-                " (NOT the shipped {}/{}: a functional run; the cycles below are at this ratio, not a projection of the device)",
-                shipped.0, shipped.1
-            )
-        }
-    );
-    println!(
-        "{rel}: {} hash + {} verify jobs, {} simulated bus cycles = {:.3} ms at {mhz} MHz (sim wall {:.1} s); traffic {:?}",
+        "{rel} on {what}: {} hash + {} verify jobs (sim wall {:.1} s)",
         s.hash_jobs,
         s.verify_jobs,
-        s.device_cycles,
-        s.device_cycles as f64 / mhz / 1000.0,
-        wall.as_secs_f64(),
-        be.traffic()
+        t.elapsed().as_secs_f64(),
     );
-    hw
+    (hw, s)
 }
 
 #[test]
@@ -104,21 +99,18 @@ fn driver_top_qtum_pos_block_same_as_software() {
 }
 
 #[test]
-fn ring_top_qtum_pos_block_same_as_software() {
-    let r = run_ring("qtum/blockbench.raw", Chain::Qtum);
+fn engine_top_qtum_pos_block_same_as_software() {
+    let r = run_engine_top("qtum/blockbench.raw", Chain::Qtum);
     assert!(r.valid, "{:?}", r.error);
     assert_eq!(r.block_signature_ok, Some(true));
 }
 
 /// Block 413567 (1557 txs, 7463 verifications incl. multisig candidate pairs) on the
-/// Verilated top. At ~0.12 M simulated cycles/s of the full top and ~35k engine cycles per
-/// verification on one engine this is about 40 minutes with the engine clocked 1:1 with the
-/// bus (`SATCHAIN_ECDSA_CLOCK_RATIO=1/1`, a functional run: the crossing is exact at any ratio,
-/// `tests/ecdsa_cdc.rs`), and about 2 times that at the shipped 20/39 ratio, so it is not in
-/// the default run:
-/// `SATCHAIN_ECDSA_CLOCK_RATIO=1/1 cargo test --release -p verif --test driver_top_blocks -- --ignored`.
+/// Verilated shipped top: ~3,000 clocks per verification through the rings, ~23 M clocks in
+/// all, many minutes of RTL simulation, so it is not in the default run:
+/// `cargo test --release -p verif --test driver_top_blocks -- --ignored`.
 #[test]
-#[ignore = "40+ minutes of RTL simulation; run with --ignored"]
+#[ignore = "many minutes of RTL simulation; run with --ignored"]
 fn driver_top_block413567_same_as_software() {
     let r = run("bitcoin-core/block413567.raw", Chain::Bitcoin);
     assert!(r.valid, "{:?}", r.error);

@@ -42,9 +42,9 @@ fn open(num: u32, den: u32, vcd: bool) -> Accel<VerilatorBus> {
     let mut bus = if vcd {
         let p = verif::sim::vcd_path(&format!("ecdsa_cdc-{num}-{den}"));
         println!("VCD: {}", p.display());
-        VerilatorBus::with_vcd(p).unwrap()
+        VerilatorBus::engine_top_with_vcd(p).unwrap()
     } else {
-        VerilatorBus::new().unwrap()
+        VerilatorBus::engine_top().unwrap()
     };
     bus.model().set_aux_clock_ratio(num, den).unwrap();
     let cfg = accel_driver::Config {

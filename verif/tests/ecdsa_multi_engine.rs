@@ -91,9 +91,9 @@ fn check(model: &str, js: &[VerifyJob]) -> Result<u64, String> {
 #[test]
 fn two_engines_share_a_batch_and_match_iss_and_software() {
     let js = jobs(6);
-    let two = check("top", &js).unwrap_or_else(|e| {
+    let two = check(verif::bus::ENGINE_TOP_MODEL, &js).unwrap_or_else(|e| {
         let _ = std::panic::catch_unwind(|| {
-            let mut a = open("top", true);
+            let mut a = open(verif::bus::ENGINE_TOP_MODEL, true);
             let _ = run(&mut a, &jobs(6));
             a.bus_mut().model().flush_vcd();
         });

@@ -1,5 +1,6 @@
 //! Fault injection on the Verilated top through VerilatorBus's hook: stuck busy, a flipped
-//! result bit, a spurious error bit, a dropped interrupt. Each is detected (a fault counted
+//! result bit, a spurious error bit, a dropped interrupt (on the shipped top's hash path; the
+//! flipped verdict bit on the engine top's ECDSA_RESULT register). Each is detected (a fault counted
 //! in the backend's stats, or a typed error under FaultPolicy::Error) and, under
 //! FaultPolicy::Fallback, the results still equal fallback-sw's.
 //!
@@ -148,7 +149,9 @@ fn fault_top_flipped_verdict_bit() {
         ..cfg(FaultPolicy::Fallback)
     };
     c.driver.timeout_us = 200_000; // a verification takes far longer than a hash
-    let be = verif::sim_backend_with(c).unwrap();
+    // The flip is on the ECDSA_RESULT register: the engine top's verdict path (the shipped
+    // top's verdicts come through the result ring in memory).
+    let be = verif::bus::engine_backend_with(c).unwrap();
     be.with_bus(|b| {
         b.faults.flip = Some(Flip {
             offset: reg::ECDSA_RESULT.offset,

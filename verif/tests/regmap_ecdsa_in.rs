@@ -41,7 +41,7 @@ fn regmap_ecdsa_in_valid_invalid_bad_r() {
     let sig: Signature = sk.sign_prehash(&z).unwrap();
     let (r, s) = sig.split_bytes();
     let (r, s): ([u8; 32], [u8; 32]) = (r.into(), s.into());
-    let mut a = VerilatorBus::open_design("top").expect("model");
+    let mut a = VerilatorBus::open_design(verif::bus::ENGINE_TOP_MODEL).expect("model");
     submit(&mut a, &z, &r, &s, pk.as_bytes(), 0x31);
     let (tag, code, cyc) = take(&mut a);
     println!("valid signature: tag {tag:#x} code {code} engine cycles {cyc}");

@@ -1,5 +1,5 @@
 //! BIP340 Schnorr verification (Taproot) on the fabric: FpgaBackend's
-//! `verify_schnorr_batch` on the Verilated ring top (`top_ring`), where each job goes through
+//! `verify_schnorr_batch` on the Verilated shipped ring top (`top`), where each job goes through
 //! the verify-job ring (`kind` 1) into the `VerifyCore`, == crypto-core's k256 reference,
 //! verdict and failure reason:
 //! - BIP340's official test vectors with 32-byte messages (the ones Taproot can carry), from
@@ -102,7 +102,7 @@ fn ring_top_bip340_matches_k256() {
         let (w, j) = random_job(&mut rng);
         (w.to_string(), j)
     }));
-    let be = verif::bus::ring_backend_with(FpgaConfig {
+    let be = verif::sim_backend_with(FpgaConfig {
         policy: FaultPolicy::Error,
         spot_check: 0.0,
         ..verif::bus::sim_config()

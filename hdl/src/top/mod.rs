@@ -1,5 +1,12 @@
-//! `AccelTop<UNITS, ENGINES>`: the accelerator as the Zynq sees it. Four child blocks and
-//! wiring only:
+//! The accelerator as the Zynq sees it. Two top types share their children:
+//! - **`RingTop<UNITS, N>`** (`ring_top.rs`), the shipped top ([`ShippedTop`], catalogue
+//!   block `top`): register block, hash path, the verify-job rings feeding a `VerifyCore`
+//!   ([`VerifyIngress`]) and the global registers, on one clock ([`BUS_CLOCK_MHZ`]);
+//! - **`AccelTop<UNITS, ENGINES>`** (this file), the register-fed engine top it replaced,
+//!   kept as simulation models (`top_2eng` = [`EngineTop`], `top_1eng`, `top_hash`) for the
+//!   engine, clock-crossing and ECDSA-register tests.
+//!
+//! `AccelTop` is four child blocks and wiring only:
 //! - `RegBlock` (`crate::regblock`): the AXI4-Lite slave; its decode is generated from the
 //!   register map;
 //! - [`HashIngress`] (`hash_ingress.rs`): the SHA-256 `HashCluster` and the hash registers
@@ -15,9 +22,10 @@
 //! `GlobalRegs`, and is reset by `GlobalRegs::ireset` (hard or soft reset). Register offsets
 //! and constants come from `satchain_regmap`; none is written here twice.
 //!
-//! Ports (fixed contract with the driver and the Vivado flow): `clock` (the bus clock: AXI,
-//! register block, hash cluster, DMA, staging), `ecdsa_clock` (the engines' clock, asynchronous
-//! to `clock`; see `ecdsa::cdc` and [`BUS_CLOCK_MHZ`] / [`ECDSA_CLOCK_MHZ`]), `reset` (active
+//! Ports of `AccelTop` (`RingTop`'s are these without `ecdsa_clock`, plus its ring master
+//! `m1_axi_*`): `clock` (the bus clock: AXI, register block, hash cluster, DMA, staging),
+//! `ecdsa_clock` (the engines' clock, asynchronous to `clock`; see `ecdsa::cdc` and
+//! [`ENGINE_TOP_BUS_CLOCK_MHZ`] / [`ECDSA_CLOCK_MHZ`]), `reset` (active
 //! high, synchronous to `clock`), `s_axi_*` (AXI4-Lite slave, 8-bit addresses, 32-bit data),
 //! `irq`, and the DMA read master `m_axi_ar{addr[32],len[8],valid,ready}`,
 //! `m_axi_r{data[64],resp,valid,ready}` (one ID, INCR bursts of 8-byte beats, at most 16 beats,
@@ -58,20 +66,26 @@ const RESULT_FIFO_LOG2_U32: u32 = {
     RESULT_FIFO_LOG2 as u32
 };
 
-/// ECDSA engines in the shipped configuration: two, for twice the verifies per second (each
-/// engine ~9.6k LUT and 44 DSP48E1 as the top instantiates it; the whole top stays well inside
-/// the 70 % budget, see `bitstreams/README.md`).
+/// ECDSA engines of the engine top (`top_2eng`, [`EngineTop`]): the register-fed engines the
+/// ring top replaced, kept as a simulation model for the engine and clock-crossing tests.
 pub const DEFAULT_ENGINES: usize = 2;
 
-/// The bus clock the design is projected at (MHz): AXI4-Lite, register block, hash cluster.
-/// Its blocks' logic depth (15-16 levels, `bitstreams/synth.sh`) supports it; Zynq FCLK0.
-pub const BUS_CLOCK_MHZ: f64 = 150.0;
-/// The engines' clock (MHz), Zynq FCLK1 = IO PLL 1000 MHz / 13. The engine's longest path
-/// (ModMul's final reduction: 43 CARRY4 + 11 LUT levels, ~12.4 ns by the `hw-report` delay
-/// model) supports ~81 MHz; 76.9 MHz is the nearest FCLK of the IO PLL at or below.
+/// The shipped top's one clock (MHz): AXI4-Lite, register block, hash cluster, DMA, the verify
+/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = IO PLL 1000 MHz / 8.
+/// The calibrated timing model puts the whole ring top at 129.8 MHz (`hw-report`:
+/// `clock_domains.bus.supported_mhz_estimate`); 125 MHz is the highest PS clock at or below it
+/// (the next IO PLL divisor up, 7, gives 142.9 MHz). A fabric MMCM could reach 129 MHz, but
+/// with 0.6 % of margin on an estimate that is not a place-and-route result.
+pub const BUS_CLOCK_MHZ: f64 = 125.0;
+/// The engine tops' engine clock (MHz, `ecdsa_clock` of `top_2eng` / `top_1eng`, simulation
+/// models since the ring top shipped): FCLK1 = IO PLL 1000 MHz / 13 against a 150 MHz bus, the
+/// configuration those tops were designed and measured at (engine ModMul's longest path,
+/// 43 CARRY4 + 11 LUT levels, ~78 MHz by the model).
 pub const ECDSA_CLOCK_MHZ: f64 = 1000.0 / 13.0;
-/// `ECDSA_CLOCK_MHZ / BUS_CLOCK_MHZ` as a fraction (20/39), for simulations that drive both
-/// clocks (`verif::sim::Model` ticks `ecdsa_clock` at this ratio).
+/// The engine tops' bus clock (MHz) that [`ECDSA_CLOCK_RATIO`] is taken against.
+pub const ENGINE_TOP_BUS_CLOCK_MHZ: f64 = 150.0;
+/// `ECDSA_CLOCK_MHZ / ENGINE_TOP_BUS_CLOCK_MHZ` as a fraction (20/39), for simulations of the
+/// engine tops that drive both clocks (`verif::sim::Model` ticks `ecdsa_clock` at this ratio).
 pub const ECDSA_CLOCK_RATIO: (u32, u32) = (20, 39);
 const _: () = {
     // 20/39 * 150 = 1000/13 = 76.92: the ratio and the two clocks agree.
@@ -245,28 +259,46 @@ impl<const UNITS: usize, const ENGINES: usize> Logic for AccelTop<UNITS, ENGINES
     }
 }
 
-/// The shipped configuration.
-pub type ShippedTop = AccelTop<{ crate::sha256::DEFAULT_UNITS }, DEFAULT_ENGINES>;
+/// The shipped top: the ring top (`ring_top.rs`) with [`RING_CLUSTERS`] clusters; build its
+/// Verilog with [`ring_top::ring_top_verilog`] (it needs the secp256k1 program images).
+pub type ShippedTop = RingTop<{ crate::sha256::DEFAULT_UNITS }, RING_CLUSTERS>;
+/// The engine top (`top_2eng`): [`DEFAULT_ENGINES`] register-fed engines behind their clock
+/// crossing, a simulation model since the ring top shipped.
+pub type EngineTop = AccelTop<{ crate::sha256::DEFAULT_UNITS }, DEFAULT_ENGINES>;
 
-/// Clusters of the ring top's `VerifyCore` (one fits the LUT budget beside the hash path:
+/// Clusters of the shipped top's `VerifyCore` (one fits the LUT budget beside the hash path:
 /// `hdl/src/vcore/README.md`, "How many ClusterCores fit").
 pub const RING_CLUSTERS: usize = 1;
 
-/// The top in the catalogue (`crate::catalog`): `top` (the shipped configuration: synthesized
-/// and simulated), and three models for the tests: `top_hash` (no ECDSA engine: a smaller
-/// model for the hash-path tests), `top_1eng` (one engine: the reference the multi-engine
-/// speed-up is measured against) and `top_ring` (the ring top, `ring_top.rs`: verify-job DMA
-/// into a `VerifyCore`, what the driver moves to).
+/// The tops in the catalogue (`crate::catalog`): `top`, the shipped configuration (the ring
+/// top: verify-job DMA into a `VerifyCore`; synthesized and simulated), and three simulation
+/// models of the register-fed engine top `AccelTop`: `top_2eng` ([`EngineTop`]: the engine,
+/// clock-crossing and ECDSA-register tests), `top_1eng` (one engine: the reference the
+/// multi-engine speed-up is measured against) and `top_hash` (no engine: a smaller model for
+/// the hash-path tests).
 pub const BLOCKS: &[Block] = &[
     Block {
         name: "top",
-        doc:
-            "accelerator top: RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x DEFAULT_ENGINES",
-        domain: Domain::Both,
+        doc: "accelerator top (RingTop): RegBlock + HashCluster<8> + VerifyRing feeding \
+              VerifyCore<1>, one clock",
+        // One clock for all of it: its domain is the bus clock's.
+        domain: Domain::Bus,
         clock: "clock",
         synth: true,
         sim: true,
-        verilog: || Some(verilog_of(ShippedTop::new())),
+        verilog: || {
+            ring_top::ring_top_verilog::<{ crate::sha256::DEFAULT_UNITS }, RING_CLUSTERS>().ok()
+        },
+    },
+    Block {
+        name: "top_2eng",
+        doc: "engine top (AccelTop): RegBlock + HashCluster<8> + EngineCdc(EcdsaEngine) x \
+              DEFAULT_ENGINES, two clocks",
+        domain: Domain::Both,
+        clock: "clock",
+        synth: false,
+        sim: true,
+        verilog: || Some(verilog_of(EngineTop::new())),
     },
     Block {
         name: "top_hash",
@@ -292,19 +324,6 @@ pub const BLOCKS: &[Block] = &[
             Some(verilog_of(
                 AccelTop::<{ crate::sha256::DEFAULT_UNITS }, 1>::new(),
             ))
-        },
-    },
-    Block {
-        name: "top_ring",
-        doc: "ring top: RegBlock + HashCluster<8> + VerifyRing feeding VerifyCore<1>, one clock",
-        domain: Domain::Bus,
-        clock: "clock",
-        // Simulated; its synthesis (the core's 13 minutes and more) is run by hand until it
-        // replaces `top` (then it is the synthesized top).
-        synth: false,
-        sim: true,
-        verilog: || {
-            ring_top::ring_top_verilog::<{ crate::sha256::DEFAULT_UNITS }, RING_CLUSTERS>().ok()
         },
     },
 ];

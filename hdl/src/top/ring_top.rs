@@ -5,9 +5,9 @@
 //!
 //! Why a second top rather than a third child of [`AccelTop`](super::AccelTop): rust-hdl
 //! cannot leave a child out of a block, and a `VerifyCore` cannot be instantiated with zero
-//! clusters, so "engines or ring" is a choice of type. The register-fed engines (`AccelTop`)
-//! remain the shipped top until the driver and `FpgaBackend` use the ring (issue 11); this top
-//! is what they move to. Its `CAPS` reads `ECDSA_ENGINES` = 0 and `VERIFY_RING` = 1: the
+//! clusters, so "engines or ring" is a choice of type. This is the shipped top (catalogue
+//! block `top`, `super::ShippedTop`); the register-fed engines (`AccelTop`) are simulation
+//! models now. Its `CAPS` reads `ECDSA_ENGINES` = 0 and `VERIFY_RING` = 1: the
 //! `ECDSA_IN` / `ECDSA_RESULT` registers are not implemented here (they read 0), and a driver
 //! reads CAPS before using either path.
 //!

@@ -1,4 +1,4 @@
-//! The ring top (`top_ring`: `satchain_hdl::top::RingTop`, the hash path and the verify-job
+//! The shipped top (`top`: `satchain_hdl::top::RingTop`, the hash path and the verify-job
 //! DMA into a `VerifyCore<1>`) under the software driver loop ([`SwDriver`]), every register
 //! access a real AXI4-Lite transaction on the top's slave port ([`VerilatorBus`]) and both
 //! rings in a memory model on the ring's master (`m1_axi_*`, read and write, protocol checks).
@@ -15,7 +15,7 @@ use satchain_hdl::vring::model::{config_error, RingError};
 use satchain_regmap::{field, reg};
 
 use crate::axi_mem::AxiMem;
-use crate::bus::{ring_memory, VerilatorBus, RING_MEM_BASE, RING_TOP_MODEL};
+use crate::bus::{ring_memory, VerilatorBus, RING_MEM_BASE, TOP_MODEL};
 use crate::sim::Model;
 
 use super::driver::{RingRegs, SwDriver};
@@ -68,16 +68,16 @@ pub struct TopRing {
 }
 
 impl TopRing {
-    /// Opens `top_ring` (optionally writing a VCD of model cycles `from..to`), resets it,
+    /// Opens the ring top `top` (optionally writing a VCD of model cycles `from..to`), resets it,
     /// attaches a 4 MiB ring memory (`ring_memory`) on `m1_axi_*` with `c`'s latencies and
     /// places the job ring at its base and the result ring 1 MiB above; waits for `VRING_STATUS.BUSY` low
     /// (the core's reset after the hard reset).
     pub fn open(c: &PathConfig, vcd: Option<(&Path, u64, u64)>) -> TopRing {
-        let m = Model::with_vcd_window(RING_TOP_MODEL, vcd).expect("top_ring model");
-        let mut bus = VerilatorBus::from_model(m).expect("top_ring: the top's ports");
+        let m = Model::with_vcd_window(TOP_MODEL, vcd).expect("top model");
+        let mut bus = VerilatorBus::from_model(m).expect("top: the top's ports");
         let mut mem = ring_memory(4 << 20, c.mem_latency, c.write_latency);
         mem.log_writes = true;
-        bus.attach_ring_memory(mem).expect("top_ring: ring master");
+        bus.attach_ring_memory(mem).expect("top: ring master");
         let mem_epoch = bus.model().cycles();
         let base = RING_MEM_BASE as u32;
         let mut t = TopRing {

@@ -17,6 +17,12 @@ pub enum KeyMix {
     /// Job i uncompressed when i % 4 == 3, as on mainnet in 2016 (the criterion benches'
     /// workload; no draw from the generator for it).
     EveryFourthUncompressed,
+    /// The share `compressed : uncompressed` (e.g. a block's counts), the compressed keys
+    /// spread evenly through the jobs (no draw from the generator for it).
+    Share {
+        compressed: usize,
+        uncompressed: usize,
+    },
 }
 
 /// `n` valid signatures over random 32-byte digests with random keys, low-S, compressed or
@@ -42,6 +48,17 @@ pub fn random_valid_jobs_with(n: usize, seed: u64, mix: KeyMix) -> Vec<VerifyJob
         let compressed = match mix {
             KeyMix::Random => rng.next_u32() & 1 == 1,
             KeyMix::EveryFourthUncompressed => out.len() % 4 != 3,
+            KeyMix::Share {
+                compressed,
+                uncompressed,
+            } => {
+                // round(n * share) compressed keys; job i takes one when the running count
+                // steps between i and i + 1.
+                let total = (compressed + uncompressed).max(1);
+                let k = (n * compressed + total / 2) / total;
+                let i = out.len();
+                (i * k) / n != ((i + 1) * k) / n
+            }
         };
         let pt = sk.verifying_key().to_encoded_point(compressed);
         let Some(pubkey) = PubkeyBytes::from_sec1(pt.as_bytes()) else {
@@ -55,4 +72,40 @@ pub fn random_valid_jobs_with(n: usize, seed: u64, mix: KeyMix) -> Vec<VerifyJob
         });
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// `KeyMix::Share` gives round(n * share) compressed keys, spread through the batch, and
+    /// the same jobs for the same seed.
+    #[test]
+    fn share_mix_counts_and_spreads() {
+        let mix = KeyMix::Share {
+            compressed: 3,
+            uncompressed: 1,
+        };
+        let jobs = random_valid_jobs_with(10, 7, mix);
+        let comp: Vec<bool> = jobs
+            .iter()
+            .map(|j| matches!(j.pubkey, PubkeyBytes::Compressed(_)))
+            .collect();
+        // round(10 * 3/4) = 8 (7.5 rounds up), never more than two uncompressed in a row.
+        assert_eq!(comp.iter().filter(|&&c| c).count(), 8, "{comp:?}");
+        assert!(!comp.windows(3).any(|w| w.iter().all(|&c| !c)), "{comp:?}");
+        assert_eq!(jobs, random_valid_jobs_with(10, 7, mix));
+        let all = random_valid_jobs_with(
+            5,
+            7,
+            KeyMix::Share {
+                compressed: 0,
+                uncompressed: 9,
+            },
+        );
+        assert!(all
+            .iter()
+            .all(|j| matches!(j.pubkey, PubkeyBytes::Uncompressed(_))));
+    }
 }
