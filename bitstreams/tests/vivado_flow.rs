@@ -1,11 +1,13 @@
 //! What can be checked of the Vivado flow without Vivado:
 //! - build.tcl runs in plain tclsh with the Vivado commands recorded by a stub
-//!   (tests/vivado_stub.tcl): the block design it builds (PS7 with GP0, FCLK_CLK0, IRQ_F2P; AXI
-//!   interconnect; the wrapper as a module reference at 0x43C0_0000), the runs and outputs, and
-//!   its argument checks;
+//!   (tests/vivado_stub.tcl): the block design it builds (PS7 with GP0, one PL clock FCLK_CLK0 at
+//!   125 MHz, S_AXI_HP0 for the hash DMA `m_axi`, S_AXI_HP1 for the verify-job ring `m1_axi`,
+//!   IRQ_F2P; AXI interconnects; the wrapper as a module reference at 0x43C0_0000), the runs,
+//!   outputs and build summary, and its argument checks;
 //! - every pin the Tcl connects on the accelerator cell is a port of the wrapper, and every
-//!   wrapper port is connected;
-//! - the overlay agrees with the Tcl (base, range, interrupt, clock).
+//!   wrapper port is connected; the masters' constant AXI attributes;
+//! - the overlay agrees with the Tcl (base, range, interrupt, clock) and with
+//!   `satchain_hdl::top::BUS_CLOCK_MHZ`.
 //!
 //! The wrapper-against-generated-top check is in tests/vivado_ports.rs.
 
@@ -78,6 +80,8 @@ struct StubRun {
     code: i32,
     calls: Vec<Vec<String>>,
     output: String,
+    /// Where the stub puts the files build.tcl writes (other than constraints).
+    files: PathBuf,
 }
 
 fn run_stub(tclargs: &[&str], env: &[(&str, &str)]) -> StubRun {
@@ -103,6 +107,7 @@ fn run_stub(tclargs: &[&str], env: &[(&str, &str)]) -> StubRun {
             String::from_utf8_lossy(&o.stdout),
             String::from_utf8_lossy(&o.stderr)
         ),
+        files: dir.join("calls.log.files"),
     }
 }
 
@@ -142,6 +147,11 @@ impl StubRun {
         v.sort();
         v.dedup();
         v
+    }
+    /// The text of a file build.tcl wrote (e.g. `build-summary.txt`), by its name.
+    fn written(&self, name: &str) -> String {
+        std::fs::read_to_string(self.files.join(name))
+            .unwrap_or_else(|e| panic!("build.tcl did not write {name} ({e})"))
     }
     /// The nets (lists of pins) of connect_bd_net calls.
     fn nets(&self) -> Vec<Vec<String>> {
@@ -198,41 +208,74 @@ fn build_tcl_builds_the_zynq_block_design() {
             .map(|i| dict[i + 1].clone())
     };
     assert_eq!(prop("CONFIG.PCW_USE_M_AXI_GP0").as_deref(), Some("1"));
-    // S_AXI_HP0, 64 bits wide, for the DMA master.
+    // S_AXI_HP0, 64 bits wide, for the hash DMA master; S_AXI_HP1, 64 bits wide, for the
+    // verify-job ring master.
     assert_eq!(prop("CONFIG.PCW_USE_S_AXI_HP0").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_S_AXI_HP0_DATA_WIDTH").as_deref(),
         Some("64")
     );
+    assert_eq!(prop("CONFIG.PCW_USE_S_AXI_HP1").as_deref(), Some("1"));
+    assert_eq!(
+        prop("CONFIG.PCW_S_AXI_HP1_DATA_WIDTH").as_deref(),
+        Some("64")
+    );
+    // No other HP/ACP port.
+    for k in [
+        "CONFIG.PCW_USE_S_AXI_HP2",
+        "CONFIG.PCW_USE_S_AXI_HP3",
+        "CONFIG.PCW_USE_S_AXI_ACP",
+    ] {
+        assert_eq!(prop(k), None, "{k} set");
+    }
+    // One PL clock: FCLK_CLK0 at 125 MHz (IO PLL 1000 MHz / 8, the design clock).
     assert_eq!(prop("CONFIG.PCW_EN_CLK0_PORT").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ").as_deref(),
-        Some("150.0")
+        Some("125.0")
     );
     assert_eq!(
         prop("CONFIG.PCW_USE_FABRIC_INTERRUPT").as_deref(),
         Some("1")
     );
     assert_eq!(prop("CONFIG.PCW_IRQ_F2P_INTR").as_deref(), Some("1"));
-    // FCLK_CLK1: the ECDSA engines' own clock domain (hdl/src/ecdsa/cdc.rs).
-    assert_eq!(prop("CONFIG.PCW_EN_CLK1_PORT").as_deref(), Some("1"));
-    assert_eq!(
-        prop("CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ").as_deref(),
-        Some("76.923")
+    // No second clock: FCLK_CLK1..3 are neither enabled nor set, nothing in the block design
+    // uses them, and there is no clock-crossing constraint (no constraint file at all: the
+    // clock constraint comes from the PS7 IP).
+    for k in [
+        "CONFIG.PCW_EN_CLK1_PORT",
+        "CONFIG.PCW_EN_CLK2_PORT",
+        "CONFIG.PCW_EN_CLK3_PORT",
+        "CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ",
+        "CONFIG.PCW_FPGA2_PERIPHERAL_FREQMHZ",
+        "CONFIG.PCW_FPGA3_PERIPHERAL_FREQMHZ",
+    ] {
+        assert_eq!(prop(k), None, "{k} set: the design has one clock");
+    }
+    for c in &r.calls {
+        for w in c {
+            for bad in [
+                "FCLK_CLK1",
+                "FCLK_CLK2",
+                "FCLK_CLK3",
+                "FPGA1",
+                "clk_fpga_1",
+                "satchain/eclk",
+            ] {
+                assert!(!w.contains(bad), "{bad} used: {c:?}");
+            }
+        }
+    }
+    assert!(
+        !r.find("add_files")
+            .iter()
+            .any(|c| c.iter().any(|w| w == "constrs_1")),
+        "no constraint file expected"
     );
-    // The crossing's constraints: written for real (plain Tcl file I/O) and added.
-    let xdc_add = r
-        .find("add_files")
-        .into_iter()
-        .find(|c| c.iter().any(|w| w == "constrs_1"))
-        .expect("add_files -fileset constrs_1")
-        .clone();
-    let xdc_path = xdc_add.last().unwrap().clone();
-    assert!(xdc_path.ends_with("cdc.xdc"), "{xdc_path}");
-    let xdc = std::fs::read_to_string(&xdc_path).expect("cdc.xdc written");
-    assert!(xdc.contains("ASYNC_REG TRUE"), "{xdc}");
-    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_0] -to [get_clocks clk_fpga_1] 13.000"), "{xdc}");
-    assert!(xdc.contains("set_max_delay -datapath_only -from [get_clocks clk_fpga_1] -to [get_clocks clk_fpga_0] 6.667"), "{xdc}");
+    assert!(
+        !r.find("open").iter().any(|c| c[1].ends_with(".xdc")),
+        "no constraint file expected"
+    );
     // Interconnect, reset block, accelerator as a module reference of the wrapper.
     assert!(r.has(&[
         "create_bd_cell",
@@ -242,6 +285,24 @@ fn build_tcl_builds_the_zynq_block_design() {
         "xilinx.com:ip:axi_interconnect:2.1",
         "axi_ic"
     ]));
+    // One interconnect per DMA master (AXI4 -> AXI3 for its HP port), each 1 SI, 1 MI.
+    for ic in ["axi_ic_hp", "axi_ic_hp1"] {
+        assert!(r.has(&[
+            "create_bd_cell",
+            "-type",
+            "ip",
+            "-vlnv",
+            "xilinx.com:ip:axi_interconnect:2.1",
+            ic
+        ]));
+        assert!(
+            r.find("set_property").iter().any(|c| c.len() == 4
+                && c[1] == "-dict"
+                && c[3] == ic
+                && c[2] == "CONFIG.NUM_SI 1 CONFIG.NUM_MI 1"),
+            "{ic}: 1 SI, 1 MI"
+        );
+    }
     assert!(r.has(&[
         "create_bd_cell",
         "-type",
@@ -278,15 +339,31 @@ fn build_tcl_builds_the_zynq_block_design() {
         "axi_ic_hp/ACLK",
         "axi_ic_hp/S00_ACLK",
         "axi_ic_hp/M00_ACLK",
+        "ps7/S_AXI_HP1_ACLK",
+        "axi_ic_hp1/ACLK",
+        "axi_ic_hp1/S00_ACLK",
+        "axi_ic_hp1/M00_ACLK",
     ] {
         assert!(
             clk.iter().any(|x| x == p),
             "{p} not on the accelerator clock net {clk:?}"
         );
     }
+    // FCLK_CLK0 is the only clock: every *ACLK / clock pin is on that one net.
+    for n in &nets {
+        if n.iter()
+            .any(|p| p.ends_with("ACLK") || p.ends_with("/aclk") || p.ends_with("slowest_sync_clk"))
+        {
+            assert_eq!(n, &clk, "a clock pin on another net: {n:?}");
+        }
+    }
     assert_eq!(
-        net_of("satchain/eclk"),
-        vec!["ps7/FCLK_CLK1".to_string(), "satchain/eclk".to_string()]
+        r.nets()
+            .iter()
+            .filter(|n| n.iter().any(|p| p.starts_with("ps7/FCLK_CLK")))
+            .count(),
+        1,
+        "one PS clock net"
     );
     assert!(net_of("satchain/aresetn")
         .iter()
@@ -300,13 +377,61 @@ fn build_tcl_builds_the_zynq_block_design() {
     );
     assert!(r.has(&["connect_bd_intf_net", "ps7/M_AXI_GP0", "axi_ic/S00_AXI"]));
     assert!(r.has(&["connect_bd_intf_net", "axi_ic/M00_AXI", "satchain/s_axi"]));
-    // DMA: accelerator master -> interconnect -> S_AXI_HP0, the DDR window mapped.
+    // Hash DMA: accelerator master m_axi -> interconnect -> S_AXI_HP0; verify-job ring:
+    // m1_axi -> its interconnect -> S_AXI_HP1. Each master sees the DDR window of its port.
     assert!(r.has(&["connect_bd_intf_net", "satchain/m_axi", "axi_ic_hp/S00_AXI"]));
     assert!(r.has(&["connect_bd_intf_net", "axi_ic_hp/M00_AXI", "ps7/S_AXI_HP0"]));
-    assert!(r.has(&["assign_bd_address", "-offset", "0x00000000", "-range", "1G"]));
-    assert!(net_of("axi_ic_hp/S00_ARESETN")
-        .iter()
-        .any(|x| x == "rst_fclk0/peripheral_aresetn"));
+    assert!(r.has(&[
+        "connect_bd_intf_net",
+        "satchain/m1_axi",
+        "axi_ic_hp1/S00_AXI"
+    ]));
+    assert!(r.has(&["connect_bd_intf_net", "axi_ic_hp1/M00_AXI", "ps7/S_AXI_HP1"]));
+    assert_eq!(
+        r.find("connect_bd_intf_net").len(),
+        6,
+        "GP0, HP0 and HP1 paths only"
+    );
+    for (space, seg) in [
+        ("satchain/m_axi", "ps7/S_AXI_HP0/HP0_DDR_LOWOCM"),
+        ("satchain/m1_axi", "ps7/S_AXI_HP1/HP1_DDR_LOWOCM"),
+    ] {
+        assert!(
+            r.has(&[
+                "assign_bd_address",
+                "-offset",
+                "0x00000000",
+                "-range",
+                "1G",
+                "-target_address_space",
+                space,
+                seg,
+                "-force"
+            ]),
+            "{space} -> {seg} not mapped"
+        );
+    }
+    for p in [
+        "axi_ic_hp/S00_ARESETN",
+        "axi_ic_hp/M00_ARESETN",
+        "axi_ic_hp1/S00_ARESETN",
+        "axi_ic_hp1/M00_ARESETN",
+    ] {
+        assert!(
+            net_of(p)
+                .iter()
+                .any(|x| x == "rst_fclk0/peripheral_aresetn"),
+            "{p}"
+        );
+    }
+    for p in ["axi_ic_hp/ARESETN", "axi_ic_hp1/ARESETN"] {
+        assert!(
+            net_of(p)
+                .iter()
+                .any(|x| x == "rst_fclk0/interconnect_aresetn"),
+            "{p}"
+        );
+    }
     // Address of the register window.
     assert!(r.has(&["assign_bd_address", "-offset", "0x43C00000", "-range", "4K"]));
     assert!(r.find("validate_bd_design").len() == 1);
@@ -336,6 +461,35 @@ fn build_tcl_builds_the_zynq_block_design() {
         "{copies:?}"
     );
     assert!(r.has(&["exit", "0"]));
+
+    // The build summary: one clock, requested and actual.
+    let summary = r.written("build-summary.txt");
+    let lines: Vec<&str> = summary.lines().collect();
+    for l in [
+        "part xc7z030sbg485-1",
+        "fclk0_requested_mhz 125.0",
+        "fclk0_actual_mhz 125.0",
+        "wns_ns 0.25",
+        "timing_met 1",
+        "accel_base 0x43C00000",
+        "accel_range 4K",
+    ] {
+        assert!(
+            lines.contains(&l),
+            "no `{l}` in build-summary.txt:\n{summary}"
+        );
+    }
+    assert!(
+        !summary.contains("fclk1") && !summary.contains("ecdsa"),
+        "second-clock lines in build-summary.txt:\n{summary}"
+    );
+    assert!(
+        r.output
+            .contains("FCLK_CLK0 requested 125.0 MHz, the PS7 PLL gives 125.0 MHz"),
+        "{}",
+        r.output
+    );
+    assert!(!r.output.contains("FCLK_CLK1"), "{}", r.output);
 }
 
 #[test]
@@ -379,6 +533,29 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
                 "AXI4 read-only master has 13 signals here: {members:?}"
             );
             covered.extend(members);
+        } else if pin == "m1_axi" {
+            // The verify-job ring master: the same 13 read signals, and the write channels
+            // (AW with the tied-off SIZE, BURST, CACHE, PROT; W with STRB and LAST; B).
+            let members: Vec<String> = w
+                .ports
+                .iter()
+                .filter(|p| p.name.starts_with("m1_axi_"))
+                .map(|p| p.name.clone())
+                .collect();
+            assert_eq!(
+                members.len(),
+                29,
+                "AXI4 read/write master has 13 + 16 signals here: {members:?}"
+            );
+            for s in [
+                "awaddr", "awlen", "wdata", "wstrb", "wlast", "bresp", "bready",
+            ] {
+                assert!(
+                    members.iter().any(|m| *m == format!("m1_axi_{s}")),
+                    "no m1_axi_{s}"
+                );
+            }
+            covered.extend(members);
         } else {
             assert!(
                 w.port(pin).is_some(),
@@ -395,17 +572,72 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
         "every wrapper port is connected in the block design"
     );
     // Each AXI signal carries its X_INTERFACE_INFO so the interface is inferred.
-    for p in w
-        .ports
-        .iter()
-        .filter(|p| p.name.starts_with("s_axi_") || p.name.starts_with("m_axi_"))
-    {
-        let (bus, sig) = (&p.name[..5], p.name[6..].to_ascii_uppercase());
+    let mut axi_ports = 0;
+    for p in &w.ports {
+        let Some((bus, sig)) = p.name.split_once("_axi_") else {
+            continue;
+        };
+        let (bus, sig) = (format!("{bus}_axi"), sig.to_ascii_uppercase());
+        assert!(
+            ["s_axi", "m_axi", "m1_axi"].contains(&bus.as_str()),
+            "unknown bus {bus}"
+        );
         assert!(
             wrapper.contains(&format!("xilinx.com:interface:aximm:1.0 {bus} {sig}\" *)")),
             "no X_INTERFACE_INFO for {}",
             p.name
         );
+        axi_ports += 1;
+    }
+    assert_eq!(axi_ports, 17 + 13 + 29);
+    // Both masters are AXI4, 64-bit data, 32-bit addresses, no ID, bursts <= 16 beats; m1_axi
+    // reads and writes.
+    assert!(wrapper.contains("PROTOCOL AXI4, READ_WRITE_MODE READ_ONLY, DATA_WIDTH 64, ADDR_WIDTH 32, ID_WIDTH 0, MAX_BURST_LENGTH 16"));
+    assert!(wrapper.contains("PROTOCOL AXI4, READ_WRITE_MODE READ_WRITE, DATA_WIDTH 64, ADDR_WIDTH 32, ID_WIDTH 0, MAX_BURST_LENGTH 16"));
+    // One clock, associated with all three AXI interfaces; no second clock input.
+    assert!(
+        wrapper.contains("ASSOCIATED_BUSIF s_axi:m_axi:m1_axi, ASSOCIATED_RESET aresetn"),
+        "aclk must be associated with s_axi, m_axi and m1_axi"
+    );
+    let clocks: Vec<&str> = wrapper
+        .lines()
+        .filter(|l| l.contains("xilinx.com:signal:clock:1.0"))
+        .collect();
+    assert_eq!(clocks.len(), 1, "one clock input: {clocks:?}");
+    assert!(w.port("eclk").is_none());
+    // The masters' constant AXI attributes: 8-byte INCR beats, normal non-cacheable
+    // bufferable, unprivileged secure data access.
+    for (port, value) in [
+        ("m_axi_arsize", "3'b011"),
+        ("m_axi_arburst", "2'b01"),
+        ("m_axi_arcache", "4'b0011"),
+        ("m_axi_arprot", "3'b000"),
+        ("m1_axi_arsize", "3'b011"),
+        ("m1_axi_arburst", "2'b01"),
+        ("m1_axi_arcache", "4'b0011"),
+        ("m1_axi_arprot", "3'b000"),
+        ("m1_axi_awsize", "3'b011"),
+        ("m1_axi_awburst", "2'b01"),
+        ("m1_axi_awcache", "4'b0011"),
+        ("m1_axi_awprot", "3'b000"),
+    ] {
+        let assigns: Vec<String> = wrapper
+            .lines()
+            .map(|l| {
+                l.split("//")
+                    .next()
+                    .unwrap()
+                    .split_whitespace()
+                    .collect::<String>()
+            })
+            .filter(|l| l.starts_with(&format!("assign{port}=")))
+            .collect();
+        assert_eq!(
+            assigns,
+            vec![format!("assign{port}={value};")],
+            "{port} must be the constant {value}"
+        );
+        assert_eq!(w.port(port).unwrap().dir, Dir::Output);
     }
     assert_eq!(w.port("irq").unwrap().dir, Dir::Output);
     assert_eq!(w.port("aresetn").unwrap().dir, Dir::Input);
@@ -436,12 +668,20 @@ fn build_tcl_checks_its_arguments() {
         no_top.output
     );
 
-    // Other clock and part are passed through.
-    let r = run_stub(&[rtl, out, "125", "xc7z030fbg676-2"], &[]);
+    // Other clock and part are passed through. The removed second-clock variable is ignored
+    // (even a malformed value: nothing reads it any more).
+    let r = run_stub(
+        &[rtl, out, "100", "xc7z030fbg676-2"],
+        &[("SATCHAIN_ECDSA_CLOCK_MHZ", "fast")],
+    );
     assert_eq!(r.code, 0, "{}", r.output);
     assert!(r.calls.iter().any(|c| c
         .iter()
-        .any(|w| w.contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 125"))));
+        .any(|w| w.contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 100"))));
+    assert!(r
+        .written("build-summary.txt")
+        .lines()
+        .any(|l| l == "fclk0_requested_mhz 100"));
     assert!(r.has(&["create_project", "-force", "satchain"]));
     assert!(r.find("create_project")[0]
         .iter()
@@ -460,14 +700,21 @@ fn overlay_matches_build_tcl() {
     let tcl = std::fs::read_to_string(crate_path("vivado/build.tcl")).unwrap();
     assert!(tcl.contains("set accel_base 0x43C00000"));
     assert!(tcl.contains("set accel_range 4K"));
-    assert!(tcl.contains("set clock_mhz 150.0"));
+    // The default clock is the design clock (FCLK_CLK0 = IO PLL 1000 MHz / 8), and the only one.
+    let mhz = satchain_hdl::top::BUS_CLOCK_MHZ;
+    assert_eq!(mhz, 125.0);
+    assert!(tcl.contains(&format!("set clock_mhz {mhz:.1}\n")));
     assert!(dtso.contains("satchain@43c00000 {"));
     assert!(dtso.contains("compatible = \"generic-uio\";"));
     assert!(dtso.contains("reg = <0x43c00000 0x1000>;"));
     // IRQ_F2P[0] = SPI 61 = 32 + 29, level-high (4).
     assert!(dtso.contains("interrupts = <0 29 4>;"));
-    assert!(dtso.contains("assigned-clocks = <&clkc 15>, <&clkc 16>;"));
-    assert!(dtso.contains("assigned-clock-rates = <150000000>, <76923077>;"));
+    assert!(dtso.contains("assigned-clocks = <&clkc 15>;"));
+    assert!(dtso.contains(&format!(
+        "assigned-clock-rates = <{}>;",
+        (mhz * 1e6).round() as u64
+    )));
+    assert!(!dtso.contains("clkc 16"), "the overlay sets a second clock");
     assert!(dtso.contains("firmware-name = \"satchain.bin\";"));
     // The register window fits the mapped page.
     assert!(satchain_hdl::regmap::WINDOW_BYTES <= 0x1000);

@@ -15,7 +15,6 @@ use std::process::Command;
 /// The top's port contract (notes/C-sha.md): the driver and the Vivado flow depend on it.
 const CONTRACT: &[(&str, Dir, u32)] = &[
     ("clock", Dir::Input, 1),
-    ("ecdsa_clock", Dir::Input, 1),
     ("reset", Dir::Input, 1),
     ("s_axi_awaddr", Dir::Input, 8),
     ("s_axi_awvalid", Dir::Input, 1),
@@ -43,6 +42,27 @@ const CONTRACT: &[(&str, Dir, u32)] = &[
     ("m_axi_rresp", Dir::Input, 2),
     ("m_axi_rvalid", Dir::Input, 1),
     ("m_axi_rready", Dir::Output, 1),
+    // The verify-job ring master (read: job slots, write: verdict entries; S_AXI_HP1).
+    ("m1_axi_araddr", Dir::Output, 32),
+    ("m1_axi_arlen", Dir::Output, 8),
+    ("m1_axi_arvalid", Dir::Output, 1),
+    ("m1_axi_arready", Dir::Input, 1),
+    ("m1_axi_rdata", Dir::Input, 64),
+    ("m1_axi_rresp", Dir::Input, 2),
+    ("m1_axi_rvalid", Dir::Input, 1),
+    ("m1_axi_rready", Dir::Output, 1),
+    ("m1_axi_awaddr", Dir::Output, 32),
+    ("m1_axi_awlen", Dir::Output, 8),
+    ("m1_axi_awvalid", Dir::Output, 1),
+    ("m1_axi_awready", Dir::Input, 1),
+    ("m1_axi_wdata", Dir::Output, 64),
+    ("m1_axi_wstrb", Dir::Output, 8),
+    ("m1_axi_wlast", Dir::Output, 1),
+    ("m1_axi_wvalid", Dir::Output, 1),
+    ("m1_axi_wready", Dir::Input, 1),
+    ("m1_axi_bresp", Dir::Input, 2),
+    ("m1_axi_bvalid", Dir::Input, 1),
+    ("m1_axi_bready", Dir::Output, 1),
 ];
 
 fn wrapper_text() -> String {

@@ -6,9 +6,10 @@
 # Every command tclsh does not know (create_project, create_bd_cell, connect_bd_net, ...) goes
 # to `unknown`, which appends the call as one Tcl list per line to <call log> and returns a
 # plausible value: object names for get_*/create_* commands, "100%" for run progress, a slack
-# of 0.25 ns (or $STUB_SLACK), 150.0 as the "actual" FCLK0 frequency. `file copy` and `exit` are
-# recorded instead of executed (nothing is copied; no output file is made). Tcl syntax errors
-# and calls to real Tcl commands with wrong arguments fail for real.
+# of 0.25 ns (or $STUB_SLACK), 125.0 as the "actual" FCLK0 frequency. `file copy` and `exit` are
+# recorded instead of executed (nothing is copied; nothing is written to the out dir: files
+# build.tcl opens for writing, other than constraints, land in <call log>.files/). Tcl syntax
+# errors and calls to real Tcl commands with wrong arguments fail for real.
 
 if {[llength $argv] < 2} {
     puts stderr "usage: tclsh vivado_stub.tcl <build.tcl> <call log> <tclargs...>"
@@ -16,7 +17,8 @@ if {[llength $argv] < 2} {
 }
 set stub_script [lindex $argv 0]
 set stub_log [open [lindex $argv 1] w]
-set stub_clock 150.0
+set stub_files "[lindex $argv 1].files"
+set stub_clock 125.0
 
 proc stub_record {call} {
     global stub_log
@@ -40,7 +42,6 @@ proc unknown {args} {
                 }
                 DIRECTORY { return "/stub/impl_1" }
                 CONFIG.PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ { return $stub_clock }
-                CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ { return 76.923077 }
                 default { return "" }
             }
         }
@@ -72,7 +73,8 @@ proc file {sub args} {
 }
 
 # `open ... w`: constraint files (*.xdc) are written for real, so a test can read what Vivado
-# would get; the summary file goes to a scratch channel instead of the out dir.
+# would get; any other file (the summary) goes to <call log>.files/<its name> instead of the out
+# dir, so a test can read what build.tcl wrote there.
 rename open stub_real_open
 proc open {path {mode r} args} {
     if {[string match *w* $mode] && [string match *.xdc $path]} {
@@ -81,10 +83,10 @@ proc open {path {mode r} args} {
         return [stub_real_open $path $mode]
     }
     if {[string match *w* $mode]} {
+        global stub_files
         stub_record [list open $path $mode]
-        # `file tempfile` already returns an open channel (named like `file4`): opening that
-        # name again would create a file of that name in the working directory.
-        return [stub_real_file tempfile]
+        stub_real_file mkdir $stub_files
+        return [stub_real_open [stub_real_file join $stub_files [stub_real_file tail $path]] $mode]
     }
     return [stub_real_open $path $mode {*}$args]
 }

@@ -7,16 +7,16 @@
 #               Only <rtl dir>/top.v is used: the per-block files each have their own `top`.
 #   <out dir>   receives satchain.bit, satchain.bin, satchain.xsa, satchain-overlay.dtso,
 #               utilization.rpt, timing_summary.rpt, build-summary.txt and the project (vivado/).
-#   clock_mhz   FCLK_CLK0, the accelerator clock (default 150: the clock the hw-report projects
-#               at, see `satchain hw-report` clock_basis). The PS7 derives it from a PLL with
-#               integer dividers; build-summary.txt records the frequency actually set.
+#   clock_mhz   FCLK_CLK0, the accelerator's one clock (default 125 = IO PLL 1000 MHz / 8:
+#               satchain_hdl::top::BUS_CLOCK_MHZ, the clock the hw-report projects at, see
+#               `satchain hw-report` clock_basis; the calibrated timing model estimates 129.8 MHz
+#               for the whole top). The PS7 derives it from a PLL with integer dividers;
+#               build-summary.txt records the frequency actually set.
 #   part        default xc7z030sbg485-1 (see bitstreams/README.md: -1 is the slowest speed
 #               grade, so timing met there holds for every grade; the SBG485 package is the one
 #               of common XC7Z030 modules; the fabric is the same in every package).
 #
-# Environment: SATCHAIN_ECDSA_CLOCK_MHZ (FCLK_CLK1, the ECDSA engines' clock domain, default
-# 76.923 = IO PLL 1000 MHz / 13: what the engine's logic depth supports by the hw-report estimate,
-# see hdl/src/top.rs ECDSA_CLOCK_MHZ), SATCHAIN_VIVADO_JOBS (parallel jobs, default 2), SATCHAIN_PS7_PRESET (a Tcl file
+# Environment: SATCHAIN_VIVADO_JOBS (parallel jobs, default 2), SATCHAIN_PS7_PRESET (a Tcl file
 # that sets the board's PS7 configuration, e.g. DDR and MIO, on the cell `ps7`; without it the
 # PS7 keeps Vivado's defaults, which is enough for a PL bitstream loaded from Linux, whose PS is
 # already configured by the boot loader).
@@ -34,7 +34,7 @@ if {[llength $argv] < 2} {
 }
 set rtl_dir [file normalize [lindex $argv 0]]
 set out_dir [file normalize [lindex $argv 1]]
-set clock_mhz 150.0
+set clock_mhz 125.0
 if {[llength $argv] > 2} { set clock_mhz [lindex $argv 2] }
 set part xc7z030sbg485-1
 if {[llength $argv] > 3} { set part [lindex $argv 3] }
@@ -44,12 +44,6 @@ if {![string is double -strict $clock_mhz] || $clock_mhz <= 0 || $clock_mhz > 25
 }
 if {![string match xc7z030* $part]} {
     puts stderr "build.tcl: the design targets the XC7Z030; part '$part' is not one"
-    exit 2
-}
-set ecdsa_mhz 76.923
-if {[info exists ::env(SATCHAIN_ECDSA_CLOCK_MHZ)]} { set ecdsa_mhz $::env(SATCHAIN_ECDSA_CLOCK_MHZ) }
-if {![string is double -strict $ecdsa_mhz] || $ecdsa_mhz <= 0 || $ecdsa_mhz > 250} {
-    puts stderr "build.tcl: SATCHAIN_ECDSA_CLOCK_MHZ must be a number in (0, 250\], got '$ecdsa_mhz'"
     exit 2
 }
 set jobs 2
@@ -73,13 +67,15 @@ set proj_dir [file join $out_dir vivado]
 # Accelerator register window on M_AXI_GP0 (Linux maps it through UIO; see the overlay).
 set accel_base 0x43C00000
 set accel_range 4K
-# The DMA master (satchain/m_axi) reaches DDR through S_AXI_HP0: the whole 1 GiB DDR window
-# of the HP port (0x0000_0000..0x3FFF_FFFF; the driver's buffer is a reserved-memory /
-# u-dma-buf region inside it).
+# The two DMA masters reach DDR through their own HP ports, each mapping the whole 1 GiB DDR
+# window of the port (0x0000_0000..0x3FFF_FFFF; the driver's buffers are reserved-memory /
+# u-dma-buf regions inside it): satchain/m_axi (hash descriptor DMA, read only) through
+# S_AXI_HP0, satchain/m1_axi (verify-job ring: reads job slots, writes verdict entries) through
+# S_AXI_HP1.
 set hp_ddr_base 0x00000000
 set hp_ddr_range 1G
 
-puts "build.tcl: part $part, FCLK_CLK0 $clock_mhz MHz, FCLK_CLK1 (ECDSA) $ecdsa_mhz MHz, RTL $top_v, out $out_dir"
+puts "build.tcl: part $part, FCLK_CLK0 $clock_mhz MHz (the one clock), RTL $top_v, out $out_dir"
 
 # ---------------------------------------------------------------- project and sources
 create_project -force satchain $proj_dir -part $part
@@ -87,26 +83,12 @@ set_property target_language Verilog [current_project]
 add_files -norecurse -fileset sources_1 [list $top_v $wrapper_v]
 update_compile_order -fileset sources_1
 
-# Clock-domain crossing constraints (hdl/src/ecdsa/cdc.rs): FCLK_CLK0 (bus) and FCLK_CLK1
-# (engines) are treated as unrelated. Every crossing signal is either a 2-flip-flop
-# synchronizer (ASYNC_REG, so placement keeps each pair together and the MTBF analysis sees
-# them) or a handshake-held quasi-static bus (operand staging -> engine load data, engine
-# code/cycles -> bus side), whose datapath delay is bounded by one period of the destination
-# clock instead of being timed as a synchronous path.
-set cdc_xdc [file join $proj_dir cdc.xdc]
-file mkdir $proj_dir
-set fh [open $cdc_xdc w]
-puts $fh "set_property ASYNC_REG TRUE \[get_cells -hier -regexp {.*(ack_s1|ack_s2|rack_s1|rack_s2|req_e1|req_e2|rst_e1|rst_e2).*_reg.*}\]"
-puts $fh "set_max_delay -datapath_only -from \[get_clocks clk_fpga_0\] -to \[get_clocks clk_fpga_1\] [format %.3f [expr {1000.0 / $ecdsa_mhz}]]"
-puts $fh "set_max_delay -datapath_only -from \[get_clocks clk_fpga_1\] -to \[get_clocks clk_fpga_0\] [format %.3f [expr {1000.0 / $clock_mhz}]]"
-close $fh
-add_files -norecurse -fileset constrs_1 $cdc_xdc
-
 # ---------------------------------------------------------------- block design
 create_bd_design satchain_bd
 
-# Zynq PS: GP0 master for the registers, S_AXI_HP0 (64-bit) for the DMA master's reads from
-# DDR, FCLK_CLK0 for the fabric, one fabric interrupt.
+# Zynq PS: GP0 master for the registers, S_AXI_HP0 (64-bit) for the hash DMA master's reads
+# from DDR, S_AXI_HP1 (64-bit) for the verify-job ring master's reads and writes, FCLK_CLK0 for
+# the fabric (the only PL clock), one fabric interrupt.
 set ps7 [create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7]
 if {[info exists ::env(SATCHAIN_PS7_PRESET)]} {
     puts "build.tcl: applying the PS7 preset $::env(SATCHAIN_PS7_PRESET)"
@@ -116,10 +98,10 @@ set_property -dict [list \
     CONFIG.PCW_USE_M_AXI_GP0 {1} \
     CONFIG.PCW_USE_S_AXI_HP0 {1} \
     CONFIG.PCW_S_AXI_HP0_DATA_WIDTH {64} \
+    CONFIG.PCW_USE_S_AXI_HP1 {1} \
+    CONFIG.PCW_S_AXI_HP1_DATA_WIDTH {64} \
     CONFIG.PCW_EN_CLK0_PORT {1} \
     CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $clock_mhz \
-    CONFIG.PCW_EN_CLK1_PORT {1} \
-    CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ $ecdsa_mhz \
     CONFIG.PCW_EN_RST0_PORT {1} \
     CONFIG.PCW_USE_FABRIC_INTERRUPT {1} \
     CONFIG.PCW_IRQ_F2P_INTR {1} \
@@ -132,36 +114,45 @@ apply_bd_automation -rule xilinx.com:bd_rule:processing_system7 \
 set rst [create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_fclk0]
 set ic  [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_ic]
 set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] $ic
-# DMA path: the accelerator's AXI4 read master -> interconnect (AXI4 -> AXI3 protocol
-# conversion; bursts are <= 16 beats, so none is split) -> S_AXI_HP0.
+# DMA paths: each AXI4 master of the accelerator -> its own interconnect (AXI4 -> AXI3
+# protocol conversion; bursts are <= 16 beats, so none is split) -> its HP port.
+# Hash DMA (read only): satchain/m_axi -> axi_ic_hp -> S_AXI_HP0.
 set ic_hp [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_ic_hp]
 set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] $ic_hp
+# Verify-job ring (read and write): satchain/m1_axi -> axi_ic_hp1 -> S_AXI_HP1.
+set ic_hp1 [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_ic_hp1]
+set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] $ic_hp1
 set acc [create_bd_cell -type module -reference satchain_axi_wrapper satchain]
 
-# Clock: FCLK_CLK0 drives GP0, the interconnect, the reset block and the accelerator.
+# Clock: FCLK_CLK0, the one clock, drives GP0, both HP ports, the interconnects, the reset block
+# and the accelerator.
 connect_bd_net [get_bd_pins ps7/FCLK_CLK0] \
     [get_bd_pins ps7/M_AXI_GP0_ACLK] \
     [get_bd_pins rst_fclk0/slowest_sync_clk] \
     [get_bd_pins axi_ic/ACLK] [get_bd_pins axi_ic/S00_ACLK] [get_bd_pins axi_ic/M00_ACLK] \
     [get_bd_pins ps7/S_AXI_HP0_ACLK] \
     [get_bd_pins axi_ic_hp/ACLK] [get_bd_pins axi_ic_hp/S00_ACLK] [get_bd_pins axi_ic_hp/M00_ACLK] \
+    [get_bd_pins ps7/S_AXI_HP1_ACLK] \
+    [get_bd_pins axi_ic_hp1/ACLK] [get_bd_pins axi_ic_hp1/S00_ACLK] [get_bd_pins axi_ic_hp1/M00_ACLK] \
     [get_bd_pins satchain/aclk]
-# FCLK_CLK1 drives only the ECDSA engines (their reset comes through the crossing).
-connect_bd_net [get_bd_pins ps7/FCLK_CLK1] [get_bd_pins satchain/eclk]
 # Resets: PS reset -> synchronizer -> interconnect and accelerator (the wrapper makes it active-high).
 connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst_fclk0/ext_reset_in]
 connect_bd_net [get_bd_pins rst_fclk0/interconnect_aresetn] [get_bd_pins axi_ic/ARESETN] \
-    [get_bd_pins axi_ic_hp/ARESETN]
+    [get_bd_pins axi_ic_hp/ARESETN] [get_bd_pins axi_ic_hp1/ARESETN]
 connect_bd_net [get_bd_pins rst_fclk0/peripheral_aresetn] \
     [get_bd_pins axi_ic/S00_ARESETN] [get_bd_pins axi_ic/M00_ARESETN] \
     [get_bd_pins axi_ic_hp/S00_ARESETN] [get_bd_pins axi_ic_hp/M00_ARESETN] \
+    [get_bd_pins axi_ic_hp1/S00_ARESETN] [get_bd_pins axi_ic_hp1/M00_ARESETN] \
     [get_bd_pins satchain/aresetn]
 # Registers: GP0 -> interconnect -> accelerator.
 connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins axi_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins axi_ic/M00_AXI] [get_bd_intf_pins satchain/s_axi]
-# DMA: accelerator -> interconnect -> S_AXI_HP0 (DDR).
+# Hash DMA: accelerator -> interconnect -> S_AXI_HP0 (DDR).
 connect_bd_intf_net [get_bd_intf_pins satchain/m_axi] [get_bd_intf_pins axi_ic_hp/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins axi_ic_hp/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
+# Verify-job ring: accelerator -> interconnect -> S_AXI_HP1 (DDR; job slots in, verdicts out).
+connect_bd_intf_net [get_bd_intf_pins satchain/m1_axi] [get_bd_intf_pins axi_ic_hp1/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins axi_ic_hp1/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP1]
 # Interrupt: IRQ_F2P[0] = GIC SPI 61 (the overlay's `interrupts = <0 29 4>`).
 connect_bd_net [get_bd_pins satchain/irq] [get_bd_pins ps7/IRQ_F2P]
 
@@ -171,13 +162,14 @@ assign_bd_address -offset $accel_base -range $accel_range \
 assign_bd_address -offset $hp_ddr_base -range $hp_ddr_range \
     -target_address_space [get_bd_addr_spaces satchain/m_axi] \
     [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
+assign_bd_address -offset $hp_ddr_base -range $hp_ddr_range \
+    -target_address_space [get_bd_addr_spaces satchain/m1_axi] \
+    [get_bd_addr_segs ps7/S_AXI_HP1/HP1_DDR_LOWOCM] -force
 
 validate_bd_design
 save_bd_design
 set act_mhz [get_property CONFIG.PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ $ps7]
-set act_ecdsa_mhz [get_property CONFIG.PCW_ACT_FPGA1_PERIPHERAL_FREQMHZ $ps7]
 puts "build.tcl: FCLK_CLK0 requested $clock_mhz MHz, the PS7 PLL gives $act_mhz MHz"
-puts "build.tcl: FCLK_CLK1 requested $ecdsa_mhz MHz, the PS7 PLL gives $act_ecdsa_mhz MHz"
 
 set bd_file [get_files satchain_bd.bd]
 generate_target all $bd_file
@@ -187,8 +179,9 @@ set_property top satchain_bd_wrapper [get_filesets sources_1]
 update_compile_order -fileset sources_1
 
 # ---------------------------------------------------------------- synthesis, implementation, bitstream
-# The clock constraints of FCLK_CLK0/1 (clk_fpga_0/1) come from the PS7 IP's own XDC, at the
-# frequencies set above (the crossing's constraints are cdc.xdc, written above); the accelerator has no I/O pins (everything is inside the PS-PL boundary).
+# The clock constraint of FCLK_CLK0 (clk_fpga_0) comes from the PS7 IP's own XDC, at the
+# frequency set above; the design has one clock, so no other constraint is needed (no clock
+# crossing), and the accelerator has no I/O pins (everything is inside the PS-PL boundary).
 launch_runs synth_1 -jobs $jobs
 wait_on_run synth_1
 if {[get_property PROGRESS [get_runs synth_1]] ne "100%"} {
@@ -222,8 +215,6 @@ set fh [open [file join $out_dir build-summary.txt] w]
 puts $fh "part $part"
 puts $fh "fclk0_requested_mhz $clock_mhz"
 puts $fh "fclk0_actual_mhz $act_mhz"
-puts $fh "fclk1_ecdsa_requested_mhz $ecdsa_mhz"
-puts $fh "fclk1_ecdsa_actual_mhz $act_ecdsa_mhz"
 puts $fh "wns_ns $wns"
 puts $fh "timing_met $met"
 puts $fh "accel_base $accel_base"
