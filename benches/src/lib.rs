@@ -3,8 +3,6 @@
 use std::path::PathBuf;
 
 use crypto_core::{SchnorrJob, VerifyJob};
-use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha20Rng;
 
 /// A file of the shared test data (`../shared/data` beside the repository; `testkit::data`).
 pub fn shared_data(rel: &str) -> Result<PathBuf, String> {
@@ -24,27 +22,10 @@ pub fn sample_verify_jobs(n: usize, seed: u64) -> Vec<VerifyJob> {
     testkit::jobs::random_valid_jobs_with(n, seed, testkit::jobs::KeyMix::EveryFourthUncompressed)
 }
 
-/// `n` valid BIP340 jobs, deterministic in `seed`: distinct keys, random 32-byte messages
-/// (Taproot signs a 32-byte sighash) and random auxiliary data, signed by k256's BIP340 signer.
+/// `n` valid BIP340 jobs, deterministic in `seed` (`testkit::jobs::random_valid_schnorr_jobs`:
+/// random keys, 32-byte messages as Taproot signs, k256's BIP340 signer).
 pub fn sample_schnorr_jobs(n: usize, seed: u64) -> Vec<SchnorrJob> {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let mut jobs = Vec::with_capacity(n);
-    while jobs.len() < n {
-        let key = k256::schnorr::SigningKey::random(&mut rng);
-        let mut msg32 = [0u8; 32];
-        rng.fill_bytes(&mut msg32);
-        let mut aux = [0u8; 32];
-        rng.fill_bytes(&mut aux);
-        let Ok(sig) = key.sign_raw(&msg32, &aux) else {
-            continue;
-        };
-        jobs.push(SchnorrJob {
-            xonly_pubkey: key.verifying_key().to_bytes().into(),
-            msg32,
-            sig64: sig.to_bytes(),
-        });
-    }
-    jobs
+    testkit::jobs::random_valid_schnorr_jobs(n, seed)
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
-//! Random signed ECDSA jobs, deterministic from a seed: the one generator of the workspace
-//! (simulation tests, `satchain bench`, criterion benches).
+//! Random signed ECDSA and BIP340 jobs, deterministic from a seed: the one generator of the
+//! workspace (simulation tests, `satchain bench`, `satchain hw-report`, criterion benches).
 
 use alloc::vec::Vec;
 
-use crypto_core::{PubkeyBytes, VerifyJob};
+use crypto_core::{PubkeyBytes, SchnorrJob, VerifyJob};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -74,6 +74,30 @@ pub fn random_valid_jobs_with(n: usize, seed: u64, mix: KeyMix) -> Vec<VerifyJob
     out
 }
 
+/// `n` valid BIP340 jobs, deterministic in `seed`: random keys, random 32-byte messages
+/// (Taproot signs a 32-byte sighash) and random auxiliary data, signed by k256's BIP340
+/// signer (`satchain hw-report`'s Schnorr batch, the criterion benches).
+pub fn random_valid_schnorr_jobs(n: usize, seed: u64) -> Vec<SchnorrJob> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let key = k256::schnorr::SigningKey::random(&mut rng);
+        let mut msg32 = [0u8; 32];
+        rng.fill_bytes(&mut msg32);
+        let mut aux = [0u8; 32];
+        rng.fill_bytes(&mut aux);
+        let Ok(sig) = key.sign_raw(&msg32, &aux) else {
+            continue;
+        };
+        out.push(SchnorrJob {
+            xonly_pubkey: key.verifying_key().to_bytes().into(),
+            msg32,
+            sig64: sig.to_bytes(),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -107,5 +131,18 @@ mod tests {
         assert!(all
             .iter()
             .all(|j| matches!(j.pubkey, PubkeyBytes::Uncompressed(_))));
+    }
+
+    /// The BIP340 generator: every job verifies in k256, the seed decides the jobs.
+    #[test]
+    fn schnorr_jobs_verify_and_follow_the_seed() {
+        let jobs = random_valid_schnorr_jobs(6, 3);
+        for j in &jobs {
+            let vk = k256::schnorr::VerifyingKey::from_bytes(&j.xonly_pubkey).unwrap();
+            let sig = k256::schnorr::Signature::try_from(&j.sig64[..]).unwrap();
+            vk.verify_raw(&j.msg32, &sig).unwrap();
+        }
+        assert_eq!(jobs, random_valid_schnorr_jobs(6, 3));
+        assert_ne!(jobs, random_valid_schnorr_jobs(6, 4));
     }
 }
