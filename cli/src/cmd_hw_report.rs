@@ -5,6 +5,8 @@
 //! - `ecdsa`: a seeded batch of valid signatures with block 413567's key mix through the real
 //!   driver's verify-job rings on the Verilated shipped top, and the same jobs on the core's
 //!   ISS (`verif::report::ecdsa_ring_batch`);
+//! - `schnorr`: a seeded batch of valid BIP340 signatures the same way
+//!   (`verif::report::schnorr_ring_batch`);
 //! - `driver`: register traffic per job counted on the simulated bus, through the real driver
 //!   (`verif::bus::measure_driver_traffic` for hash jobs; the ECDSA batch for verifies);
 //! - `resources`, `logic_depth`: yosys `synth_xilinx` via `bitstreams` (target/synth/
@@ -33,6 +35,10 @@ pub struct HwReportArgs {
     /// (the figure needs at least 256).
     #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub ecdsa_samples: u64,
+    /// Random valid BIP340 signatures in the Schnorr batch, the same way (0: no Schnorr batch;
+    /// the `schnorr` section is then null and named in `missing`).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    pub schnorr_samples: u64,
     /// Seed of the signature sample.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -104,6 +110,11 @@ pub fn build(args: &HwReportArgs) -> Value {
         args.ecdsa_samples
     );
     let run = ecdsa_run(args, &mut missing);
+    eprintln!(
+        "hw-report: BIP340 batch through the driver on the Verilated top ({} signatures) ...",
+        args.schnorr_samples
+    );
+    let schnorr_run = schnorr_run(args, &mut missing);
     eprintln!("hw-report: register traffic through the driver on the Verilated top ...");
     let driver = driver_section(run.as_ref(), &mut missing);
 
@@ -139,6 +150,7 @@ pub fn build(args: &HwReportArgs) -> Value {
     let mut sha = sha;
     reproject_sha256(&mut sha, clock, bus_dom.held_mhz());
     let ecdsa = ecdsa_section(args, run.as_ref(), ecdsa_dom.held_mhz(), synth.as_ref());
+    let schnorr = schnorr_section(args, schnorr_run.as_ref(), ecdsa_dom.held_mhz());
     m.insert("clock_mhz".into(), json!(clock));
     m.insert("clock_basis".into(), json!(bus_dom.basis()));
     m.insert("ecdsa_clock_mhz".into(), json!(round3(ecdsa_dom.held_mhz())));
@@ -153,6 +165,7 @@ pub fn build(args: &HwReportArgs) -> Value {
     );
     m.insert("sha256".into(), sha);
     m.insert("ecdsa".into(), ecdsa);
+    m.insert("schnorr".into(), schnorr);
     m.insert("driver".into(), driver);
     m.insert("resources".into(), resources_v);
     m.insert("logic_depth".into(), logic_depth);
@@ -413,7 +426,7 @@ fn ecdsa_run(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<EcdsaRun>
 
 /// The ECDSA batch with the block mix it copied.
 struct EcdsaRun {
-    r: verif::report::EcdsaRingRun,
+    r: verif::report::RingRun,
     mix: (usize, usize),
     measure_us: u64,
 }
@@ -479,6 +492,62 @@ fn ecdsa_section(
         "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
         "iss_batch_clocks": r.iss_clocks,
         "source": "verifies_per_s, batch_clocks, cycles_per_verify: accel-driver's Accel::ecdsa_batch through the verify-job rings on the Verilated shipped top (model clocks from the first register access to the return, polls and ring DMA included), converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::ecdsa_ring_batch)",
+        "measure_us": measure_us,
+    })
+}
+
+/// The BIP340 batch: `--schnorr-samples` valid signatures (seed `--seed`), through the driver
+/// on the Verilated top (`verif::report::schnorr_ring_batch`).
+fn schnorr_run(
+    args: &HwReportArgs,
+    missing: &mut Vec<String>,
+) -> Option<(verif::report::RingRun, u64)> {
+    if args.schnorr_samples == 0 {
+        missing.push("schnorr: --schnorr-samples 0".into());
+        return None;
+    }
+    let n = usize::try_from(args.schnorr_samples).unwrap_or(usize::MAX);
+    let t = Instant::now();
+    let jobs = testkit::jobs::random_valid_schnorr_jobs(n, args.seed);
+    match verif::report::schnorr_ring_batch(&jobs) {
+        Ok(r) => Some((r, crate::json::micros(t.elapsed()))),
+        Err(e) => {
+            missing.push(format!("schnorr: {e}"));
+            None
+        }
+    }
+}
+
+/// `schnorr`: the BIP340 batch converted at `mhz` (the core's clock), with its own traffic and
+/// the ISS's figures, as `ecdsa` has them.
+fn schnorr_section(
+    args: &HwReportArgs,
+    run: Option<&(verif::report::RingRun, u64)>,
+    mhz: f64,
+) -> Value {
+    let Some((r, measure_us)) = run else {
+        return Value::Null;
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let (n, clocks) = (r.verifies as f64, r.clocks.max(1) as f64);
+    #[allow(clippy::cast_precision_loss)]
+    let per = |x: u64| round3(x as f64 / n.max(1.0));
+    json!({
+        "verifies_per_s": (n * mhz * 1e6 / clocks).round(),
+        "clock_mhz": round3(mhz),
+        "batch_verifies": r.verifies,
+        "seed": args.seed,
+        "batch_clocks": r.clocks,
+        "device_cycles": r.device_cycles,
+        "cycles_per_verify": round3(clocks / n.max(1.0)),
+        "clusters": r.clusters,
+        "threads": r.threads,
+        "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
+        "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
+        "iss_batch_clocks": r.iss_clocks,
+        "mmio_writes_per_verify": per(r.mmio_writes),
+        "mmio_reads_per_verify": per(r.mmio_reads),
+        "source": "verifies_per_s, batch_clocks, cycles_per_verify, mmio_*: accel-driver's Accel::bip340_batch (ring jobs of kind 1; the challenge e hashed on the CPU, as FpgaBackend does) through the verify-job rings on the Verilated shipped top, random valid BIP340 signatures (testkit::jobs::random_valid_schnorr_jobs), model clocks from the first register access to the return, converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::schnorr_ring_batch)",
         "measure_us": measure_us,
     })
 }
@@ -579,6 +648,14 @@ fn write_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
         if let Some(l) = e["limit"].as_str() {
             writeln!(out, "  limit: {l}")?;
         }
+    }
+    let sc = &r["schnorr"];
+    if !sc.is_null() {
+        writeln!(
+            out,
+            "schnorr (BIP340): {} verifies in {} clocks through the driver = {} verifies/s at {} MHz; multiplier busy {} (ISS); {} writes + {} reads per verify",
+            sc["batch_verifies"], sc["batch_clocks"], sc["verifies_per_s"], sc["clock_mhz"], sc["multiplier_busy_fraction"], sc["mmio_writes_per_verify"], sc["mmio_reads_per_verify"]
+        )?;
     }
     let d = &r["driver"];
     if !d.is_null() {

@@ -547,13 +547,15 @@ pub fn block_key_mix(raw: &[u8]) -> Result<(usize, usize), ReportError> {
     Ok(mix)
 }
 
-/// `hw-report`'s ECDSA figures: one batch of verify jobs through `Accel::ecdsa_batch` (the
-/// verify-job rings, the `--backend sim` driver settings) on the Verilated shipped top, and the
-/// same jobs on the VerifyCore's ISS for the figures the RTL has no counter for.
+/// `hw-report`'s ECDSA and BIP340 figures: one batch of verify jobs through the verify-job
+/// rings (`Accel::ecdsa_batch` or `Accel::bip340_batch`, the `--backend sim` driver settings)
+/// on the Verilated shipped top, and the same jobs on the VerifyCore's ISS for the figures the
+/// RTL has no counter for.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EcdsaRingRun {
+pub struct RingRun {
     pub verifies: usize,
-    /// Jobs with a compressed key (the core recovers y: a square root per job).
+    /// Jobs with a compressed key (the core recovers y: a square root per job); every BIP340
+    /// job has an x-only key and counts here.
     pub compressed: usize,
     /// Model clocks from the driver's first register access to its return: every register
     /// access, the rings' DMA, the core's work and the polls.
@@ -573,12 +575,91 @@ pub struct EcdsaRingRun {
     pub iss_thread_cycles_per_verify: f64,
 }
 
+/// One batch for [`ring_batch`]: the driver's jobs, the ISS's jobs and the key count.
+struct RingBatch {
+    kind: &'static str,
+    run: Box<RingDriverRun>,
+    core_jobs: Vec<satchain_hdl::vcore::iss::core::CoreJob>,
+    compressed: usize,
+}
+
+/// Runs one batch through the driver: its result codes and traffic.
+type RingDriverRun = dyn FnOnce(
+    &mut accel_driver::Accel<crate::bus::VerilatorBus>,
+) -> Result<
+    (accel_driver::BatchInfo, Vec<Option<accel_driver::EcdsaResult>>),
+    accel_driver::DriverError,
+>;
+
 /// Runs `jobs` (all valid signatures: any other verdict is an error) as described at
-/// [`EcdsaRingRun`].
-pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<EcdsaRingRun, ReportError> {
+/// [`RingRun`].
+pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<RingRun, ReportError> {
+    use satchain_hdl::vcore::iss::core::CoreJob;
+    let ej: Vec<_> = jobs.iter().map(satchain_fpga::ecdsa_job).collect();
+    let core_jobs = jobs
+        .iter()
+        .map(|j| {
+            CoreJob::ecdsa(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s)
+                .map_err(|e| ReportError::Parse(format!("ISS job: {e:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ring_batch(RingBatch {
+        kind: "ECDSA",
+        run: Box::new(move |a| {
+            let mut out = vec![None; ej.len()];
+            a.ecdsa_batch(&ej, &mut out).map(|info| (info, out))
+        }),
+        core_jobs,
+        compressed: jobs
+            .iter()
+            .filter(|j| matches!(j.pubkey, crypto_core::PubkeyBytes::Compressed(_)))
+            .count(),
+    })
+}
+
+/// As [`ecdsa_ring_batch`] for BIP340 jobs (ring jobs of kind 1; the challenge `e` computed on
+/// the CPU as `FpgaBackend` does).
+pub fn schnorr_ring_batch(jobs: &[crypto_core::SchnorrJob]) -> Result<RingRun, ReportError> {
+    use satchain_hdl::vcore::iss::core::CoreJob;
+    let split = |j: &crypto_core::SchnorrJob| {
+        let (mut r, mut s) = ([0u8; 32], [0u8; 32]);
+        r.copy_from_slice(&j.sig64[..32]);
+        s.copy_from_slice(&j.sig64[32..]);
+        (j.challenge(), r, s)
+    };
+    let bj: Vec<accel_driver::Bip340Job> = jobs
+        .iter()
+        .map(|j| {
+            let (e, r, s) = split(j);
+            accel_driver::Bip340Job {
+                e,
+                r,
+                s,
+                px: j.xonly_pubkey,
+            }
+        })
+        .collect();
+    let core_jobs = jobs
+        .iter()
+        .map(|j| {
+            let (e, r, s) = split(j);
+            CoreJob::schnorr(&j.xonly_pubkey, &e, &r, &s)
+        })
+        .collect();
+    ring_batch(RingBatch {
+        kind: "BIP340",
+        run: Box::new(move |a| {
+            let mut out = vec![None; bj.len()];
+            a.bip340_batch(&bj, &mut out).map(|info| (info, out))
+        }),
+        core_jobs,
+        compressed: jobs.len(),
+    })
+}
+
+fn ring_batch(b: RingBatch) -> Result<RingRun, ReportError> {
     use accel_driver::regmap::EcdsaCode;
     use accel_driver::{Accel, Bus};
-    use satchain_hdl::vcore::iss::core::CoreJob;
     use satchain_hdl::vcore::iss::machine::CoreImage;
     use satchain_hdl::vcore::iss::Config;
     let drv = |e: accel_driver::DriverError| ReportError::Driver(e.to_string());
@@ -589,18 +670,16 @@ pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<EcdsaRingRun,
             "the top reports no CAPS.VERIFY_RING (or the bus has no ring region)".into(),
         ));
     }
-    let ej: Vec<_> = jobs.iter().map(satchain_fpga::ecdsa_job).collect();
-    let mut out = vec![None; ej.len()];
     let c0 = a.bus_mut().sim_cycles().unwrap_or(0);
-    let info = a.ecdsa_batch(&ej, &mut out).map_err(drv)?;
+    let (info, out) = (b.run)(&mut a).map_err(drv)?;
     let clocks = a.bus_mut().sim_cycles().unwrap_or(0) - c0;
     if let Some(i) = out
         .iter()
         .position(|r| r.map(|r| r.code) != Some(EcdsaCode::Valid))
     {
         return Err(ReportError::Driver(format!(
-            "job {i} of a batch of valid signatures came back {:?}",
-            out[i]
+            "{} job {i} of a batch of valid signatures came back {:?}",
+            b.kind, out[i]
         )));
     }
     let cfg = Config {
@@ -608,24 +687,14 @@ pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<EcdsaRingRun,
         ..Config::default()
     };
     let img = CoreImage::secp256k1().map_err(|e| ReportError::Parse(format!("ISS image: {e}")))?;
-    let core_jobs = jobs
-        .iter()
-        .map(|j| {
-            CoreJob::ecdsa(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s)
-                .map_err(|e| ReportError::Parse(format!("ISS job: {e:?}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let run = img
-        .run(&cfg, &core_jobs)
+        .run(&cfg, &b.core_jobs)
         .map_err(|e| ReportError::Parse(format!("ISS: {e}")))?;
-    let n = jobs.len().max(1) as f64;
+    let n = out.len().max(1) as f64;
     let mul: u64 = run.ports.iter().map(|p| p.mul_issues).sum();
-    Ok(EcdsaRingRun {
-        verifies: jobs.len(),
-        compressed: jobs
-            .iter()
-            .filter(|j| matches!(j.pubkey, crypto_core::PubkeyBytes::Compressed(_)))
-            .count(),
+    Ok(RingRun {
+        verifies: out.len(),
+        compressed: b.compressed,
         clocks,
         device_cycles: info.device_cycles,
         mmio_reads: info.reads,
