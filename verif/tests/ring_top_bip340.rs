@@ -130,3 +130,137 @@ fn ring_top_bip340_matches_k256() {
         s.device_cycles
     );
 }
+
+// ------------------------------------------------------------------ a Taproot block
+
+type Prevouts = std::collections::HashMap<crypto_core::OutPoint, crypto_core::TxOut>;
+
+fn validate_on(
+    raw: &[u8],
+    p: &Prevouts,
+    be: &dyn Backend,
+) -> crypto_core::BlockReport {
+    let mut o = crypto_core::ValidateOptions::new(crypto_core::Chain::Bitcoin);
+    o.pow_limit = Some(crypto_core::params::REGTEST_POW_LIMIT);
+    o.prevouts = Some(p as &dyn crypto_core::PrevoutProvider);
+    crypto_core::validate_block(raw, &o, be)
+}
+
+/// (tx, input, 65-byte-signature hash type or 0) of every Taproot input, in block order.
+fn taproot_inputs(b: &crypto_core::Block, p: &Prevouts) -> Vec<(usize, usize, u8)> {
+    let mut v = Vec::new();
+    for (t, tx) in b.txs.iter().enumerate().skip(1) {
+        for (i, inp) in tx.inputs.iter().enumerate() {
+            if crypto_core::taproot::p2tr_output_key(&p[&inp.prevout].script_pubkey).is_some() {
+                let sig = &inp.witness[0];
+                v.push((t, i, if sig.len() == 65 { sig[64] } else { 0 }));
+            }
+        }
+    }
+    v
+}
+
+/// The block was rejected at (tx, input), and the error says so.
+fn rejected_at(rep: &crypto_core::BlockReport, t: usize, i: usize, what: &str) {
+    assert!(!rep.valid, "{what}: accepted on the ring top");
+    let e = rep.error.as_deref().unwrap_or("");
+    assert!(e.starts_with(&format!("tx {t} input {i}:")), "{what}: {e}");
+}
+
+/// `satchain demo --taproot`'s block through `--backend sim`'s backend (the ring top): every
+/// input checked, the Schnorr verdicts and the BIP341 signature hashes from the device (no
+/// software job, no fault), == the software backend's report; then a tampered Schnorr
+/// signature, a changed annex and a wrong spent amount, each rejected naming the tx and input
+/// it is in, with the device's verdict.
+#[test]
+fn ring_top_taproot_demo_block_every_input_on_the_device() {
+    use crypto_core::Block;
+    use fallback_sw::demo::taproot::{build_taproot_demo_block, reseal_witness_block};
+    // A small block (the simulation runs ~13k clocks per second) that still has every Taproot
+    // kind: the first seed whose 24-input demo has key-path and script-path spends and an
+    // annex (one Taproot input in 40 carries one). Building a demo is cheap.
+    let d = (0..500u64)
+        .map(|seed| build_taproot_demo_block(seed, 24))
+        .find(|d| d.mix.p2tr_key_path > 0 && d.mix.p2tr_script_path > 0 && d.mix.annexes > 0)
+        .expect("a seed below 500 gives every Taproot kind in 24 inputs");
+    let m = d.mix;
+    let p: Prevouts = d.prevouts.iter().cloned().collect();
+    let be = verif::sim_backend_with(FpgaConfig {
+        policy: FaultPolicy::Error,
+        spot_check: 0.0,
+        ..verif::bus::sim_config()
+    })
+    .unwrap();
+    let sw = fallback_sw::SoftwareBackend::single_thread();
+
+    let rep = validate_on(&d.block, &p, &be);
+    assert!(rep.valid, "{:?}", rep.error);
+    assert_eq!(rep.signatures.checked, m.signatures());
+    assert_eq!(rep.signatures.valid, m.signatures());
+    assert_eq!(rep.signatures.not_checkable, 0);
+    assert_eq!(rep.schnorr_jobs, m.schnorr_signatures());
+    let want = validate_on(&d.block, &p, &sw);
+    assert_eq!(rep.signatures, want.signatures);
+    let s = be.stats();
+    assert!(s.faults.is_empty(), "{:?}", s.faults);
+    assert_eq!(s.fallback_jobs, 0, "every job on the device");
+    assert_eq!(
+        be.device_jobs(),
+        rep.backend_jobs.0 + rep.backend_jobs.1 + rep.schnorr_jobs,
+        "hash, ECDSA and BIP340 jobs all from the device"
+    );
+    println!(
+        "demo Taproot block, {} inputs ({} key path, {} script path, {} annexes): {} BIP340 + {} ECDSA + {} hash jobs on the ring top, {} simulated cycles",
+        m.total(),
+        m.p2tr_key_path,
+        m.p2tr_script_path,
+        m.annexes,
+        rep.schnorr_jobs,
+        rep.backend_jobs.1,
+        rep.backend_jobs.0,
+        s.device_cycles
+    );
+
+    let block = Block::parse(&d.block, crypto_core::Chain::Bitcoin).unwrap();
+    let tap = taproot_inputs(&block, &p);
+    // A tampered s: BIP340 fails on the device.
+    let (t, i, _) = tap[1];
+    let mut b = block.clone();
+    b.txs[t].inputs[i].witness[0][40] ^= 0x10;
+    let rep = validate_on(&reseal_witness_block(&b.serialize()).unwrap(), &p, &be);
+    rejected_at(&rep, t, i, "tampered s");
+    assert!(rep
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("Schnorr signature does not verify"));
+    // A changed annex: sha_annex changes, so does the signature hash.
+    let (t, i, _) = *tap
+        .iter()
+        .find(|(t, i, _)| {
+            let w = &block.txs[*t].inputs[*i].witness;
+            w.len() >= 2 && w.last().unwrap()[0] == crypto_core::taproot::ANNEX_TAG
+        })
+        .unwrap();
+    let mut b = block.clone();
+    b.txs[t].inputs[i].witness.last_mut().unwrap().push(0x01);
+    let rep = validate_on(&reseal_witness_block(&b.serialize()).unwrap(), &p, &be);
+    rejected_at(&rep, t, i, "changed annex");
+    // A spent amount one satoshi off: the first Taproot input of its tx that commits to every
+    // amount (not ANYONECANPAY), or the input itself, fails.
+    let (t, i, _) = tap[tap.len() / 2];
+    let first = tap
+        .iter()
+        .filter(|(tt, _, _)| *tt == t)
+        .find(|(_, ii, ht)| *ii == i || ht & 0x80 == 0)
+        .map(|(_, ii, _)| *ii)
+        .unwrap();
+    let mut q = p.clone();
+    let op = block.txs[t].inputs[i].prevout;
+    q.get_mut(&op).unwrap().value += 1;
+    let rep = validate_on(&d.block, &q, &be);
+    rejected_at(&rep, t, first, "amount + 1");
+    let s = be.stats();
+    assert!(s.faults.is_empty(), "{:?}", s.faults);
+    assert_eq!(s.fallback_jobs, 0, "the rejections are the device's verdicts");
+}
