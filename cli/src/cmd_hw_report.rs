@@ -153,7 +153,10 @@ pub fn build(args: &HwReportArgs) -> Value {
     let schnorr = schnorr_section(args, schnorr_run.as_ref(), ecdsa_dom.held_mhz());
     m.insert("clock_mhz".into(), json!(clock));
     m.insert("clock_basis".into(), json!(bus_dom.basis()));
-    m.insert("ecdsa_clock_mhz".into(), json!(round3(ecdsa_dom.held_mhz())));
+    m.insert(
+        "ecdsa_clock_mhz".into(),
+        json!(round3(ecdsa_dom.held_mhz())),
+    );
     m.insert("ecdsa_clock_basis".into(), json!(ecdsa_dom.basis()));
     m.insert(
         "clock_domains".into(),
@@ -445,12 +448,10 @@ fn ecdsa_section(
     #[allow(clippy::cast_precision_loss)]
     let (n, clocks) = (r.verifies as f64, r.clocks.max(1) as f64);
     let vps = n * mhz * 1e6 / clocks;
-    let lut = synth
-        .and_then(|s| s.total.as_ref())
-        .map(|t| {
-            let b = synth.map_or(0.0, |s| s.budget.lut as f64 * s.budget.fraction);
-            (t.resources.lut, b)
-        });
+    let lut = synth.and_then(|s| s.total.as_ref()).map(|t| {
+        let b = synth.map_or(0.0, |s| s.budget.lut as f64 * s.budget.fraction);
+        (t.resources.lut, b)
+    });
     let limit = (vps < ECDSA_TARGET_PER_S).then(|| {
         let luts = lut.map_or_else(String::new, |(l, b)| {
             format!(
@@ -473,27 +474,44 @@ fn ecdsa_section(
             clocks / n.max(1.0),
         )
     });
-    json!({
-        "verifies_per_s": vps.round(),
+    let mut m = ring_fields(args, r, mhz);
+    m.extend(
+        json!({
         "target_verifies_per_s": ECDSA_TARGET_PER_S,
         "meets_target": vps >= ECDSA_TARGET_PER_S,
         "limit": limit,
-        "clock_mhz": round3(mhz),
-        "batch_verifies": r.verifies,
         "batch_compressed_keys": r.compressed,
         "block413567_key_mix": {"compressed": mix.0, "uncompressed": mix.1},
+        "source": "verifies_per_s, batch_clocks, cycles_per_verify: accel-driver's Accel::ecdsa_batch through the verify-job rings on the Verilated shipped top (model clocks from the first register access to the return, polls and ring DMA included), converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::ecdsa_ring_batch)",
+        "measure_us": measure_us,
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default(),
+    );
+    Value::Object(m)
+}
+
+/// The fields `ecdsa` and `schnorr` share: the ring batch's rate at `mhz`, its clocks and the
+/// ISS's figures for the same jobs.
+fn ring_fields(args: &HwReportArgs, r: &verif::report::RingRun, mhz: f64) -> Map<String, Value> {
+    #[allow(clippy::cast_precision_loss)]
+    let (n, clocks) = (r.verifies.max(1) as f64, r.clocks.max(1) as f64);
+    let v = json!({
+        "verifies_per_s": (r.verifies as f64 * mhz * 1e6 / clocks).round(),
+        "clock_mhz": round3(mhz),
+        "batch_verifies": r.verifies,
         "seed": args.seed,
         "batch_clocks": r.clocks,
         "device_cycles": r.device_cycles,
-        "cycles_per_verify": round3(clocks / n.max(1.0)),
+        "cycles_per_verify": round3(clocks / n),
         "clusters": r.clusters,
         "threads": r.threads,
         "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
         "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
         "iss_batch_clocks": r.iss_clocks,
-        "source": "verifies_per_s, batch_clocks, cycles_per_verify: accel-driver's Accel::ecdsa_batch through the verify-job rings on the Verilated shipped top (model clocks from the first register access to the return, polls and ring DMA included), converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::ecdsa_ring_batch)",
-        "measure_us": measure_us,
-    })
+    });
+    v.as_object().cloned().unwrap_or_default()
 }
 
 /// The BIP340 batch: `--schnorr-samples` valid signatures (seed `--seed`), through the driver
@@ -529,27 +547,20 @@ fn schnorr_section(
         return Value::Null;
     };
     #[allow(clippy::cast_precision_loss)]
-    let (n, clocks) = (r.verifies as f64, r.clocks.max(1) as f64);
-    #[allow(clippy::cast_precision_loss)]
-    let per = |x: u64| round3(x as f64 / n.max(1.0));
-    json!({
-        "verifies_per_s": (n * mhz * 1e6 / clocks).round(),
-        "clock_mhz": round3(mhz),
-        "batch_verifies": r.verifies,
-        "seed": args.seed,
-        "batch_clocks": r.clocks,
-        "device_cycles": r.device_cycles,
-        "cycles_per_verify": round3(clocks / n.max(1.0)),
-        "clusters": r.clusters,
-        "threads": r.threads,
-        "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
-        "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
-        "iss_batch_clocks": r.iss_clocks,
+    let per = |x: u64| round3(x as f64 / r.verifies.max(1) as f64);
+    let mut m = ring_fields(args, r, mhz);
+    m.extend(
+        json!({
         "mmio_writes_per_verify": per(r.mmio_writes),
         "mmio_reads_per_verify": per(r.mmio_reads),
         "source": "verifies_per_s, batch_clocks, cycles_per_verify, mmio_*: accel-driver's Accel::bip340_batch (ring jobs of kind 1; the challenge e hashed on the CPU, as FpgaBackend does) through the verify-job rings on the Verilated shipped top, random valid BIP340 signatures (testkit::jobs::random_valid_schnorr_jobs), model clocks from the first register access to the return, converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::schnorr_ring_batch)",
         "measure_us": measure_us,
-    })
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default(),
+    );
+    Value::Object(m)
 }
 
 // ------------------------------------------------------------------ driver
