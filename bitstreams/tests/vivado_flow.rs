@@ -504,14 +504,18 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
     // Single pins are wrapper ports; `s_axi` is the AXI interface Vivado infers from the
     // `s_axi_*` ports (their X_INTERFACE_INFO attributes).
     let mut covered: Vec<String> = Vec::new();
+    // The wrapper ports of one AXI interface: every port named `<pin>_*`.
+    let members_of = |pin: &str| -> Vec<String> {
+        let prefix = format!("{pin}_");
+        w.ports
+            .iter()
+            .filter(|p| p.name.starts_with(&prefix))
+            .map(|p| p.name.clone())
+            .collect()
+    };
     for pin in &pins {
         if pin == "s_axi" {
-            let members: Vec<String> = w
-                .ports
-                .iter()
-                .filter(|p| p.name.starts_with("s_axi_"))
-                .map(|p| p.name.clone())
-                .collect();
+            let members = members_of("s_axi");
             assert_eq!(
                 members.len(),
                 17,
@@ -521,12 +525,7 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
         } else if pin == "m_axi" {
             // The DMA read master: AXI4 read channels (AR with the tied-off SIZE, BURST,
             // CACHE, PROT; R with LAST).
-            let members: Vec<String> = w
-                .ports
-                .iter()
-                .filter(|p| p.name.starts_with("m_axi_"))
-                .map(|p| p.name.clone())
-                .collect();
+            let members = members_of("m_axi");
             assert_eq!(
                 members.len(),
                 13,
@@ -536,12 +535,7 @@ fn build_tcl_connects_exactly_the_wrapper_ports() {
         } else if pin == "m1_axi" {
             // The verify-job ring master: the same 13 read signals, and the write channels
             // (AW with the tied-off SIZE, BURST, CACHE, PROT; W with STRB and LAST; B).
-            let members: Vec<String> = w
-                .ports
-                .iter()
-                .filter(|p| p.name.starts_with("m1_axi_"))
-                .map(|p| p.name.clone())
-                .collect();
+            let members = members_of("m1_axi");
             assert_eq!(
                 members.len(),
                 29,
