@@ -52,6 +52,21 @@ pub fn ecdsa_job(j: &VerifyJob) -> EcdsaJob {
     EcdsaJob::new(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s).unwrap_or_default()
 }
 
+/// The hardware's view of a BIP340 job: the challenge `e` hashed here on the CPU (the tagged
+/// SHA-256 of r, the key and the message), r and s split from the signature, the x-only key.
+pub fn bip340_job(j: &SchnorrJob) -> Bip340Job {
+    let mut r = [0u8; 32];
+    let mut s = [0u8; 32];
+    r.copy_from_slice(&j.sig64[..32]);
+    s.copy_from_slice(&j.sig64[32..]);
+    Bip340Job {
+        e: j.challenge(),
+        r,
+        s,
+        px: j.xonly_pubkey,
+    }
+}
+
 /// A device result code as a verdict; `None` for `EngineFault` (no verdict) and for `BadJob`
 /// (a verify-ring slot the device refused: the job was never checked, so software decides).
 pub fn verdict_of(code: EcdsaCode) -> Option<Verdict> {
@@ -183,21 +198,7 @@ impl ChunkKind for SchnorrVerifying {
         a: &mut Accel<B>,
         jobs: &[SchnorrJob],
     ) -> (Result<BatchInfo, DriverError>, Vec<Option<SchnorrVerdict>>) {
-        let reqs: Vec<Bip340Job> = jobs
-            .iter()
-            .map(|j| {
-                let mut r = [0u8; 32];
-                let mut s = [0u8; 32];
-                r.copy_from_slice(&j.sig64[..32]);
-                s.copy_from_slice(&j.sig64[32..]);
-                Bip340Job {
-                    e: j.challenge(),
-                    r,
-                    s,
-                    px: j.xonly_pubkey,
-                }
-            })
-            .collect();
+        let reqs: Vec<Bip340Job> = jobs.iter().map(bip340_job).collect();
         let mut out = vec![None; reqs.len()];
         let res = a.bip340_batch(&reqs, &mut out);
         let verdicts = out

@@ -23,7 +23,7 @@ pub use board::{
     DT_NAME,
 };
 pub use faults::fault;
-pub use kinds::{ecdsa_job, hw_mode, verdict_of};
+pub use kinds::{bip340_job, ecdsa_job, hw_mode, verdict_of};
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
