@@ -1,6 +1,8 @@
 //! Cycle measurements of the SHA-256 hardware on the Verilated models, for
 //! `satchain hw-report` (issue 3's `sha256` object).
 //!
+//! The ECDSA and BIP340 batches through the verify-job rings are in [`ring`] (re-exported here).
+//!
 //! `block413567_hash_cycles` is measured on the shipped design: accel-driver on the Verilated
 //! `top`, jobs submitted as DMA descriptors, data read by the cluster's AXI master from the
 //! simulated DDR ([`crate::axi_mem::AxiMem`], [`crate::axi_mem::DEFAULT_LATENCY`] clocks read
@@ -22,6 +24,9 @@ use std::path::Path;
 use crate::sha_cluster::{ClusterError, ClusterJob, ClusterSim};
 use crypto_core::block::Block;
 use crypto_core::Chain;
+
+mod ring;
+pub use ring::{ecdsa_ring_batch, schnorr_ring_batch, RingRun};
 
 /// Cycle figures of the SHA-256 cluster (see the module docs for how each is measured).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -545,165 +550,4 @@ pub fn block_key_mix(raw: &[u8]) -> Result<(usize, usize), ReportError> {
         .lock()
         .map_err(|_| ReportError::Io("key-mix counter poisoned".into()))?;
     Ok(mix)
-}
-
-/// `hw-report`'s ECDSA and BIP340 figures: one batch of verify jobs through the verify-job
-/// rings (`Accel::ecdsa_batch` or `Accel::bip340_batch`, the `--backend sim` driver settings)
-/// on the Verilated shipped top, and the same jobs on the VerifyCore's ISS for the figures the
-/// RTL has no counter for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RingRun {
-    pub verifies: usize,
-    /// Jobs with a compressed key (the core recovers y: a square root per job); every BIP340
-    /// job has an x-only key and counts here.
-    pub compressed: usize,
-    /// Model clocks from the driver's first register access to its return: every register
-    /// access, the rings' DMA, the core's work and the polls.
-    pub clocks: u64,
-    /// `CYCLES` difference over the batch, as the driver read it.
-    pub device_cycles: u32,
-    pub mmio_reads: u64,
-    pub mmio_writes: u64,
-    /// Clusters of the core and threads in flight (clusters x threads per cluster).
-    pub clusters: usize,
-    pub threads: usize,
-    /// The ISS on the same jobs (`satchain_hdl::vcore::iss`, the shipped core's parameters):
-    /// clocks to the last result, multiplier issues per clock and cluster, and the mean thread
-    /// cycles of one verify (from its start on a thread to its verdict).
-    pub iss_clocks: u64,
-    pub iss_multiplier_busy: f64,
-    pub iss_thread_cycles_per_verify: f64,
-}
-
-/// One batch for [`ring_batch`]: the driver's jobs, the ISS's jobs and the key count.
-struct RingBatch {
-    kind: &'static str,
-    run: Box<RingDriverRun>,
-    core_jobs: Vec<satchain_hdl::vcore::iss::core::CoreJob>,
-    compressed: usize,
-}
-
-/// Runs one batch through the driver: its result codes and traffic.
-type RingDriverRun = dyn FnOnce(
-    &mut accel_driver::Accel<crate::bus::VerilatorBus>,
-) -> Result<
-    (accel_driver::BatchInfo, Vec<Option<accel_driver::EcdsaResult>>),
-    accel_driver::DriverError,
->;
-
-/// Runs `jobs` (all valid signatures: any other verdict is an error) as described at
-/// [`RingRun`].
-pub fn ecdsa_ring_batch(jobs: &[crypto_core::VerifyJob]) -> Result<RingRun, ReportError> {
-    use satchain_hdl::vcore::iss::core::CoreJob;
-    let ej: Vec<_> = jobs.iter().map(satchain_fpga::ecdsa_job).collect();
-    let core_jobs = jobs
-        .iter()
-        .map(|j| {
-            CoreJob::ecdsa(j.pubkey.as_bytes(), &j.prehash, &j.r, &j.s)
-                .map_err(|e| ReportError::Parse(format!("ISS job: {e:?}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    ring_batch(RingBatch {
-        kind: "ECDSA",
-        run: Box::new(move |a| {
-            let mut out = vec![None; ej.len()];
-            a.ecdsa_batch(&ej, &mut out).map(|info| (info, out))
-        }),
-        core_jobs,
-        compressed: jobs
-            .iter()
-            .filter(|j| matches!(j.pubkey, crypto_core::PubkeyBytes::Compressed(_)))
-            .count(),
-    })
-}
-
-/// As [`ecdsa_ring_batch`] for BIP340 jobs (ring jobs of kind 1; the challenge `e` computed on
-/// the CPU as `FpgaBackend` does).
-pub fn schnorr_ring_batch(jobs: &[crypto_core::SchnorrJob]) -> Result<RingRun, ReportError> {
-    use satchain_hdl::vcore::iss::core::CoreJob;
-    let split = |j: &crypto_core::SchnorrJob| {
-        let (mut r, mut s) = ([0u8; 32], [0u8; 32]);
-        r.copy_from_slice(&j.sig64[..32]);
-        s.copy_from_slice(&j.sig64[32..]);
-        (j.challenge(), r, s)
-    };
-    let bj: Vec<accel_driver::Bip340Job> = jobs
-        .iter()
-        .map(|j| {
-            let (e, r, s) = split(j);
-            accel_driver::Bip340Job {
-                e,
-                r,
-                s,
-                px: j.xonly_pubkey,
-            }
-        })
-        .collect();
-    let core_jobs = jobs
-        .iter()
-        .map(|j| {
-            let (e, r, s) = split(j);
-            CoreJob::schnorr(&j.xonly_pubkey, &e, &r, &s)
-        })
-        .collect();
-    ring_batch(RingBatch {
-        kind: "BIP340",
-        run: Box::new(move |a| {
-            let mut out = vec![None; bj.len()];
-            a.bip340_batch(&bj, &mut out).map(|info| (info, out))
-        }),
-        core_jobs,
-        compressed: jobs.len(),
-    })
-}
-
-fn ring_batch(b: RingBatch) -> Result<RingRun, ReportError> {
-    use accel_driver::regmap::EcdsaCode;
-    use accel_driver::{Accel, Bus};
-    use satchain_hdl::vcore::iss::machine::CoreImage;
-    use satchain_hdl::vcore::iss::Config;
-    let drv = |e: accel_driver::DriverError| ReportError::Driver(e.to_string());
-    let bus = crate::bus::VerilatorBus::new()?;
-    let mut a = Accel::open(bus, crate::bus::sim_driver_config()).map_err(drv)?;
-    if !a.uses_verify_ring() {
-        return Err(ReportError::Driver(
-            "the top reports no CAPS.VERIFY_RING (or the bus has no ring region)".into(),
-        ));
-    }
-    let c0 = a.bus_mut().sim_cycles().unwrap_or(0);
-    let (info, out) = (b.run)(&mut a).map_err(drv)?;
-    let clocks = a.bus_mut().sim_cycles().unwrap_or(0) - c0;
-    if let Some(i) = out
-        .iter()
-        .position(|r| r.map(|r| r.code) != Some(EcdsaCode::Valid))
-    {
-        return Err(ReportError::Driver(format!(
-            "{} job {i} of a batch of valid signatures came back {:?}",
-            b.kind, out[i]
-        )));
-    }
-    let cfg = Config {
-        clusters: satchain_hdl::top::RING_CLUSTERS,
-        ..Config::default()
-    };
-    let img = CoreImage::secp256k1().map_err(|e| ReportError::Parse(format!("ISS image: {e}")))?;
-    let run = img
-        .run(&cfg, &b.core_jobs)
-        .map_err(|e| ReportError::Parse(format!("ISS: {e}")))?;
-    let n = out.len().max(1) as f64;
-    let mul: u64 = run.ports.iter().map(|p| p.mul_issues).sum();
-    Ok(RingRun {
-        verifies: out.len(),
-        compressed: b.compressed,
-        clocks,
-        device_cycles: info.device_cycles,
-        mmio_reads: info.reads,
-        mmio_writes: info.writes,
-        clusters: cfg.clusters,
-        threads: cfg.clusters * cfg.threads,
-        iss_clocks: run.total_cycles,
-        iss_multiplier_busy: mul as f64 / (run.total_cycles.max(1) as f64 * cfg.clusters as f64),
-        iss_thread_cycles_per_verify: run.results.iter().map(|r| r.cycles as f64).sum::<f64>()
-            / n,
-    })
 }
