@@ -389,12 +389,13 @@ fn sha256_section(args: &HwReportArgs, clock: f64, missing: &mut Vec<String>) ->
 fn ecdsa_run(args: &HwReportArgs, missing: &mut Vec<String>) -> Option<EcdsaRun> {
     let n = usize::try_from(args.ecdsa_samples).unwrap_or(usize::MAX);
     let t = Instant::now();
-    let raw = match std::fs::read(block_path(args)) {
+    let path = block_path(args);
+    let raw = match std::fs::read(&path) {
         Ok(r) => r,
         Err(e) => {
             missing.push(format!(
                 "ecdsa: block 413567 (its key mix): {}: {e}",
-                block_path(args).display()
+                path.display()
             ));
             return None;
         }
@@ -445,9 +446,7 @@ fn ecdsa_section(
     let Some(EcdsaRun { r, mix, measure_us }) = run else {
         return Value::Null;
     };
-    #[allow(clippy::cast_precision_loss)]
-    let (n, clocks) = (r.verifies as f64, r.clocks.max(1) as f64);
-    let vps = n * mhz * 1e6 / clocks;
+    let vps = r.verifies_per_s(mhz);
     let lut = synth.and_then(|s| s.total.as_ref()).map(|t| {
         let b = synth.map_or(0.0, |s| s.budget.lut as f64 * s.budget.fraction);
         (t.resources.lut, b)
@@ -471,11 +470,13 @@ fn ecdsa_section(
             r.threads,
             100.0 * r.iss_multiplier_busy,
             r.iss_thread_cycles_per_verify,
-            clocks / n.max(1.0),
+            r.cycles_per_verify(),
         )
     });
-    let mut m = ring_fields(args, r, mhz);
-    m.extend(
+    ring_section(
+        args,
+        r,
+        mhz,
         json!({
         "target_verifies_per_s": ECDSA_TARGET_PER_S,
         "meets_target": vps >= ECDSA_TARGET_PER_S,
@@ -484,34 +485,31 @@ fn ecdsa_section(
         "block413567_key_mix": {"compressed": mix.0, "uncompressed": mix.1},
         "source": "verifies_per_s, batch_clocks, cycles_per_verify: accel-driver's Accel::ecdsa_batch through the verify-job rings on the Verilated shipped top (model clocks from the first register access to the return, polls and ring DMA included), converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::ecdsa_ring_batch)",
         "measure_us": measure_us,
-        })
-        .as_object()
-        .cloned()
-        .unwrap_or_default(),
-    );
-    Value::Object(m)
+        }),
+    )
 }
 
-/// The fields `ecdsa` and `schnorr` share: the ring batch's rate at `mhz`, its clocks and the
-/// ISS's figures for the same jobs.
-fn ring_fields(args: &HwReportArgs, r: &verif::report::RingRun, mhz: f64) -> Map<String, Value> {
-    #[allow(clippy::cast_precision_loss)]
-    let (n, clocks) = (r.verifies.max(1) as f64, r.clocks.max(1) as f64);
-    let v = json!({
-        "verifies_per_s": (r.verifies as f64 * mhz * 1e6 / clocks).round(),
+/// A ring batch's section: the fields `ecdsa` and `schnorr` share (the batch's rate at `mhz`,
+/// its clocks and the ISS's figures for the same jobs), then the section's own `fields`.
+fn ring_section(args: &HwReportArgs, r: &verif::report::RingRun, mhz: f64, fields: Value) -> Value {
+    let mut v = json!({
+        "verifies_per_s": r.verifies_per_s(mhz).round(),
         "clock_mhz": round3(mhz),
         "batch_verifies": r.verifies,
         "seed": args.seed,
         "batch_clocks": r.clocks,
         "device_cycles": r.device_cycles,
-        "cycles_per_verify": round3(clocks / n),
+        "cycles_per_verify": round3(r.cycles_per_verify()),
         "clusters": r.clusters,
         "threads": r.threads,
         "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
         "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
         "iss_batch_clocks": r.iss_clocks,
     });
-    v.as_object().cloned().unwrap_or_default()
+    if let (Some(m), Value::Object(own)) = (v.as_object_mut(), fields) {
+        m.extend(own);
+    }
+    v
 }
 
 /// The BIP340 batch: `--schnorr-samples` valid signatures (seed `--seed`), through the driver
@@ -548,19 +546,17 @@ fn schnorr_section(
     };
     #[allow(clippy::cast_precision_loss)]
     let per = |x: u64| round3(x as f64 / r.verifies.max(1) as f64);
-    let mut m = ring_fields(args, r, mhz);
-    m.extend(
+    ring_section(
+        args,
+        r,
+        mhz,
         json!({
         "mmio_writes_per_verify": per(r.mmio_writes),
         "mmio_reads_per_verify": per(r.mmio_reads),
         "source": "verifies_per_s, batch_clocks, cycles_per_verify, mmio_*: accel-driver's Accel::bip340_batch (ring jobs of kind 1; the challenge e hashed on the CPU, as FpgaBackend does) through the verify-job rings on the Verilated shipped top, random valid BIP340 signatures (testkit::jobs::random_valid_schnorr_jobs), model clocks from the first register access to the return, converted at clock_mhz; multiplier_busy_fraction, cycles_per_verify_per_thread, iss_batch_clocks: the VerifyCore ISS on the same jobs (verif::report::schnorr_ring_batch)",
         "measure_us": measure_us,
-        })
-        .as_object()
-        .cloned()
-        .unwrap_or_default(),
-    );
-    Value::Object(m)
+        }),
+    )
 }
 
 // ------------------------------------------------------------------ driver
