@@ -50,8 +50,7 @@ fn main() -> ExitCode {
 
 fn run() -> Result<bool, String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    const USAGE: &str =
-        "usage: [--cluster-only | --verify-core] [--results DIR] [OUTDIR]";
+    const USAGE: &str = "usage: [--cluster-only | --verify-core] [--results DIR] [OUTDIR]";
     let mut cluster_only = false;
     let mut whole_core = false;
     let mut results = None;
@@ -71,12 +70,7 @@ fn run() -> Result<bool, String> {
             other => return Err(format!("unexpected argument `{other}` ({USAGE})")),
         }
     }
-    if [cluster_only, whole_core]
-        .iter()
-        .filter(|&&b| b)
-        .count()
-        > 1
-    {
+    if [cluster_only, whole_core].iter().filter(|&&b| b).count() > 1 {
         return Err(format!(
             "--cluster-only and --verify-core exclude each other ({USAGE})"
         ));

@@ -202,7 +202,10 @@ pub fn hw_table(r: &Value) -> Result<String, DocError> {
         fmt_num(num(r, "schnorr.batch_verifies")?, 0),
         fmt_num(num(r, "schnorr.cycles_per_verify")?, 0),
         fmt_num(num(r, "schnorr.cycles_per_verify_per_thread")?, 0),
-        format!("{:.1} %", 100.0 * num(r, "schnorr.multiplier_busy_fraction")?),
+        format!(
+            "{:.1} %",
+            100.0 * num(r, "schnorr.multiplier_busy_fraction")?
+        ),
         fmt_num(num(r, "schnorr.mmio_writes_per_verify")?, 2),
         fmt_num(num(r, "schnorr.mmio_reads_per_verify")?, 2),
     );

@@ -56,7 +56,10 @@ fn driver_top_open_reads_identity_and_caps() {
     let c = a.caps();
     assert_eq!(c.version, regmap::VERSION_VALUE);
     // The shipped top verifies through the verify-job rings: no register-fed engine.
-    assert!(c.hash_units >= 1 && c.verify_ring && c.ecdsa_engines == 0, "{c:?}");
+    assert!(
+        c.hash_units >= 1 && c.verify_ring && c.ecdsa_engines == 0,
+        "{c:?}"
+    );
     assert!(c.supports(HwMode::Header80) && c.supports(HwMode::Merkle64));
     println!("top caps: {c:?}");
 }

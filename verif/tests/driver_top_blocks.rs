@@ -60,7 +60,10 @@ fn run_engine_top(rel: &str, chain: Chain) -> BlockReport {
         if ratio == designed {
             " (the engine tops' designed clocks)".to_string()
         } else {
-            format!(" (NOT the designed {}/{}: a functional run)", designed.0, designed.1)
+            format!(
+                " (NOT the designed {}/{}: a functional run)",
+                designed.0, designed.1
+            )
         },
         s.device_cycles,
     );

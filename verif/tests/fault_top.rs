@@ -149,8 +149,8 @@ fn fault_top_flipped_verdict_bit() {
         ..cfg(FaultPolicy::Fallback)
     };
     c.driver.timeout_us = 200_000; // a verification takes far longer than a hash
-    // The flip is on the ECDSA_RESULT register: the engine top's verdict path (the shipped
-    // top's verdicts come through the result ring in memory).
+                                   // The flip is on the ECDSA_RESULT register: the engine top's verdict path (the shipped
+                                   // top's verdicts come through the result ring in memory).
     let be = verif::bus::engine_backend_with(c).unwrap();
     be.with_bus(|b| {
         b.faults.flip = Some(Flip {

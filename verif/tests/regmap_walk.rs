@@ -92,7 +92,10 @@ fn regmap_walk_reset_and_constant_values() {
 fn regmap_walk_engine_top_reset_and_constant_values() {
     let units = satchain_hdl::sha256::DEFAULT_UNITS as u32;
     let caps = caps_value(units, DEFAULT_ENGINES as u32);
-    assert_eq!(field::CAPS::ECDSA_ENGINES.get(caps) as usize, DEFAULT_ENGINES);
+    assert_eq!(
+        field::CAPS::ECDSA_ENGINES.get(caps) as usize,
+        DEFAULT_ENGINES
+    );
     walk_reset_and_constant_values(
         verif::bus::ENGINE_TOP_MODEL,
         caps,

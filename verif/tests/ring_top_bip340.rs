@@ -135,11 +135,7 @@ fn ring_top_bip340_matches_k256() {
 
 type Prevouts = std::collections::HashMap<crypto_core::OutPoint, crypto_core::TxOut>;
 
-fn validate_on(
-    raw: &[u8],
-    p: &Prevouts,
-    be: &dyn Backend,
-) -> crypto_core::BlockReport {
+fn validate_on(raw: &[u8], p: &Prevouts, be: &dyn Backend) -> crypto_core::BlockReport {
     let mut o = crypto_core::ValidateOptions::new(crypto_core::Chain::Bitcoin);
     o.pow_limit = Some(crypto_core::params::REGTEST_POW_LIMIT);
     o.prevouts = Some(p as &dyn crypto_core::PrevoutProvider);
@@ -262,5 +258,8 @@ fn ring_top_taproot_demo_block_every_input_on_the_device() {
     rejected_at(&rep, t, first, "amount + 1");
     let s = be.stats();
     assert!(s.faults.is_empty(), "{:?}", s.faults);
-    assert_eq!(s.fallback_jobs, 0, "the rejections are the device's verdicts");
+    assert_eq!(
+        s.fallback_jobs, 0,
+        "the rejections are the device's verdicts"
+    );
 }
