@@ -120,10 +120,14 @@ pub struct ScalarUnit<const PW: usize> {
     u_one: DFF<Bit>,
     v_one: DFF<Bit>,
     // ---- x/y engine: xy[0] x1, xy[1] x2, xy[2] y1, xy[3] y2; per register the adder mode
-    // of this cycle (registered: 0/1/2 halve with k = 0/1/2, 3 sub, 4 check against m,
-    // 5 check against p), its decode `shr` (A = R >> 1: modes 0..2) and its carry-in.
+    // of this cycle (0/1/2 halve with k = 0/1/2, 3 sub, 4 check against m, 5 check against
+    // p; computed as `mdn` in the cycle before and registered only as its decodes): `qk`/`qo`
+    // (operand B), `shr` (A = R >> 1: modes 0..2) and the carry-in.
     xy: [DFF<Bits<257>>; 4],
-    md: [DFF<Bits<3>>; 4],
+    /// The adder's B operand for this cycle, decoded from the mode in the cycle before:
+    /// the constant (`qk`) or, for a sub, ~O (`qo`).
+    qk: [DFF<Bits<257>>; 4],
+    qo: [DFF<Bit>; 4],
     shr: [DFF<Bit>; 4],
     cin: [DFF<Bit>; 4],
     op_hu: DFF<Bit>,
@@ -178,6 +182,8 @@ pub struct ScalarUnit<const PW: usize> {
     nr256: [Signal<Local, Bit>; 4],
     hnext: [Signal<Local, Bit>; 4],
     snext: [Signal<Local, Bit>; 4],
+    /// The adder mode of the next cycle (the mode list above); decoded into `qk`/`qo`.
+    mdn: [Signal<Local, Bits<3>>; 4],
 
     // ---- constants
     k_m256: Constant<Bits<256>>,
@@ -249,7 +255,9 @@ impl<const PW: usize> ScalarUnit<PW> {
             u_one: Default::default(),
             v_one: Default::default(),
             xy: Default::default(),
-            md: Default::default(),
+            qk: Default::default(),
+            qo: Default::default(),
+            mdn: Default::default(),
             shr: Default::default(),
             cin: Default::default(),
             op_hu: Default::default(),

@@ -20,8 +20,9 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         for r in 0..4 {
             self.xy[r].clock.next = self.clock.val();
             self.xy[r].d.next = self.xy[r].q.val();
-            self.md[r].clock.next = self.clock.val();
-            self.md[r].d.next = self.k_md[0].val();
+            self.qk[r].clock.next = self.clock.val();
+            self.qo[r].clock.next = self.clock.val();
+            self.mdn[r].next = self.k_md[0].val();
             self.shr[r].clock.next = self.clock.val();
             self.shr[r].d.next = true;
             self.cin[r].clock.next = self.clock.val();
@@ -154,18 +155,11 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             if self.shr[r].q.val() {
                 self.aa[r].next = self.xy[r].q.val() >> 1;
             }
-            self.q[r].next = self.k_z257.val();
-            if self.md[r].q.val().get_bit(2) {
-                self.q[r].next = self.k_nm.val();
-                if self.md[r].q.val().get_bit(0) {
-                    self.q[r].next = self.k_np.val();
-                }
-            } else if self.md[r].q.val().get_bit(1) && self.md[r].q.val().get_bit(0) {
+            // The mode was decoded in the previous cycle (`qk`, `qo`, below): B is one LUT3
+            // per bit in front of the carry chain, with no mode decode on the path.
+            self.q[r].next = self.qk[r].q.val();
+            if self.qo[r].q.val() {
                 self.q[r].next = !self.oth[r].val();
-            } else if self.md[r].q.val().get_bit(1) {
-                self.q[r].next = self.k_m.val();
-            } else if self.md[r].q.val().get_bit(0) {
-                self.q[r].next = self.k_mh.val();
             }
             self.cin257[r].next = self.k_z257.val();
             if self.cin[r].q.val() {
@@ -236,33 +230,53 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         self.snext[3].next = self.sv.val();
         for r in 0..4 {
             if self.snext[r].val() {
-                self.md[r].d.next = self.k_md[3].val();
+                self.mdn[r].next = self.k_md[3].val();
                 self.shr[r].d.next = false;
                 self.cin[r].d.next = true;
             }
             if self.hnext[r].val() {
                 if self.nr0[r].val() {
-                    self.md[r].d.next = self.k_md[1].val();
+                    self.mdn[r].next = self.k_md[1].val();
                     self.cin[r].d.next = true;
                 } else if self.nr256[r].val() {
-                    self.md[r].d.next = self.k_md[2].val();
+                    self.mdn[r].next = self.k_md[2].val();
                 }
             }
         }
         // Checks: r against m (p for Schnorr) on y1 in the check cycle; z against m on x1 in
         // the check and the decide cycle (which writes z - m when z >= m).
         if self.load.val() || self.ph1.q.val() {
-            self.md[0].d.next = self.k_md[4].val();
+            self.mdn[0].next = self.k_md[4].val();
             self.shr[0].d.next = false;
             self.cin[0].d.next = true;
         }
         if self.load.val() {
-            self.md[2].d.next = self.k_md[4].val();
+            self.mdn[2].next = self.k_md[4].val();
             self.shr[2].d.next = false;
             if self.in_kind.val() {
-                self.md[2].d.next = self.k_md[5].val();
+                self.mdn[2].next = self.k_md[5].val();
             }
             self.cin[2].d.next = true;
+        }
+        // The next cycle's B operand, decoded here from the mode `mdn` (0/1/2: halve with
+        // k = 0/1/2 adds k·m >> 1, 3: sub adds ~O, 4/5: checks add ~m/~p): `qk` is the
+        // constant, `qo` selects ~O instead. Registering the decode takes the mode's fan-out
+        // (one register per 257-bit adder) off the carry chain's path.
+        for r in 0..4 {
+            self.qk[r].d.next = self.k_z257.val();
+            self.qo[r].d.next = false;
+            if self.mdn[r].val().get_bit(2) {
+                self.qk[r].d.next = self.k_nm.val();
+                if self.mdn[r].val().get_bit(0) {
+                    self.qk[r].d.next = self.k_np.val();
+                }
+            } else if self.mdn[r].val().get_bit(1) && self.mdn[r].val().get_bit(0) {
+                self.qo[r].d.next = true;
+            } else if self.mdn[r].val().get_bit(1) {
+                self.qk[r].d.next = self.k_m.val();
+            } else if self.mdn[r].val().get_bit(0) {
+                self.qk[r].d.next = self.k_mh.val();
+            }
         }
 
         // ================= job control =================
