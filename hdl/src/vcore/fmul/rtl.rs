@@ -181,7 +181,8 @@ pub struct FieldMul<const TAG: usize> {
     pub(super) modp22: Signal<Local, Bit>,
 
     // ---- front: operands, A limbs, B digits (digit-serial), DSP columns ----
-    pub(super) a_r: DFF<Bits<256>>,
+    /// The A limb sums (edge 0), one per column.
+    pub(super) xl_r: [DFF<Bits<24>>; 27],
     pub(super) b_d: [DFF<Bits<256>>; 4],
     pub(super) xl: [Signal<Local, Bits<256>>; 27],
     pub(super) ys: [Signal<Local, Bits<256>>; 36],
@@ -389,7 +390,7 @@ impl<const TAG: usize> FieldMul<TAG> {
             modp19: Default::default(),
             modp20: Default::default(),
             modp22: Default::default(),
-            a_r: Default::default(),
+            xl_r: Default::default(),
             b_d: Default::default(),
             xl: Default::default(),
             ys: std::array::from_fn(|_| Default::default()),

@@ -13,7 +13,7 @@ use rust_hdl::prelude::*;
 impl<const TAG: usize> Logic for FieldMul<TAG> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_r, sc1_w, sc1_c, pw, pc, tw, tc, uw, uc);
+        dff_setup!(self, clock, sc1_w, sc1_c, pw, pc, tw, tc, uw, uc);
 
         // ---------------- valid / tag / mode pipeline ----------------
         for i in 0..PIPE {
@@ -43,7 +43,10 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         self.modp22.next = !(self.mdp[22].q.val().get_bit(0) ^ self.mdp[22].q.val().get_bit(1));
 
         // ---------------- front (edge 0: operands; edges 1..4: DSP inputs) ----------------
-        self.a_r.d.next = self.a.val();
+        // The A limb sums are formed from the port (the cluster drives `a` from a flip-flop)
+        // and registered at edge 0, so the path into the DSP's A port starts at a flip-flop:
+        // with `a` registered first, the sums' carry chains sat in front of the multiplier
+        // (the block's critical path in the whole top's timing model).
         self.b_d[0].clock.next = self.clock.val();
         self.b_d[0].d.next = self.b.val();
         for j in 1..4 {
@@ -53,16 +56,18 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         for p in 0..9 {
             // A limbs: limb i of the quarters in the product's set, summed without carries.
             for i in 0..3 {
-                self.xl[3 * p + i].next = ((self.a_r.q.val() >> self.k_shq[4 * i].val())
+                self.xl[3 * p + i].next = ((self.a.val() >> self.k_shq[4 * i].val())
                     & self.k_xm[12 * p + 4 * i].val())
-                    + ((self.a_r.q.val() >> self.k_shq[4 * i + 1].val())
+                    + ((self.a.val() >> self.k_shq[4 * i + 1].val())
                         & self.k_xm[12 * p + 4 * i + 1].val())
-                    + ((self.a_r.q.val() >> self.k_shq[4 * i + 2].val())
+                    + ((self.a.val() >> self.k_shq[4 * i + 2].val())
                         & self.k_xm[12 * p + 4 * i + 2].val())
-                    + ((self.a_r.q.val() >> self.k_shq[4 * i + 3].val())
+                    + ((self.a.val() >> self.k_shq[4 * i + 3].val())
                         & self.k_xm[12 * p + 4 * i + 3].val());
+                self.xl_r[3 * p + i].clock.next = self.clock.val();
+                self.xl_r[3 * p + i].d.next = self.xl[3 * p + i].val().get_bits::<24>(0);
                 self.cols[3 * p + i].clock.next = self.clock.val();
-                self.cols[3 * p + i].x.next = self.xl[3 * p + i].val().get_bits::<24>(0);
+                self.cols[3 * p + i].x.next = self.xl_r[3 * p + i].q.val();
             }
             // B digits, digit-serial: digit j one edge after digit j-1, its carry registered.
             self.ys[4 * p].next = ((self.b_d[0].q.val() >> self.k_shb[0].val())
