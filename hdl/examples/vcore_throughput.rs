@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run -p satchain-hdl --release --example vcore_throughput -- \
-//!     [--jobs 256] [--threads 8,16,24,32] [--mul-wb 24,32,40] [--fetch F] [--alu-wb A] \
+//!     [--jobs 256] [--clusters 2] [--threads 8,16,24,32] [--mul-wb 24,32,40] [--fetch F] [--alu-wb A] \
 //!     [--mhz 150] [--seed 1] [--profile] [--schnorr] [--compressed PCT] [--markdown]
 //! ```
 //! `--schnorr`: the batch is random valid BIP340 signatures instead (32-byte messages).

@@ -67,6 +67,8 @@ pub fn block_mix() -> (usize, usize) {
 pub struct Opts {
     pub jobs: usize,
     pub threads: Vec<u32>,
+    /// Clusters in the core (default: `params::CLUSTERS`; the shipped top has 1).
+    pub clusters: usize,
     pub mul_wbs: Vec<u32>,
     pub fetch: u32,
     pub alu_wb: u32,
@@ -92,13 +94,14 @@ fn arg_list(args: &[String], name: &str, default: &[u32]) -> Vec<u32> {
 }
 
 impl Opts {
-    /// Parses `--jobs N --threads a,b --mul-wb a,b --fetch F --alu-wb A --mhz M --seed S
+    /// Parses `--jobs N --clusters C --threads a,b --mul-wb a,b --fetch F --alu-wb A --mhz M --seed S
     /// --schnorr --compressed PCT --profile --markdown` (other words are ignored).
     pub fn parse(args: &[String]) -> Opts {
         let base = Config::default();
         Opts {
             jobs: arg_list(args, "--jobs", &[256])[0] as usize,
             threads: arg_list(args, "--threads", &[8, 16, 24, 32]),
+            clusters: arg_list(args, "--clusters", &[base.clusters as u32])[0] as usize,
             mul_wbs: arg_list(args, "--mul-wb", &[24, 32, 40]),
             fetch: arg_list(args, "--fetch", &[base.fetch])[0],
             alu_wb: arg_list(args, "--alu-wb", &[base.alu_wb])[0],
@@ -117,6 +120,7 @@ impl Opts {
 
     pub fn config(&self, threads: u32, mul_wb: u32) -> Config {
         Config {
+            clusters: self.clusters,
             threads: threads as usize,
             mul_wb,
             fetch: self.fetch,
