@@ -3,7 +3,8 @@
 //! - P bank (`THREADS x 32 x 256`, written only by the MUL write-back) and S bank (same size,
 //!   written only by the ALU write-back, which also carries the job-load words): four copies
 //!   each, one per read port (MUL A, MUL B, ALU A, ALU B), all written together. Each copy is
-//!   a simple-dual-port `512 x 256` array: 4 RAMB36 (72-bit slices) at 16 threads.
+//!   a simple-dual-port `2^BANK_ADDR_BITS x 256` array: `512 x 256` (4 RAMB36 of 512 x 72) at
+//!   16 threads, `1024 x 256` (8 RAMB36 of 1K x 36, of which 24 x 32 = 768 words used) at 24.
 //! - K bank (`256 x 256`, constants, read-only in a product top: its load port `k_*` is for
 //!   test benches): two copies, for the B ports of MUL and ALU.
 //!

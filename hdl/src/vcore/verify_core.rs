@@ -42,9 +42,10 @@ const _: () = assert!(crate::vcore::timing::RES_DELAY == 2);
 /// log2 of the entries of each verdict FIFO.
 pub const VERDICT_FIFO_LOG2: usize = 6;
 /// Jobs inside the core at most (= the verdict FIFOs' depth, see the module docs). Far above
-/// the jobs that can be in flight (1 + READY_QUEUE + N · THREADS = 19 for N = 1, 35 for N = 2):
+/// the jobs that can be in flight (1 + READY_QUEUE + N · THREADS = 27 for N = 1, 51 for N = 2):
 /// it binds only when verdicts are not taken for a long time.
 pub const INSIDE_CAP: usize = 1 << VERDICT_FIFO_LOG2;
+const _: () = assert!(1 + READY_QUEUE + 2 * crate::vcore::params::THREADS < INSIDE_CAP);
 /// A verdict FIFO entry: cycles[51:20], code[19:16], tag[15:0].
 pub const VERDICT_BITS: usize = 52;
 
