@@ -454,23 +454,29 @@ fn ecdsa_section(
     let limit = (vps < ECDSA_TARGET_PER_S).then(|| {
         let luts = lut.map_or_else(String::new, |(l, b)| {
             format!(
-                "; the top already uses {l} LUTs, {:.1} % of the budget's {b:.0} (70 % of the \
-                 device), so a second cluster (~21.8k LUT, hdl/src/vcore/README.md \"How many \
+                "; the top uses {l} LUTs, {:.1} % of the budget's {b:.0} (70 % of the device), \
+                 so a second cluster (~21.8k LUT, hdl/src/vcore/README.md \"How many \
                  ClusterCores fit\") does not fit",
                 100.0 * l as f64 / b.max(1.0)
             )
         });
+        // The rate the multipliers allow when always busy.
+        let mults = r.iss_mults_per_verify;
+        let ceiling = mhz * 1e6 * r.clusters as f64 / mults.max(1.0);
         format!(
             "{} cluster(s) with {} threads in flight keep the multiplier busy {:.1} % of \
              clocks (ISS), {:.0} thread cycles per verify, {:.0} clocks per verify at the top; \
-             at {mhz:.1} MHz that is {vps:.0} verifies/s{luts}. Next step: cut the cluster's \
-             LUTs (ALU, register-file read copies, sequencer) to fit a second cluster, and \
-             lift the clock (critical path: clock_domains.ecdsa.critical_path)",
+             at {mhz:.1} MHz that is {vps:.0} verifies/s. About {mults:.0} multiplications per \
+             verify on {} multiplier(s) allow at most {ceiling:.0} verifies/s at that clock even \
+             fully busy{luts}. Next step: cut the cluster's LUTs (the sequencer's per-thread \
+             state, the ALU) to fit a second cluster, and lift the clock (critical path: \
+             clock_domains.ecdsa.critical_path)",
             r.clusters,
             r.threads,
             100.0 * r.iss_multiplier_busy,
             r.iss_thread_cycles_per_verify,
             r.cycles_per_verify(),
+            r.clusters,
         )
     });
     ring_section(
@@ -504,6 +510,7 @@ fn ring_section(args: &HwReportArgs, r: &verif::report::RingRun, mhz: f64, field
         "threads": r.threads,
         "multiplier_busy_fraction": round3(r.iss_multiplier_busy),
         "cycles_per_verify_per_thread": round3(r.iss_thread_cycles_per_verify),
+        "mults_per_verify": round3(r.iss_mults_per_verify),
         "iss_batch_clocks": r.iss_clocks,
     });
     if let (Some(m), Value::Object(own)) = (v.as_object_mut(), fields) {

@@ -34,6 +34,9 @@ pub struct RingRun {
     pub iss_clocks: u64,
     pub iss_multiplier_busy: f64,
     pub iss_thread_cycles_per_verify: f64,
+    /// FieldMul issues per verify (ISS): with the multipliers' clock, the rate they allow
+    /// when always busy.
+    pub iss_mults_per_verify: f64,
 }
 
 impl RingRun {
@@ -137,5 +140,6 @@ fn ring_batch(
         iss_clocks: run.total_cycles,
         iss_multiplier_busy: mul as f64 / (run.total_cycles.max(1) as f64 * cfg.clusters as f64),
         iss_thread_cycles_per_verify: run.results.iter().map(|r| r.cycles as f64).sum::<f64>() / n,
+        iss_mults_per_verify: mul as f64 / n,
     })
 }
