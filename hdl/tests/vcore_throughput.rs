@@ -141,7 +141,13 @@ fn check(all: bool) -> usize {
             let (th, wb) = key(row);
             let m = measure(img, &o.config(th, wb), &jobs);
             let want = m.markdown_row();
-            if th == 32 && wb == 29 && o.jobs == 256 && o.fetch == 4 && o.alu_wb == 9 && o.clusters == 2 {
+            if th == 32
+                && wb == 29
+                && o.jobs == 256
+                && o.fetch == 4
+                && o.alu_wb == 9
+                && o.clusters == 2
+            {
                 assert!(
                     m.busy >= 0.85 && m.verifies_per_s(150.0) >= 100_000.0,
                     "line {}: the README's claim fails: {want}",
