@@ -135,11 +135,18 @@ mod tests {
     }
 
     #[test]
-    fn fclk0_divisors_for_the_shipped_125mhz() {
-        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ, build.tcl's
-        // default): IO PLL 1000 MHz / 8, exact.
-        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 125_000_000).unwrap();
+    fn fclk0_divisors_for_the_shipped_133mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 400/3, build.tcl's
+        // default) from the ARM PLL: 1333.33 MHz / 10 (CPU at 666.7 MHz) and 1600 MHz / 12
+        // (CPU at 800 MHz) both give it.
+        for (pll, div) in [(1_333_333_333, 10), (1_600_000_000, 12)] {
+            let c = PlClock::for_target(PlClockSource::ArmPll, pll, 133_333_334).unwrap();
+            assert_eq!(c.hz(pll), 133_333_333, "ARM PLL {pll}");
+            assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), div);
+        }
+        // The IO PLL (1000 MHz) cannot: /8 = 125 MHz is the nearest below (the clock until
+        // 2026-12-07).
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 133_333_334).unwrap();
         assert_eq!(c.hz(1_000_000_000), 125_000_000);
-        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 8);
     }
 }

@@ -458,8 +458,8 @@ fn backend_over(
     FpgaBackend::open(bus, SoftwareBackend::single_thread(), cfg)
 }
 
-/// The clock (MHz) a simulated bus turns the driver's pauses into clocks at: the shipped top's
-/// (a whole number of MHz).
+/// The clock (MHz) a simulated bus turns the driver's pauses into clocks at: the shipped top's,
+/// rounded down to a whole number of MHz (133 for 133.33: a pause is 0.25 % shorter in clocks).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub const SIM_CLOCK_MHZ: u32 = satchain_hdl::top::BUS_CLOCK_MHZ as u32;
 
@@ -530,4 +530,15 @@ pub fn measure_driver_traffic(headers: usize) -> Result<DriverTraffic, String> {
         header_batch_cycles: hi.device_cycles,
         headers,
     })
+}
+
+#[cfg(test)]
+mod clock_tests {
+    /// The board backend projects device cycles at the shipped top's clock (satchain-fpga does
+    /// not depend on satchain-hdl, so its default is a literal).
+    #[test]
+    fn fpga_backend_default_clock_is_the_shipped_clock() {
+        let d = satchain_fpga::FpgaConfig::default().clock_mhz;
+        assert!((d - satchain_hdl::top::BUS_CLOCK_MHZ).abs() < 1e-9, "{d}");
+    }
 }

@@ -71,12 +71,13 @@ const RESULT_FIFO_LOG2_U32: u32 = {
 pub const DEFAULT_ENGINES: usize = 2;
 
 /// The shipped top's one clock (MHz): AXI4-Lite, register block, hash cluster, DMA, the verify
-/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = IO PLL 1000 MHz / 8.
-/// The calibrated timing model puts the whole ring top at 129.8 MHz (`hw-report`:
-/// `clock_domains.bus.supported_mhz_estimate`); 125 MHz is the highest PS clock at or below it
-/// (the next IO PLL divisor up, 7, gives 142.9 MHz). A fabric MMCM could reach 129 MHz, but
-/// with 0.6 % of margin on an estimate that is not a place-and-route result.
-pub const BUS_CLOCK_MHZ: f64 = 125.0;
+/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 from the ARM PLL:
+/// 1333.3 MHz / 10 (CPU at 666.7 MHz) or 1600 MHz / 12 (CPU at 800 MHz), both 133.33 MHz
+/// (`accel_driver::zynq::PlClock`). The calibrated timing model puts the whole top above it
+/// (`hw-report`: `clock_domains.bus.supported_mhz_estimate`); the IO PLL's divisors give
+/// 125 MHz (/ 8, the clock until 2026-12-07) or 142.9 MHz (/ 7), and the top's model clock
+/// lies between the two.
+pub const BUS_CLOCK_MHZ: f64 = 400.0 / 3.0;
 /// The engine tops' engine clock (MHz, `ecdsa_clock` of `top_2eng` / `top_1eng`, simulation
 /// models since the ring top shipped): FCLK1 = IO PLL 1000 MHz / 13 against a 150 MHz bus, the
 /// configuration those tops were designed and measured at (engine ModMul's longest path,
