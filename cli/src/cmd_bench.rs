@@ -246,7 +246,10 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
 
     let stats = backend.stats();
     let basis = match clock_mhz {
-        Some(mhz) => format!("simulated device cycles projected at {mhz} MHz (the simulation's own wall time is listed apart)"),
+        Some(mhz) => format!(
+            "simulated device cycles projected at {} MHz (the simulation's own wall time is listed apart)",
+            (mhz * 1000.0).round() / 1000.0
+        ),
         None => "wall time of this process".to_string(),
     };
     let out_v = json!({

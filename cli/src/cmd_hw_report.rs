@@ -151,7 +151,7 @@ pub fn build(args: &HwReportArgs) -> Value {
     reproject_sha256(&mut sha, clock, bus_dom.held_mhz());
     let ecdsa = ecdsa_section(args, run.as_ref(), ecdsa_dom.held_mhz(), synth.as_ref());
     let schnorr = schnorr_section(args, schnorr_run.as_ref(), ecdsa_dom.held_mhz());
-    m.insert("clock_mhz".into(), json!(clock));
+    m.insert("clock_mhz".into(), json!(round3(clock)));
     m.insert("clock_basis".into(), json!(bus_dom.basis()));
     m.insert(
         "ecdsa_clock_mhz".into(),
