@@ -248,7 +248,7 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     let basis = match clock_mhz {
         Some(mhz) => format!(
             "simulated device cycles projected at {} MHz (the simulation's own wall time is listed apart)",
-            (mhz * 1000.0).round() / 1000.0
+            crate::json::round3(mhz)
         ),
         None => "wall time of this process".to_string(),
     };

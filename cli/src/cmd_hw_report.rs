@@ -25,6 +25,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{CliError, EXIT_OK};
 use crate::hw_report_clock as clk;
+use crate::json::round3;
 
 #[derive(Debug, Args)]
 pub struct HwReportArgs {
@@ -178,10 +179,6 @@ pub fn build(args: &HwReportArgs) -> Value {
         json!(crate::json::micros(t_all.elapsed())),
     );
     Value::Object(m)
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 // ------------------------------------------------------------------ resources

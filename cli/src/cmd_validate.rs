@@ -339,7 +339,7 @@ pub fn write_summary(out: &mut dyn Write, r: &BlockJson<'_>, source: &str) -> st
             "  device             {} cycles = {:.3} ms projected at {} MHz ({} jobs fell back to software)",
             d.cycles,
             ms(d.projected_us),
-            (d.clock_mhz * 1000.0).round() / 1000.0,
+            crate::json::round3(d.clock_mhz),
             d.fallback_jobs
         )?;
     }

@@ -6,6 +6,7 @@
 //! them); without it, the blocks of each domain synthesized alone stand in (named in
 //! `estimate_source`).
 
+use crate::json::round3;
 use bitstreams::timing::{calibration, Calibration, DomainTiming, TimingPath};
 use bitstreams::SynthReport;
 use serde_json::{json, Value};
@@ -22,10 +23,6 @@ pub struct ClockDomain {
     /// What hw-report projects at the clock that holds when the design clock is above the
     /// estimate (`None`: its figures stay at the design clock).
     pub reprojected: Option<&'static str>,
-}
-
-fn r3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 impl ClockDomain {
@@ -82,12 +79,12 @@ impl ClockDomain {
     pub fn json(&self) -> Value {
         let Some((src, d)) = &self.estimate else {
             return json!({
-                "mhz": r3(self.design_mhz), "port": self.port, "blocks": self.blocks,
+                "mhz": round3(self.design_mhz), "port": self.port, "blocks": self.blocks,
                 "supported_mhz_estimate": Value::Null, "meets_estimate": Value::Null,
             });
         };
         json!({
-            "mhz": r3(self.design_mhz),
+            "mhz": round3(self.design_mhz),
             "port": self.port,
             "blocks": self.blocks,
             "supported_mhz_estimate": d.mhz,
@@ -218,7 +215,7 @@ pub fn timing_json(synth: Option<&SynthReport>, missing: &mut Vec<String>) -> Va
             "model_mhz": model_mhz,
             "net_delay_ns": cal.net.base_ns,
             "fanout_factor": cal.net.fanout_factor,
-            "error_pct": model_mhz.map(|m| r3(100.0 * cal.error(m))),
+            "error_pct": model_mhz.map(|m| round3(100.0 * cal.error(m))),
             "tolerance_pct": 100.0 * calibration::TOLERANCE,
             "within_tolerance": model_mhz.map(|m| cal.holds(m)),
             "block": cal.block,

@@ -313,6 +313,11 @@ pub struct RecordJson {
     pub file_error: bool,
 }
 
+/// `x` rounded to 3 decimals: the precision the CLI reports clocks (MHz) and ratios at.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 /// Microseconds of a duration, rounded.
 pub fn micros(d: std::time::Duration) -> u64 {
     u64::try_from((d.as_nanos() + 500) / 1000).unwrap_or(u64::MAX)
