@@ -16,6 +16,8 @@ pub mod cmd_verify;
 pub mod error;
 #[cfg(feature = "hw-report")]
 pub mod hw_report_clock;
+#[cfg(feature = "hw-report")]
+pub mod hw_report_text;
 pub mod input;
 pub mod json;
 pub mod progress;
