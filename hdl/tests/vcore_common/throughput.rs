@@ -105,7 +105,14 @@ impl Opts {
             mul_wbs: arg_list(args, "--mul-wb", &[24, 32, 40]),
             fetch: arg_list(args, "--fetch", &[base.fetch])[0],
             alu_wb: arg_list(args, "--alu-wb", &[base.alu_wb])[0],
-            mhz: f64::from(arg_list(args, "--mhz", &[150])[0]),
+            mhz: args
+                .iter()
+                .position(|a| a == "--mhz")
+                .and_then(|i| args.get(i + 1))
+                .map_or(150.0, |v| match v.parse::<f64>() {
+                    Ok(m) if m.is_finite() && m > 0.0 => m,
+                    _ => panic!("--mhz {v}: not a positive number of MHz"),
+                }),
             seed: u64::from(arg_list(args, "--seed", &[1])[0]),
             schnorr: args.iter().any(|a| a == "--schnorr"),
             compressed: args
