@@ -81,7 +81,11 @@ pub struct Opts {
     pub markdown: bool,
 }
 
-fn arg_list(args: &[String], name: &str, default: &[u32]) -> Vec<u32> {
+fn arg_list<T>(args: &[String], name: &str, default: &[T]) -> Vec<T>
+where
+    T: std::str::FromStr + Clone,
+    T::Err: std::fmt::Display,
+{
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
@@ -99,21 +103,17 @@ impl Opts {
     pub fn parse(args: &[String]) -> Opts {
         let base = Config::default();
         Opts {
-            jobs: arg_list(args, "--jobs", &[256])[0] as usize,
+            jobs: arg_list::<u32>(args, "--jobs", &[256])[0] as usize,
             threads: arg_list(args, "--threads", &[8, 16, 24, 32]),
-            clusters: arg_list(args, "--clusters", &[base.clusters as u32])[0] as usize,
+            clusters: arg_list::<u32>(args, "--clusters", &[base.clusters as u32])[0] as usize,
             mul_wbs: arg_list(args, "--mul-wb", &[24, 32, 40]),
             fetch: arg_list(args, "--fetch", &[base.fetch])[0],
             alu_wb: arg_list(args, "--alu-wb", &[base.alu_wb])[0],
-            mhz: args
-                .iter()
-                .position(|a| a == "--mhz")
-                .and_then(|i| args.get(i + 1))
-                .map_or(150.0, |v| match v.parse::<f64>() {
-                    Ok(m) if m.is_finite() && m > 0.0 => m,
-                    _ => panic!("--mhz {v}: not a positive number of MHz"),
-                }),
-            seed: u64::from(arg_list(args, "--seed", &[1])[0]),
+            mhz: match arg_list::<f64>(args, "--mhz", &[150.0])[0] {
+                m if m.is_finite() && m > 0.0 => m,
+                m => panic!("--mhz {m}: not a positive number of MHz"),
+            },
+            seed: u64::from(arg_list::<u32>(args, "--seed", &[1])[0]),
             schnorr: args.iter().any(|a| a == "--schnorr"),
             compressed: args
                 .iter()
