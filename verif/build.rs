@@ -10,6 +10,10 @@
 //! named models; opening any other one then fails with `SimError::NoSuchModel`.
 //! CI and the lead's runs leave it unset (all models are built).
 //!
+//! g++ flags: `DEFAULT_OPT` (-Og), and -O2 for the few models the suite simulates longest
+//! (`LONG_SIM_MODELS`, with the measurements that chose them); `SATCHAIN_VERILATOR_OPT`
+//! overrides both.
+//!
 //! Missing models are built several at a time (`SATCHAIN_VERILATOR_JOBS`, default cargo's job
 //! count): on a cold tree this build script is the longest path of the workspace build.
 
@@ -26,6 +30,26 @@ const VERILATOR_INCLUDE: &str = "/usr/share/verilator/include";
 /// the measurements are in `main`).
 const DEFAULT_OPT: &str =
     "-Og --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
+/// g++ flags of the models in `LONG_SIM_MODELS`, unless SATCHAIN_VERILATOR_OPT says otherwise.
+/// -Og does not inline Verilator's wide-word helpers (`VL_ADD_W`, `VL_SHIFTR_WWI`,
+/// `_vl_insert_WW`: 30 % of a `perf` profile of the ring top's 256-verify batch, a call per
+/// 256-bit operation); -O2 does.
+const LONG_SIM_OPT: &str =
+    "-O2 --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
+/// The models compiled with `LONG_SIM_OPT`: those where -O2's longer g++ run pays back within
+/// one CI run. Measured on this two-core machine (g++ 12.2), g++ on a model's non-`__Slow` files
+/// two at a time (wall time), then the test binaries that simulate it, one at a time, user time:
+/// - `top`: g++ 15.1 s at -Og, 42.8 s at -O2 (23.9 s at -O1). Tests: ring_top_bip340
+///   86.7 -> 47.2 s, fault_top 75.8 -> 39.1 s, backends_agree_rejected 89.9 -> 55.7 s, the
+///   top's five tests in vring_path ~152 -> ~80 s (the 256-verify batch 57.0 -> 29.7 s), and
+///   every other test of the top (hw-report, sha_dma, Wycheproof, schema).
+/// - `hash_cluster`: g++ 3.9 s -> 6.5 s; sha_block413567 (with the top) 112.8 -> 66.0 s.
+///
+/// Not listed, because they do not pay back: `vcore_cluster_tb` (the vcore_cluster test
+/// 61.8 -> 60.6 s: its time is not in the model), `vcore_verify_core_toy` (g++ 12.9 -> 48.6 s
+/// for its test's 29.9 -> 16.5 s), `vring_path` (g++ 17.4 -> 56.2 s for its two tests'
+/// ~59 -> ~36 s).
+const LONG_SIM_MODELS: &[&str] = &["top", "hash_cluster"];
 
 #[derive(Debug, Clone)]
 struct Port {
@@ -209,10 +233,12 @@ struct Pending<'a> {
     ports: Vec<Port>,
     dir: PathBuf,
     lib_name: String,
+    /// g++ optimisation flags (whitespace-separated).
+    opt: String,
 }
 
 /// Verilates one model and compiles it (with its shim) into `dir/lib<lib_name>.a`.
-fn build_model(m: &Pending<'_>, opt: &[&str], waivers: &Path) {
+fn build_model(m: &Pending<'_>, waivers: &Path) {
     let (name, dir) = (m.name, &m.dir);
     std::fs::create_dir_all(dir).unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
     let vfile = dir.join(format!("{name}.v"));
@@ -264,7 +290,7 @@ fn build_model(m: &Pending<'_>, opt: &[&str], waivers: &Path) {
         .define("VM_TRACE", "1")
         .define("VM_TRACE_VCD", "1")
         .cargo_metadata(false);
-    for f in opt {
+    for f in m.opt.split_whitespace() {
         b.flag(f);
     }
     let base = b.clone();
@@ -306,14 +332,14 @@ fn build_model(m: &Pending<'_>, opt: &[&str], waivers: &Path) {
 /// a verilator run followed by a few large C++ files, so building them one after the other
 /// left a core idle for much of a cold build; the g++ processes stay bounded by cargo's `-j`
 /// (cc takes jobserver tokens).
-fn build_models(pending: &[Pending<'_>], opt: &[&str], waivers: &Path, workers: usize) {
+fn build_models(pending: &[Pending<'_>], waivers: &Path, workers: usize) {
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..workers.clamp(1, pending.len().max(1)) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(m) = pending.get(i) else { break };
-                build_model(m, opt, waivers);
+                build_model(m, waivers);
             });
         }
     });
@@ -339,7 +365,8 @@ fn main() {
     // the cluster test bench's 16 generated files (g++ 12.2, one core): -O1 took 46 s of CPU,
     // -O2 75 s and -Os 82 s; every CI run builds every model cold, while most tests simulate
     // for seconds.
-    // SATCHAIN_VERILATOR_OPT=-O2 for long simulations (soak runs).
+    // SATCHAIN_VERILATOR_OPT sets the flags of every model and of the runtime (e.g. -O2 for a
+    // soak run); unset, LONG_SIM_MODELS get LONG_SIM_OPT.
     //
     // The two `--param`s cap GCC's alias-oracle walks, which grow faster than linearly with the
     // size of a function, and Verilator emits functions of tens of thousands of statements
@@ -355,8 +382,16 @@ fn main() {
     // the largest file of vcore_verify_core, and the simulations ran as fast, measured back to
     // back on a loaded machine: the vcore_cluster test (6 programs) 61.2 s of user time at -Og,
     // 62.0 s at -O1; the vcore_verify_core test 12.9-13.1 s at -Og, 14.8-15.6 s at -O1.
-    let opt = std::env::var("SATCHAIN_VERILATOR_OPT").unwrap_or_else(|_| DEFAULT_OPT.to_string());
+    let opt_env = std::env::var("SATCHAIN_VERILATOR_OPT").ok();
+    let opt = opt_env.clone().unwrap_or_else(|| DEFAULT_OPT.to_string());
     let opt_flags: Vec<&str> = opt.split_whitespace().collect();
+    let model_opt = |name: &str| -> String {
+        match &opt_env {
+            Some(o) => o.clone(),
+            None if LONG_SIM_MODELS.contains(&name) => LONG_SIM_OPT.to_string(),
+            None => DEFAULT_OPT.to_string(),
+        }
+    };
     let cache_root = target.join("verilator-cache");
 
     // The Verilator runtime, shared by all models.
@@ -390,7 +425,15 @@ fn main() {
     let only: Option<Vec<String>> = std::env::var("SATCHAIN_VERIF_ONLY")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
-    let models: Vec<_> = satchain_hdl::sim_models()
+    let all_models = satchain_hdl::sim_models();
+    for n in LONG_SIM_MODELS {
+        if !all_models.iter().any(|m| m.name == *n) {
+            fail(&format!(
+                "LONG_SIM_MODELS names `{n}`, which is not a simulation model"
+            ));
+        }
+    }
+    let models: Vec<_> = all_models
         .into_iter()
         .filter(|m| only.as_ref().is_none_or(|o| o.iter().any(|n| n == m.name)))
         .collect();
@@ -405,6 +448,7 @@ fn main() {
             fail(&format!("model name `{name}` must be [A-Za-z0-9_]"));
         }
         let ports = parse_top_ports(&m.verilog);
+        let opt = model_opt(name);
         let key = hash_of(&[
             &m.verilog,
             &version,
@@ -421,6 +465,7 @@ fn main() {
                 ports: ports.clone(),
                 dir: dir.clone(),
                 lib_name: lib_name.clone(),
+                opt,
             });
         }
         println!("cargo:rustc-link-search=native={}", dir.display());
@@ -464,7 +509,7 @@ fn main() {
         .iter()
         .find_map(|v| std::env::var(v).ok()?.parse::<usize>().ok())
         .unwrap_or(2);
-    build_models(&to_build, &opt_flags, &waivers, workers);
+    build_models(&to_build, &waivers, workers);
     table.push_str("];\n");
     // The Verilator runtime after the models, so static link order resolves.
     let _ = writeln!(
