@@ -6,12 +6,15 @@
 //!
 //! - [`exec`]: a thread's architectural state and the functional execution of an instruction;
 //! - [`cluster`]: one cluster, cycle by cycle;
-//! - [`core`]: the whole core (ScalarUnit, ReadyQueue, clusters, results).
+//! - [`core`]: the whole core (ScalarUnit, ReadyQueue, clusters, results);
+//! - [`barrel`]: a what-if model, not of any RTL: the program scheduled into bundles for a
+//!   cluster with fixed issue turns (the study of hdl/src/vcore/README.md, "A barrel cluster").
 //!
 //! Besides predicting codes and cycles, the ISS checks the program: a value read before its
 //! write completed (`Hazard`, i.e. a wait field too small), a register the job never wrote,
 //! operand preconditions, CALL/RET misuse. The RTL cannot see those (it computes on).
 
+pub mod barrel;
 pub mod cluster;
 pub mod core;
 pub mod exec;

@@ -1,0 +1,150 @@
+//! Barrel-cluster study (issue 11): the shipped program scheduled into bundles for a cluster
+//! that gives its threads fixed turns (`satchain_hdl::vcore::iss::barrel`), on a batch of
+//! random valid jobs with block 413567's key mix (the batch of `vcore_throughput`).
+//!
+//! ```text
+//! cargo run -p satchain-hdl --release --example vcore_barrel -- \
+//!     [--jobs 256] [--seed 1] [--schnorr] [--compressed PCT] [--mhz 133.333] \
+//!     [--turn 32] [--slots 1/1/1,1/2/1,1/1/1s,1/2/1s] [--regions]
+//! ```
+//! `--regions`: also where the bundles go, per program region (the regions of
+//! `vcore_throughput --profile`), and the basic blocks executed per verify.
+//! `--turn T`: cycles between two turns of a thread (= threads per multiplier; must exceed
+//! MUL_WB so that every result is back by the next turn). `--slots m/a/c`: M, A and C ops per
+//! bundle (`m` > 1 means `m` multipliers per cluster); a trailing `s` (`1/1/1s`) makes the bundles staged (C, then ALU, then multiplier,
+//! each stage reading the earlier ones' results); a trailing `x` gives the dataflow bound
+//! (`Bundle::across_blocks`: ops move across block boundaries, only control fields stay in
+//! order), the best any scheduling of this program could do. Prints, per shape: bundles per verify (stall turns included), M/A/C ops per verify,
+//! each multiplier's busy fraction when every turn belongs to a thread with a job (M-ops ÷
+//! (bundles x m)), and what that gives at `--mhz` for one and two clusters: a projection from this
+//! model and an input clock, not a measurement of any RTL. Every job is also replayed bundle
+//! by bundle (bundle semantics) and must give the sequential verdict and registers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/vcore_common/throughput.rs"]
+mod throughput;
+
+use satchain_hdl::vcore::iss::barrel::{self, Bundle};
+use satchain_hdl::vcore::iss::machine::CoreImage;
+use satchain_hdl::vcore::iss::u256::U256;
+use satchain_hdl::vcore::timing;
+use throughput::{batch, Opts};
+
+fn value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == name)?;
+    Some(
+        args.get(i + 1)
+            .unwrap_or_else(|| panic!("{name} needs a value"))
+            .as_str(),
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut o = Opts::parse(&args);
+    if value(&args, "--mhz").is_none() {
+        o.mhz = 133.333;
+    }
+    let turns: Vec<u32> = value(&args, "--turn")
+        .unwrap_or("32")
+        .split(',')
+        .map(|t| t.parse().unwrap_or_else(|e| panic!("--turn {t}: {e}")))
+        .collect();
+    let shapes: Vec<([u8; 3], bool, bool)> = value(&args, "--slots")
+        .unwrap_or("1/1/1,1/2/1,1/1/1s,1/2/1s")
+        .split(',')
+        .map(|s| {
+            let body = s.trim_end_matches(['s', 'x']);
+            let (staged, across) = (s[body.len()..].contains('s'), s[body.len()..].contains('x'));
+            let v: Vec<u8> = body
+                .split('/')
+                .map(|x| x.parse().unwrap_or_else(|e| panic!("--slots {s}: {e}")))
+                .collect();
+            match v[..] {
+                [m, a, c] if m > 0 && a > 0 && c > 0 => ([m, a, c], staged, across),
+                _ => panic!("--slots {s}: want m/a/c[s][x], each at least 1"),
+            }
+        })
+        .collect();
+    let (jobs, n_comp) = batch(&o);
+    let img = CoreImage::secp256k1().unwrap();
+    let m = &img.machine;
+    let kind = usize::from(o.schnorr);
+    let ws: Vec<[U256; 6]> = jobs
+        .iter()
+        .map(|j| {
+            barrel::job_words(&img.su, j)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .expect("a valid job was answered by the scalar unit")
+        })
+        .collect();
+    println!(
+        "{} {} jobs ({} compressed), program {} words, MUL_WB {}, clock {} MHz (an input)",
+        jobs.len(),
+        if o.schnorr { "BIP340" } else { "ECDSA" },
+        n_comp,
+        img.program.words.len(),
+        timing::MUL_WB,
+        o.mhz
+    );
+    println!(
+        "{:>4} {:>8} {:>9} {:>7} {:>8} {:>8} {:>7} {:>6} {:>12} {:>12}",
+        "turn", "slots", "bundles", "stalls", "M", "A", "C", "busy", "ver/s 1 cl", "ver/s 2 cl"
+    );
+    let regions = args.iter().any(|a| a == "--regions");
+    for &turn in &turns {
+        assert!(
+            turn > timing::MUL_WB,
+            "--turn {turn}: a turn must exceed MUL_WB ({}) so that results are back by the next one",
+            timing::MUL_WB
+        );
+        for &(sh, staged, across_blocks) in &shapes {
+            let b = Bundle {
+                m: sh[0],
+                a: sh[1],
+                c: sh[2],
+                rec_turns: barrel::rec_turns(turn),
+                staged,
+                across_blocks,
+            };
+            let bt = barrel::batch(m, &ws, kind, &b, 1 << 24).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(bt.total.code, 0, "a valid job came out invalid");
+            let bundles = bt.bundles();
+            let vps = bt.verifies_per_s(o.mhz);
+            println!(
+                "{:>4} {:>8} {:>9.1} {:>7.1} {:>8.1} {:>8.1} {:>7.1} {:>6.3} {:>12.0} {:>12.0}",
+                turn,
+                format!(
+                    "{}/{}/{}{}{}",
+                    sh[0],
+                    sh[1],
+                    sh[2],
+                    if staged { "s" } else { "" },
+                    if across_blocks { "x" } else { "" }
+                ),
+                bundles,
+                bt.per(bt.total.stalls),
+                bt.per(bt.total.m_ops),
+                bt.per(bt.total.a_ops),
+                bt.per(bt.total.c_ops),
+                bt.busy(&b),
+                vps,
+                2.0 * vps
+            );
+            if regions {
+                println!(
+                    "  {:>14} {:>8} {:>6} {:>8} {:>8} {:>8}",
+                    "region", "bundles", "%", "M-ops", "A-ops", "C-ops"
+                );
+                for r in throughput::profile_regions(&img.program, &bt.profile, ws.len()) {
+                    println!(
+                        "  {:>14} {:>8.1} {:>5.1}% {:>8.1} {:>8.1} {:>8.1}",
+                        r.name, r.cycles, r.percent, r.m_ops, r.a_ops, r.c_ops
+                    );
+                }
+                println!("  blocks per verify: {:.1}", bt.per(bt.total.blocks));
+            }
+        }
+    }
+}
