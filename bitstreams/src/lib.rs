@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod breakdown;
 pub mod docs;
 pub mod drift;
 pub mod flow;

@@ -62,27 +62,57 @@ struct ModuleStat {
 /// counts must add up to `num_cells`, or the output is rejected (so a format change in a
 /// newer yosys cannot silently drop cells).
 pub fn parse_stat_json(text: &str, module: &str) -> Result<CellCounts, ParseError> {
-    let stat: StatJson =
-        serde_json::from_str(text).map_err(|e| ParseError::StatJson(e.to_string()))?;
-    let mut modules = stat.modules;
-    let m = modules
-        .remove(&format!("\\{module}"))
-        .or_else(|| modules.remove(module))
+    let mut modules = parse_stat_json_modules(text)?;
+    modules
+        .remove(module.strip_prefix('\\').unwrap_or(module))
         .ok_or_else(|| ParseError::NoModule {
             module: module.to_string(),
-        })?;
-    let sum = m
-        .num_cells_by_type
-        .values()
-        .try_fold(0u64, |s, &n| s.checked_add(n));
-    if sum != Some(m.num_cells) {
-        return Err(ParseError::CellSumMismatch {
-            module: module.to_string(),
-            sum: sum.unwrap_or(u64::MAX),
-            total: m.num_cells,
-        });
+        })
+}
+
+/// Every module's cell counts from yosys `stat -json` output, by plain name (RTLIL's leading
+/// `\` dropped from module names and from cell types, so that an instance of a kept
+/// submodule is counted under the submodule's name). Each module's per-type counts must add
+/// up to its `num_cells`, as in [`parse_stat_json`].
+///
+/// yosys 0.23 writes the design hierarchy of a design with kept submodules into the `design`
+/// object as text lines (`   top$cc$0$cl   1`: no quotes, no colon), which is not JSON; those
+/// lines are dropped before parsing (a JSON line of this document has a `"` or only brackets
+/// and commas).
+pub fn parse_stat_json_modules(text: &str) -> Result<BTreeMap<String, CellCounts>, ParseError> {
+    let json: String = text
+        .lines()
+        .filter(|l| {
+            l.contains('"')
+                || l.chars()
+                    .all(|c| c.is_whitespace() || matches!(c, '{' | '}' | '[' | ']' | ','))
+        })
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    let stat: StatJson =
+        serde_json::from_str(&json).map_err(|e| ParseError::StatJson(e.to_string()))?;
+    let plain = |n: &str| n.strip_prefix('\\').unwrap_or(n).to_string();
+    let mut out = BTreeMap::new();
+    for (name, m) in stat.modules {
+        let module = plain(&name);
+        let sum = m
+            .num_cells_by_type
+            .values()
+            .try_fold(0u64, |s, &n| s.checked_add(n));
+        if sum != Some(m.num_cells) {
+            return Err(ParseError::CellSumMismatch {
+                module,
+                sum: sum.unwrap_or(u64::MAX),
+                total: m.num_cells,
+            });
+        }
+        let mut cells = CellCounts::new();
+        for (t, n) in m.num_cells_by_type {
+            *cells.entry(plain(&t)).or_insert(0) += n;
+        }
+        out.insert(module, cells);
     }
-    Ok(m.num_cells_by_type)
+    Ok(out)
 }
 
 /// Reads the length of the longest topological path from yosys `ltp` output
