@@ -20,8 +20,6 @@
 //! model and an input clock, not a measurement of any RTL. Every job is also replayed bundle
 //! by bundle (bundle semantics) and must give the sequential verdict and registers.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 #[path = "../tests/vcore_common/throughput.rs"]
 mod throughput;
 
@@ -31,54 +29,74 @@ use satchain_hdl::vcore::iss::u256::U256;
 use satchain_hdl::vcore::timing;
 use throughput::{batch, Opts};
 
-fn value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    let i = args.iter().position(|a| a == name)?;
-    Some(
-        args.get(i + 1)
-            .unwrap_or_else(|| panic!("{name} needs a value"))
-            .as_str(),
-    )
+/// The value after flag `name`, if the flag is there.
+fn value<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
+    let Some(i) = args.iter().position(|a| a == name) else {
+        return Ok(None);
+    };
+    match args.get(i + 1) {
+        Some(v) if !v.starts_with("--") => Ok(Some(v.as_str())),
+        _ => Err(format!("{name} needs a value")),
+    }
+}
+
+/// `m/a/c` with an optional `s` (staged) and `x` (across blocks) after it.
+fn shape(s: &str) -> Result<([u8; 3], bool, bool), String> {
+    let body = s.trim_end_matches(['s', 'x']);
+    let flags = &s[body.len()..];
+    let v: Vec<u8> = body
+        .split('/')
+        .map(|x| x.parse().map_err(|e| format!("--slots {s}: {e}")))
+        .collect::<Result<_, _>>()?;
+    match v[..] {
+        [m, a, c] if m > 0 && a > 0 && c > 0 => {
+            Ok(([m, a, c], flags.contains('s'), flags.contains('x')))
+        }
+        _ => Err(format!("--slots {s}: want m/a/c[s][x], each at least 1")),
+    }
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let mut o = Opts::parse(&args);
-    if value(&args, "--mhz").is_none() {
+    if let Err(e) = run(&args) {
+        eprintln!("vcore_barrel: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let mut o = Opts::parse(args)?;
+    if value(args, "--mhz")?.is_none() {
         o.mhz = 133.333;
     }
-    let turns: Vec<u32> = value(&args, "--turn")
+    let turns: Vec<u32> = value(args, "--turn")?
         .unwrap_or("32")
         .split(',')
-        .map(|t| t.parse().unwrap_or_else(|e| panic!("--turn {t}: {e}")))
-        .collect();
-    let shapes: Vec<([u8; 3], bool, bool)> = value(&args, "--slots")
+        .map(|t| t.parse().map_err(|e| format!("--turn {t}: {e}")))
+        .collect::<Result<_, _>>()?;
+    if let Some(t) = turns.iter().find(|&&t| t <= timing::MUL_WB) {
+        return Err(format!(
+            "--turn {t}: a turn must exceed MUL_WB ({}) so that results are back by the next one",
+            timing::MUL_WB
+        ));
+    }
+    let shapes: Vec<([u8; 3], bool, bool)> = value(args, "--slots")?
         .unwrap_or("1/1/1,1/2/1,1/1/1s,1/2/1s")
         .split(',')
-        .map(|s| {
-            let body = s.trim_end_matches(['s', 'x']);
-            let (staged, across) = (s[body.len()..].contains('s'), s[body.len()..].contains('x'));
-            let v: Vec<u8> = body
-                .split('/')
-                .map(|x| x.parse().unwrap_or_else(|e| panic!("--slots {s}: {e}")))
-                .collect();
-            match v[..] {
-                [m, a, c] if m > 0 && a > 0 && c > 0 => ([m, a, c], staged, across),
-                _ => panic!("--slots {s}: want m/a/c[s][x], each at least 1"),
-            }
-        })
-        .collect();
+        .map(shape)
+        .collect::<Result<_, _>>()?;
     let (jobs, n_comp) = batch(&o);
-    let img = CoreImage::secp256k1().unwrap();
+    let img = CoreImage::secp256k1().map_err(|e| e.to_string())?;
     let m = &img.machine;
     let kind = usize::from(o.schnorr);
     let ws: Vec<[U256; 6]> = jobs
         .iter()
         .map(|j| {
             barrel::job_words(&img.su, j)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .expect("a valid job was answered by the scalar unit")
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "a valid job was answered by the scalar unit".to_string())
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     println!(
         "{} {} jobs ({} compressed), program {} words, MUL_WB {}, clock {} MHz (an input)",
         jobs.len(),
@@ -94,11 +112,6 @@ fn main() {
     );
     let regions = args.iter().any(|a| a == "--regions");
     for &turn in &turns {
-        assert!(
-            turn > timing::MUL_WB,
-            "--turn {turn}: a turn must exceed MUL_WB ({}) so that results are back by the next one",
-            timing::MUL_WB
-        );
         for &(sh, staged, across_blocks) in &shapes {
             let b = Bundle {
                 m: sh[0],
@@ -108,8 +121,10 @@ fn main() {
                 staged,
                 across_blocks,
             };
-            let bt = barrel::batch(m, &ws, kind, &b, 1 << 24).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(bt.total.code, 0, "a valid job came out invalid");
+            let bt = barrel::batch(m, &ws, kind, &b, 1 << 24)?;
+            if bt.total.code != 0 {
+                return Err(format!("{} valid jobs came out invalid", bt.total.code));
+            }
             let bundles = bt.bundles();
             let vps = bt.verifies_per_s(o.mhz);
             println!(
@@ -147,4 +162,5 @@ fn main() {
             }
         }
     }
+    Ok(())
 }

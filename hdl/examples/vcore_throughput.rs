@@ -33,7 +33,10 @@ use throughput::{batch, block_mix, measure, Opts, TABLE_HEADER};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let o = Opts::parse(&args);
+    let o = Opts::parse(&args).unwrap_or_else(|e| {
+        eprintln!("vcore_throughput: {e}");
+        std::process::exit(2)
+    });
     if !o.schnorr {
         let (comp, unc) = block_mix();
         println!(

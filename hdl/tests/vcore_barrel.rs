@@ -20,14 +20,9 @@ const MAX: u64 = 1 << 24;
 /// and one BIP340 job with a wrong message (INVALID).
 fn jobs() -> Vec<CoreJob> {
     let args = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let (mut v, _) = batch(&Opts::parse(&args(&["--jobs", "20", "--seed", "7"])));
-    let (b, _) = batch(&Opts::parse(&args(&[
-        "--jobs",
-        "6",
-        "--seed",
-        "7",
-        "--schnorr",
-    ])));
+    let (mut v, _) = batch(&Opts::parse(&args(&["--jobs", "20", "--seed", "7"])).unwrap());
+    let schnorr = args(&["--jobs", "6", "--seed", "7", "--schnorr"]);
+    let (b, _) = batch(&Opts::parse(&schnorr).unwrap());
     v.extend(b);
     for (i, j) in v.iter_mut().enumerate() {
         if (i < 20 && i % 3 == 0) || i == 21 {
@@ -160,7 +155,7 @@ fn readme_barrel_table_is_this_model() {
         if schnorr {
             a.push("--schnorr".to_string());
         }
-        batch(&Opts::parse(&a))
+        batch(&Opts::parse(&a).unwrap())
             .0
             .iter()
             .map(|j| barrel::job_words(&img.su, j).unwrap().unwrap())

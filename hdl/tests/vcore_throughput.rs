@@ -49,7 +49,10 @@ fn tables(text: &str) -> Vec<Table> {
             continue;
         };
         let args: Vec<String> = rest.split_whitespace().map(str::to_string).collect();
-        let header = if Opts::parse(&args).profile {
+        let header = if Opts::parse(&args)
+            .unwrap_or_else(|e| panic!("line {}: {e}", i + 1))
+            .profile
+        {
             PROFILE_HEADER
         } else {
             TABLE_HEADER
@@ -94,7 +97,7 @@ fn check(all: bool) -> usize {
     let img = CoreImage::secp256k1().unwrap();
     let mut bad = 0;
     for t in &ts {
-        let o = Opts::parse(&t.args);
+        let o = Opts::parse(&t.args).unwrap_or_else(|e| panic!("line {}: {e}", t.line));
         assert!(!o.markdown, "line {}: no --markdown in a marker", t.line);
         if o.profile {
             // A profile table: the whole block, for the first configuration of the marker.

@@ -81,48 +81,80 @@ pub struct Opts {
     pub markdown: bool,
 }
 
-fn arg_list<T>(args: &[String], name: &str, default: &[T]) -> Vec<T>
+/// The comma-separated values of flag `name`, or `default` when the flag is absent. A flag
+/// without a value, an empty list or a value that does not parse is an error naming the flag.
+fn arg_list<T>(args: &[String], name: &str, default: &[T]) -> Result<Vec<T>, String>
 where
     T: std::str::FromStr + Clone,
     T::Err: std::fmt::Display,
 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| {
-            v.split(',')
-                .map(|x| x.parse().unwrap_or_else(|e| panic!("{name} {v}: {e}")))
-                .collect()
-        })
-        .unwrap_or_else(|| default.to_vec())
+    let Some(i) = args.iter().position(|a| a == name) else {
+        return Ok(default.to_vec());
+    };
+    let v = args
+        .get(i + 1)
+        .filter(|v| !v.starts_with("--"))
+        .ok_or_else(|| format!("{name} needs a value"))?;
+    v.split(',')
+        .map(|x| x.parse().map_err(|e| format!("{name} {v}: {e}")))
+        .collect()
+}
+
+/// The one value of flag `name` (see [`arg_list`]).
+fn arg_one<T>(args: &[String], name: &str, default: T) -> Result<T, String>
+where
+    T: std::str::FromStr + Clone,
+    T::Err: std::fmt::Display,
+{
+    match arg_list(args, name, &[default])?.as_slice() {
+        [x] => Ok(x.clone()),
+        _ => Err(format!("{name} takes one value")),
+    }
 }
 
 impl Opts {
     /// Parses `--jobs N --clusters C --threads a,b --mul-wb a,b --fetch F --alu-wb A --mhz M --seed S
-    /// --schnorr --compressed PCT --profile --markdown` (other words are ignored).
-    pub fn parse(args: &[String]) -> Opts {
+    /// --schnorr --compressed PCT --profile --markdown` (other words are ignored). A malformed
+    /// value is an error that names its flag.
+    pub fn parse(args: &[String]) -> Result<Opts, String> {
         let base = Config::default();
-        Opts {
-            jobs: arg_list::<u32>(args, "--jobs", &[256])[0] as usize,
-            threads: arg_list(args, "--threads", &[8, 16, 24, 32]),
-            clusters: arg_list::<u32>(args, "--clusters", &[base.clusters as u32])[0] as usize,
-            mul_wbs: arg_list(args, "--mul-wb", &[24, 32, 40]),
-            fetch: arg_list(args, "--fetch", &[base.fetch])[0],
-            alu_wb: arg_list(args, "--alu-wb", &[base.alu_wb])[0],
-            mhz: match arg_list::<f64>(args, "--mhz", &[150.0])[0] {
+        let positive = |name: &str, n: u32| {
+            if n == 0 {
+                Err(format!("{name} 0: must be at least 1"))
+            } else {
+                Ok(n)
+            }
+        };
+        let threads: Vec<u32> = arg_list(args, "--threads", &[8, 16, 24, 32])?;
+        for &t in &threads {
+            positive("--threads", t)?;
+        }
+        Ok(Opts {
+            jobs: positive("--jobs", arg_one::<u32>(args, "--jobs", 256)?)? as usize,
+            threads,
+            clusters: positive(
+                "--clusters",
+                arg_one::<u32>(args, "--clusters", base.clusters as u32)?,
+            )? as usize,
+            mul_wbs: arg_list(args, "--mul-wb", &[24, 32, 40])?,
+            fetch: arg_one(args, "--fetch", base.fetch)?,
+            alu_wb: arg_one(args, "--alu-wb", base.alu_wb)?,
+            mhz: match arg_one::<f64>(args, "--mhz", 150.0)? {
                 m if m.is_finite() && m > 0.0 => m,
-                m => panic!("--mhz {m}: not a positive number of MHz"),
+                m => return Err(format!("--mhz {m}: not a positive number of MHz")),
             },
-            seed: u64::from(arg_list::<u32>(args, "--seed", &[1])[0]),
+            seed: u64::from(arg_one::<u32>(args, "--seed", 1)?),
             schnorr: args.iter().any(|a| a == "--schnorr"),
-            compressed: args
-                .iter()
-                .position(|a| a == "--compressed")
-                .and_then(|i| args.get(i + 1))
-                .map(|v| v.parse::<f64>().unwrap()),
+            compressed: match args.iter().position(|a| a == "--compressed") {
+                None => None,
+                Some(_) => match arg_one::<f64>(args, "--compressed", 0.0)? {
+                    p if (0.0..=100.0).contains(&p) => Some(p),
+                    p => return Err(format!("--compressed {p}: a percentage, 0 to 100")),
+                },
+            },
             profile: args.iter().any(|a| a == "--profile"),
             markdown: args.iter().any(|a| a == "--markdown"),
-        }
+        })
     }
 
     pub fn config(&self, threads: u32, mul_wb: u32) -> Config {
