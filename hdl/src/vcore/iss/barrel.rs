@@ -66,14 +66,7 @@ pub fn job_words(md: &SuModulus, j: &CoreJob) -> Result<Option<[U256; 6]>, IssEr
     )
     .map_err(IssError::ScalarUnit)?;
     Ok(match r.outcome {
-        SuOutcome::Ready(w) => Some([
-            U256::from_big(&w[0]),
-            U256::from_big(&w[1]),
-            U256::from_big(&w[2]),
-            U256::from_big(&j.qx),
-            U256::from_big(&j.qy),
-            U256::from_u64(u64::from(j.prefix)),
-        ]),
+        SuOutcome::Ready(w) => Some(j.thread_words(&w)),
         SuOutcome::Early(_) => None,
     })
 }

@@ -185,14 +185,7 @@ pub fn run_ports(
                     }
                     SuOutcome::Ready(w) if ready.len() < cfg.ready_queue => {
                         let job = &jobs[slot.job];
-                        let words = [
-                            U256::from_big(&w[0]),
-                            U256::from_big(&w[1]),
-                            U256::from_big(&w[2]),
-                            U256::from_big(&job.qx),
-                            U256::from_big(&job.qy),
-                            U256::from_u64(u64::from(job.prefix)),
-                        ];
+                        let words = job.thread_words(w);
                         ready.push_back(ClusterJob {
                             id: slot.job,
                             kind: job.kind as usize,
@@ -326,6 +319,19 @@ fn be(b: &[u8]) -> BigUint {
 }
 
 impl CoreJob {
+    /// The thread words S0..S5 a cluster loads for this job: the ScalarUnit's three words
+    /// (`SuOutcome::Ready`) and the pass-through key words Qx, Qy and the prefix.
+    pub fn thread_words(&self, su_words: &[BigUint; 3]) -> [U256; 6] {
+        [
+            U256::from_big(&su_words[0]),
+            U256::from_big(&su_words[1]),
+            U256::from_big(&su_words[2]),
+            U256::from_big(&self.qx),
+            U256::from_big(&self.qy),
+            U256::from_u64(u64::from(self.prefix)),
+        ]
+    }
+
     /// An ECDSA job from a SEC1 key (33 or 65 bytes), prehash and signature scalars
     /// (big-endian). The prefix is passed only when it fits the length (0x02/0x03 with 33
     /// bytes, 0x04 with 65), else 0, so the program answers BAD_PUBKEY as the software backend
