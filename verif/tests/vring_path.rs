@@ -202,7 +202,7 @@ fn vring_path_random_jobs_match_k256() {
 fn vring_path_batch_throughput() {
     // The batch of the ISS's throughput tables (hdl/src/vcore/README.md): 256 random valid
     // ECDSA jobs, seed 1, block 413567's key mix; and the ISS's clocks for it on one cluster.
-    let o = throughput::Opts::parse(&[]);
+    let o = throughput::Opts::parse(&[]).expect("the default options parse");
     let (jobs, n_comp, slots) = throughput_batch(&o);
     let img = CoreImage::secp256k1().unwrap();
     let iss = throughput::measure(
@@ -408,7 +408,7 @@ fn vring_top_random_jobs_match_k256() {
 #[test]
 fn vring_top_batch_throughput() {
     // The batch of `vring_path_batch_throughput` through the top's registers.
-    let o = throughput::Opts::parse(&[]);
+    let o = throughput::Opts::parse(&[]).expect("the default options parse");
     let (jobs, n_comp, slots) = throughput_batch(&o);
     let c = BATCH_RINGS;
     let (t, f) = top_run_or_replay(&c, &slots, "batch", o.seed);
@@ -465,7 +465,7 @@ fn open_driver() -> accel_driver::Accel<verif::VerilatorBus> {
 #[test]
 fn vring_top_driver_batch_throughput() {
     use satchain_regmap::EcdsaCode;
-    let o = throughput::Opts::parse(&[]);
+    let o = throughput::Opts::parse(&[]).expect("the default options parse");
     let (jobs, n_comp) = throughput::batch(&o);
     let ej: Vec<_> = jobs.iter().map(ecdsa_job_of).collect();
     let mut a = open_driver();
