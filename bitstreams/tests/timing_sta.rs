@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bitstreams::timing::netlist::{Bit, Cell, Dir, Netlist, Pin, Port};
-use bitstreams::timing::{analyze, NetModel, TimingError};
+use bitstreams::timing::{analyze, slow_registers, NetModel, TimingError};
 
 const NET: NetModel = NetModel {
     base_ns: 0.5,
@@ -120,6 +120,43 @@ fn lut_chain_between_two_flip_flops() {
     let cells: Vec<&str> = d.path.steps.iter().map(|s| s.cell.as_str()).collect();
     assert_eq!(cells, ["src", "l1", "l2", "l3", "dst"]);
     assert!(r.cdc.is_empty() && r.unknown_cells.is_empty());
+}
+
+/// `slow_registers`: the bits of one register are one row (named by their output nets, the
+/// bit index dropped), rows over the period only, slowest first, with the worst bit's start.
+/// Register `a` (2 bits) is 3 LUTs behind `src`, `b` 1 LUT. `src` and `l3` drive two loads
+/// each (hop(2) = 0.625): `a` = TCKO 0.456 + 0.625 + 0.124 + 2 x (0.500 + 0.124) + 0.625 +
+/// TDICK 0.062 = 3.140 ns, `b` = 0.456 + 0.625 + 0.124 + (LUT -> FF in its slice) 0 + 0.062
+/// = 1.267 ns.
+#[test]
+fn slow_registers_group_bits_by_register() {
+    let mut nl = netlist(
+        &[("clock", 1)],
+        vec![
+            ff("src", 1, None, 10),
+            lut1("l1", 10, 11),
+            lut1("l2", 11, 12),
+            lut1("l3", 12, 13),
+            ff("a0", 1, Some(13), 20),
+            ff("a1", 1, Some(13), 21),
+            lut1("m1", 10, 30),
+            ff("b", 1, Some(30), 22),
+        ],
+    );
+    for (n, name) in [(10, "src"), (20, "a[0]"), (21, "a[1]"), (22, "b")] {
+        nl.names.insert(n, name.into());
+    }
+    let slow = slow_registers(&nl, NET, 2.5).unwrap();
+    assert_eq!(slow.len(), 1, "{slow:?}");
+    assert_eq!(slow[0].register, "a");
+    assert_eq!(slow[0].endpoints, 2);
+    assert!(close(slow[0].worst_ns, 3.14), "{}", slow[0].worst_ns);
+    assert!(slow[0].worst_from.starts_with("src "), "{}", slow[0].worst_from);
+    let all = slow_registers(&nl, NET, 1.0).unwrap();
+    let names: Vec<&str> = all.iter().map(|r| r.register.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(close(all[1].worst_ns, 1.267), "{}", all[1].worst_ns);
+    assert!(slow_registers(&nl, NET, 3.14).unwrap().is_empty());
 }
 
 /// The fanout term: the first LUT output also drives three more flip-flops (four loads).

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{TimingPath, TimingReport};
+use super::{SlowRegister, TimingPath, TimingReport};
 
 /// One line per domain and per crossing.
 pub fn summary(r: &TimingReport) -> String {
@@ -79,4 +79,24 @@ fn short(name: &str) -> String {
         let tail: String = name.chars().skip(n - 27).collect();
         format!("…{tail}")
     }
+}
+
+/// The registers over a target period, one line each.
+pub fn slow_registers(v: &[SlowRegister], period_ns: f64) -> String {
+    let mut s = String::new();
+    let bits: u64 = v.iter().map(|r| r.endpoints).sum();
+    let _ = writeln!(
+        s,
+        "{} register(s), {bits} end point(s) over {period_ns} ns ({:.1} MHz):",
+        v.len(),
+        1000.0 / period_ns
+    );
+    for r in v {
+        let _ = writeln!(
+            s,
+            "  {:>7.3} ns  {:>5} bit(s)  {}  <- {}",
+            r.worst_ns, r.endpoints, r.register, r.worst_from
+        );
+    }
+    s
 }

@@ -143,13 +143,19 @@ impl TimingReport {
     }
 }
 
-/// Times a netlist.
-pub fn analyze(nl: &Netlist, net: NetModel) -> Result<TimingReport, TimingError> {
+/// The timing graph of `nl` and the arrival times over it.
+fn timed(nl: &Netlist, net: NetModel) -> Result<(graph::Graph<'_>, sta::Arrivals), TimingError> {
     let mut g = graph::Graph::new(nl, net);
     for ci in 0..nl.cells.len() {
         cells::add_cell(&mut g, ci);
     }
     let arr = sta::propagate(&g)?;
+    Ok((g, arr))
+}
+
+/// Times a netlist.
+pub fn analyze(nl: &Netlist, net: NetModel) -> Result<TimingReport, TimingError> {
+    let (g, arr) = timed(nl, net)?;
     let (domains, cdc) = sta::summarize(&g, &arr);
     Ok(TimingReport {
         model: delays::fingerprint(&net),
@@ -160,6 +166,37 @@ pub fn analyze(nl: &Netlist, net: NetModel) -> Result<TimingReport, TimingError>
         unknown_cells: g.unknown,
         notes: g.notes,
     })
+}
+
+/// A register with end points slower than a target period ([`slow_registers`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SlowRegister {
+    /// The register's name (bit index dropped).
+    pub register: String,
+    /// Its end points (bits, or a RAM's / DSP's input pins) over the period.
+    pub endpoints: u64,
+    /// The worst of them: delay and start point.
+    pub worst_ns: f64,
+    pub worst_from: String,
+}
+
+/// Every register of `nl` with a same-domain path longer than `period_ns` (the list to work
+/// through before a clock of 1000 / `period_ns` MHz can hold), slowest first.
+pub fn slow_registers(
+    nl: &Netlist,
+    net: NetModel,
+    period_ns: f64,
+) -> Result<Vec<SlowRegister>, TimingError> {
+    let (g, arr) = timed(nl, net)?;
+    Ok(sta::slow_registers(&g, &arr, period_ns)
+        .into_iter()
+        .map(|(register, endpoints, ei, dom, t)| SlowRegister {
+            register,
+            endpoints,
+            worst_ns: sta::round(t),
+            worst_from: sta::path(&g, &arr, ei, dom).start,
+        })
+        .collect())
 }
 
 /// Reads a yosys JSON netlist (module `top`).

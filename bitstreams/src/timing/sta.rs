@@ -121,6 +121,54 @@ pub fn worst_per_pair(
     worst
 }
 
+/// Same-domain end points slower than `period_ns`, grouped by register (its name without the
+/// bit index, so a 256-bit register is one row): (register, end points over, index of the
+/// worst end point, its domain, its delay), the slowest register first.
+pub fn slow_registers(
+    g: &Graph<'_>,
+    arr: &Arrivals,
+    period_ns: f64,
+) -> Vec<(String, u64, usize, usize, f64)> {
+    let mut by_reg: BTreeMap<String, (u64, usize, usize, f64)> = BTreeMap::new();
+    for (ei, e) in g.ends.iter().enumerate() {
+        let dom = e.domain;
+        if dom >= arr.d {
+            continue;
+        }
+        let a = arr.get(e.from, dom);
+        if a == f64::NEG_INFINITY {
+            continue;
+        }
+        let total = a + e.net_ns + e.setup_ns;
+        if total <= period_ns {
+            continue;
+        }
+        let w = by_reg
+            .entry(register_of(&reg_name(g, e.cell, None)))
+            .or_insert((0, ei, dom, f64::NEG_INFINITY));
+        w.0 += 1;
+        if total > w.3 {
+            (w.1, w.2, w.3) = (ei, dom, total);
+        }
+    }
+    let mut v: Vec<_> = by_reg
+        .into_iter()
+        .map(|(r, (n, ei, dom, t))| (r, n, ei, dom, t))
+        .collect();
+    v.sort_by(|a, b| b.4.total_cmp(&a.4).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// `name[12]` -> `name`: the register a bit belongs to.
+fn register_of(bit: &str) -> String {
+    match bit.rfind('[') {
+        Some(i) if bit.ends_with(']') && bit[i + 1..bit.len() - 1].parse::<u32>().is_ok() => {
+            bit[..i].to_string()
+        }
+        _ => bit.to_string(),
+    }
+}
+
 /// The path that ends at end point `ei`, launched in domain `dom`.
 pub fn path(g: &Graph<'_>, arr: &Arrivals, ei: usize, dom: usize) -> TimingPath {
     let e = &g.ends[ei];
