@@ -27,18 +27,7 @@ use satchain_hdl::vcore::iss::barrel::{self, Bundle};
 use satchain_hdl::vcore::iss::machine::CoreImage;
 use satchain_hdl::vcore::iss::u256::U256;
 use satchain_hdl::vcore::timing;
-use throughput::{batch, Opts};
-
-/// The value after flag `name`, if the flag is there.
-fn value<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
-    let Some(i) = args.iter().position(|a| a == name) else {
-        return Ok(None);
-    };
-    match args.get(i + 1) {
-        Some(v) if !v.starts_with("--") => Ok(Some(v.as_str())),
-        _ => Err(format!("{name} needs a value")),
-    }
-}
+use throughput::{arg_list, batch, Opts};
 
 /// `m/a/c` with an optional `s` (staged) and `x` (across blocks) after it.
 fn shape(s: &str) -> Result<([u8; 3], bool, bool), String> {
@@ -66,24 +55,20 @@ fn main() {
 
 fn run(args: &[String]) -> Result<(), String> {
     let mut o = Opts::parse(args)?;
-    if value(args, "--mhz")?.is_none() {
+    if !args.iter().any(|a| a == "--mhz") {
         o.mhz = 133.333;
     }
-    let turns: Vec<u32> = value(args, "--turn")?
-        .unwrap_or("32")
-        .split(',')
-        .map(|t| t.parse().map_err(|e| format!("--turn {t}: {e}")))
-        .collect::<Result<_, _>>()?;
+    let turns: Vec<u32> = arg_list(args, "--turn", &[32])?;
     if let Some(t) = turns.iter().find(|&&t| t <= timing::MUL_WB) {
         return Err(format!(
             "--turn {t}: a turn must exceed MUL_WB ({}) so that results are back by the next one",
             timing::MUL_WB
         ));
     }
-    let shapes: Vec<([u8; 3], bool, bool)> = value(args, "--slots")?
-        .unwrap_or("1/1/1,1/2/1,1/1/1s,1/2/1s")
-        .split(',')
-        .map(shape)
+    let default_slots = ["1/1/1", "1/2/1", "1/1/1s", "1/2/1s"].map(String::from);
+    let shapes: Vec<([u8; 3], bool, bool)> = arg_list(args, "--slots", &default_slots)?
+        .iter()
+        .map(|s| shape(s))
         .collect::<Result<_, _>>()?;
     let (jobs, n_comp) = batch(&o);
     let img = CoreImage::secp256k1().map_err(|e| e.to_string())?;

@@ -83,7 +83,7 @@ pub struct Opts {
 
 /// The comma-separated values of flag `name`, or `default` when the flag is absent. A flag
 /// without a value, an empty list or a value that does not parse is an error naming the flag.
-fn arg_list<T>(args: &[String], name: &str, default: &[T]) -> Result<Vec<T>, String>
+pub fn arg_list<T>(args: &[String], name: &str, default: &[T]) -> Result<Vec<T>, String>
 where
     T: std::str::FromStr + Clone,
     T::Err: std::fmt::Display,
@@ -101,7 +101,7 @@ where
 }
 
 /// The one value of flag `name` (see [`arg_list`]).
-fn arg_one<T>(args: &[String], name: &str, default: T) -> Result<T, String>
+pub fn arg_one<T>(args: &[String], name: &str, default: T) -> Result<T, String>
 where
     T: std::str::FromStr + Clone,
     T::Err: std::fmt::Display,
