@@ -26,16 +26,21 @@ use std::process::Command;
 /// Bump when the generated shim or flags change, to invalidate the cache.
 const SHIM_VERSION: u32 = 6;
 const VERILATOR_INCLUDE: &str = "/usr/share/verilator/include";
+/// The two g++ alias-query caps every model is compiled with (`main` has their measurements),
+/// written once for `DEFAULT_OPT` and `LONG_SIM_OPT`.
+macro_rules! alias_caps {
+    () => {
+        "--param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32"
+    };
+}
 /// g++ flags of the models unless SATCHAIN_VERILATOR_OPT says otherwise (whitespace-separated;
 /// the measurements are in `main`).
-const DEFAULT_OPT: &str =
-    "-Og --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
+const DEFAULT_OPT: &str = concat!("-Og ", alias_caps!());
 /// g++ flags of the models in `LONG_SIM_MODELS`, unless SATCHAIN_VERILATOR_OPT says otherwise.
 /// -Og does not inline Verilator's wide-word helpers (`VL_ADD_W`, `VL_SHIFTR_WWI`,
 /// `_vl_insert_WW`: 30 % of a `perf` profile of the ring top's 256-verify batch, a call per
 /// 256-bit operation); -O2 does.
-const LONG_SIM_OPT: &str =
-    "-O2 --param=sccvn-max-alias-queries-per-access=100 --param=dse-max-alias-queries-per-store=32";
+const LONG_SIM_OPT: &str = concat!("-O2 ", alias_caps!());
 /// The models compiled with `LONG_SIM_OPT`: those where -O2's longer g++ run pays back within
 /// one CI run. Measured on this two-core machine (g++ 12.2), g++ on a model's non-`__Slow` files
 /// two at a time (wall time), then the test binaries that simulate it, one at a time, user time:
