@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use bitstreams::{FlowOptions, SynthReport, XC7Z030};
 use clap::Args;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::{CliError, EXIT_OK};
@@ -89,7 +90,15 @@ pub fn run(args: &HwReportArgs) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
     let werr = |e| CliError::io("writing stdout", e);
     if args.json {
-        writeln!(out, "{report}").map_err(werr)?;
+        // Indented by one space: the form of the committed bitstreams/data/hw-report.json,
+        // so `bitstreams::drift::REGENERATE` writes it as committed (and diffs stay readable).
+        let mut buf = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        report
+            .serialize(&mut serde_json::Serializer::with_formatter(&mut buf, fmt))
+            .map_err(|e| CliError::io("writing stdout", std::io::Error::other(e)))?;
+        out.write_all(&buf).map_err(werr)?;
+        writeln!(out).map_err(werr)?;
     } else {
         crate::hw_report_text::write_text(&mut out, &report).map_err(werr)?;
     }
