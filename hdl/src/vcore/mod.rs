@@ -254,8 +254,10 @@ pub mod timing {
     /// ScalarUnit (owner: `su`; all counts from the cycle a job is accepted): cycles before the
     /// first step of an ECDSA job.
     pub const SU_SETUP: u32 = 3;
-    /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v.
-    pub const SU_STEP_CYCLES: [u32; 4] = [1, 1, 1, 1];
+    /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v. A sub takes a second
+    /// cycle without a step, so that the halve after it reads the sub's sign from a register
+    /// (`su/README.md`, "Theory": the clock's critical path until 2026-12-07).
+    pub const SU_STEP_CYCLES: [u32; 4] = [1, 1, 2, 2];
     /// ScalarUnit cycles after the last step to the output (`out_valid`).
     pub const SU_FINISH: u32 = 2;
     /// ScalarUnit cycles from acceptance to an early result (BAD_R / BAD_S, both kinds).

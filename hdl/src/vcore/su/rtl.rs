@@ -1,5 +1,6 @@
 //! `ScalarUnit` RTL: range checks and `u1 = z/s`, `u2 = r/s` mod m by the normative
-//! two-numerator binary extended Euclid (ARCH.md), one step per clock. Theory and timing
+//! two-numerator binary extended Euclid (ARCH.md), one step per clock (a sub step: two, the
+//! second without a step, so the following halve's k comes from a register). Theory and timing
 //! derivation: `README.md`; golden model: `model.rs`.
 //!
 //! # Datapath
@@ -28,8 +29,9 @@
 //! # Cycles (accept cycle c)
 //! c: load. c+1: checks (`s - m` on the u/v subtractor, `r - m` or `r - p` on y1's adder,
 //! `z - m` on x1's adder, zero detects). c+2: decide: early result / Schnorr output valid in
-//! c+3, or ECDSA: `x1 -= m` if `z >= m`, steps from c+3 = L0. Step j in L0 + j; the stop is
-//! seen in L0 + S + 1; outputs valid in L0 + S + 2 = c + SU_SETUP + S + SU_FINISH.
+//! c+3, or ECDSA: `x1 -= m` if `z >= m`, steps from c+3 = L0. Step j in L0 + T_j, with T_j the
+//! cycles of the steps before it (`SU_STEP_CYCLES`: a sub 2); with T the cycles of all S steps
+//! the stop is seen in L0 + T + 1, outputs valid in L0 + T + 2 = c + SU_SETUP + T + SU_FINISH.
 
 use super::model::SuModulus;
 use crate::prim::Widen;
@@ -134,6 +136,8 @@ pub struct ScalarUnit<const PW: usize> {
     op_hv: DFF<Bit>,
     op_su: DFF<Bit>,
     op_sv: DFF<Bit>,
+    /// The cycle after a sub step: no step (`SU_STEP_CYCLES`: a sub costs 2).
+    stall: DFF<Bit>,
     // Zero extension of z and r into the 257-bit x/y registers (wiring).
     z_ext: Widen<256, 257>,
     r_ext: Widen<256, 257>,
@@ -264,6 +268,7 @@ impl<const PW: usize> ScalarUnit<PW> {
             op_hv: Default::default(),
             op_su: Default::default(),
             op_sv: Default::default(),
+            stall: Default::default(),
             z_ext: Default::default(),
             r_ext: Default::default(),
             load: Default::default(),

@@ -15,7 +15,7 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, busy, ph1, ph2, run, first, ov, ev, kind, side1, tag, pass, rk, code,
-            f_rlt, f_zge, f_rz, f_sz, u, v, ge, u_one, v_one, op_hu, op_hv, op_su, op_sv
+            f_rlt, f_zge, f_rz, f_sz, u, v, ge, u_one, v_one, op_hu, op_hv, op_su, op_sv, stall
         );
         for r in 0..4 {
             self.xy[r].clock.next = self.clock.val();
@@ -37,7 +37,10 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         // The stop flags lag one cycle; the first step cycle ignores them (they still show the
         // values of the decide cycle), which makes the stop cycle L0 + S + 1 for every S.
         self.stop.next = (self.u_one.q.val() || self.v_one.q.val()) && !self.first.q.val();
-        self.active.next = self.run.q.val() && !self.stop.val();
+        // A sub step is followed by a cycle without a step (`stall`): the halve that follows
+        // it on the same side takes its k from the sign of the sub's result, which the x/y
+        // engine writes in that cycle, and reads it from the register, not from the adder.
+        self.active.next = self.run.q.val() && !self.stop.val() && !self.stall.q.val();
         self.hu.next = self.active.val() && !self.u.q.val().get_bit(0);
         self.hv.next = self.active.val() && self.u.q.val().get_bit(0) && !self.v.q.val().get_bit(0);
         self.su.next = self.active.val()
@@ -131,6 +134,7 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         self.op_hv.d.next = self.hv.val();
         self.op_su.d.next = self.su.val();
         self.op_sv.d.next = self.sv.val();
+        self.stall.d.next = self.su.val() || self.sv.val();
 
         // ================= x/y engine: the step decided in the previous cycle =================
         self.oth[0].next = self.xy[1].q.val();
@@ -205,15 +209,18 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
                 | ((self.pk[4 * r + 2].val() << 128) & self.k_seg257[2].val())
                 | ((self.pk[4 * r + 3].val() << 192) & self.k_seg257[3].val());
             // A halve's result is < m: bit 256 of the sum is the shifted-out sign, dropped.
+            // `nr0`/`nr256`: parity and sign of the register after this cycle, for the k of a
+            // halve decided now. The sign is the register's own bit 256, never the adder's:
+            // a write this cycle is a halve (result >= 0) or a check, or a sub, which is
+            // followed by a stall cycle, so no halve is decided while a sub is written.
+            // That keeps the 257-bit carry-select's sign bit off the `qk` decode path.
             self.nr0[r].next = self.xy[r].q.val().get_bit(0);
-            self.nr256[r].next = self.xy[r].q.val().get_bit(256);
+            self.nr256[r].next = self.xy[r].q.val().get_bit(256) && !self.we[r].val();
             if self.we[r].val() {
                 self.xy[r].d.next = self.sum[r].val();
                 self.nr0[r].next = self.sum[r].val().get_bit(0);
-                self.nr256[r].next = self.sum[r].val().get_bit(256);
                 if self.half[r].val() {
                     self.xy[r].d.next = self.sum[r].val() & self.k_lo256.val();
-                    self.nr256[r].next = false;
                 }
             }
         }
@@ -345,6 +352,7 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             self.op_hv.d.next = false;
             self.op_su.d.next = false;
             self.op_sv.d.next = false;
+            self.stall.d.next = false;
         }
 
         // ================= outputs =================
