@@ -151,7 +151,11 @@ fn slow_registers_group_bits_by_register() {
     assert_eq!(slow[0].register, "a");
     assert_eq!(slow[0].endpoints, 2);
     assert!(close(slow[0].worst_ns, 3.14), "{}", slow[0].worst_ns);
-    assert!(slow[0].worst_from.starts_with("src "), "{}", slow[0].worst_from);
+    assert!(
+        slow[0].worst_from.starts_with("src "),
+        "{}",
+        slow[0].worst_from
+    );
     let all = slow_registers(&nl, NET, 1.0).unwrap();
     let names: Vec<&str> = all.iter().map(|r| r.register.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
