@@ -135,18 +135,17 @@ mod tests {
     }
 
     #[test]
-    fn fclk0_divisors_for_the_shipped_133mhz() {
-        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 400/3, build.tcl's
-        // default) from the ARM PLL: 1333.33 MHz / 10 (CPU at 666.7 MHz) and 1600 MHz / 12
-        // (CPU at 800 MHz) both give it.
-        for (pll, div) in [(1_333_333_333, 10), (1_600_000_000, 12)] {
-            let c = PlClock::for_target(PlClockSource::ArmPll, pll, 133_333_334).unwrap();
-            assert_eq!(c.hz(pll), 133_333_333, "ARM PLL {pll}");
-            assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), div);
+    fn fclk0_divisors_for_the_shipped_143mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 1000/7, build.tcl's
+        // default): IO PLL 1000 MHz / 7, the same whatever the CPU clock.
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 142_857_143).unwrap();
+        assert_eq!(c.hz(1_000_000_000), 142_857_142);
+        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 7);
+        // The ARM PLL's dividers miss it: 1333.33 MHz / 10 and 1600 MHz / 12 give 133.33 MHz
+        // (the clock until 2026-12-07), 1600 MHz / 11 gives 145.45 MHz, over the target.
+        for (pll, below) in [(1_333_333_333, 133_333_333), (1_600_000_000, 133_333_333)] {
+            let c = PlClock::for_target(PlClockSource::ArmPll, pll, 142_857_143).unwrap();
+            assert_eq!(c.hz(pll), below, "ARM PLL {pll}");
         }
-        // The IO PLL (1000 MHz) cannot: /8 = 125 MHz is the nearest below (the clock until
-        // 2026-12-07).
-        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 133_333_334).unwrap();
-        assert_eq!(c.hz(1_000_000_000), 125_000_000);
     }
 }

@@ -459,7 +459,7 @@ fn backend_over(
 }
 
 /// The clock (MHz) a simulated bus turns the driver's pauses into clocks at: the shipped top's,
-/// rounded down to a whole number of MHz (133 for 133.33: a pause is 0.25 % shorter in clocks).
+/// rounded down to a whole number of MHz (142 for 142.86: a pause is 0.6 % shorter in clocks).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub const SIM_CLOCK_MHZ: u32 = satchain_hdl::top::BUS_CLOCK_MHZ as u32;
 

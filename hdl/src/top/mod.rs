@@ -71,13 +71,12 @@ const RESULT_FIFO_LOG2_U32: u32 = {
 pub const DEFAULT_ENGINES: usize = 2;
 
 /// The shipped top's one clock (MHz): AXI4-Lite, register block, hash cluster, DMA, the verify
-/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 from the ARM PLL:
-/// 1333.3 MHz / 10 (CPU at 666.7 MHz) or 1600 MHz / 12 (CPU at 800 MHz), both 133.33 MHz
-/// (`accel_driver::zynq::PlClock`). The calibrated timing model puts the whole top above it
-/// (`hw-report`: `clock_domains.bus.supported_mhz_estimate`); the IO PLL's divisors give
-/// 125 MHz (/ 8, the clock until 2026-12-07) or 142.9 MHz (/ 7), and the top's model clock
-/// lies between the two.
-pub const BUS_CLOCK_MHZ: f64 = 400.0 / 3.0;
+/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = IO PLL 1000 MHz / 7
+/// = 142.86 MHz (`accel_driver::zynq::PlClock`), whatever the CPU clock. The calibrated timing
+/// model puts the whole top above it (`hw-report`: `clock_domains.bus.supported_mhz_estimate`)
+/// since the ScalarUnit's sub steps take two cycles (2026-12-07). Earlier clocks: 125 MHz (IO
+/// PLL / 8) until the morning of 2026-12-07, then 133.33 MHz (ARM PLL / 10 or / 12).
+pub const BUS_CLOCK_MHZ: f64 = 1000.0 / 7.0;
 /// The engine tops' engine clock (MHz, `ecdsa_clock` of `top_2eng` / `top_1eng`, simulation
 /// models since the ring top shipped): FCLK1 = IO PLL 1000 MHz / 13 against a 150 MHz bus, the
 /// configuration those tops were designed and measured at (engine ModMul's longest path,
