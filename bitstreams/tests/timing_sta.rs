@@ -96,20 +96,23 @@ fn netlist(clocks: &[(&str, u32)], cells: Vec<Cell>) -> Netlist {
     }
 }
 
+/// `src` (Q on net 10) -> `l1` -> `l2` -> `l3` (output on net 13), clock on net 1.
+fn ff_and_three_luts() -> Vec<Cell> {
+    vec![
+        ff("src", 1, None, 10),
+        lut1("l1", 10, 11),
+        lut1("l2", 11, 12),
+        lut1("l3", 12, 13),
+    ]
+}
+
 /// FF -> LUT -> LUT -> LUT -> FF.
 /// TCKO 0.456 + 3 x (hop 0.500 + TILO 0.124) + LUT->FF in its slice 0 + TDICK 0.062 = 2.390.
 #[test]
 fn lut_chain_between_two_flip_flops() {
-    let nl = netlist(
-        &[("clock", 1)],
-        vec![
-            ff("src", 1, None, 10),
-            lut1("l1", 10, 11),
-            lut1("l2", 11, 12),
-            lut1("l3", 12, 13),
-            ff("dst", 1, Some(13), 14),
-        ],
-    );
+    let mut cells = ff_and_three_luts();
+    cells.push(ff("dst", 1, Some(13), 14));
+    let nl = netlist(&[("clock", 1)], cells);
     let r = analyze(&nl, NET).unwrap();
     assert_eq!(r.domains.len(), 1);
     let d = r.domain("clock").unwrap();
@@ -130,19 +133,14 @@ fn lut_chain_between_two_flip_flops() {
 /// = 1.267 ns.
 #[test]
 fn slow_registers_group_bits_by_register() {
-    let mut nl = netlist(
-        &[("clock", 1)],
-        vec![
-            ff("src", 1, None, 10),
-            lut1("l1", 10, 11),
-            lut1("l2", 11, 12),
-            lut1("l3", 12, 13),
-            ff("a0", 1, Some(13), 20),
-            ff("a1", 1, Some(13), 21),
-            lut1("m1", 10, 30),
-            ff("b", 1, Some(30), 22),
-        ],
-    );
+    let mut cells = ff_and_three_luts();
+    cells.extend([
+        ff("a0", 1, Some(13), 20),
+        ff("a1", 1, Some(13), 21),
+        lut1("m1", 10, 30),
+        ff("b", 1, Some(30), 22),
+    ]);
+    let mut nl = netlist(&[("clock", 1)], cells);
     for (n, name) in [(10, "src"), (20, "a[0]"), (21, "a[1]"), (22, "b")] {
         nl.names.insert(n, name.into());
     }
