@@ -468,12 +468,7 @@ fn ecdsa_section(
             // Two clusters of 22 threads: this top, less the first cluster's two threads, plus
             // a second ClusterCore; both from hdl/src/vcore/README.md's block breakdown.
             let over = l as f64 - CLUSTER_TWO_THREADS_LUT + SECOND_CLUSTER_22T_LUT - b;
-            let hundreds = (over.abs() / 100.0).round() as i64 * 100;
-            let n = if hundreds >= 1000 {
-                format!("{},{:03}", hundreds / 1000, hundreds % 1000)
-            } else {
-                hundreds.to_string()
-            };
+            let n = bitstreams::report::group((over.abs() / 100.0).round() as u64 * 100);
             let verdict = if over > 0.0 {
                 format!("does not fit: ~{n} LUT would have to go")
             } else {
