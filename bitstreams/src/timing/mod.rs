@@ -188,15 +188,7 @@ pub fn slow_registers(
     period_ns: f64,
 ) -> Result<Vec<SlowRegister>, TimingError> {
     let (g, arr) = timed(nl, net)?;
-    Ok(sta::slow_registers(&g, &arr, period_ns)
-        .into_iter()
-        .map(|(register, endpoints, ei, dom, t)| SlowRegister {
-            register,
-            endpoints,
-            worst_ns: sta::round(t),
-            worst_from: sta::path(&g, &arr, ei, dom).start,
-        })
-        .collect())
+    Ok(sta::slow_registers(&g, &arr, period_ns))
 }
 
 /// Reads a yosys JSON netlist (module `top`).

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::graph::Graph;
-use super::{CdcTiming, DomainTiming, PathLevels, PathStep, TimingError, TimingPath};
+use super::graph::{End, Graph};
+use super::{CdcTiming, DomainTiming, PathLevels, PathStep, SlowRegister, TimingError, TimingPath};
 
 const NONE: u32 = u32::MAX;
 /// `pred` values at or above this are start points (`START + index`).
@@ -103,11 +103,9 @@ pub fn worst_per_pair(
     let mut worst: BTreeMap<(usize, usize), (usize, f64, u64)> = BTreeMap::new();
     for (ei, e) in g.ends.iter().enumerate() {
         for dom in 0..arr.d {
-            let a = arr.get(e.from, dom);
-            if a == f64::NEG_INFINITY {
+            let Some(total) = end_delay(arr, e, dom) else {
                 continue;
-            }
-            let total = a + e.net_ns + e.setup_ns;
+            };
             let w = worst
                 .entry((dom, e.domain))
                 .or_insert((ei, f64::NEG_INFINITY, 0));
@@ -121,41 +119,47 @@ pub fn worst_per_pair(
     worst
 }
 
+/// Arrival at end point `e` of the paths launched in domain `dom`, setup included (`None`
+/// when no path from `dom` reaches it).
+fn end_delay(arr: &Arrivals, e: &End, dom: usize) -> Option<f64> {
+    if dom >= arr.d {
+        return None;
+    }
+    let a = arr.get(e.from, dom);
+    (a != f64::NEG_INFINITY).then(|| a + e.net_ns + e.setup_ns)
+}
+
 /// Same-domain end points slower than `period_ns`, grouped by register (its name without the
-/// bit index, so a 256-bit register is one row): (register, end points over, index of the
-/// worst end point, its domain, its delay), the slowest register first.
-pub fn slow_registers(
-    g: &Graph<'_>,
-    arr: &Arrivals,
-    period_ns: f64,
-) -> Vec<(String, u64, usize, usize, f64)> {
-    let mut by_reg: BTreeMap<String, (u64, usize, usize, f64)> = BTreeMap::new();
+/// bit index, so a 256-bit register is one row), the slowest register first.
+pub fn slow_registers(g: &Graph<'_>, arr: &Arrivals, period_ns: f64) -> Vec<SlowRegister> {
+    // Per register: end points over the period, and the worst one (index, delay).
+    let mut by_reg: BTreeMap<String, (u64, usize, f64)> = BTreeMap::new();
     for (ei, e) in g.ends.iter().enumerate() {
-        let dom = e.domain;
-        if dom >= arr.d {
+        let Some(total) = end_delay(arr, e, e.domain).filter(|&t| t > period_ns) else {
             continue;
-        }
-        let a = arr.get(e.from, dom);
-        if a == f64::NEG_INFINITY {
-            continue;
-        }
-        let total = a + e.net_ns + e.setup_ns;
-        if total <= period_ns {
-            continue;
-        }
+        };
         let w = by_reg
             .entry(register_of(&reg_name(g, e.cell, None)))
-            .or_insert((0, ei, dom, f64::NEG_INFINITY));
+            .or_insert((0, ei, f64::NEG_INFINITY));
         w.0 += 1;
-        if total > w.3 {
-            (w.1, w.2, w.3) = (ei, dom, total);
+        if total > w.2 {
+            (w.1, w.2) = (ei, total);
         }
     }
-    let mut v: Vec<_> = by_reg
+    let mut v: Vec<SlowRegister> = by_reg
         .into_iter()
-        .map(|(r, (n, ei, dom, t))| (r, n, ei, dom, t))
+        .map(|(register, (endpoints, ei, t))| SlowRegister {
+            register,
+            endpoints,
+            worst_ns: round(t),
+            worst_from: path(g, arr, ei, g.ends[ei].domain).start,
+        })
         .collect();
-    v.sort_by(|a, b| b.4.total_cmp(&a.4).then_with(|| a.0.cmp(&b.0)));
+    v.sort_by(|a, b| {
+        b.worst_ns
+            .total_cmp(&a.worst_ns)
+            .then_with(|| a.register.cmp(&b.register))
+    });
     v
 }
 
