@@ -281,7 +281,9 @@ fn build_model(m: &Pending<'_>, waivers: &Path) {
     std::fs::write(&shim, gen_shim(name, &m.ports))
         .unwrap_or_else(|e| fail(&format!("write shim: {e}")));
     let mut b = cc::Build::new();
+    // Position-independent: linked into a shared library (`link_shared`).
     b.cpp(true)
+        .pic(true)
         .out_dir(dir)
         .include(dir)
         .include(VERILATOR_INCLUDE)
@@ -411,6 +413,7 @@ fn main() {
             rt.flag(f);
         }
         rt.cpp(true)
+            .pic(true)
             .out_dir(&rt_dir)
             .include(VERILATOR_INCLUDE)
             .include(format!("{VERILATOR_INCLUDE}/vltstd"))
@@ -425,7 +428,6 @@ fn main() {
             .cargo_metadata(false)
             .compile("verilated_rt");
     }
-    println!("cargo:rustc-link-search=native={}", rt_dir.display());
 
     let only: Option<Vec<String>> = std::env::var("SATCHAIN_VERIF_ONLY")
         .ok()
@@ -473,12 +475,12 @@ fn main() {
                 opt,
             });
         }
-        println!("cargo:rustc-link-search=native={}", dir.display());
-        libs.push(lib_name.clone());
+        libs.push(dir.join(format!("lib{lib_name}.a")));
 
+        // The library's name carries the key of the whole set, known after the loop: a placeholder.
         let _ = writeln!(
             rust,
-            "#[link(name = \"{lib_name}\", kind = \"static\")]\nextern \"C\" {{"
+            "#[link(name = \"@SIM_LIB@\", kind = \"dylib\")]\nextern \"C\" {{"
         );
         let _ = writeln!(
             rust,
@@ -516,15 +518,73 @@ fn main() {
         .unwrap_or(2);
     build_models(&to_build, &waivers, workers);
     table.push_str("];\n");
-    // The Verilator runtime after the models, so static link order resolves.
-    let _ = writeln!(
-        rust,
-        "#[link(name = \"verilated_rt\", kind = \"static\")]\nextern \"C\" {{}}"
-    );
+    libs.push(rt_lib.clone());
+    let so_dir = link_shared(&cache_root, &libs);
+    println!("cargo:rustc-link-search=native={}", so_dir.display());
+    rust = rust.replace("@SIM_LIB@", &format!("{SIM_LIB}_{}", shared_key(&libs)));
     rust.push_str(&table);
     std::fs::write(out_dir.join("models.rs"), rust)
         .unwrap_or_else(|e| fail(&format!("write models.rs: {e}")));
-    // The runtime after the models (static link order), then the C++ runtime.
-    println!("cargo:rustc-link-lib=dylib=stdc++");
-    let _ = libs;
+}
+
+/// Stem of the shared library that holds every model and the Verilator runtime; the build
+/// appends the key of the set of archives it links.
+const SIM_LIB: &str = "satchain_sim";
+
+/// The key of one set of model archives (their cache names carry their own keys).
+fn shared_key(archives: &[PathBuf]) -> String {
+    let names: Vec<String> = archives.iter().map(|a| a.display().to_string()).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    format!("{:016x}", hash_of(&refs))
+}
+
+/// Links all model archives and the Verilator runtime into one shared library,
+/// `<cache>/sim-<key>/libsatchain_sim_<key>.so`, once per set of archives, and returns its
+/// directory.
+///
+/// Why a shared library: `MODELS` names every model, so a statically linked binary carries all
+/// of them (~50 MB of machine code) whatever it simulates, and verif has ~50 test binaries; a
+/// cold CI target directory was 8.6 GB, 6.4 GB of it test binaries of ~110 MB each, and one CI
+/// run failed when the disk filled during that link. Linked against this library instead, each
+/// binary carries only its own code.
+///
+/// How binaries find it: its soname is its absolute path, so every binary that links it (verif's
+/// tests, and the CLI, benches and tests of other crates, to which build-script link arguments
+/// such as an rpath would not reach) records that path as its `DT_NEEDED` entry, and the dynamic
+/// loader opens it there without a search path. The binaries were already tied to this target
+/// directory (`SATCHAIN_TARGET_DIR`, the VCD directory).
+fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> PathBuf {
+    let key = shared_key(archives);
+    let dir = cache_root.join(format!("sim-{key}"));
+    let so = dir.join(format!("lib{SIM_LIB}_{key}.so"));
+    if so.exists() {
+        return dir;
+    }
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
+    // Written under a temporary name and renamed, so an interrupted link never leaves a
+    // library that a later build would take as complete.
+    let tmp = dir.join(format!("lib{SIM_LIB}_{key}.so.tmp"));
+    let mut cmd = cc::Build::new().cpp(true).get_compiler().to_command();
+    cmd.arg("-shared")
+        .arg("-o")
+        .arg(&tmp)
+        .arg(format!("-Wl,-soname,{}", so.display()))
+        .arg("-Wl,--whole-archive");
+    for a in archives {
+        cmd.arg(a);
+    }
+    cmd.arg("-Wl,--no-whole-archive").arg("-lpthread");
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| fail(&format!("running the C++ linker: {e}")));
+    if !out.status.success() {
+        fail(&format!(
+            "linking {} failed:\n{}",
+            so.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    std::fs::rename(&tmp, &so).unwrap_or_else(|e| fail(&format!("rename {}: {e}", tmp.display())));
+    dir
 }
