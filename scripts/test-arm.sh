@@ -45,10 +45,12 @@ LINUX_CRATES=(-p crypto-core -p fallback-sw -p accel-driver -p satchain-regmap -
 # Cargo for the ARM targets: Debian's rustc/cargo, qemu-arm as the test runner. No debug info
 # in these builds (the workspace's release profile has it for the host's profilers): a failing
 # test under qemu still names its file and line in the panic message, and the cold cross build
-# is part of every CI run.
+# is part of every CI run. Without debug information there is nothing to split, and rustc
+# accepts `-C split-debuginfo=unpacked` only on some targets (the workspace profile's setting,
+# for the host): off.
 arm_cargo() {
   env RUSTC="$ARM_RUSTC" RUSTDOC="$ARM_RUSTDOC" CARGO="$ARM_CARGO" \
-    CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_SPLIT_DEBUGINFO=off \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc \
     CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="qemu-arm -cpu cortex-a9" \
     CC_armv7_unknown_linux_gnueabihf=arm-linux-gnueabihf-gcc \

@@ -32,6 +32,17 @@ mkdir -p "$LOGS"
 failed=()
 t0=$SECONDS
 stamp() { echo "test.sh: [$((SECONDS - t0)) s] $*"; }
+# Disk. A run that fills the disk fails deep inside a link ("ld terminated with signal 7 [Bus
+# error]", "No space left on device"), so the free space is printed first and the size of
+# target/ last. DISK_NEED_GB: what a cold run's target/ grew to, measured at the end of a
+# fresh-clone run (see the commit that set it); below it, a warning names the cause up front.
+DISK_NEED_GB=6
+disk_free_gb() { df -Pk target | awk 'NR == 2 { printf "%d", $4 / 1048576 }'; }
+free_gb=$(disk_free_gb)
+stamp "disk: ${free_gb} GB free for target/ (a cold run needs ~${DISK_NEED_GB} GB)"
+if ((free_gb < DISK_NEED_GB)); then
+  echo "test.sh: WARNING: only ${free_gb} GB free; the builds may fail with 'No space left on device'" >&2
+fi
 
 # 1. The ARM lane, beside everything else. The board-cli step needs the x86 CLI of step 2: it
 # waits for the status file step 2 writes (or for this script to be gone).
@@ -130,6 +141,7 @@ if [[ -n $synth ]]; then
 fi
 # Extra checks (the lead adds more here).
 
+stamp "disk: target/ holds $(du -sh target | cut -f1); $(disk_free_gb) GB free"
 if ((${#failed[@]})); then
   stamp "FAILED: ${failed[*]}"
   exit 1
