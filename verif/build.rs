@@ -242,6 +242,20 @@ struct Pending<'a> {
     opt: String,
 }
 
+/// Runs `cmd` (`what` names it in messages); a command that cannot start or exits non-zero
+/// fails the build with its stderr.
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| fail(&format!("running {what}: {e}")));
+    if !out.status.success() {
+        fail(&format!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+}
+
 /// Verilates one model and compiles it (with its shim) into `dir/lib<lib_name>.a`.
 fn build_model(m: &Pending<'_>, waivers: &Path) {
     let (name, dir) = (m.name, &m.dir);
@@ -267,16 +281,13 @@ fn build_model(m: &Pending<'_>, waivers: &Path) {
         cmd.arg(waivers);
     }
     cmd.arg(&vfile);
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| fail(&format!("running verilator: {e}")));
-    if !out.status.success() {
-        fail(&format!(
-            "verilator failed on model `{name}` (Verilog kept at {}):\n{}",
-            vfile.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    run(
+        &mut cmd,
+        &format!(
+            "verilator on model `{name}` (Verilog kept at {})",
+            vfile.display()
+        ),
+    );
     let shim = dir.join(format!("shim_{name}.cpp"));
     std::fs::write(&shim, gen_shim(name, &m.ports))
         .unwrap_or_else(|e| fail(&format!("write shim: {e}")));
@@ -575,16 +586,7 @@ fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> PathBuf {
         cmd.arg(a);
     }
     cmd.arg("-Wl,--no-whole-archive").arg("-lpthread");
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| fail(&format!("running the C++ linker: {e}")));
-    if !out.status.success() {
-        fail(&format!(
-            "linking {} failed:\n{}",
-            so.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    run(&mut cmd, &format!("the C++ linker on {}", so.display()));
     std::fs::rename(&tmp, &so).unwrap_or_else(|e| fail(&format!("rename {}: {e}", tmp.display())));
     dir
 }
