@@ -573,9 +573,10 @@ fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> PathBuf {
     }
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
-    // Written under a temporary name and renamed, so an interrupted link never leaves a
-    // library that a later build would take as complete.
-    let tmp = dir.join(format!("lib{SIM_LIB}_{key}.so.tmp"));
+    // Written under a temporary name of this process and renamed, so an interrupted link never
+    // leaves a library that a later build would take as complete, and two builds of verif in
+    // one target directory (different feature sets) never write one file.
+    let tmp = dir.join(format!("lib{SIM_LIB}_{key}.so.{}.tmp", std::process::id()));
     let mut cmd = cc::Build::new().cpp(true).get_compiler().to_command();
     cmd.arg("-shared")
         .arg("-o")
