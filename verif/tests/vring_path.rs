@@ -455,8 +455,12 @@ fn ecdsa_job_of(j: &satchain_hdl::vcore::iss::core::CoreJob) -> satchain_regmap:
 /// `Accel` over the Verilated ring top with its ring memory (`VerilatorBus::new`); default
 /// `Config` (the bus converts pauses at the shipped top's clock).
 fn open_driver() -> accel_driver::Accel<verif::VerilatorBus> {
+    open_driver_with(accel_driver::Config::default())
+}
+
+fn open_driver_with(cfg: accel_driver::Config) -> accel_driver::Accel<verif::VerilatorBus> {
     let bus = verif::VerilatorBus::new().expect("top with its ring memory");
-    let mut a = accel_driver::Accel::open(bus, accel_driver::Config::default()).expect("open");
+    let mut a = accel_driver::Accel::open(bus, cfg).expect("open");
     assert!(a.caps().verify_ring && a.caps().ecdsa_engines == 0);
     assert!(a.uses_verify_ring());
     a
@@ -468,7 +472,17 @@ fn vring_top_driver_batch_throughput() {
     let o = throughput::Opts::parse(&[]).expect("the default options parse");
     let (jobs, n_comp) = throughput::batch(&o);
     let ej: Vec<_> = jobs.iter().map(ecdsa_job_of).collect();
-    let mut a = open_driver();
+    // SATCHAIN_RING_WAIT=irq: the same batch with `WaitMode::Irq` (a figure in
+    // hdl/src/vring/README.md); by default the driver's default, polling.
+    let irq = std::env::var("SATCHAIN_RING_WAIT").is_ok_and(|v| v == "irq");
+    let mut a = open_driver_with(accel_driver::Config {
+        wait: if irq {
+            accel_driver::WaitMode::Irq
+        } else {
+            accel_driver::WaitMode::Poll
+        },
+        ..accel_driver::Config::default()
+    });
     let mut out = vec![None; ej.len()];
     let c0 = a.bus_mut().model().cycles();
     let info = a.ecdsa_batch(&ej, &mut out).expect("ring batch");
@@ -482,6 +496,7 @@ fn vring_top_driver_batch_throughput() {
     let json = serde_json::json!({
         "model": verif::bus::TOP_MODEL,
         "driver": "accel_driver::Accel::ecdsa_batch (verify-job ring), default Config",
+        "wait": if irq { "irq" } else { "poll" },
         "ring_poll_us": cfg.ring_poll_us,
         "bus_clock_mhz_for_pauses": a.bus().clock_mhz,
         "jobs": ej.len(),
@@ -592,5 +607,81 @@ fn vring_top_driver_ring_read_error_is_typed_and_recovers() {
             EcdsaCode::from_bits(u32::from(c.want)),
             "job {i}"
         );
+    }
+}
+
+/// `WaitMode::Irq` on the ring top: the driver sleeps on `IRQ_STATUS.ECDSA_DONE` (raised while
+/// the result ring holds entries not taken) instead of pausing; every verdict is right, the
+/// driver did wait on the interrupt, and no wait ran out while a result was there. Then with
+/// two interrupts swallowed between the line and the driver (`FaultHook::drop_irqs`): the
+/// batch still completes, the lost interrupts costing one `irq_slice_us` each.
+#[test]
+fn vring_top_driver_irq_wait() {
+    use accel_driver::{Config, WaitMode};
+    use satchain_regmap::EcdsaCode;
+    let seed = verif::vcore::seed();
+    let n = verif::vcore::cases(24);
+    println!("seed {seed} (replay with SATCHAIN_SEED={seed}), {n} jobs per batch");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x1B0_0001);
+    let cfg = Config {
+        wait: WaitMode::Irq,
+        irq_slice_us: 200,
+        ..Config::default()
+    };
+    let mut a = open_driver_with(cfg);
+    for round in 0..2 {
+        let cs: Vec<_> = (0..n).map(|_| ecdsa_case(&mut rng)).collect();
+        let ej: Vec<_> = cs.iter().map(|c| ecdsa_job_of(&c.job)).collect();
+        if round == 1 {
+            a.bus_mut().faults.drop_irqs = 2;
+        }
+        let before = a.counters();
+        let mut out = vec![None; ej.len()];
+        let info = a
+            .ecdsa_batch(&ej, &mut out)
+            .unwrap_or_else(|e| panic!("SATCHAIN_SEED={seed} round {round}: {e}"));
+        let after = a.counters();
+        for (i, (c, r)) in cs.iter().zip(&out).enumerate() {
+            assert_eq!(
+                r.map(|r| r.code),
+                EcdsaCode::from_bits(u32::from(c.want)),
+                "SATCHAIN_SEED={seed} round {round} job {i} ({})",
+                c.what
+            );
+        }
+        let waits = after.irq_waits - before.irq_waits;
+        let missed = after.irq_missed - before.irq_missed;
+        println!(
+            "round {round}: {} jobs, {} device cycles, {waits} interrupt waits, {missed} ran out \
+             with a result there, {} reads + {} writes",
+            ej.len(),
+            info.device_cycles,
+            info.reads,
+            info.writes
+        );
+        assert!(
+            waits > 0,
+            "round {round}: the driver never waited on the interrupt"
+        );
+        assert_eq!(
+            after.pauses, before.pauses,
+            "round {round}: paused in Irq mode"
+        );
+        if round == 0 {
+            assert_eq!(
+                missed, 0,
+                "SATCHAIN_SEED={seed}: a wait ran out with a result there"
+            );
+        } else {
+            assert_eq!(
+                a.bus().faults.injected.dropped_irqs,
+                2,
+                "the hook swallowed two interrupts"
+            );
+            assert!(
+                missed >= 1,
+                "a swallowed interrupt went unnoticed: {missed}"
+            );
+        }
     }
 }

@@ -19,15 +19,16 @@
 //!   `ERROR` if one is latched (a core fault), else a [`DriverError::Timeout`]. After any
 //!   error the ring is configured afresh by the next batch (after [`Accel::recover`], as for
 //!   every other error). Results taken before the error stay in `out`.
-//! - **Waiting** is by polling (`Config::ring_poll_us` between polls that find nothing) in
-//!   both wait modes: the ring raises no interrupt yet.
+//! - **Waiting**: `WaitMode::Poll` pauses `Config::ring_poll_us` between polls that find
+//!   nothing; `WaitMode::Irq` sleeps on the interrupt (`IRQ_STATUS.ECDSA_DONE`, raised while
+//!   the result ring holds entries not yet taken), at most `Config::irq_slice_us` at a time.
 use satchain_regmap::vring::{
     capacity, config_error, encode_slot, header, JobKind as RingJobKind, ResultEntry, RingError,
     RESULT_BYTES, SLOT_BYTES, SLOT_READ_BYTES,
 };
 use satchain_regmap::{field, reg, EcdsaCode, EcdsaJob};
 
-use super::{Accel, BatchInfo, EcdsaResult};
+use super::{Accel, BatchInfo, EcdsaResult, WaitMode};
 use crate::bus::Bus;
 use crate::error::{check_output_len, ArgError, DriverError, Phase};
 
@@ -258,9 +259,7 @@ impl<B: Bus> Accel<B> {
             if progress {
                 waited = 0;
             }
-            self.counters.pauses += 1;
-            self.bus.pause(self.cfg.ring_poll_us);
-            waited += u64::from(self.cfg.ring_poll_us.max(1));
+            waited += self.ring_idle()?;
             if waited > u64::from(self.cfg.timeout_us) {
                 let e = self.rd(reg::ERROR.offset)?;
                 if field::ERROR::CODE.get(e) != 0 {
@@ -272,6 +271,26 @@ impl<B: Bus> Accel<B> {
                     waited_us: waited,
                 });
             }
+        }
+    }
+
+    /// Nothing to take: wait, and return the microseconds to count against the timeout
+    /// (never 0). `WaitMode::Poll` pauses `Config::ring_poll_us`. `WaitMode::Irq` sleeps on
+    /// the interrupt: a ring top sets `STATUS.ECDSA_RESULT_VALID` while the result ring holds
+    /// entries not yet taken (and `STATUS.ERROR` on a ring or core error), which raise
+    /// `IRQ_STATUS.ECDSA_DONE` / `ERROR`; [`Accel::idle`] clears the latched events, reads
+    /// `STATUS` once more and waits only when neither is set, so a result written between the
+    /// last `VRING_STATUS` read and the clear is not missed.
+    fn ring_idle(&mut self) -> Result<u64, DriverError> {
+        match self.cfg.wait {
+            WaitMode::Poll => {
+                self.counters.pauses += 1;
+                self.bus.pause(self.cfg.ring_poll_us);
+                Ok(u64::from(self.cfg.ring_poll_us.max(1)))
+            }
+            WaitMode::Irq => self.idle(|st| {
+                field::STATUS::ECDSA_RESULT_VALID.get(st) != 0 || field::STATUS::ERROR.get(st) != 0
+            }),
         }
     }
 

@@ -149,7 +149,7 @@ regs! {
         HASH_RESULT_VALID: 1, 1, "a hash result waits in HASH_RESULT/HASH_DIGEST";
         HASH_BUSY: 2, 1, "a hash job is queued or running";
         ECDSA_READY: 3, 1, "ECDSA_IN accepts operand words";
-        ECDSA_RESULT_VALID: 4, 1, "an ECDSA result waits in ECDSA_RESULT";
+        ECDSA_RESULT_VALID: 4, 1, "an ECDSA result waits in ECDSA_RESULT (engine tops) or in the result ring, not yet taken (CAPS.VERIFY_RING tops)";
         ECDSA_BUSY: 5, 1, "a verification is queued or running";
         ERROR: 8, 1, "ERROR holds a nonzero code";
         HASH_DMA_READY: 9, 1, "the DMA descriptor queue accepts a HASH_DMA_CMD";

@@ -124,6 +124,7 @@ pub struct VerifyIngress<const N: usize> {
     m_busy: Constant<Bits<32>>,
     m_nonempty: Constant<Bits<32>>,
     s_ecdsa_busy: Constant<Bits<32>>,
+    s_ecdsa_rv: Constant<Bits<32>>,
     e_ring: Constant<Bits<8>>,
     e_fault: Constant<Bits<8>>,
     zero32: Constant<Bits<32>>,
@@ -217,6 +218,7 @@ impl<const N: usize> VerifyIngress<N> {
             m_busy: regs::mask(S::BUSY),
             m_nonempty: regs::mask(S::RES_NONEMPTY),
             s_ecdsa_busy: regs::mask(G::ECDSA_BUSY),
+            s_ecdsa_rv: regs::mask(G::ECDSA_RESULT_VALID),
             e_ring: regs::error_code(rm::ErrorCode::RingError),
             e_fault: regs::error_code(rm::ErrorCode::CoreFault),
             zero32: konst(0),
@@ -298,6 +300,12 @@ impl<const N: usize> Logic for VerifyIngress<N> {
         self.status.next = self.zero32.val();
         if self.path.busy.val() | self.path.core_busy.val() {
             self.status.next = self.s_ecdsa_busy.val();
+        }
+        // Results written to the result ring and not yet taken (`VRING_RES_TAIL` behind the
+        // head): STATUS.ECDSA_RESULT_VALID, which the global registers turn into
+        // IRQ_STATUS.ECDSA_DONE, so a driver can sleep on the interrupt instead of polling.
+        if self.path.res_nonempty.val() {
+            self.status.next = self.status.val() | self.s_ecdsa_rv.val();
         }
 
         // ---- register reads
