@@ -234,8 +234,7 @@ fn vring_path_batch_throughput() {
         "poll_clocks": c.poll,
     });
     println!("{json}");
-    let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/vring_path_batch.json");
+    let out = verif::sim::target_dir().join("vring_path_batch.json");
     std::fs::write(&out, format!("{json:#}\n")).unwrap();
     assert!(per <= 4.0, "{per} register accesses per verify");
 }
@@ -432,8 +431,7 @@ fn vring_top_batch_throughput() {
         "poll_clocks": c.poll,
     });
     println!("{json}");
-    let out =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/vring_top_batch.json");
+    let out = verif::sim::target_dir().join("vring_top_batch.json");
     std::fs::write(&out, format!("{json:#}\n")).unwrap();
     assert!(per <= 4.0, "{per} register accesses per verify");
 }
@@ -509,8 +507,7 @@ fn vring_top_driver_batch_throughput() {
         "mmio_per_verify": per,
     });
     println!("{json}");
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/vring_top_driver_batch.json");
+    let path = verif::sim::target_dir().join("vring_top_driver_batch.json");
     std::fs::write(&path, format!("{json:#}\n")).unwrap();
     assert!(per <= 4.0, "{per} register accesses per verify");
     let v = &a.bus_mut().ring_mem.as_ref().unwrap().violations;
