@@ -46,6 +46,13 @@ const _: () = {
     assert!(T::JOB_TAIL.lsb == 0 && T::JOB_TAIL.width == 16 && T::ERR_SLOT.width == 16);
 };
 
+/// Interrupt coalescing of the result ring: results that must wait before
+/// `STATUS.ECDSA_RESULT_VALID` rises (unless the hold-off ran out or the core is empty).
+pub const RING_IRQ_RESULTS: u64 = 32;
+/// Interrupt coalescing: clocks the first waiting result may wait (8,192 = 57 us at
+/// 142.86 MHz), the longest a result waits for the interrupt.
+pub const RING_IRQ_HOLDOFF: u64 = 8_192;
+
 /// The ring path and its registers (see the module documentation).
 #[derive(LogicBlock)]
 pub struct VerifyIngress<const N: usize> {
@@ -95,6 +102,11 @@ pub struct VerifyIngress<const N: usize> {
     err_q: DFF<Bit>,
     /// The core's `fault` last clock.
     fault_q: DFF<Bit>,
+    /// Clocks the result ring has been non-empty, saturating at `irq_t` (interrupt coalescing).
+    irq_age: DFF<Bits<16>>,
+    irq_k: Constant<Bits<16>>,
+    irq_t: Constant<Bits<16>>,
+    one16: Constant<Bits<16>>,
     w_jbase: Signal<Local, Bit>,
     w_rbase: Signal<Local, Bit>,
     w_cfg: Signal<Local, Bit>,
@@ -189,6 +201,10 @@ impl<const N: usize> VerifyIngress<N> {
             srst: Default::default(),
             err_q: Default::default(),
             fault_q: Default::default(),
+            irq_age: Default::default(),
+            irq_k: konst(RING_IRQ_RESULTS),
+            irq_t: konst(RING_IRQ_HOLDOFF),
+            one16: konst(1),
             w_jbase: Default::default(),
             w_rbase: Default::default(),
             w_cfg: Default::default(),
@@ -234,7 +250,7 @@ impl<const N: usize> Logic for VerifyIngress<N> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, job_base, res_base, job_log2, res_log2, enable, job_head, res_tail, srst,
-            err_q, fault_q
+            err_q, fault_q, irq_age
         );
         clock!(self, clock, path);
 
@@ -302,9 +318,23 @@ impl<const N: usize> Logic for VerifyIngress<N> {
             self.status.next = self.s_ecdsa_busy.val();
         }
         // Results written to the result ring and not yet taken (`VRING_RES_TAIL` behind the
-        // head): STATUS.ECDSA_RESULT_VALID, which the global registers turn into
-        // IRQ_STATUS.ECDSA_DONE, so a driver can sleep on the interrupt instead of polling.
+        // head) set STATUS.ECDSA_RESULT_VALID, which the global registers turn into
+        // IRQ_STATUS.ECDSA_DONE, so a driver can sleep on the interrupt instead of polling;
+        // coalesced, so that one wake-up takes many results: the bit rises once
+        // RING_IRQ_RESULTS results wait, or the first has waited RING_IRQ_HOLDOFF clocks, or
+        // the core holds no job (the end of a batch, or a job ring software must refill).
+        self.irq_age.d.next = self.zero16.val();
         if self.path.res_nonempty.val() {
+            self.irq_age.d.next = self.irq_age.q.val();
+            if self.irq_age.q.val() != self.irq_t.val() {
+                self.irq_age.d.next = self.irq_age.q.val() + self.one16.val();
+            }
+        }
+        if self.path.res_nonempty.val()
+            & (((self.path.res_head.val() - self.res_tail.q.val()) >= self.irq_k.val())
+                | (self.irq_age.q.val() == self.irq_t.val())
+                | (self.path.jobs_inside.val() == self.zero8.val()))
+        {
             self.status.next = self.status.val() | self.s_ecdsa_rv.val();
         }
 
