@@ -38,6 +38,7 @@ use satchain_hdl::vcore::iss::Config;
 use satchain_hdl::vring::model::{ResultEntry, RingError, BAD_JOB_CODE};
 use satchain_regmap::{self as rm, field, reg};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use verif::sim::vcd_path;
 use verif::vring::path::{slot_of, BatchFigures, PathConfig, PathSim};
 use verif::vring::top::TopRing;
@@ -693,6 +694,251 @@ fn vring_top_driver_irq_wait() {
                 missed >= 1,
                 "a swallowed interrupt went unnoticed: {missed}"
             );
+        }
+    }
+}
+
+/// One look at the registers the result interrupt is made of, in this order: `IRQ_STATUS`,
+/// `STATUS`, `VRING_STATUS` (a bit seen set in an earlier read is still set in a later one
+/// while no result is taken, so the checks below hold across the reads' few clocks).
+#[derive(Debug, Clone, Copy)]
+struct IrqSample {
+    /// Model clock after the last read.
+    at: u64,
+    /// `IRQ_STATUS.ECDSA_DONE`.
+    done: bool,
+    /// `STATUS.ECDSA_RESULT_VALID`.
+    rv: bool,
+    /// Results written and not taken (`RES_HEAD` − software's tail).
+    waiting: u16,
+    /// `VRING_STATUS.JOBS_INSIDE`.
+    inside: u32,
+}
+
+fn irq_sample(t: &mut TopRing) -> Result<IrqSample, String> {
+    let irq = t.read(reg::IRQ_STATUS.offset)?;
+    let st = t.read(reg::STATUS.offset)?;
+    let vs = t.read(reg::VRING_STATUS.offset)?;
+    let head = field::VRING_STATUS::RES_HEAD.get(vs) as u16;
+    Ok(IrqSample {
+        at: t.bus.model().cycles(),
+        done: field::IRQ_STATUS::ECDSA_DONE.get(irq) == 1,
+        rv: field::STATUS::ECDSA_RESULT_VALID.get(st) == 1,
+        waiting: head.wrapping_sub(t.drv.rtail),
+        inside: field::VRING_STATUS::JOBS_INSIDE.get(vs),
+    })
+}
+
+/// Samples every `gap` clocks until `stop` holds (the stopping sample is the last one kept),
+/// at most `limit` clocks; `IRQ_STATUS.ECDSA_DONE` must imply `ECDSA_RESULT_VALID` in every
+/// sample (the interrupt never runs ahead of the status bit).
+fn irq_samples(
+    t: &mut TopRing,
+    gap: u64,
+    limit: u64,
+    what: &str,
+    stop: impl Fn(&IrqSample) -> bool,
+) -> Result<Vec<IrqSample>, String> {
+    let end = t.bus.model().cycles() + limit;
+    let mut v = Vec::new();
+    loop {
+        let s = irq_sample(t)?;
+        if s.done && !s.rv {
+            return Err(format!(
+                "{what}: IRQ_STATUS.ECDSA_DONE without ECDSA_RESULT_VALID: {s:?}"
+            ));
+        }
+        v.push(s);
+        if stop(&s) {
+            return Ok(v);
+        }
+        if s.at > end {
+            return Err(format!("{what}: no stop within {limit} clocks; last {s:?}"));
+        }
+        t.bus.steps(gap);
+    }
+}
+
+/// Takes the results that came (one driver step, nothing to publish) and clears
+/// `IRQ_STATUS`; then `ECDSA_RESULT_VALID` and `IRQ_STATUS.ECDSA_DONE` must be low.
+fn irq_take(t: &mut TopRing, slots: &[Slot], what: &str) -> Result<(), String> {
+    if t.poll_once(slots, 0) {
+        return Err(format!("{what}: ring error"));
+    }
+    t.write(reg::IRQ_STATUS.offset, u32::MAX)?;
+    let s = irq_sample(t)?;
+    if s.rv || s.done || s.waiting != 0 {
+        return Err(format!(
+            "{what}: results taken, the interrupt is still up: {s:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The result-interrupt coalescing of the ring top, phase by phase; returns what it saw.
+fn irq_coalescing_run(t: &mut TopRing, seed: u64) -> Result<String, String> {
+    use satchain_hdl::top::{RING_IRQ_HOLDOFF as HOLDOFF, RING_IRQ_RESULTS as K};
+    const GAP: u64 = 4;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x1B0_0002);
+    let valid = loop {
+        let c = ecdsa_case(&mut rng);
+        if c.what == "ecdsa valid" {
+            break c;
+        }
+    };
+    // Slot 0: the valid verify (tens of thousands of clocks in the core); then refused
+    // headers (kind 2), which the ring answers BAD_JOB at once without the core: 3 for the
+    // hold-off phase, K for the count phase.
+    let refused = |tag: u16, rng: &mut ChaCha8Rng| {
+        let c = ecdsa_case(rng);
+        let mut s = slot_of(&c.job, tag);
+        s.header |= 2 << 16;
+        s
+    };
+    let mut slots = vec![slot_of(&valid.job, 0x7000)];
+    for i in 0..3 + K as u16 {
+        slots.push(refused(0x7001 + i, &mut rng));
+    }
+    let (a_end, b_end) = (4, 4 + K as usize);
+    t.configure()?;
+    t.write(reg::IRQ_STATUS.offset, u32::MAX)?;
+    let mut log = String::new();
+
+    // Phase A, the hold-off: 3 results wait, the core holds the valid job. The bit must stay
+    // low until the first result has waited RING_IRQ_HOLDOFF clocks, then rise.
+    if t.poll_once(&slots[..a_end], 64) {
+        return Err("phase A: ring error".into());
+    }
+    let v = irq_samples(t, GAP, 4_000, "phase A, first result", |s| s.waiting > 0)?;
+    let first_seen = v.last().map_or(0, |s| s.at);
+    let first_after = v.iter().rev().nth(1).map_or(0, |s| s.at);
+    let v = irq_samples(t, GAP, HOLDOFF + 4_000, "phase A, hold-off", |s| s.rv)?;
+    for s in &v {
+        if s.inside != 1 || s.waiting > 3 {
+            return Err(format!(
+                "phase A: the valid job left the core or too many results: {s:?}"
+            ));
+        }
+    }
+    let rise = v.last().map_or(0, |s| s.at);
+    // The first result arrived in (first_after, first_seen]; the bit rises HOLDOFF clocks
+    // later, seen within one sample (`period` clocks: the gap and the three reads) plus the
+    // two clocks of the register path.
+    let period = first_seen - first_after;
+    if rise < first_after + HOLDOFF || rise > first_seen + HOLDOFF + period + 2 {
+        return Err(format!(
+            "phase A: the bit rose at clock {rise}, the first result came in ({first_after}, \
+             {first_seen}]: not {HOLDOFF} clocks later"
+        ));
+    }
+    writeln!(
+        log,
+        "hold-off: 3 results waiting, 1 job inside, the bit rose {} clocks after the first \
+         result was seen (a sample every {} clocks)",
+        rise - first_seen,
+        first_seen - first_after
+    )
+    .unwrap();
+    irq_take(t, &slots[..a_end], "phase A")?;
+
+    // Phase B, the count: K refused jobs, the valid one still inside. The bit rises once K
+    // results wait, long before the hold-off.
+    if t.poll_once(&slots[..b_end], 64) {
+        return Err("phase B: ring error".into());
+    }
+    let v = irq_samples(t, GAP, 4_000, "phase B", |s| s.rv)?;
+    let b0 = v.iter().find(|s| s.waiting > 0).map_or(0, |s| s.at);
+    for s in &v {
+        if s.inside != 1 {
+            return Err(format!("phase B: the valid job left the core: {s:?}"));
+        }
+        if s.rv && u64::from(s.waiting) < K {
+            return Err(format!(
+                "phase B: the bit rose with {} of {K} results: {s:?}",
+                s.waiting
+            ));
+        }
+    }
+    let last = v.last().copied().ok_or("phase B: no sample")?;
+    // Not the hold-off: within the 4,000 clocks of the sampling.
+    let early = v.iter().rev().nth(1).map_or(0, |s| s.waiting);
+    writeln!(
+        log,
+        "count: the bit rose with {} results waiting ({early} one sample before), {} clocks \
+         after the first",
+        last.waiting,
+        last.at - b0
+    )
+    .unwrap();
+    irq_take(t, &slots[..b_end], "phase B")?;
+
+    // Phase C, the empty core: the valid job's verdict alone; the bit rises at once.
+    let v = irq_samples(t, GAP, 200_000, "phase C", |s| s.rv)?;
+    let c0 = v
+        .iter()
+        .find(|s| s.waiting > 0)
+        .copied()
+        .ok_or("phase C: the bit rose with no result")?;
+    let last = v.last().copied().ok_or("phase C: no sample")?;
+    if last.inside != 0 || last.at - c0.at > 2 * period {
+        return Err(format!(
+            "phase C: the verdict came at {} and the bit rose at {} ({last:?})",
+            c0.at, last.at
+        ));
+    }
+    irq_take(t, &slots[..b_end], "phase C")?;
+    writeln!(
+        log,
+        "empty core: the bit rose {} clocks after the verdict was seen",
+        last.at - c0.at
+    )
+    .unwrap();
+    // Every slot answered: BAD_JOB for the refused, the reference's code for the valid one.
+    let got: HashMap<u16, u8> = t.drv.results.iter().map(|r| (r.tag, r.code)).collect();
+    for (i, s) in slots.iter().enumerate() {
+        let tag = 0x7000 + i as u16;
+        let want = if i == 0 { valid.want } else { BAD_JOB_CODE };
+        if got.get(&tag) != Some(&want) {
+            return Err(format!(
+                "slot {i} (tag {tag:#x}): {:?}, want {want} ({:#x})",
+                got.get(&tag),
+                s.header
+            ));
+        }
+    }
+    Ok(log)
+}
+
+/// The result interrupt's coalescing at the registers, on the ring top: one valid ECDSA job
+/// holds the core while refused headers (answered BAD_JOB by the ring at once) fill the result
+/// ring. `STATUS.ECDSA_RESULT_VALID` (and so `IRQ_STATUS.ECDSA_DONE`, which never runs ahead
+/// of it) stays low while fewer than `RING_IRQ_RESULTS` results wait, the first has waited
+/// less than `RING_IRQ_HOLDOFF` clocks and the core holds a job; it rises exactly when one of
+/// the three holds — phase A: 3 results, the hold-off (its clock checked against the first
+/// result's); phase B: 32 results; phase C: the core empty, the valid verdict alone — and
+/// falls when software takes the results. Sampled every 4 clocks (3 register reads each).
+#[test]
+fn vring_top_result_irq_coalescing() {
+    let seed = verif::vcore::seed();
+    println!("seed {seed} (replay with SATCHAIN_SEED={seed})");
+    let c = PathConfig {
+        job_log2: 6,
+        res_log2: 6,
+        mem_latency: 24,
+        write_latency: 12,
+        poll: 97,
+        chunk: 64,
+    };
+    let mut t = TopRing::open(&c, None);
+    match irq_coalescing_run(&mut t, seed) {
+        Ok(log) => print!("{log}"),
+        Err(e) => {
+            let at = t.bus.model().cycles();
+            let vcd = vcd_path(&format!("top_ring-irq-coalescing-{seed}"));
+            let mut r = TopRing::open(&c, Some((&vcd, 0, at + 1)));
+            let _ = irq_coalescing_run(&mut r, seed);
+            r.flush_vcd();
+            panic!("SATCHAIN_SEED={seed}: {e}; VCD: {}", vcd.display());
         }
     }
 }

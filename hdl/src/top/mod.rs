@@ -51,7 +51,7 @@ pub use ecdsa_dispatch::EcdsaDispatch;
 pub use global_regs::GlobalRegs;
 pub use hash_ingress::HashIngress;
 pub use ring_top::{ring_caps_value, RingTop};
-pub use verify_ingress::VerifyIngress;
+pub use verify_ingress::{VerifyIngress, RING_IRQ_HOLDOFF, RING_IRQ_RESULTS};
 
 use rust_hdl::prelude::*;
 use satchain_regmap as rm;

@@ -164,11 +164,7 @@ impl TopRing {
         let t0 = self.bus.model().cycles();
         let end = t0 + limit;
         loop {
-            let mut regs = BusRegs {
-                bus: &mut self.bus,
-                max_inside: &mut self.max_inside,
-            };
-            if self.drv.poll(&mut regs, slots, c.chunk) {
+            if self.poll_once(slots, c.chunk) {
                 let (e, resp, slot) = self.ring_error()?;
                 return Err(format!(
                     "ring error {e:?} (AXI response {resp}) at slot {slot}"
@@ -218,6 +214,16 @@ impl TopRing {
             mmio_writes: writes,
             max_inside: self.max_inside,
         })
+    }
+
+    /// One driver step ([`SwDriver::poll`]): take the results that came, publish up to `chunk`
+    /// of `slots` not yet published. Returns whether the ring reported an error.
+    pub fn poll_once(&mut self, slots: &[Slot], chunk: u32) -> bool {
+        let mut regs = BusRegs {
+            bus: &mut self.bus,
+            max_inside: &mut self.max_inside,
+        };
+        self.drv.poll(&mut regs, slots, chunk)
     }
 
     /// Soft reset as the driver does it: `VRING_CFG` with `SOFT_RESET` set (the sizes and
