@@ -476,7 +476,8 @@ fn main() {
         ]);
         let dir = cache_root.join(format!("{name}-{key:016x}"));
         let lib_name = format!("sim_{name}_{key:016x}");
-        if !dir.join(format!("lib{lib_name}.a")).exists() {
+        let archive = dir.join(format!("lib{lib_name}.a"));
+        if !archive.exists() {
             to_build.push(Pending {
                 name,
                 verilog: &m.verilog,
@@ -486,7 +487,7 @@ fn main() {
                 opt,
             });
         }
-        libs.push(dir.join(format!("lib{lib_name}.a")));
+        libs.push(archive);
 
         // The library's name carries the key of the whole set, known after the loop: a placeholder.
         let _ = writeln!(
@@ -530,9 +531,9 @@ fn main() {
     build_models(&to_build, &waivers, workers);
     table.push_str("];\n");
     libs.push(rt_lib.clone());
-    let so_dir = link_shared(&cache_root, &libs);
+    let (so_dir, so_name) = link_shared(&cache_root, &libs);
     println!("cargo:rustc-link-search=native={}", so_dir.display());
-    rust = rust.replace("@SIM_LIB@", &format!("{SIM_LIB}_{}", shared_key(&libs)));
+    rust = rust.replace("@SIM_LIB@", &so_name);
     rust.push_str(&table);
     std::fs::write(out_dir.join("models.rs"), rust)
         .unwrap_or_else(|e| fail(&format!("write models.rs: {e}")));
@@ -551,7 +552,7 @@ fn shared_key(archives: &[PathBuf]) -> String {
 
 /// Links all model archives and the Verilator runtime into one shared library,
 /// `<cache>/sim-<key>/libsatchain_sim_<key>.so`, once per set of archives, and returns its
-/// directory.
+/// directory and its link name (`satchain_sim_<key>`).
 ///
 /// Why a shared library: `MODELS` names every model, so a statically linked binary carries all
 /// of them (~50 MB of machine code) whatever it simulates, and verif has ~50 test binaries; a
@@ -564,19 +565,20 @@ fn shared_key(archives: &[PathBuf]) -> String {
 /// such as an rpath would not reach) records that path as its `DT_NEEDED` entry, and the dynamic
 /// loader opens it there without a search path. The binaries were already tied to this target
 /// directory (`SATCHAIN_TARGET_DIR`, the VCD directory).
-fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> PathBuf {
+fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> (PathBuf, String) {
     let key = shared_key(archives);
+    let name = format!("{SIM_LIB}_{key}");
     let dir = cache_root.join(format!("sim-{key}"));
-    let so = dir.join(format!("lib{SIM_LIB}_{key}.so"));
+    let so = dir.join(format!("lib{name}.so"));
     if so.exists() {
-        return dir;
+        return (dir, name);
     }
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| fail(&format!("mkdir {}: {e}", dir.display())));
     // Written under a temporary name of this process and renamed, so an interrupted link never
     // leaves a library that a later build would take as complete, and two builds of verif in
     // one target directory (different feature sets) never write one file.
-    let tmp = dir.join(format!("lib{SIM_LIB}_{key}.so.{}.tmp", std::process::id()));
+    let tmp = dir.join(format!("lib{name}.so.{}.tmp", std::process::id()));
     let mut cmd = cc::Build::new().cpp(true).get_compiler().to_command();
     cmd.arg("-shared")
         .arg("-o")
@@ -589,5 +591,5 @@ fn link_shared(cache_root: &Path, archives: &[PathBuf]) -> PathBuf {
     cmd.arg("-Wl,--no-whole-archive").arg("-lpthread");
     run(&mut cmd, &format!("the C++ linker on {}", so.display()));
     std::fs::rename(&tmp, &so).unwrap_or_else(|e| fail(&format!("rename {}: {e}", tmp.display())));
-    dir
+    (dir, name)
 }
