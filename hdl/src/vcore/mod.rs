@@ -253,17 +253,17 @@ pub mod timing {
     pub const REC_START: u32 = 3;
     /// ScalarUnit (owner: `su`; all counts from the cycle a job is accepted): cycles before the
     /// first step of an ECDSA job.
-    pub const SU_SETUP: u32 = 3;
+    pub const SU_SETUP: u32 = 6;
     /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v. A sub takes a second
     /// cycle without a step, so that the halve after it reads the sub's sign from a register
     /// (`su/README.md`, "Theory": the clock's critical path until 2026-12-07).
-    pub const SU_STEP_CYCLES: [u32; 4] = [1, 1, 2, 2];
+    pub const SU_STEP_CYCLES: [u32; 4] = [2, 2, 4, 4];
     /// ScalarUnit cycles after the last step to the output (`out_valid`).
-    pub const SU_FINISH: u32 = 2;
+    pub const SU_FINISH: u32 = 3;
     /// ScalarUnit cycles from acceptance to an early result (BAD_R / BAD_S, both kinds).
-    pub const SU_EARLY: u32 = 3;
+    pub const SU_EARLY: u32 = 5;
     /// ScalarUnit cycles from acceptance to the output of a Schnorr job that passes the checks.
-    pub const SU_PASS: u32 = 3;
+    pub const SU_PASS: u32 = 5;
     /// A thread running longer than this stops with ENGINE_FAULT.
     pub const WATCHDOG_CYCLES: u32 = 1 << 20;
 }

@@ -27,6 +27,13 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             self.vld[i].d.next = self.vld[i - 1].q.val() & !self.reset.val();
             self.tagp[i].d.next = self.tagp[i - 1].q.val();
         }
+        // The output stage cleared by the reset: a register with a synchronous reset cannot
+        // join a shift-register LUT (SRL), so yosys keeps it a flip-flop behind the SRL that
+        // holds the earlier stages. An SRL's clock-to-out (1.5 ns against a flip-flop's
+        // 0.46) put its tag output on the whole top's paths into the cluster's ready logic.
+        if self.reset.val() {
+            self.tagp[PIPE - 1].d.next = 0.into();
+        }
         for i in 0..MODE_PIPE {
             self.mdp[i].clock.next = self.clock.val();
         }
@@ -52,6 +59,11 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         for j in 1..4 {
             self.b_d[j].clock.next = self.clock.val();
             self.b_d[j].d.next = self.b_d[j - 1].q.val();
+            // Cleared by the reset so that no tap is an SRL's output (see the tag above):
+            // b_d[3] out of an SRL16E was the FieldMul's longest path in the whole top.
+            if self.reset.val() {
+                self.b_d[j].d.next = 0.into();
+            }
         }
         for p in 0..9 {
             // A limbs: limb i of the quarters in the product's set, summed without carries.

@@ -138,12 +138,18 @@ pub struct ScalarUnit<const PW: usize> {
     op_sv: DFF<Bit>,
     /// The cycle after a sub step: no step (`SU_STEP_CYCLES`: a sub costs 2).
     stall: DFF<Bit>,
+    /// The second clock of a compute cycle (the state advances): see "Two clocks per step".
+    hb: DFF<Bit>,
     // Zero extension of z and r into the 257-bit x/y registers (wiring).
     z_ext: Widen<256, 257>,
     r_ext: Widen<256, 257>,
 
     // ---- combinational: control
     load: Signal<Local, Bit>,
+    /// A job is in its compute cycles (neither idle nor holding an output).
+    computing: Signal<Local, Bit>,
+    /// The state registers take their next value this clock.
+    adv: Signal<Local, Bit>,
     stop: Signal<Local, Bit>,
     active: Signal<Local, Bit>,
     hu: Signal<Local, Bit>,
@@ -157,15 +163,17 @@ pub struct ScalarUnit<const PW: usize> {
     db: Signal<Local, Bits<256>>,
     dsa: [Signal<Local, Bits<256>>; 4],
     dsb: [Signal<Local, Bits<256>>; 4],
-    d0: [Signal<Local, Bits<256>>; 3],
-    d1: [Signal<Local, Bits<256>>; 4],
+    /// Stage registers (see "Two clocks per step" in the module docs): the segment sums.
+    d0: [DFF<Bits<256>>; 3],
+    d1: [DFF<Bits<256>>; 4],
     dpk: [Signal<Local, Bits<256>>; 4],
     dc: [Signal<Local, Bit>; 4],
     dsum: Signal<Local, Bits<256>>,
     ca: Signal<Local, Bits<256>>,
     cb: Signal<Local, Bits<256>>,
-    cgt: [Signal<Local, Bit>; 3],
-    cge: [Signal<Local, Bit>; 4],
+    /// Stage registers: the segment compares.
+    cgt: [DFF<Bit>; 3],
+    cge: [DFF<Bit>; 4],
     cmp: Signal<Local, Bit>,
     // ---- combinational: x/y adders, index 4 * register + segment (s1: 3 * register +
     // segment - 1, no s1 for segment 0; sc: carry out of segments 0..2, 3 * register + segment)
@@ -175,8 +183,9 @@ pub struct ScalarUnit<const PW: usize> {
     cin257: [Signal<Local, Bits<257>>; 4],
     sa: [Signal<Local, Bits<257>>; 16],
     sb: [Signal<Local, Bits<257>>; 16],
-    s0: [Signal<Local, Bits<257>>; 16],
-    s1: [Signal<Local, Bits<257>>; 12],
+    /// Stage registers: the segment sums for carry-in 0 (`s0`) and 1 (`s1`).
+    s0: [DFF<Bits<257>>; 16],
+    s1: [DFF<Bits<257>>; 12],
     pk: [Signal<Local, Bits<257>>; 16],
     sc: [Signal<Local, Bit>; 12],
     sum: [Signal<Local, Bits<257>>; 4],
@@ -269,9 +278,12 @@ impl<const PW: usize> ScalarUnit<PW> {
             op_su: Default::default(),
             op_sv: Default::default(),
             stall: Default::default(),
+            hb: Default::default(),
             z_ext: Default::default(),
             r_ext: Default::default(),
             load: Default::default(),
+            computing: Default::default(),
+            adv: Default::default(),
             stop: Default::default(),
             active: Default::default(),
             hu: Default::default(),

@@ -15,8 +15,32 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, busy, ph1, ph2, run, first, ov, ev, kind, side1, tag, pass, rk, code,
-            f_rlt, f_zge, f_rz, f_sz, u, v, ge, u_one, v_one, op_hu, op_hv, op_su, op_sv, stall
+            f_rlt, f_zge, f_rz, f_sz, u, v, ge, u_one, v_one, op_hu, op_hv, op_su, op_sv, stall,
+            hb
         );
+        // The stage registers behind the carry chains load every clock (a value is used in
+        // the clock after it is taken, the B clock of a compute cycle).
+        for j in 0..4 {
+            self.d1[j].clock.next = self.clock.val();
+            self.cge[j].clock.next = self.clock.val();
+        }
+        for j in 0..3 {
+            self.d0[j].clock.next = self.clock.val();
+            self.cgt[j].clock.next = self.clock.val();
+        }
+        for j in 0..16 {
+            self.s0[j].clock.next = self.clock.val();
+        }
+        for j in 0..12 {
+            self.s1[j].clock.next = self.clock.val();
+        }
+        // Two clocks per compute cycle (A: the chains into the stage registers; B: the
+        // lookahead, the selects and every state register). Idle and holding an output, the
+        // state advances every clock, so acceptance and the output handshakes keep their
+        // one-clock timing.
+        self.computing.next = self.busy.q.val() && !self.ov.q.val() && !self.ev.q.val();
+        self.adv.next = !self.computing.val() || self.hb.q.val();
+        self.hb.d.next = self.computing.val() && !self.hb.q.val();
         for r in 0..4 {
             self.xy[r].clock.next = self.clock.val();
             self.xy[r].d.next = self.xy[r].q.val();
@@ -63,22 +87,22 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
         for j in 0..4 {
             self.dsa[j].next = (self.da.val() >> self.k_sh[j].val()) & self.k_m64_256.val();
             self.dsb[j].next = ((!self.db.val()) >> self.k_sh[j].val()) & self.k_m64_256.val();
-            self.d1[j].next = (((self.dsa[j].val() << 1) | self.k_one256.val())
+            self.d1[j].d.next = (((self.dsa[j].val() << 1) | self.k_one256.val())
                 + ((self.dsb[j].val() << 1) | self.k_one256.val()))
                 >> 1;
         }
         for j in 1..4 {
-            self.d0[j - 1].next = self.dsa[j].val() + self.dsb[j].val();
+            self.d0[j - 1].d.next = self.dsa[j].val() + self.dsb[j].val();
         }
         // Segment 0 always takes the +1 (two's complement of B).
-        self.dc[0].next = self.d1[0].val().get_bit(64);
-        self.dpk[0].next = self.d1[0].val();
+        self.dc[0].next = self.d1[0].q.val().get_bit(64);
+        self.dpk[0].next = self.d1[0].q.val();
         for j in 1..4 {
-            self.dc[j].next = self.d0[j - 1].val().get_bit(64)
-                || (self.d1[j].val().get_bit(64) && self.dc[j - 1].val());
-            self.dpk[j].next = self.d0[j - 1].val();
+            self.dc[j].next = self.d0[j - 1].q.val().get_bit(64)
+                || (self.d1[j].q.val().get_bit(64) && self.dc[j - 1].val());
+            self.dpk[j].next = self.d0[j - 1].q.val();
             if self.dc[j - 1].val() {
-                self.dpk[j].next = self.d1[j].val();
+                self.dpk[j].next = self.d1[j].q.val();
             }
         }
         self.dsum.next = (self.dpk[0].val() & self.k_m64_256.val())
@@ -96,18 +120,18 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             self.cb.next = self.v.q.val() >> 1;
         }
         for j in 1..4 {
-            self.cgt[j - 1].next =
+            self.cgt[j - 1].d.next =
                 self.ca.val().get_bits::<64>(64 * j) > self.cb.val().get_bits::<64>(64 * j);
         }
         for j in 0..4 {
-            self.cge[j].next =
+            self.cge[j].d.next =
                 self.ca.val().get_bits::<64>(64 * j) >= self.cb.val().get_bits::<64>(64 * j);
         }
-        self.cmp.next = self.cgt[2].val()
-            || (self.cge[3].val()
-                && (self.cgt[1].val()
-                    || (self.cge[2].val()
-                        && (self.cgt[0].val() || (self.cge[1].val() && self.cge[0].val())))));
+        self.cmp.next = self.cgt[2].q.val()
+            || (self.cge[3].q.val()
+                && (self.cgt[1].q.val()
+                    || (self.cge[2].q.val()
+                        && (self.cgt[0].q.val() || (self.cge[1].q.val() && self.cge[0].q.val())))));
 
         if self.hu.val() {
             self.u.d.next = self.u.q.val() >> 1;
@@ -176,32 +200,33 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
                     (self.q[r].val() & self.k_seg257[j].val()) >> self.k_sh[j].val();
             }
             for j in 1..4 {
-                self.s1[3 * r + j - 1].next = (((self.sa[4 * r + j].val() << 1)
+                self.s1[3 * r + j - 1].d.next = (((self.sa[4 * r + j].val() << 1)
                     | self.k_one257.val())
                     + ((self.sb[4 * r + j].val() << 1) | self.k_one257.val()))
                     >> 1;
             }
             // Segment 0 with its carry-in: `(2a + c) + (2b + c) >> 1`, one two-operand chain.
-            self.s0[4 * r].next = (((self.sa[4 * r].val() << 1) | self.cin257[r].val())
+            self.s0[4 * r].d.next = (((self.sa[4 * r].val() << 1) | self.cin257[r].val())
                 + ((self.sb[4 * r].val() << 1) | self.cin257[r].val()))
                 >> 1;
             for j in 1..4 {
-                self.s0[4 * r + j].next = self.sa[4 * r + j].val() + self.sb[4 * r + j].val();
+                self.s0[4 * r + j].d.next = self.sa[4 * r + j].val() + self.sb[4 * r + j].val();
             }
             // Carries into segments 1..3, each written out from the chain outputs (carry
             // lookahead: one LUT level after the chains, not a ripple through the segments).
-            self.sc[3 * r].next = self.s0[4 * r].val().get_bit(64);
-            self.pk[4 * r].next = self.s0[4 * r].val();
-            self.sc[3 * r + 1].next = self.s0[4 * r + 1].val().get_bit(64)
-                || (self.s1[3 * r].val().get_bit(64) && self.s0[4 * r].val().get_bit(64));
-            self.sc[3 * r + 2].next = self.s0[4 * r + 2].val().get_bit(64)
-                || (self.s1[3 * r + 1].val().get_bit(64)
-                    && (self.s0[4 * r + 1].val().get_bit(64)
-                        || (self.s1[3 * r].val().get_bit(64) && self.s0[4 * r].val().get_bit(64))));
+            self.sc[3 * r].next = self.s0[4 * r].q.val().get_bit(64);
+            self.pk[4 * r].next = self.s0[4 * r].q.val();
+            self.sc[3 * r + 1].next = self.s0[4 * r + 1].q.val().get_bit(64)
+                || (self.s1[3 * r].q.val().get_bit(64) && self.s0[4 * r].q.val().get_bit(64));
+            self.sc[3 * r + 2].next = self.s0[4 * r + 2].q.val().get_bit(64)
+                || (self.s1[3 * r + 1].q.val().get_bit(64)
+                    && (self.s0[4 * r + 1].q.val().get_bit(64)
+                        || (self.s1[3 * r].q.val().get_bit(64)
+                            && self.s0[4 * r].q.val().get_bit(64))));
             for j in 1..4 {
-                self.pk[4 * r + j].next = self.s0[4 * r + j].val();
+                self.pk[4 * r + j].next = self.s0[4 * r + j].q.val();
                 if self.sc[3 * r + j - 1].val() {
-                    self.pk[4 * r + j].next = self.s1[3 * r + j - 1].val();
+                    self.pk[4 * r + j].next = self.s1[3 * r + j - 1].q.val();
                 }
             }
             self.sum[r].next = (self.pk[4 * r].val() & self.k_seg257[0].val())
@@ -341,7 +366,46 @@ impl<const PW: usize> Logic for ScalarUnit<PW> {
             self.xy[2].d.next = self.r_ext.out.val();
             self.xy[3].d.next = self.k_z257.val();
         }
+        // A clock: every state register keeps its value (the stage registers above take the
+        // chains' results). rust-hdl has no clock enable on a DFF: written as a hold.
+        if !self.adv.val() {
+            self.busy.d.next = self.busy.q.val();
+            self.ph1.d.next = self.ph1.q.val();
+            self.ph2.d.next = self.ph2.q.val();
+            self.run.d.next = self.run.q.val();
+            self.first.d.next = self.first.q.val();
+            self.ov.d.next = self.ov.q.val();
+            self.ev.d.next = self.ev.q.val();
+            self.kind.d.next = self.kind.q.val();
+            self.side1.d.next = self.side1.q.val();
+            self.tag.d.next = self.tag.q.val();
+            self.pass.d.next = self.pass.q.val();
+            self.rk.d.next = self.rk.q.val();
+            self.code.d.next = self.code.q.val();
+            self.f_rlt.d.next = self.f_rlt.q.val();
+            self.f_zge.d.next = self.f_zge.q.val();
+            self.f_rz.d.next = self.f_rz.q.val();
+            self.f_sz.d.next = self.f_sz.q.val();
+            self.u.d.next = self.u.q.val();
+            self.v.d.next = self.v.q.val();
+            self.ge.d.next = self.ge.q.val();
+            self.u_one.d.next = self.u_one.q.val();
+            self.v_one.d.next = self.v_one.q.val();
+            self.op_hu.d.next = self.op_hu.q.val();
+            self.op_hv.d.next = self.op_hv.q.val();
+            self.op_su.d.next = self.op_su.q.val();
+            self.op_sv.d.next = self.op_sv.q.val();
+            self.stall.d.next = self.stall.q.val();
+            for r in 0..4 {
+                self.xy[r].d.next = self.xy[r].q.val();
+                self.qk[r].d.next = self.qk[r].q.val();
+                self.qo[r].d.next = self.qo[r].q.val();
+                self.shr[r].d.next = self.shr[r].q.val();
+                self.cin[r].d.next = self.cin[r].q.val();
+            }
+        }
         if self.reset.val() {
+            self.hb.d.next = false;
             self.busy.d.next = false;
             self.ph1.d.next = false;
             self.ph2.d.next = false;
