@@ -31,8 +31,9 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         // join a shift-register LUT (SRL), so yosys keeps it a flip-flop behind the SRL that
         // holds the earlier stages. An SRL's clock-to-out (1.5 ns against a flip-flop's
         // 0.46) put its tag output on the whole top's paths into the cluster's ready logic.
+        // (24 = PIPE - 1, as at `out_tag`: rust-hdl's Verilog needs a literal index here.)
         if self.reset.val() {
-            self.tagp[PIPE - 1].d.next = 0.into();
+            self.tagp[24].d.next = 0.into();
         }
         for i in 0..MODE_PIPE {
             self.mdp[i].clock.next = self.clock.val();
