@@ -251,10 +251,11 @@ pub mod timing {
     /// Recoder: a request accepted by an empty recoder in cycle t has digit i on the write port
     /// in cycle t + REC_START + i (owner: `recoder`; queue rules in `recoder::model::RecTimeline`).
     pub const REC_START: u32 = 3;
-    /// ScalarUnit (owner: `su`; all counts from the cycle a job is accepted): cycles before the
-    /// first step of an ECDSA job.
+    /// ScalarUnit (owner: `su`; all counts in clocks from the clock a job is accepted; every
+    /// compute cycle takes two clocks, `su/rtl.rs` "Two clocks per compute cycle", so a job of
+    /// C cycles takes 2·C − 1 clocks): clocks before the first step of an ECDSA job.
     pub const SU_SETUP: u32 = 6;
-    /// ScalarUnit cycles per step: halve-u, halve-v, sub-u, sub-v. A sub takes a second
+    /// ScalarUnit clocks per step: halve-u, halve-v, sub-u, sub-v. A sub takes a second
     /// cycle without a step, so that the halve after it reads the sub's sign from a register
     /// (`su/README.md`, "Theory": the clock's critical path until 2026-12-07).
     pub const SU_STEP_CYCLES: [u32; 4] = [2, 2, 4, 4];

@@ -191,6 +191,9 @@ pub struct FieldMul<const TAG: usize> {
     pub(super) k_shq: [Constant<Bits<16>>; 12],
     pub(super) k_xm: [Constant<Bits<256>>; 108],
     pub(super) k_shb: [Constant<Bits<16>>; 16],
+    /// Zeros of the tag's and of the B operand's width (the reset values of their last stages).
+    pub(super) k_ztag: Constant<Bits<TAG>>,
+    pub(super) k_z256: Constant<Bits<256>>,
     pub(super) k_ym: [Constant<Bits<256>>; 144],
 
     // ---- chunked-adder helpers ----
@@ -399,6 +402,8 @@ impl<const TAG: usize> FieldMul<TAG> {
             k_shq: std::array::from_fn(|k| sh16(64 * (k % 4) + A_LIMB_OFF[k / 4])),
             k_xm: arr(xm)?,
             k_shb: std::array::from_fn(|k| sh16(64 * (k % 4) + B_DIGIT * (k / 4))),
+            k_ztag: Constant::new(Bits::default()),
+            k_z256: Constant::new(Bits::default()),
             k_ym: arr(ym)?,
             k_sh: std::array::from_fn(|c| sh16(CHUNK * c)),
             k_m32: Constant::new(wide(&mask(CHUNK))),

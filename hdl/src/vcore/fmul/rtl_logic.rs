@@ -33,7 +33,7 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
         // 0.46) put its tag output on the whole top's paths into the cluster's ready logic.
         // (24 = PIPE - 1, as at `out_tag`: rust-hdl's Verilog needs a literal index here.)
         if self.reset.val() {
-            self.tagp[24].d.next = 0.into();
+            self.tagp[24].d.next = self.k_ztag.val();
         }
         for i in 0..MODE_PIPE {
             self.mdp[i].clock.next = self.clock.val();
@@ -63,7 +63,7 @@ impl<const TAG: usize> Logic for FieldMul<TAG> {
             // Cleared by the reset so that no tap is an SRL's output (see the tag above):
             // b_d[3] out of an SRL16E was the FieldMul's longest path in the whole top.
             if self.reset.val() {
-                self.b_d[j].d.next = 0.into();
+                self.b_d[j].d.next = self.k_z256.val();
             }
         }
         for p in 0..9 {

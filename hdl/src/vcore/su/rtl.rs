@@ -1,7 +1,22 @@
 //! `ScalarUnit` RTL: range checks and `u1 = z/s`, `u2 = r/s` mod m by the normative
-//! two-numerator binary extended Euclid (ARCH.md), one step per clock (a sub step: two, the
-//! second without a step, so the following halve's k comes from a register). Theory and timing
-//! derivation: `README.md`; golden model: `model.rs`.
+//! two-numerator binary extended Euclid (ARCH.md), one step per compute cycle (a sub step: two,
+//! the second without a step, so the following halve's k comes from a register), and two
+//! clocks per compute cycle (below). Theory and timing derivation: `README.md`; golden model:
+//! `model.rs`.
+//!
+//! # Two clocks per compute cycle
+//! While a job computes, every cycle of the datapath described below takes two clocks. In the
+//! A clock the carry chains (the x/y adders, the u/v subtractor, the comparator's segment
+//! compares) load stage registers (`s0`, `s1`, `d0`, `d1`, `cgt`, `cge`) from the state; in the
+//! B clock the segment lookahead, the selects and every state register take their next value
+//! from the stage registers (`hb` marks B; in A each state register holds: rust-hdl's `DFF` has
+//! no enable, so the hold is written out). Idle and while an output waits, the state advances
+//! every clock, so acceptance and the output handshakes keep their one-clock timing, and a job
+//! of C cycles in the one-clock description below takes 2·C − 1 clocks (`vcore::timing`'s
+//! `SU_*` constants are in clocks). Why: chain, lookahead and select in one clock were the
+//! whole top's longest path (6.75 ns); split, each half is under 4.7 ns alone. The unit is
+//! busy about a third of the time at the core's job rate, so the longer job costs the core
+//! little (ISS: 1.4 % more clocks on the 256-job batch).
 //!
 //! # Datapath
 //! - **u/v engine** (256-bit `u`, `v`, flag `ge`): each clock decides the step from `u[0]`,
@@ -26,7 +41,7 @@
 //! - Adders are carry-select over 64-bit segments (longest chain 65 bits, 17 CARRY4); the
 //!   segment carries are resolved by one LUT level (lookahead over the chain outputs).
 //!
-//! # Cycles (accept cycle c)
+//! # Cycles (accept cycle c; compute cycles as in the one-clock description, see above)
 //! c: load. c+1: checks (`s - m` on the u/v subtractor, `r - m` or `r - p` on y1's adder,
 //! `z - m` on x1's adder, zero detects). c+2: decide: early result / Schnorr output valid in
 //! c+3, or ECDSA: `x1 -= m` if `z >= m`, steps from c+3 = L0. Step j in L0 + T_j, with T_j the
