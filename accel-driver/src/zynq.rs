@@ -135,17 +135,25 @@ mod tests {
     }
 
     #[test]
-    fn fclk0_divisors_for_the_shipped_143mhz() {
-        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 1000/7, build.tcl's
-        // default): IO PLL 1000 MHz / 7, the same whatever the CPU clock.
+    fn fclk0_divisors_for_the_shipped_160mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 160, build.tcl's
+        // default): ARM PLL 1600 MHz / 10 (CPU at 800 MHz).
+        let c = PlClock::for_target(PlClockSource::ArmPll, 1_600_000_000, 160_000_000).unwrap();
+        assert_eq!(c.hz(1_600_000_000), 160_000_000);
+        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 10);
+        // With the ARM PLL at 1333.33 MHz (CPU at 667 MHz) the nearest rate below: / 9.
+        let c = PlClock::for_target(PlClockSource::ArmPll, 1_333_333_333, 160_000_000).unwrap();
+        assert_eq!(c.hz(1_333_333_333), 148_148_148);
+        // The IO PLL misses it: / 7 = 142.86 MHz below (/ 6 = 166.67 MHz is over the target).
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 160_000_000).unwrap();
+        assert_eq!(c.hz(1_000_000_000), 142_857_142);
+    }
+
+    #[test]
+    fn fclk0_divisors_for_the_earlier_143mhz() {
+        // The clock until 2026-12-07 evening: IO PLL 1000 MHz / 7.
         let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 142_857_143).unwrap();
         assert_eq!(c.hz(1_000_000_000), 142_857_142);
         assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 7);
-        // The ARM PLL's dividers miss it: 1333.33 MHz / 10 and 1600 MHz / 12 give 133.33 MHz
-        // (the clock until 2026-12-07), 1600 MHz / 11 gives 145.45 MHz, over the target.
-        for (pll, below) in [(1_333_333_333, 133_333_333), (1_600_000_000, 133_333_333)] {
-            let c = PlClock::for_target(PlClockSource::ArmPll, pll, 142_857_143).unwrap();
-            assert_eq!(c.hz(pll), below, "ARM PLL {pll}");
-        }
     }
 }
