@@ -49,8 +49,8 @@ const _: () = {
 /// Interrupt coalescing of the result ring: results that must wait before
 /// `STATUS.ECDSA_RESULT_VALID` rises (unless the hold-off ran out or the core is empty).
 pub const RING_IRQ_RESULTS: u64 = 32;
-/// Interrupt coalescing: clocks the first waiting result may wait (8,192 = 57 us at
-/// 142.86 MHz), the longest a result waits for the interrupt.
+/// Interrupt coalescing: clocks the first waiting result may wait (8,192 = 51 us at
+/// 160 MHz), the longest a result waits for the interrupt.
 pub const RING_IRQ_HOLDOFF: u64 = 8_192;
 
 /// The ring path and its registers (see the module documentation).
