@@ -21,7 +21,9 @@
 //!   MOV, `a` for ODD/REC/load. In parallel, SHRR's right shift by `imm - 1` (three 4:1 levels).
 //! - **S2/S3** (`back.rs`): the 261-bit sum in 32-bit chunks with registered chunk
 //!   generate/propagate, then carry resolution and chunk increment: T, its high part
-//!   `H = T >> 256` (5-bit signed) and low part `L = T mod 2^256`.
+//!   `H = T >> 256` (5-bit signed) and low part `L = T mod 2^256`. S3 looks up both values H
+//!   can take (with and without a carry out of bit 255) beside its carry chain and ends in a
+//!   2:1 choice by that carry.
 //! - **S4/S5** (`back.rs`): mod-p fold. With c = 2^256 - p = 2^32 + 977, `T ≡ L + H·c`; the
 //!   result is `L + H·c` or `L + (H ± 1)·c` taken mod 2^256 (the `±1` adds or removes one p),
 //!   chosen by a carry/borrow out of bit 256. `H·c` is a table of H (a 40-bit value), so each
