@@ -89,6 +89,7 @@ impl Sequencer {
             crv: Default::default(),
             rec_ok: Default::default(),
             ld_cnt: Default::default(),
+            ld_busy: Default::default(),
             ld_tid: Default::default(),
             lw_v: Default::default(),
             lw_j: Default::default(),
