@@ -135,9 +135,23 @@ mod tests {
     }
 
     #[test]
-    fn fclk0_divisors_for_the_shipped_160mhz() {
-        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 160, build.tcl's
-        // default): ARM PLL 1600 MHz / 10 (CPU at 800 MHz).
+    fn fclk0_divisors_for_the_shipped_167mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 1000/6, build.tcl's
+        // default): IO PLL 1000 MHz / 6, the same whatever the CPU clock.
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 166_666_667).unwrap();
+        assert_eq!(c.hz(1_000_000_000), 166_666_666);
+        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 6);
+        // The ARM PLL's dividers miss it: 1600 MHz / 10 = 160 MHz (CPU at 800 MHz) and
+        // 1333.33 MHz / 8 = 166.67 MHz exactly (CPU at 667 MHz).
+        let c = PlClock::for_target(PlClockSource::ArmPll, 1_600_000_000, 166_666_667).unwrap();
+        assert_eq!(c.hz(1_600_000_000), 160_000_000);
+        let c = PlClock::for_target(PlClockSource::ArmPll, 1_333_333_333, 166_666_667).unwrap();
+        assert_eq!(c.hz(1_333_333_333), 166_666_666);
+    }
+
+    #[test]
+    fn fclk0_divisors_for_the_earlier_160mhz() {
+        // The clock of 2026-12-07 evening: ARM PLL 1600 MHz / 10 (CPU at 800 MHz).
         let c = PlClock::for_target(PlClockSource::ArmPll, 1_600_000_000, 160_000_000).unwrap();
         assert_eq!(c.hz(1_600_000_000), 160_000_000);
         assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 10);

@@ -71,14 +71,13 @@ const RESULT_FIFO_LOG2_U32: u32 = {
 pub const DEFAULT_ENGINES: usize = 2;
 
 /// The shipped top's one clock (MHz): AXI4-Lite, register block, hash cluster, DMA, the verify
-/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = ARM PLL 1600 MHz / 10
-/// = 160 MHz with the CPU at 800 MHz (`accel_driver::zynq::PlClock`; with the ARM PLL at
-/// 1333.33 MHz the nearest rate below is 148.1 MHz). The calibrated timing model puts the whole
-/// top at 162.5 MHz (`hw-report`: `clock_domains.bus.supported_mhz_estimate`) since the
-/// ScalarUnit takes two clocks per compute cycle and the FieldMul's tag and B taps are no SRL
-/// outputs (2026-12-07 evening); the IO PLL's 166.67 MHz (/ 6) is above that. Earlier clocks: 125 MHz (IO PLL / 8) until the
-/// morning of 2026-12-07, 133.33 MHz (ARM PLL / 10 or / 12), then 142.86 MHz (IO PLL / 7).
-pub const BUS_CLOCK_MHZ: f64 = 160.0;
+/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = IO PLL 1000 MHz / 6
+/// = 166.67 MHz (`accel_driver::zynq::PlClock`), whatever the CPU clock. The calibrated timing
+/// model puts the whole top above it (`hw-report`: `clock_domains.bus.supported_mhz_estimate`)
+/// since the ALU's fold table moved beside its carry chain (2026-12-07 night). Earlier clocks:
+/// 125 MHz (IO PLL / 8) until the morning of 2026-12-07, 133.33 MHz (ARM PLL / 10 or / 12),
+/// 142.86 MHz (IO PLL / 7), then 160 MHz (ARM PLL 1600 MHz / 10) that evening.
+pub const BUS_CLOCK_MHZ: f64 = 1000.0 / 6.0;
 /// The engine tops' engine clock (MHz, `ecdsa_clock` of `top_2eng` / `top_1eng`, simulation
 /// models since the ring top shipped): FCLK1 = IO PLL 1000 MHz / 13 against a 150 MHz bus, the
 /// configuration those tops were designed and measured at (engine ModMul's longest path,
