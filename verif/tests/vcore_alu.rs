@@ -224,3 +224,35 @@ fn vcore_alu_random_back_to_back() {
         run_batch(&format!("vcore_alu_random_{batch}"), seed, &ops, &noise);
     }
 }
+
+/// The reset clears the output stage (its tag would otherwise be an SRL16E, the top's longest
+/// path): an op whose result reaches that stage during the reset comes out neither valid nor
+/// tagged; a reset one clock earlier or later, or none, leaves it untouched.
+#[test]
+fn vcore_alu_reset_clears_the_output_stage() {
+    let seed = verif::vcore::seed();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5E7u64);
+    let e = edges();
+    let lat = satchain_hdl::vcore::alu::ALU_LATENCY as usize;
+    let noise = rand256(&mut rng);
+    let mut sim = AluSim::new(None).expect("model vcore_alu");
+    for i in 0..32u32 {
+        // A nonzero tag, so a cleared tag shows.
+        let o = random_op(&mut rng, &e, 0x1_0000 | (i + 1));
+        let want_tag = u64::from(o.tag);
+        for at in [None, Some(lat - 2), Some(lat)] {
+            assert_eq!(
+                sim.valid_tag_with_reset(&o, &noise, at),
+                (true, want_tag),
+                "op {i} (seed {seed}) {:?}, reset at {at:?}: the op must come out",
+                o.op
+            );
+        }
+        assert_eq!(
+            sim.valid_tag_with_reset(&o, &noise, Some(lat - 1)),
+            (false, 0),
+            "op {i} (seed {seed}) {:?}, reset as it enters the output stage: must be cleared",
+            o.op
+        );
+    }
+}

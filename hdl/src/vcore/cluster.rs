@@ -262,6 +262,7 @@ impl Logic for Cluster {
         );
         clock!(self, clock, seq, rf, alu);
         self.seq.reset.next = self.reset.val();
+        self.alu.reset.next = self.reset.val();
 
         // ---- jobs and results ----
         self.seq.job_valid.next = self.job_valid.val();

@@ -39,6 +39,7 @@ pub struct AluOutput {
 }
 
 struct Ports {
+    reset: PortId,
     in_valid: PortId,
     in_op: PortId,
     in_imm: PortId,
@@ -78,6 +79,7 @@ impl AluSim {
         };
         let c = |n: &str| m.port(n);
         let p = Ports {
+            reset: c("reset")?,
             in_valid: c("in_valid")?,
             in_op: c("in_op")?,
             in_imm: c("in_imm")?,
@@ -175,6 +177,47 @@ impl AluSim {
             self.m.tick();
         }
         Ok(out)
+    }
+
+    /// Issues `op` alone with the reset high in cycle `reset_at` only, and returns what the
+    /// output stage shows when the op is due (`ALU_LATENCY` clocks after its fields):
+    /// `(out_valid, out_tag)`. The reset clears only the output stage, so it suppresses the op
+    /// exactly when `reset_at` is the cycle whose clock edge loads that stage
+    /// (`ALU_LATENCY - 1`); `None` never asserts it.
+    pub fn valid_tag_with_reset(
+        &mut self,
+        op: &AluOp,
+        noise: &BigUint,
+        reset_at: Option<usize>,
+    ) -> (bool, u64) {
+        let lat = ALU_LATENCY as usize;
+        for cycle in 0..=lat {
+            self.m.set(self.p.reset, u64::from(reset_at == Some(cycle)));
+            self.m.set(self.p.in_valid, u64::from(cycle == 0));
+            self.m.set(self.p.in_op, op.op);
+            self.m.set(self.p.in_imm, u64::from(op.imm));
+            self.m.set(self.p.in_sg, u64::from(op.sg));
+            self.m.set(self.p.in_asel, op.asel);
+            self.m.set(self.p.in_bsel, op.bsel);
+            self.m.set(self.p.in_tag, u64::from(op.tag));
+            for (i, port) in self.p.cand.iter().enumerate() {
+                let v = match (i < 3, cycle == 1) {
+                    (true, true) => &op.a,
+                    (false, true) => &op.b,
+                    _ => noise,
+                };
+                self.m.set_biguint(*port, v);
+            }
+            self.m.eval();
+            if cycle < lat {
+                self.m.tick();
+            }
+        }
+        self.m.set(self.p.reset, 0);
+        (
+            self.m.get(self.p.out_valid) == 1,
+            self.m.get(self.p.out_tag),
+        )
     }
 
     /// Flushes the VCD (if any).

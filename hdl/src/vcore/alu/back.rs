@@ -58,6 +58,8 @@ fn signed5(i: usize) -> i64 {
 #[derive(LogicBlock)]
 pub(super) struct AluBack {
     pub clock: Signal<In, Clock>,
+    /// Clears the output stage's tag and controls (see S5).
+    pub reset: Signal<In, Bit>,
     pub s: Signal<In, Bits<261>>,
     pub c: Signal<In, Bits<261>>,
     pub u: Signal<In, Bits<256>>,
@@ -193,6 +195,8 @@ pub(super) struct AluBack {
     k_zero24: Constant<Bits<24>>,
     k_one24: Constant<Bits<24>>,
     k_ones24: Constant<Bits<24>>,
+    k_zero8: Constant<Bits<8>>,
+    k_ztag: Constant<Bits<ALU_TAG_BITS>>,
 }
 
 impl Default for AluBack {
@@ -204,6 +208,7 @@ impl Default for AluBack {
         };
         Self {
             clock: Default::default(),
+            reset: Default::default(),
             s: Default::default(),
             c: Default::default(),
             u: Default::default(),
@@ -330,6 +335,8 @@ impl Default for AluBack {
             k_zero24: k(0),
             k_one24: k(1),
             k_ones24: big(24),
+            k_zero8: k(0),
+            k_ztag: k(0),
         }
     }
 }
@@ -584,6 +591,14 @@ impl Logic for AluBack {
         self.s5_od.d.next = self.s4_od.q.val();
         self.s5_ctl.d.next = self.s4_ctl.q.val().get_bits::<8>(0);
         self.s5_tag.d.next = self.s4_tag.q.val();
+        // The output stage cleared by the reset: a register with a synchronous reset cannot
+        // join a shift-register LUT (SRL), and the tag (read at no stage in between) was
+        // otherwise an SRL16E whose 1.5 ns clock-to-out began the whole top's longest path
+        // (the thread id decoded into the sequencer's ready bits). Same fix as the FieldMul's.
+        if self.reset.val() {
+            self.s5_ctl.d.next = self.k_zero8.val();
+            self.s5_tag.d.next = self.k_ztag.val();
+        }
 
         self.out_valid.next = self.s5_ctl.q.val().get_bit(0);
         self.out_we.next = self.s5_ctl.q.val().get_bit(1);

@@ -18,6 +18,7 @@ impl Default for Alu {
         ];
         Self {
             clock: Default::default(),
+            reset: Default::default(),
             in_valid: Default::default(),
             in_op: Default::default(),
             in_imm: Default::default(),

@@ -83,6 +83,8 @@ pub mod src {
 #[derive(LogicBlock)]
 pub struct Alu {
     pub clock: Signal<In, Clock>,
+    /// Synchronous; clears only the output stage (tag and controls), see `back.rs`'s S5.
+    pub reset: Signal<In, Bit>,
     pub in_valid: Signal<In, Bit>,
     pub in_op: Signal<In, Bits<6>>,
     pub in_imm: Signal<In, Bits<8>>,
@@ -217,6 +219,7 @@ impl Logic for Alu {
             s0_tag, s1_s, s1_c, s1_u, s1_sh, s1_od, s1_ctl, s1_tag
         );
         self.back.clock.next = self.clock.val();
+        self.back.reset.next = self.reset.val();
 
         // ================= D: decode =================
         // k_op: 0 LIN 1 NEGC 2 ADD 3 SUB 4 CMP 5 MOV 6 SHRR 7 ODD 8 REC 9 LOAD.
