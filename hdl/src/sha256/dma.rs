@@ -127,8 +127,13 @@ pub struct DmaReader<const N: usize> {
     bq19_ext: Widen<5, BEATS_BITS>,
     bq32_ext: Widen<5, 32>,
     tb: Signal<Local, Bits<10>>,
-    bl19: Signal<Local, Bits<BEATS_BITS>>,
+    /// Stage 2's three comparisons, side by side: beats left < 16, beats to the 4 KiB
+    /// boundary < 16, boundary < left.
+    lt_l16: Signal<Local, Bit>,
+    lt_t16: Signal<Local, Bit>,
+    lt_tl: Signal<Local, Bit>,
     bl5: Signal<Local, Bits<5>>,
+    blm1: Signal<Local, Bits<5>>,
     na: Signal<Local, Bits<32>>,
     nl: Signal<Local, Bits<BEATS_BITS>>,
     p_onehot: Signal<Local, Bits<N>>,
@@ -162,6 +167,9 @@ pub struct DmaReader<const N: usize> {
     c512_10: Constant<Bits<10>>,
     c1_10: Constant<Bits<10>>,
     c1_5: Constant<Bits<5>>,
+    c16_10: Constant<Bits<10>>,
+    c16_5: Constant<Bits<5>>,
+    c15_5: Constant<Bits<5>>,
     c1_4: Constant<Bits<4>>,
     zero4: Constant<Bits<4>>,
     zero2: Constant<Bits<2>>,
@@ -230,8 +238,11 @@ impl<const N: usize> DmaReader<N> {
             bq19_ext: Default::default(),
             bq32_ext: Default::default(),
             tb: Default::default(),
-            bl19: Default::default(),
+            lt_l16: Default::default(),
+            lt_t16: Default::default(),
+            lt_tl: Default::default(),
             bl5: Default::default(),
+            blm1: Default::default(),
             na: Default::default(),
             nl: Default::default(),
             p_onehot: Default::default(),
@@ -263,6 +274,9 @@ impl<const N: usize> DmaReader<N> {
             c512_10: konst(512),
             c1_10: konst(1),
             c1_5: konst(1),
+            c16_10: konst(u64::from(DMA_MAX_BURST_BEATS)),
+            c16_5: konst(u64::from(DMA_MAX_BURST_BEATS)),
+            c15_5: konst(u64::from(DMA_MAX_BURST_BEATS) - 1),
             c1_4: konst(1),
             zero4: konst(0),
             zero2: konst(0),
@@ -356,19 +370,30 @@ impl<const N: usize> Logic for DmaReader<N> {
         self.bnd_ext.inp.next = self.s_addr.q.val().get_bits::<9>(3);
         self.tb.next = self.c512_10.val() - self.bnd_ext.out.val();
         self.tb_ext.inp.next = self.tb.val();
-        self.bl19.next = self.c16_19.val();
-        if self.s_left.q.val() < self.bl19.val() {
-            self.bl19.next = self.s_left.q.val();
+        // min(16, left, tb) and the same minus one, from three comparisons made side by side
+        // (not one minimum after the other, then the decrement: that chain ending at s_blm1
+        // was the hash path's longest, 5.8 ns by the timing model). The "minus one" of each
+        // candidate needs no subtraction after the choice: tb - 1 = 511 - addr[11:3], whose
+        // low bits are !addr[7:3]; left - 1 is taken only when left < 16 (and left >= 1: a
+        // unit is picked only with beats left), so five bits of it suffice.
+        self.lt_l16.next = self.s_left.q.val() < self.c16_19.val();
+        self.lt_t16.next = self.tb.val() < self.c16_10.val();
+        self.lt_tl.next = self.tb_ext.out.val() < self.s_left.q.val();
+        self.bl5.next = self.c16_5.val();
+        self.blm1.next = self.c15_5.val();
+        if (self.lt_l16.val() & self.lt_tl.val()) | (!self.lt_l16.val() & self.lt_t16.val()) {
+            self.bl5.next = self.tb.val().get_bits::<5>(0);
+            self.blm1.next = !self.s_addr.q.val().get_bits::<5>(3);
         }
-        if self.tb_ext.out.val() < self.bl19.val() {
-            self.bl19.next = self.tb_ext.out.val();
+        if self.lt_l16.val() & !self.lt_tl.val() {
+            self.bl5.next = self.s_left.q.val().get_bits::<5>(0);
+            self.blm1.next = self.s_left.q.val().get_bits::<5>(0) - self.c1_5.val();
         }
-        self.bl5.next = self.bl19.val().get_bits::<5>(0);
         if self.s1.q.val() {
             self.s1.d.next = false;
             self.s2.d.next = true;
             self.s_blen.d.next = self.bl5.val();
-            self.s_blm1.d.next = self.bl5.val() - self.c1_5.val();
+            self.s_blm1.d.next = self.blm1.val();
         }
         // Stage 3: request and update.
         self.issue.next = self.s2.q.val();
