@@ -493,9 +493,13 @@ impl Logic for AluBack {
                 self.adj[j].next = self.uc_ext[j].out.val() + self.k_one33.val();
             }
             // Propagate: pos (chunk + 1 overflows) = all ones; neg (chunk - 1 borrows) = 0.
-            self.pp[j].next = !self.adj[j].val().get_bit(32);
+            // Compared on the chunk itself, not read off the adder's carry out: the adder's
+            // chain behind s3_pos's mux was the path s3_pos -> s4_take1 (5.67 ns in the top).
+            self.pp[j].next =
+                self.s3_l.q.val().get_bits::<32>(40 + j * 32) == self.k_zero32.val();
             if self.s3_pos.q.val() {
-                self.pp[j].next = self.adj[j].val().get_bit(32);
+                self.pp[j].next =
+                    self.s3_l.q.val().get_bits::<32>(40 + j * 32) == self.k_ones32.val();
             }
             self.s4_pre[j].d.next = self.pre.val();
             self.pre.next = self.pre.val() & self.pp[j].val();
@@ -515,9 +519,9 @@ impl Logic for AluBack {
         if self.s3_pos.q.val() {
             self.adj6.next = self.uc6_ext.out.val() + self.k_one25.val();
         }
-        self.pp[6].next = !self.adj6.val().get_bit(24);
+        self.pp[6].next = self.s3_l.q.val().get_bits::<24>(232) == self.k_zero24.val();
         if self.s3_pos.q.val() {
-            self.pp[6].next = self.adj6.val().get_bit(24);
+            self.pp[6].next = self.s3_l.q.val().get_bits::<24>(232) == self.k_ones24.val();
         }
         self.s4_pre[6].d.next = self.pre.val();
         self.s4_uc6.d.next = self.s3_l.q.val().get_bits::<24>(232);
