@@ -495,8 +495,7 @@ impl Logic for AluBack {
             // Propagate: pos (chunk + 1 overflows) = all ones; neg (chunk - 1 borrows) = 0.
             // Compared on the chunk itself, not read off the adder's carry out: the adder's
             // chain behind s3_pos's mux was the path s3_pos -> s4_take1 (5.67 ns in the top).
-            self.pp[j].next =
-                self.s3_l.q.val().get_bits::<32>(40 + j * 32) == self.k_zero32.val();
+            self.pp[j].next = self.s3_l.q.val().get_bits::<32>(40 + j * 32) == self.k_zero32.val();
             if self.s3_pos.q.val() {
                 self.pp[j].next =
                     self.s3_l.q.val().get_bits::<32>(40 + j * 32) == self.k_ones32.val();
