@@ -135,9 +135,23 @@ mod tests {
     }
 
     #[test]
-    fn fclk0_divisors_for_the_shipped_167mhz() {
-        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 1000/6, build.tcl's
-        // default): IO PLL 1000 MHz / 6, the same whatever the CPU clock.
+    fn fclk0_divisors_for_the_shipped_178mhz() {
+        // The shipped bitstream's one clock (satchain_hdl::top::BUS_CLOCK_MHZ = 1600/9, build.tcl's
+        // default): ARM PLL 1600 MHz / 9 with the CPU at 800 MHz.
+        let c = PlClock::for_target(PlClockSource::ArmPll, 1_600_000_000, 177_777_778).unwrap();
+        assert_eq!(c.hz(1_600_000_000), 177_777_777);
+        assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 9);
+        // The same dividers with the CPU at 667 MHz (ARM PLL 1333.33 MHz) give a slower clock,
+        // 148.1 MHz, never a faster one.
+        assert_eq!(c.hz(1_333_333_333), 148_148_148);
+        // The IO PLL misses it: / 6 = 166.67 MHz is the nearest rate below.
+        let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 177_777_778).unwrap();
+        assert_eq!(c.hz(1_000_000_000), 166_666_666);
+    }
+
+    #[test]
+    fn fclk0_divisors_for_the_earlier_167mhz() {
+        // The clock until 2026-12-08: IO PLL 1000 MHz / 6, the same whatever the CPU clock.
         let c = PlClock::for_target(PlClockSource::IoPll, 1_000_000_000, 166_666_667).unwrap();
         assert_eq!(c.hz(1_000_000_000), 166_666_666);
         assert_eq!(u32::from(c.divisor0) * u32::from(c.divisor1), 6);

@@ -1,7 +1,7 @@
 //! What can be checked of the Vivado flow without Vivado:
 //! - build.tcl runs in plain tclsh with the Vivado commands recorded by a stub
 //!   (tests/vivado_stub.tcl): the block design it builds (PS7 with GP0, one PL clock FCLK_CLK0 at
-//!   166.667 MHz (IO PLL), S_AXI_HP0 for the hash DMA `m_axi`, S_AXI_HP1 for the verify-job ring `m1_axi`,
+//!   177.778 MHz (ARM PLL), S_AXI_HP0 for the hash DMA `m_axi`, S_AXI_HP1 for the verify-job ring `m1_axi`,
 //!   IRQ_F2P; AXI interconnects; the wrapper as a module reference at 0x43C0_0000), the runs,
 //!   outputs and build summary, and its argument checks;
 //! - every pin the Tcl connects on the accelerator cell is a port of the wrapper, and every
@@ -228,15 +228,15 @@ fn build_tcl_builds_the_zynq_block_design() {
     ] {
         assert_eq!(prop(k), None, "{k} set");
     }
-    // One PL clock: FCLK_CLK0 at 166.667 MHz from the IO PLL (the design clock).
+    // One PL clock: FCLK_CLK0 at 177.778 MHz from the ARM PLL (the design clock).
     assert_eq!(prop("CONFIG.PCW_EN_CLK0_PORT").as_deref(), Some("1"));
     assert_eq!(
         prop("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC").as_deref(),
-        Some("IO PLL")
+        Some("ARM PLL")
     );
     assert_eq!(
         prop("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ").as_deref(),
-        Some("166.667")
+        Some("177.778")
     );
     assert_eq!(
         prop("CONFIG.PCW_USE_FABRIC_INTERRUPT").as_deref(),
@@ -471,8 +471,8 @@ fn build_tcl_builds_the_zynq_block_design() {
     let lines: Vec<&str> = summary.lines().collect();
     for l in [
         "part xc7z030sbg485-1",
-        "fclk0_requested_mhz 166.667",
-        "fclk0_actual_mhz 166.667",
+        "fclk0_requested_mhz 177.778",
+        "fclk0_actual_mhz 177.778",
         "wns_ns 0.25",
         "timing_met 1",
         "accel_base 0x43C00000",
@@ -489,7 +489,7 @@ fn build_tcl_builds_the_zynq_block_design() {
     );
     assert!(
         r.output
-            .contains("FCLK_CLK0 requested 166.667 MHz, the PS7 PLL gives 166.667 MHz"),
+            .contains("FCLK_CLK0 requested 177.778 MHz, the PS7 PLL gives 177.778 MHz"),
         "{}",
         r.output
     );
@@ -698,10 +698,10 @@ fn overlay_matches_build_tcl() {
     let tcl = std::fs::read_to_string(crate_path("vivado/build.tcl")).unwrap();
     assert!(tcl.contains("set accel_base 0x43C00000"));
     assert!(tcl.contains("set accel_range 4K"));
-    // The default clock is the design clock (FCLK_CLK0 = IO PLL 1000 MHz / 6), and the only
+    // The default clock is the design clock (FCLK_CLK0 = ARM PLL 1600 MHz / 9), and the only
     // one (verif's bus tests check the FPGA backend's default against the same constant).
     let mhz = satchain_hdl::top::BUS_CLOCK_MHZ;
-    assert!((mhz - 1000.0 / 6.0).abs() < 1e-9);
+    assert!((mhz - 1600.0 / 9.0).abs() < 1e-9);
     assert!(tcl.contains(&format!("set clock_mhz {mhz:.3}\n")));
     assert!(dtso.contains("satchain@43c00000 {"));
     assert!(dtso.contains("compatible = \"generic-uio\";"));

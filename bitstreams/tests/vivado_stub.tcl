@@ -6,7 +6,7 @@
 # Every command tclsh does not know (create_project, create_bd_cell, connect_bd_net, ...) goes
 # to `unknown`, which appends the call as one Tcl list per line to <call log> and returns a
 # plausible value: object names for get_*/create_* commands, "100%" for run progress, a slack
-# of 0.25 ns (or $STUB_SLACK), 166.667 as the "actual" FCLK0 frequency. `file copy` and `exit` are
+# of 0.25 ns (or $STUB_SLACK), 177.778 as the "actual" FCLK0 frequency. `file copy` and `exit` are
 # recorded instead of executed (nothing is copied; nothing is written to the out dir: files
 # build.tcl opens for writing, other than constraints, land in <call log>.files/). Tcl syntax
 # errors and calls to real Tcl commands with wrong arguments fail for real.
@@ -18,7 +18,7 @@ if {[llength $argv] < 2} {
 set stub_script [lindex $argv 0]
 set stub_log [open [lindex $argv 1] w]
 set stub_files "[lindex $argv 1].files"
-set stub_clock 166.667
+set stub_clock 177.778
 
 proc stub_record {call} {
     global stub_log

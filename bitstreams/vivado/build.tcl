@@ -7,12 +7,13 @@
 #               Only <rtl dir>/top.v is used: the per-block files each have their own `top`.
 #   <out dir>   receives satchain.bit, satchain.bin, satchain.xsa, satchain-overlay.dtso,
 #               utilization.rpt, timing_summary.rpt, build-summary.txt and the project (vivado/).
-#   clock_mhz   FCLK_CLK0, the accelerator's one clock (default 166.667 = IO PLL 1000 MHz / 6:
+#   clock_mhz   FCLK_CLK0, the accelerator's one clock (default 177.778 = ARM PLL 1600 MHz / 9:
 #               satchain_hdl::top::BUS_CLOCK_MHZ, the clock the hw-report projects at, see
 #               `satchain hw-report` clock_basis and clock_domains.bus.supported_mhz_estimate
-#               for the calibrated timing model's figure). FCLK0's source is the IO PLL, which
-#               does not depend on the CPU clock (the ARM PLL's 1600 MHz / 10 = 160 MHz was the
-#               clock before the ALU's fold table moved beside its carry chain).
+#               for the calibrated timing model's figure). FCLK0's source is the ARM PLL (1600
+#               MHz with the CPU at 800 MHz; a slower CPU clock makes FCLK0 slower, never
+#               faster); the IO PLL's nearest rate, 1000 MHz / 6 = 166.67 MHz, was the clock
+#               until 2026-12-08.
 #               The PS7 derives the clock with integer dividers; build-summary.txt records the
 #               frequency actually set.
 #   part        default xc7z030sbg485-1 (see bitstreams/README.md: -1 is the slowest speed
@@ -37,7 +38,7 @@ if {[llength $argv] < 2} {
 }
 set rtl_dir [file normalize [lindex $argv 0]]
 set out_dir [file normalize [lindex $argv 1]]
-set clock_mhz 166.667
+set clock_mhz 177.778
 if {[llength $argv] > 2} { set clock_mhz [lindex $argv 2] }
 set part xc7z030sbg485-1
 if {[llength $argv] > 3} { set part [lindex $argv 3] }
@@ -104,7 +105,7 @@ set_property -dict [list \
     CONFIG.PCW_USE_S_AXI_HP1 {1} \
     CONFIG.PCW_S_AXI_HP1_DATA_WIDTH {64} \
     CONFIG.PCW_EN_CLK0_PORT {1} \
-    CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {IO PLL} \
+    CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {ARM PLL} \
     CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $clock_mhz \
     CONFIG.PCW_EN_RST0_PORT {1} \
     CONFIG.PCW_USE_FABRIC_INTERRUPT {1} \

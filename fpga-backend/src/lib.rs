@@ -64,8 +64,8 @@ pub struct FpgaConfig {
     pub chunk: usize,
     /// Faulty chunks in a row after which the device is no longer used.
     pub max_consecutive_faults: u32,
-    /// Clock at which device cycles are projected to wall time (default 166.67 MHz: the shipped
-    /// bitstream's one clock, FCLK0 = IO PLL 1000 MHz / 6, `satchain_hdl::top::BUS_CLOCK_MHZ`; this
+    /// Clock at which device cycles are projected to wall time (default 177.78 MHz: the shipped
+    /// bitstream's one clock, FCLK0 = ARM PLL 1600 MHz / 9, `satchain_hdl::top::BUS_CLOCK_MHZ`; this
     /// crate does not depend on satchain-hdl: `verif`'s `bus::clock_tests` checks the two
     /// agree).
     pub clock_mhz: f64,
@@ -83,7 +83,7 @@ impl Default for FpgaConfig {
             self_test: true,
             chunk: 1024,
             max_consecutive_faults: 3,
-            clock_mhz: 1000.0 / 6.0,
+            clock_mhz: 1600.0 / 9.0,
             name: "fpga",
         }
     }

@@ -71,13 +71,16 @@ const RESULT_FIFO_LOG2_U32: u32 = {
 pub const DEFAULT_ENGINES: usize = 2;
 
 /// The shipped top's one clock (MHz): AXI4-Lite, register block, hash cluster, DMA, the verify
-/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = IO PLL 1000 MHz / 6
-/// = 166.67 MHz (`accel_driver::zynq::PlClock`), whatever the CPU clock. The calibrated timing
-/// model puts the whole top above it (`hw-report`: `clock_domains.bus.supported_mhz_estimate`)
-/// since the ALU's fold table moved beside its carry chain (2026-12-07 night). Earlier clocks:
-/// 125 MHz (IO PLL / 8) until the morning of 2026-12-07, 133.33 MHz (ARM PLL / 10 or / 12),
-/// 142.86 MHz (IO PLL / 7), then 160 MHz (ARM PLL 1600 MHz / 10) that evening.
-pub const BUS_CLOCK_MHZ: f64 = 1000.0 / 6.0;
+/// ring and the `VerifyCore` (`RingTop` has no second clock). Zynq FCLK0 = ARM PLL 1600 MHz / 9
+/// = 177.78 MHz (`accel_driver::zynq::PlClock`) with the CPU at its 800 MHz (a slower CPU clock
+/// gives a slower, still safe FCLK0: 1333.3 MHz / 9 = 148.1 MHz). The calibrated timing model
+/// puts the whole top above it (`hw-report`: `clock_domains.bus.supported_mhz_estimate`) since
+/// the ALU's output-stage tag left its SRL16E and its S4 propagate bits became compares, and the
+/// SHA-256 unit's `wlt` and the hash DMA's burst length were registered or flattened (2026-12-08).
+/// Earlier clocks: 125 MHz (IO PLL / 8) until the morning of 2026-12-07, 133.33 MHz (ARM PLL / 10
+/// or / 12), 142.86 MHz (IO PLL / 7), 160 MHz (ARM PLL 1600 MHz / 10) that evening, then
+/// 166.67 MHz (IO PLL 1000 MHz / 6) until 2026-12-08.
+pub const BUS_CLOCK_MHZ: f64 = 1600.0 / 9.0;
 /// The engine tops' engine clock (MHz, `ecdsa_clock` of `top_2eng` / `top_1eng`, simulation
 /// models since the ring top shipped): FCLK1 = IO PLL 1000 MHz / 13 against a 150 MHz bus, the
 /// configuration those tops were designed and measured at (engine ModMul's longest path,
