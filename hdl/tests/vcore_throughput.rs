@@ -8,8 +8,9 @@
 //! release on an idle core. All rows (~3 min idle):
 //! `cargo test -p satchain-hdl --release --test vcore_throughput -- --ignored`.
 //! A mismatch prints the row the README should have. The README's headline claim (two clusters,
-//! THREADS 32, MUL_WB 29 meet >= 100,000 verifies/s at the shipped 166.67 MHz, ECDSA and BIP340,
-//! with the one ScalarUnit as their limit) is asserted on the recomputed rows.
+//! THREADS 32, MUL_WB 29 meet >= 100,000 verifies/s at 166.67 MHz, the clock shipped until
+//! 2026-12-08, ECDSA and BIP340, with the one ScalarUnit as their limit) is asserted on the
+//! recomputed rows.
 
 #![allow(
     clippy::unwrap_used,
@@ -151,9 +152,9 @@ fn check(all: bool) -> usize {
                 && o.alu_wb == 9
                 && o.clusters == 2
             {
-                // The README's claim: two clusters pass 100,000 at the shipped 166.67 MHz even
-                // with one ScalarUnit of two clocks per cycle as the limit (before, busy >= 0.85
-                // and 100,000 at 150 MHz: the one-clock unit did not bind).
+                // The README's claim: two clusters pass 100,000 at 166.67 MHz (shipped until
+                // 2026-12-08) even with one ScalarUnit of two clocks per cycle as the limit
+                // (before, busy >= 0.85 and 100,000 at 150 MHz: the one-clock unit did not bind).
                 assert!(
                     m.verifies_per_s(166.667) >= 100_000.0,
                     "line {}: the README's claim fails: {want}",
