@@ -123,12 +123,7 @@ impl AluSim {
             match ops.get(cycle) {
                 Some(o) => {
                     self.m.set(self.p.in_valid, 1);
-                    self.m.set(self.p.in_op, o.op);
-                    self.m.set(self.p.in_imm, u64::from(o.imm));
-                    self.m.set(self.p.in_sg, u64::from(o.sg));
-                    self.m.set(self.p.in_asel, o.asel);
-                    self.m.set(self.p.in_bsel, o.bsel);
-                    self.m.set(self.p.in_tag, u64::from(o.tag));
+                    self.set_fields(o);
                     expect_at.push_back(cycle + lat);
                 }
                 None => self.m.set(self.p.in_valid, 0),
@@ -194,12 +189,7 @@ impl AluSim {
         for cycle in 0..=lat {
             self.m.set(self.p.reset, u64::from(reset_at == Some(cycle)));
             self.m.set(self.p.in_valid, u64::from(cycle == 0));
-            self.m.set(self.p.in_op, op.op);
-            self.m.set(self.p.in_imm, u64::from(op.imm));
-            self.m.set(self.p.in_sg, u64::from(op.sg));
-            self.m.set(self.p.in_asel, op.asel);
-            self.m.set(self.p.in_bsel, op.bsel);
-            self.m.set(self.p.in_tag, u64::from(op.tag));
+            self.set_fields(op);
             for (i, port) in self.p.cand.iter().enumerate() {
                 let v = match (i < 3, cycle == 1) {
                     (true, true) => &op.a,
@@ -218,6 +208,16 @@ impl AluSim {
             self.m.get(self.p.out_valid) == 1,
             self.m.get(self.p.out_tag),
         )
+    }
+
+    /// Drives an operation's fields (everything but `in_valid` and the operands).
+    fn set_fields(&mut self, o: &AluOp) {
+        self.m.set(self.p.in_op, o.op);
+        self.m.set(self.p.in_imm, u64::from(o.imm));
+        self.m.set(self.p.in_sg, u64::from(o.sg));
+        self.m.set(self.p.in_asel, o.asel);
+        self.m.set(self.p.in_bsel, o.bsel);
+        self.m.set(self.p.in_tag, u64::from(o.tag));
     }
 
     /// Flushes the VCD (if any).
